@@ -1,0 +1,665 @@
+"""Lossless pydantic models of the Jobs API's `Job` and `JobSettings`.
+
+`jobs/reset` replaces a job's whole settings, so the editor may only ever write back what it read,
+plus the edits the user made. Every model here therefore keeps:
+
+- keys it does not declare (at any depth), as extras;
+- the exact value of a declared field whose value is not of the declared type (an unknown enum
+  value is a plain string anyway; a `${var.x}` bundle reference in an int field, a float in an int
+  field, ...): typed fields are `Loose[T]`, tried strictly as `T` and kept raw otherwise;
+- explicit nulls and empty lists and dicts, because `to_api()` dumps exactly the fields that were
+  given (or assigned since), never defaults;
+- the order of keys as they came, so a JSON view or a diff reads like the document.
+
+`JobSettings.from_api(d).to_api() == d` for any JSON object `d`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
+
+T = TypeVar("T")
+
+# Tried strictly as T (no coercion: "5" stays a string, 1 stays an int), else kept as it came.
+Loose = Annotated[Union[T, Any], Field(union_mode="left_to_right")]  # noqa: UP007
+
+# Values the API documents today; fields hold plain strings so that newer values survive.
+RUN_IF_VALUES = (
+    "ALL_SUCCESS",
+    "ALL_DONE",
+    "NONE_FAILED",
+    "AT_LEAST_ONE_SUCCESS",
+    "AT_LEAST_ONE_FAILED",
+    "ALL_FAILED",
+)
+CONDITION_OPS = (
+    "EQUAL_TO",
+    "NOT_EQUAL",
+    "GREATER_THAN",
+    "GREATER_THAN_OR_EQUAL",
+    "LESS_THAN",
+    "LESS_THAN_OR_EQUAL",
+)
+PAUSE_STATUSES = ("PAUSED", "UNPAUSED")
+SOURCES = ("WORKSPACE", "GIT")
+NOTIFICATION_EVENTS = (
+    "on_start",
+    "on_success",
+    "on_failure",
+    "on_duration_warning_threshold_exceeded",
+    "on_streaming_backlog_exceeded",
+)
+HEALTH_METRICS = (
+    "RUN_DURATION_SECONDS",
+    "STREAMING_BACKLOG_BYTES",
+    "STREAMING_BACKLOG_RECORDS",
+    "STREAMING_BACKLOG_SECONDS",
+    "STREAMING_BACKLOG_FILES",
+)
+PERIODIC_UNITS = ("MINUTES", "HOURS", "DAYS", "WEEKS")
+GIT_PROVIDERS = (
+    "gitHub",
+    "gitHubEnterprise",
+    "bitbucketCloud",
+    "bitbucketServer",
+    "azureDevOpsServices",
+    "gitLab",
+    "gitLabEnterpriseEdition",
+    "awsCodeCommit",
+)
+
+# Every task type field of `Task` the API documents (databricks-sdk 0.162.0).
+TASK_TYPES = (
+    "notebook_task",
+    "spark_python_task",
+    "python_wheel_task",
+    "spark_jar_task",
+    "spark_submit_task",
+    "sql_task",
+    "pipeline_task",
+    "run_job_task",
+    "condition_task",
+    "for_each_task",
+    "dbt_task",
+    "dbt_cloud_task",
+    "dbt_platform_task",
+    "dashboard_task",
+    "alert_task",
+    "power_bi_task",
+    "clean_rooms_notebook_task",
+    "gen_ai_compute_task",
+    "ai_runtime_task",
+    "ai_function_task",
+    "python_operator_task",
+)
+
+ComputeKind = Literal["existing_cluster", "job_cluster", "new_cluster", "environment", "serverless"]
+
+# Task types that run on no cluster of their own: a missing compute key means nothing for them.
+NO_COMPUTE_TASK_TYPES = frozenset(
+    {
+        "condition_task",
+        "run_job_task",
+        "pipeline_task",
+        "sql_task",
+        "dashboard_task",
+        "alert_task",
+        "power_bi_task",
+        "for_each_task",
+        "dbt_cloud_task",
+        "dbt_platform_task",
+    }
+)
+
+
+def task_types_of(task: Mapping[str, Any]) -> list[str]:
+    """The task type fields set on a raw task: documented ones, then unknown `*_task` objects."""
+    known = [name for name in TASK_TYPES if task.get(name) is not None]
+    unknown = [
+        name
+        for name, value in task.items()
+        if isinstance(name, str)
+        and name.endswith("_task")
+        and name not in TASK_TYPES
+        and isinstance(value, dict)
+    ]
+    return known + unknown
+
+
+def compute_kind_of(task: Mapping[str, Any]) -> ComputeKind | None:
+    """Where a raw task runs; None for a task type that needs no compute of its own."""
+    if task.get("existing_cluster_id") is not None:
+        return "existing_cluster"
+    if task.get("job_cluster_key") is not None:
+        return "job_cluster"
+    if task.get("new_cluster") is not None:
+        return "new_cluster"
+    if task.get("environment_key") is not None:
+        return "environment"
+    types = task_types_of(task)
+    if types and types[0] in NO_COMPUTE_TASK_TYPES:
+        return None
+    return "serverless"
+
+
+class ApiObject(BaseModel):
+    """A Jobs API object: declared fields are typed, everything else is kept as it came."""
+
+    model_config = ConfigDict(extra="allow", strict=True, protected_namespaces=())
+
+    _key_order: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        obj = handler(data)
+        if isinstance(data, dict) and isinstance(obj, ApiObject):
+            obj._key_order = tuple(data)
+        return obj
+
+    @model_serializer(mode="wrap")
+    def _dump_in_key_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        order = self._key_order
+        if not order or list(out) == list(order[: len(out)]):
+            return out
+        ordered = {key: out[key] for key in order if key in out}
+        ordered.update((key, value) for key, value in out.items() if key not in ordered)
+        return ordered
+
+    @classmethod
+    def from_api(cls: type[_M], document: Mapping[str, Any]) -> _M:
+        """Load an API document. Never fails on a JSON object; the input is not kept or changed."""
+        return cls.model_validate(_copy_json(dict(document)))
+
+    def to_api(self) -> dict[str, Any]:
+        """The API document: what was loaded, with the edits made since, and nothing else."""
+        return self.model_dump(exclude_unset=True)
+
+    def unset(self, name: str) -> None:
+        """Remove a field from the document (as opposed to setting it to null)."""
+        extra = self.__pydantic_extra__
+        if extra is not None and name in extra:
+            del extra[name]
+            return
+        field = type(self).model_fields.get(name)
+        if field is not None:
+            self.__pydantic_fields_set__.discard(name)
+            object.__setattr__(self, name, field.get_default(call_default_factory=True))
+
+
+_M = TypeVar("_M", bound=ApiObject)
+
+
+def _copy_json(value: Any) -> Any:
+    # Raw (untyped) parts of a model are the input's own objects: copy so nothing is shared.
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(item) for item in value]
+    return value
+
+
+# --- compute -------------------------------------------------------------------------------------
+
+
+class AutoScale(ApiObject):
+    min_workers: Loose[int] | None = None
+    max_workers: Loose[int] | None = None
+
+
+class ClusterSpec(ApiObject):
+    """`new_cluster`: the fields the editor edits; cloud attributes and the rest are kept raw."""
+
+    spark_version: Loose[str] | None = None
+    node_type_id: Loose[str] | None = None
+    driver_node_type_id: Loose[str] | None = None
+    num_workers: Loose[int] | None = None
+    autoscale: Loose[AutoScale] | None = None
+    policy_id: Loose[str] | None = None
+    instance_pool_id: Loose[str] | None = None
+    data_security_mode: Loose[str] | None = None
+    single_user_name: Loose[str] | None = None
+    runtime_engine: Loose[str] | None = None
+    spark_conf: Loose[dict[str, str]] | None = None
+    spark_env_vars: Loose[dict[str, str]] | None = None
+    custom_tags: Loose[dict[str, str]] | None = None
+
+
+class JobCluster(ApiObject):
+    job_cluster_key: Loose[str] | None = None
+    new_cluster: Loose[ClusterSpec] | None = None
+
+
+class Environment(ApiObject):
+    """`environments[].spec`."""
+
+    environment_version: Loose[str] | None = None
+    client: Loose[str] | None = None
+    dependencies: Loose[list[str]] | None = None
+
+
+class JobEnvironment(ApiObject):
+    environment_key: Loose[str] | None = None
+    spec: Loose[Environment] | None = None
+
+
+class Library(ApiObject):
+    """One of pypi / maven / cran / jar / whl / requirements / egg; kept as given."""
+
+    pypi: Loose[ApiObject] | None = None
+    maven: Loose[ApiObject] | None = None
+    cran: Loose[ApiObject] | None = None
+    jar: Loose[str] | None = None
+    whl: Loose[str] | None = None
+    requirements: Loose[str] | None = None
+
+
+# --- notifications, health, parameters -----------------------------------------------------------
+
+
+class EmailNotifications(ApiObject):
+    on_start: Loose[list[str]] | None = None
+    on_success: Loose[list[str]] | None = None
+    on_failure: Loose[list[str]] | None = None
+    on_duration_warning_threshold_exceeded: Loose[list[str]] | None = None
+    on_streaming_backlog_exceeded: Loose[list[str]] | None = None
+    no_alert_for_skipped_runs: Loose[bool] | None = None
+
+
+class Webhook(ApiObject):
+    id: Loose[str] | None = None
+
+
+class WebhookNotifications(ApiObject):
+    on_start: Loose[list[Webhook]] | None = None
+    on_success: Loose[list[Webhook]] | None = None
+    on_failure: Loose[list[Webhook]] | None = None
+    on_duration_warning_threshold_exceeded: Loose[list[Webhook]] | None = None
+    on_streaming_backlog_exceeded: Loose[list[Webhook]] | None = None
+
+
+class NotificationSettings(ApiObject):
+    """Job-level `notification_settings`; tasks add `alert_on_last_attempt`."""
+
+    no_alert_for_skipped_runs: Loose[bool] | None = None
+    no_alert_for_canceled_runs: Loose[bool] | None = None
+    alert_on_last_attempt: Loose[bool] | None = None
+
+
+class HealthRule(ApiObject):
+    metric: Loose[str] | None = None
+    op: Loose[str] | None = None
+    value: Loose[int] | None = None
+
+
+class HealthRules(ApiObject):
+    rules: Loose[list[HealthRule]] | None = None
+
+
+class JobParameterDefinition(ApiObject):
+    name: Loose[str] | None = None
+    default: Loose[str] | None = None
+
+
+# --- task types ----------------------------------------------------------------------------------
+
+
+class NotebookTask(ApiObject):
+    notebook_path: Loose[str] | None = None
+    source: Loose[str] | None = None
+    base_parameters: Loose[dict[str, str]] | None = None
+    warehouse_id: Loose[str] | None = None
+
+
+class SparkPythonTask(ApiObject):
+    python_file: Loose[str] | None = None
+    parameters: Loose[list[str]] | None = None
+    source: Loose[str] | None = None
+
+
+class PythonWheelTask(ApiObject):
+    package_name: Loose[str] | None = None
+    entry_point: Loose[str] | None = None
+    parameters: Loose[list[str]] | None = None
+    named_parameters: Loose[dict[str, str]] | None = None
+
+
+class SparkJarTask(ApiObject):
+    main_class_name: Loose[str] | None = None
+    parameters: Loose[list[str]] | None = None
+    jar_uri: Loose[str] | None = None
+
+
+class SparkSubmitTask(ApiObject):
+    parameters: Loose[list[str]] | None = None
+
+
+class SqlTaskQuery(ApiObject):
+    query_id: Loose[str] | None = None
+
+
+class SqlTaskFile(ApiObject):
+    path: Loose[str] | None = None
+    source: Loose[str] | None = None
+
+
+class SqlTaskDashboard(ApiObject):
+    dashboard_id: Loose[str] | None = None
+
+
+class SqlTaskAlert(ApiObject):
+    alert_id: Loose[str] | None = None
+
+
+class SqlTask(ApiObject):
+    warehouse_id: Loose[str] | None = None
+    query: Loose[SqlTaskQuery] | None = None
+    file: Loose[SqlTaskFile] | None = None
+    dashboard: Loose[SqlTaskDashboard] | None = None
+    alert: Loose[SqlTaskAlert] | None = None
+    parameters: Loose[dict[str, str]] | None = None
+
+
+class PipelineTask(ApiObject):
+    pipeline_id: Loose[str] | None = None
+    full_refresh: Loose[bool] | None = None
+
+
+class RunJobTask(ApiObject):
+    job_id: Loose[int] | None = None
+    job_parameters: Loose[dict[str, str]] | None = None
+
+
+class ConditionTask(ApiObject):
+    op: Loose[str] | None = None
+    left: Loose[str] | None = None
+    right: Loose[str] | None = None
+
+
+class ForEachTask(ApiObject):
+    inputs: Loose[str] | None = None
+    concurrency: Loose[int] | None = None
+    task: Loose[Task] | None = None
+
+
+with warnings.catch_warnings():
+    # `schema` shadows BaseModel's deprecated schema() method; an alias instead would make an
+    # incoming `schema_` key load into the field, which breaks the round trip.
+    warnings.filterwarnings("ignore", message='Field name "schema"', category=UserWarning)
+
+    class DbtTask(ApiObject):
+        commands: Loose[list[str]] | None = None
+        project_directory: Loose[str] | None = None
+        profiles_directory: Loose[str] | None = None
+        catalog: Loose[str] | None = None
+        schema: Loose[str] | None = None  # type: ignore[assignment]
+        warehouse_id: Loose[str] | None = None
+        source: Loose[str] | None = None
+
+
+class TaskDependency(ApiObject):
+    task_key: Loose[str] | None = None
+    outcome: Loose[str] | None = None
+
+
+class Task(ApiObject):
+    task_key: Loose[str] | None = None
+    description: Loose[str] | None = None
+    depends_on: Loose[list[TaskDependency]] | None = None
+    run_if: Loose[str] | None = None
+    disabled: Loose[bool] | None = None
+
+    existing_cluster_id: Loose[str] | None = None
+    job_cluster_key: Loose[str] | None = None
+    new_cluster: Loose[ClusterSpec] | None = None
+    environment_key: Loose[str] | None = None
+    libraries: Loose[list[Library]] | None = None
+
+    max_retries: Loose[int] | None = None
+    min_retry_interval_millis: Loose[int] | None = None
+    retry_on_timeout: Loose[bool] | None = None
+    timeout_seconds: Loose[int] | None = None
+    health: Loose[HealthRules] | None = None
+
+    email_notifications: Loose[EmailNotifications] | None = None
+    webhook_notifications: Loose[WebhookNotifications] | None = None
+    notification_settings: Loose[NotificationSettings] | None = None
+
+    notebook_task: Loose[NotebookTask] | None = None
+    spark_python_task: Loose[SparkPythonTask] | None = None
+    python_wheel_task: Loose[PythonWheelTask] | None = None
+    spark_jar_task: Loose[SparkJarTask] | None = None
+    spark_submit_task: Loose[SparkSubmitTask] | None = None
+    sql_task: Loose[SqlTask] | None = None
+    pipeline_task: Loose[PipelineTask] | None = None
+    run_job_task: Loose[RunJobTask] | None = None
+    condition_task: Loose[ConditionTask] | None = None
+    for_each_task: Loose[ForEachTask] | None = None
+    dbt_task: Loose[DbtTask] | None = None
+    # Task types the editor shows as JSON: attribute access works, contents are kept as given.
+    dbt_cloud_task: Loose[ApiObject] | None = None
+    dbt_platform_task: Loose[ApiObject] | None = None
+    dashboard_task: Loose[ApiObject] | None = None
+    alert_task: Loose[ApiObject] | None = None
+    power_bi_task: Loose[ApiObject] | None = None
+    clean_rooms_notebook_task: Loose[ApiObject] | None = None
+    gen_ai_compute_task: Loose[ApiObject] | None = None
+    ai_runtime_task: Loose[ApiObject] | None = None
+    ai_function_task: Loose[ApiObject] | None = None
+    python_operator_task: Loose[ApiObject] | None = None
+
+    @property
+    def task_types(self) -> list[str]:
+        """Every task type field set on this task, unknown `*_task` objects included."""
+        return task_types_of(self._fields())
+
+    @property
+    def task_type(self) -> str | None:
+        """The task's type (`notebook_task`, ...), or None when it has none."""
+        types = self.task_types
+        return types[0] if types else None
+
+    @property
+    def compute_kind(self) -> ComputeKind | None:
+        return compute_kind_of(self._fields())
+
+    @property
+    def dependencies(self) -> list[TaskDependency]:
+        """`depends_on` as models, skipping entries that are not objects."""
+        deps = self.depends_on
+        if not isinstance(deps, list):
+            return []
+        return [dep for dep in deps if isinstance(dep, TaskDependency)]
+
+    def _fields(self) -> dict[str, Any]:
+        # Shallow view of the set fields by API name, without serialising nested models.
+        view = {
+            name: getattr(self, name)
+            for name in type(self).model_fields
+            if name in self.__pydantic_fields_set__
+        }
+        view.update(self.__pydantic_extra__ or {})
+        return view
+
+
+# --- schedules and triggers ----------------------------------------------------------------------
+
+
+class CronSchedule(ApiObject):
+    quartz_cron_expression: Loose[str] | None = None
+    timezone_id: Loose[str] | None = None
+    pause_status: Loose[str] | None = None
+
+
+class PeriodicTrigger(ApiObject):
+    interval: Loose[int] | None = None
+    unit: Loose[str] | None = None
+
+
+class FileArrivalTrigger(ApiObject):
+    url: Loose[str] | None = None
+    min_time_between_triggers_seconds: Loose[int] | None = None
+    wait_after_last_change_seconds: Loose[int] | None = None
+
+
+class TableUpdateTrigger(ApiObject):
+    table_names: Loose[list[str]] | None = None
+    condition: Loose[str] | None = None
+    min_time_between_triggers_seconds: Loose[int] | None = None
+    wait_after_last_change_seconds: Loose[int] | None = None
+
+
+class TriggerSettings(ApiObject):
+    """The single `trigger`, and each entry of the newer `triggers` list."""
+
+    pause_status: Loose[str] | None = None
+    periodic: Loose[PeriodicTrigger] | None = None
+    file_arrival: Loose[FileArrivalTrigger] | None = None
+    table_update: Loose[TableUpdateTrigger] | None = None
+    # Legacy alias of table_update that the SDK dataclasses drop.
+    table: Loose[TableUpdateTrigger] | None = None
+    schedule: Loose[CronSchedule] | None = None
+    model: Loose[ApiObject] | None = None
+    job_completion: Loose[ApiObject] | None = None
+
+
+class Continuous(ApiObject):
+    pause_status: Loose[str] | None = None
+    task_retry_mode: Loose[str] | None = None
+
+
+# --- the job -------------------------------------------------------------------------------------
+
+
+class QueueSettings(ApiObject):
+    enabled: Loose[bool] | None = None
+
+
+class JobRunAs(ApiObject):
+    user_name: Loose[str] | None = None
+    service_principal_name: Loose[str] | None = None
+    group_name: Loose[str] | None = None
+
+
+class GitSource(ApiObject):
+    git_url: Loose[str] | None = None
+    git_provider: Loose[str] | None = None
+    git_branch: Loose[str] | None = None
+    git_tag: Loose[str] | None = None
+    git_commit: Loose[str] | None = None
+
+
+class JobDeployment(ApiObject):
+    kind: Loose[str] | None = None
+    metadata_file_path: Loose[str] | None = None
+
+
+class Edge(NamedTuple):
+    """A dependency: `downstream` depends on `upstream`, after a condition task when `outcome`."""
+
+    upstream: str
+    downstream: str
+    outcome: str | None
+
+
+class JobSettings(ApiObject):
+    name: Loose[str] | None = None
+    description: Loose[str] | None = None
+    tags: Loose[dict[str, str]] | None = None
+    tasks: Loose[list[Task]] | None = None
+    job_clusters: Loose[list[JobCluster]] | None = None
+    environments: Loose[list[JobEnvironment]] | None = None
+    parameters: Loose[list[JobParameterDefinition]] | None = None
+
+    schedule: Loose[CronSchedule] | None = None
+    trigger: Loose[TriggerSettings] | None = None
+    triggers: Loose[list[TriggerSettings]] | None = None
+    continuous: Loose[Continuous] | None = None
+
+    email_notifications: Loose[EmailNotifications] | None = None
+    webhook_notifications: Loose[WebhookNotifications] | None = None
+    notification_settings: Loose[NotificationSettings] | None = None
+
+    timeout_seconds: Loose[int] | None = None
+    max_concurrent_runs: Loose[int] | None = None
+    health: Loose[HealthRules] | None = None
+    queue: Loose[QueueSettings] | None = None
+    run_as: Loose[JobRunAs] | None = None
+    git_source: Loose[GitSource] | None = None
+    performance_target: Loose[str] | None = None
+    budget_policy_id: Loose[str] | None = None
+    format: Loose[str] | None = None
+    edit_mode: Loose[str] | None = None
+    deployment: Loose[JobDeployment] | None = None
+
+    @property
+    def task_list(self) -> list[Task]:
+        """The tasks that are objects, in document order (`tasks` may hold anything)."""
+        tasks = self.tasks
+        if not isinstance(tasks, list):
+            return []
+        return [task for task in tasks if isinstance(task, Task)]
+
+    def tasks_by_key(self) -> dict[str, Task]:
+        """Tasks by task_key in a stable order (sorted by key); the first of duplicates wins."""
+        found: dict[str, Task] = {}
+        for task in self.task_list:
+            key = task.task_key
+            if isinstance(key, str) and key not in found:
+                found[key] = task
+        return dict(sorted(found.items()))
+
+    def task(self, task_key: str) -> Task | None:
+        return next((t for t in self.task_list if t.task_key == task_key), None)
+
+    def edges(self) -> list[Edge]:
+        """Every depends_on entry as an edge, ordered by downstream task_key, then as listed."""
+        found: list[Edge] = []
+        for task in sorted(self.task_list, key=lambda t: str(t.task_key)):
+            if not isinstance(task.task_key, str):
+                continue
+            for dep in task.dependencies:
+                if isinstance(dep.task_key, str):
+                    outcome = dep.outcome if isinstance(dep.outcome, str) else None
+                    found.append(Edge(dep.task_key, task.task_key, outcome))
+        return found
+
+    def iter_tasks(self) -> Iterator[tuple[Task, Task | None]]:
+        """Each task with the for_each task that holds it (None at the top level)."""
+        for task in self.task_list:
+            yield task, None
+            loop = task.for_each_task
+            nested = loop.task if isinstance(loop, ForEachTask) else None
+            if isinstance(nested, Task):
+                yield nested, task
+
+
+class Job(ApiObject):
+    """A `jobs/get` response."""
+
+    job_id: Loose[int] | None = None
+    creator_user_name: Loose[str] | None = None
+    run_as_user_name: Loose[str] | None = None
+    created_time: Loose[int] | None = None
+    settings: Loose[JobSettings] | None = None
+    effective_budget_policy_id: Loose[str] | None = None
+    has_more: Loose[bool] | None = None
+    next_page_token: Loose[str] | None = None
+    trigger_state: Loose[ApiObject] | None = None
+
+
+ForEachTask.model_rebuild()
