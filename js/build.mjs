@@ -1,0 +1,36 @@
+// Bundles src/widget.ts into ONE self-contained ES module for anywidget:
+// ../loom_jobs_widget/static/widget.js (no code splitting, no CDN imports).
+//
+//   node build.mjs           production build (minified)
+//   node build.mjs --watch   rebuild on change (pair with ANYWIDGET_HMR=1)
+import * as esbuild from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const watch = process.argv.includes("--watch");
+const production = !watch && process.env.NODE_ENV !== "development";
+
+/** @type {import("esbuild").BuildOptions} */
+const options = {
+  entryPoints: [fileURLToPath(new URL("./src/widget.ts", import.meta.url))],
+  outfile: fileURLToPath(new URL("../loom_jobs_widget/static/widget.js", import.meta.url)),
+  bundle: true,
+  format: "esm",
+  splitting: false,
+  platform: "browser",
+  target: ["es2020"],
+  minify: production,
+  // anywidget loads the file from a Blob URL, so an external map could not be fetched.
+  sourcemap: production ? false : "inline",
+  legalComments: "eof",
+  // Some UMD-style dependencies pick the AMD branch when `define` exists (anywidget#369).
+  define: { "define.amd": "false" },
+  logLevel: "info",
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+  console.log("watching js/src for changes ...");
+} else {
+  await esbuild.build(options);
+}

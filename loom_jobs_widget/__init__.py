@@ -1,0 +1,54 @@
+"""loom-jobs-widget: an inline, visual editor for Databricks Lakeflow Jobs in notebooks.
+
+Importing the package is cheap on purpose: `%load_ext` runs in a cold kernel, and pydantic,
+the widget and the Databricks SDK load only when first used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Job": "loom_jobs_widget.models",
+    "JobSettings": "loom_jobs_widget.models",
+    "Task": "loom_jobs_widget.models",
+    "validate": "loom_jobs_widget.validation",
+    "Problem": "loom_jobs_widget.validation",
+    "next_fire_times": "loom_jobs_widget.schedule",
+    "describe": "loom_jobs_widget.schedule",
+    "from_unix": "loom_jobs_widget.schedule",
+    "CronError": "loom_jobs_widget.schedule",
+    "JobGraph": "loom_jobs_widget.widget",
+}
+
+__all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
+    "__version__",
+    "Job",
+    "JobSettings",
+    "Task",
+    "validate",
+    "Problem",
+    "next_fire_times",
+    "describe",
+    "from_unix",
+    "CronError",
+    "JobGraph",
+]
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.models import Job, JobSettings, Task
+    from loom_jobs_widget.schedule import CronError, describe, from_unix, next_fire_times
+    from loom_jobs_widget.validation import Problem, validate
+    from loom_jobs_widget.widget import JobGraph
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'loom_jobs_widget' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
