@@ -189,6 +189,24 @@ class ApiObject(BaseModel):
         """The API document: what was loaded, with the edits made since, and nothing else."""
         return self.model_dump(exclude_unset=True)
 
+    def api_fields(self) -> dict[str, Any]:
+        """The fields this object holds, by API name, in document order (fields added since
+        loading come last). Shallow: nested objects stay models."""
+        values = self.__dict__
+        extra = self.__pydantic_extra__ or {}
+        given = self.__pydantic_fields_set__  # pydantic counts extras among the set fields
+        found: dict[str, Any] = {}
+        for key in self._key_order:
+            if key in extra:
+                found[key] = extra[key]
+            elif key in given and key in values:
+                found[key] = values[key]
+        if len(found) != len(given):
+            for key in given:
+                if key not in found:
+                    found[key] = extra[key] if key in extra else values[key]
+        return found
+
     def unset(self, name: str) -> None:
         """Remove a field from the document (as opposed to setting it to null)."""
         extra = self.__pydantic_extra__
@@ -285,11 +303,11 @@ class Webhook(ApiObject):
 
 
 class WebhookNotifications(ApiObject):
-    on_start: Loose[list[Webhook]] | None = None
-    on_success: Loose[list[Webhook]] | None = None
-    on_failure: Loose[list[Webhook]] | None = None
-    on_duration_warning_threshold_exceeded: Loose[list[Webhook]] | None = None
-    on_streaming_backlog_exceeded: Loose[list[Webhook]] | None = None
+    on_start: Loose[list[Loose[Webhook]]] | None = None
+    on_success: Loose[list[Loose[Webhook]]] | None = None
+    on_failure: Loose[list[Loose[Webhook]]] | None = None
+    on_duration_warning_threshold_exceeded: Loose[list[Loose[Webhook]]] | None = None
+    on_streaming_backlog_exceeded: Loose[list[Loose[Webhook]]] | None = None
 
 
 class NotificationSettings(ApiObject):
@@ -307,7 +325,7 @@ class HealthRule(ApiObject):
 
 
 class HealthRules(ApiObject):
-    rules: Loose[list[HealthRule]] | None = None
+    rules: Loose[list[Loose[HealthRule]]] | None = None
 
 
 class JobParameterDefinition(ApiObject):
@@ -419,7 +437,7 @@ class TaskDependency(ApiObject):
 class Task(ApiObject):
     task_key: Loose[str] | None = None
     description: Loose[str] | None = None
-    depends_on: Loose[list[TaskDependency]] | None = None
+    depends_on: Loose[list[Loose[TaskDependency]]] | None = None
     run_if: Loose[str] | None = None
     disabled: Loose[bool] | None = None
 
@@ -427,7 +445,7 @@ class Task(ApiObject):
     job_cluster_key: Loose[str] | None = None
     new_cluster: Loose[ClusterSpec] | None = None
     environment_key: Loose[str] | None = None
-    libraries: Loose[list[Library]] | None = None
+    libraries: Loose[list[Loose[Library]]] | None = None
 
     max_retries: Loose[int] | None = None
     min_retry_interval_millis: Loose[int] | None = None
@@ -465,7 +483,7 @@ class Task(ApiObject):
     @property
     def task_types(self) -> list[str]:
         """Every task type field set on this task, unknown `*_task` objects included."""
-        return task_types_of(self._fields())
+        return task_types_of(self.api_fields())
 
     @property
     def task_type(self) -> str | None:
@@ -475,7 +493,7 @@ class Task(ApiObject):
 
     @property
     def compute_kind(self) -> ComputeKind | None:
-        return compute_kind_of(self._fields())
+        return compute_kind_of(self.api_fields())
 
     @property
     def dependencies(self) -> list[TaskDependency]:
@@ -484,16 +502,6 @@ class Task(ApiObject):
         if not isinstance(deps, list):
             return []
         return [dep for dep in deps if isinstance(dep, TaskDependency)]
-
-    def _fields(self) -> dict[str, Any]:
-        # Shallow view of the set fields by API name, without serialising nested models.
-        view = {
-            name: getattr(self, name)
-            for name in type(self).model_fields
-            if name in self.__pydantic_fields_set__
-        }
-        view.update(self.__pydantic_extra__ or {})
-        return view
 
 
 # --- schedules and triggers ----------------------------------------------------------------------
@@ -580,14 +588,14 @@ class JobSettings(ApiObject):
     name: Loose[str] | None = None
     description: Loose[str] | None = None
     tags: Loose[dict[str, str]] | None = None
-    tasks: Loose[list[Task]] | None = None
-    job_clusters: Loose[list[JobCluster]] | None = None
-    environments: Loose[list[JobEnvironment]] | None = None
-    parameters: Loose[list[JobParameterDefinition]] | None = None
+    tasks: Loose[list[Loose[Task]]] | None = None
+    job_clusters: Loose[list[Loose[JobCluster]]] | None = None
+    environments: Loose[list[Loose[JobEnvironment]]] | None = None
+    parameters: Loose[list[Loose[JobParameterDefinition]]] | None = None
 
     schedule: Loose[CronSchedule] | None = None
     trigger: Loose[TriggerSettings] | None = None
-    triggers: Loose[list[TriggerSettings]] | None = None
+    triggers: Loose[list[Loose[TriggerSettings]]] | None = None
     continuous: Loose[Continuous] | None = None
 
     email_notifications: Loose[EmailNotifications] | None = None
