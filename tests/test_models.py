@@ -412,3 +412,23 @@ def test_editing_a_task_field_changes_only_that_field(document: dict[str, Any], 
     expected = copy.deepcopy(document)
     expected["tasks"][index]["max_retries"] = value
     assert settings.to_api() == expected
+
+
+def test_one_odd_list_entry_leaves_the_others_typed() -> None:
+    document = {
+        "tasks": [
+            {"task_key": "a", "depends_on": [{"task_key": "b"}, "junk"]},
+            "not a task",
+            {"task_key": "b"},
+        ]
+    }
+    settings = JobSettings.from_api(document)
+    assert [t.task_key for t in settings.task_list] == ["a", "b"]
+    assert settings.edges() == [Edge("b", "a", None)]
+    assert dumps(settings.to_api()) == dumps(document)
+
+
+def test_api_fields_follow_document_order_then_new_fields() -> None:
+    task = Task.from_api({"timeout_seconds": 1, "zz": 2, "task_key": "a"})
+    task.max_retries = 3
+    assert list(task.api_fields()) == ["timeout_seconds", "zz", "task_key", "max_retries"]
