@@ -1,0 +1,1078 @@
+"""Runs: job runs and their task runs, from run-now to their last state.
+
+A job run is a DAG of task runs. The engine keeps the runs in progress in memory, writes every
+transition through to the store (so runs/get, which reads the store, always sees the latest
+state, and a restart finds it), and drives the tasks:
+
+- task runs start in DAG order as their dependencies end, each on one of `workers` threads (4 by
+  default) that starts the task's runner process and waits for it; the runner process is what
+  executes user code, so a crashing task only ends its own task run;
+- a task whose dependencies did not succeed is skipped per its `run_if` (UPSTREAM_FAILED, ...);
+- a failed attempt is retried per `max_retries` / `min_retry_interval_millis`;
+- `timeout_seconds` (task and job) and cancel kill the runner's process tree;
+- `max_concurrent_runs` (default 1) queues extra runs (jobs made with API 2.2, or run with
+  `queue.enabled`) or skips them;
+- a repair reruns tasks of an ended job run, as new task runs of the same job run;
+- a run that was in progress when the process ended is closed as INTERNAL_ERROR at the next start.
+
+Locking: one engine lock guards the in-memory runs and orders the store writes that go with
+them. It is never held while a runner process starts or is waited on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from loom_jobs_widget.local import run_states
+from loom_jobs_widget.local.dag import TaskGraph
+from loom_jobs_widget.local.run_states import Ending, TaskResult, Upstream
+from loom_jobs_widget.local.runners import (
+    TaskInvocation,
+    TaskOutcome,
+    TaskProcess,
+    UnsupportedTask,
+    start_task,
+)
+from loom_jobs_widget.local.server import ApiError
+from loom_jobs_widget.local.store import RunRecord, Store, TaskRunRecord
+
+__all__ = ["DEFAULT_WORKERS", "Engine", "RunRequest"]
+
+_LOG = logging.getLogger(__name__)
+
+DEFAULT_WORKERS: Final = 4
+
+# How often a worker looks at its task for a cancel or a timeout while the process runs.
+_POLL_SECONDS: Final = 0.05
+# How often the clock thread looks for due retries and job timeouts.
+_TICK_SECONDS: Final = 0.1
+# After asking a runner to cancel, how long to wait for its outcome before giving up on it.
+_CANCEL_WAIT_SECONDS: Final = 15.0
+
+STOPPED_MESSAGE: Final = (
+    "The local workspace stopped while this run was active; it was ended when the workspace {when}."
+)
+
+StartTask = Callable[[TaskInvocation], TaskProcess]
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What starts a job run: run-now on a job, or runs/submit."""
+
+    job_id: int | None  # None for runs/submit: the run is its own (hidden) job
+    run_type: str  # JOB_RUN | SUBMIT_RUN
+    run_name: str
+    settings: dict[str, Any]  # the job's settings now (runs/submit: the submitted ones)
+    job_parameters: dict[str, str]  # overrides given to run-now
+    queue_enabled: bool
+    overriding_parameters: dict[str, Any] = field(default_factory=dict)
+    only: list[str] | None = None
+    idempotency_token: str | None = None
+    trigger: str = "ONE_TIME"
+
+
+# --- in-memory runs ------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Attempt:
+    """One entry of a job run's tasks[]: an attempt of a task."""
+
+    key: str
+    task: dict[str, Any]
+    doc: dict[str, Any]  # the RunTask document, as stored
+    seq: int
+    result: str | None = None  # set when the attempt ended
+    message: str = ""
+    task_values: dict[str, Any] = field(default_factory=dict)
+    pending_at: int = 0
+    running_at: int = 0
+    process_info: str | None = None  # the runner process, for a restart to find it
+    # Why the engine ends it: CANCELED, TIMEDOUT (its own timeout), RUN_TIMEDOUT, STOPPED.
+    stop_reason: str | None = None
+    retry_at: float | None = None  # monotonic time of a due retry
+
+    @property
+    def run_id(self) -> int:
+        return int(self.doc["run_id"])
+
+    @property
+    def life_cycle_state(self) -> str:
+        return str(self.doc["state"]["life_cycle_state"])
+
+
+@dataclass(eq=False)
+class _Run:
+    run_id: int
+    job_id: int
+    doc: dict[str, Any]
+    plan: dict[str, Any]
+    order: list[str]  # task keys, dependencies first
+    tasks: dict[str, dict[str, Any]]
+    parents: dict[str, list[tuple[str, str | None]]]  # key -> [(upstream key, outcome)]
+    children: dict[str, list[str]]
+    latest: dict[str, _Attempt]
+    max_concurrent_runs: int
+    queued: bool = False
+    started: bool = False  # left PENDING for RUNNING
+    stop_reason: str | None = None
+    deadline: float | None = None
+
+    @property
+    def job_parameters(self) -> dict[str, str]:
+        return dict(self.plan.get("job_parameters") or {})
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        workspace_root: Path,
+        runs_dir: Path,
+        user_name: str,
+        host: Callable[[], str],
+        workers: int = DEFAULT_WORKERS,
+        start_task: StartTask = start_task,
+    ) -> None:
+        self._store = store
+        self._workspace_root = workspace_root
+        self._runs_dir = runs_dir
+        self._user_name = user_name
+        self._host = host
+        self._start_task = start_task
+        self._lock = threading.RLock()
+        self._runs: dict[int, _Run] = {}
+        self._queues: dict[int, deque[_Run]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loom-task")
+        self._stopping = False
+        self._clock_stop = threading.Event()
+        self._clock = threading.Thread(target=self._tick_loop, name="loom-run-clock", daemon=True)
+
+    # --- lifecycle
+
+    def start(self) -> None:
+        self._close_interrupted_runs(STOPPED_MESSAGE.format(when="restarted"))
+        self._clock.start()
+
+    def stop(self) -> None:
+        """Kill every task process and end the runs in progress as INTERNAL_ERROR."""
+        with self._lock:
+            self._stopping = True
+            for run in self._runs.values():
+                for attempt in run.latest.values():
+                    attempt.stop_reason = "STOPPED"
+        self._clock_stop.set()
+        if self._clock.is_alive():
+            self._clock.join(timeout=5)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            message = STOPPED_MESSAGE.format(when="stopped")
+            for run in list(self._runs.values()):
+                ending = run_states.internal_error(message)
+                for attempt in run.latest.values():
+                    if attempt.result is None:
+                        self._end_attempt(run, attempt, ending, None)
+                self._finish_run(run, ending)
+            self._runs.clear()
+            self._queues.clear()
+
+    # --- starting runs
+
+    def start_run(self, request: RunRequest) -> tuple[int, int]:
+        """A new job run (run-now, runs/submit): its run_id and number_in_job."""
+        with self._lock:
+            self._check_running()
+            if request.idempotency_token is not None:
+                existing = self._store.run_by_token(
+                    request.idempotency_token, job_id=request.job_id, run_type=request.run_type
+                )
+                if existing is not None:
+                    return existing.run_id, existing.run_id
+            settings = request.settings
+            graph = TaskGraph.of(settings, request.only)
+            ids = self._store.new_ids(1 + len(graph.order))
+            run_id = ids[0]
+            job_id = request.job_id if request.job_id is not None else run_id
+            created = now_ms()
+            limit = _max_concurrent_runs(settings)
+            parameters = _resolve_parameters(settings, request.job_parameters)
+            doc: dict[str, Any] = {
+                "job_id": job_id,
+                "run_id": run_id,
+                "job_run_id": run_id,
+                "number_in_job": run_id,
+                "original_attempt_run_id": run_id,
+                "attempt_number": 0,
+                "creator_user_name": self._user_name,
+                "run_name": request.run_name,
+                "run_type": request.run_type,
+                "trigger": request.trigger,
+                "format": "MULTI_TASK",
+                "start_time": created,
+                "end_time": 0,
+                "setup_duration": 0,
+                "execution_duration": 0,
+                "cleanup_duration": 0,
+                "run_duration": 0,
+                "queue_duration": 0,
+                **run_states.in_progress("PENDING"),
+            }
+            if parameters:
+                doc["job_parameters"] = _parameter_documents(parameters)
+            if request.overriding_parameters:
+                doc["overriding_parameters"] = request.overriding_parameters
+            for name in ("job_clusters", "git_source", "environments"):
+                if isinstance(settings.get(name), (list, dict)):
+                    doc[name] = settings[name]
+            plan = {
+                "settings": settings,
+                "job_parameters": {name: value for name, _, value in parameters},
+                "overriding_parameters": request.overriding_parameters,
+                "only": request.only,
+            }
+            run = _Run(
+                run_id=run_id,
+                job_id=job_id,
+                doc=doc,
+                plan=plan,
+                order=graph.order,
+                tasks=graph.tasks,
+                parents=graph.parents,
+                children=graph.children,
+                latest={},
+                max_concurrent_runs=limit,
+            )
+            active = self._active_count(job_id)
+            # max_concurrent_runs 0 skips every run, queue or not.
+            if limit == 0 or (active >= limit and not request.queue_enabled):
+                doc.update(run_states.job_run_skipped(limit).documents())
+                doc["end_time"] = created
+                self._store.insert_run(
+                    self._record(run, active=False), request.idempotency_token, ()
+                )
+                return run_id, run_id
+            for seq, (key, task_run_id) in enumerate(zip(graph.order, ids[1:], strict=True)):
+                run.latest[key] = self._new_attempt(run, key, task_run_id, seq, attempt_number=0)
+            if active >= limit:
+                run.queued = True
+                doc.update(run_states.queued(limit))
+            self._store.insert_run(
+                self._record(run, active=True),
+                request.idempotency_token,
+                [self._task_record(a) for a in run.latest.values()],
+            )
+            self._runs[run_id] = run
+            if run.queued:
+                self._queues.setdefault(job_id, deque()).append(run)
+            else:
+                self._launch(run)
+            return run_id, run_id
+
+    def _new_attempt(
+        self,
+        run: _Run,
+        key: str,
+        task_run_id: int,
+        seq: int,
+        attempt_number: int,
+        original_attempt_run_id: int | None = None,
+    ) -> _Attempt:
+        task = run.tasks[key]
+        doc = {
+            **task,
+            "run_id": task_run_id,
+            "job_run_id": run.run_id,
+            "parent_run_id": run.run_id,
+            "attempt_number": attempt_number,
+            "original_attempt_run_id": original_attempt_run_id or task_run_id,
+            "run_if": task.get("run_if") if isinstance(task.get("run_if"), str) else "ALL_SUCCESS",
+            "start_time": 0,
+            "end_time": 0,
+            "setup_duration": 0,
+            "execution_duration": 0,
+            "cleanup_duration": 0,
+            "run_duration": 0,
+            **run_states.in_progress("BLOCKED" if run.parents[key] else "PENDING"),
+        }
+        return _Attempt(key=key, task=task, doc=doc, seq=seq)
+
+    def _launch(self, run: _Run, *, repair: bool = False) -> None:
+        run.queued = False
+        if not repair:  # a repair does not queue; the run's queue_duration stays its first
+            run.doc["queue_duration"] = now_ms() - int(run.doc["start_time"])
+        run.doc.update(run_states.in_progress("PENDING"))
+        timeout = _positive_int(run.plan["settings"].get("timeout_seconds"))
+        run.deadline = time.monotonic() + timeout if timeout else None
+        self._save_run(run)
+        self._advance(run)
+
+    # --- the DAG
+
+    def _advance(self, run: _Run) -> None:
+        """Start or skip every task whose dependencies have all ended; end the run when all
+        its tasks have."""
+        if self._stopping or run.queued:
+            return
+        for key in run.order:  # dependencies first: a skip cascades in one pass
+            attempt = run.latest[key]
+            if attempt.result is not None or attempt.life_cycle_state not in ("BLOCKED", "PENDING"):
+                continue
+            if attempt.pending_at:
+                continue  # already handed to a worker
+            upstream = [
+                self._upstream(run, parent, outcome) for parent, outcome in run.parents[key]
+            ]
+            if any(dep is None for dep in upstream):
+                continue
+            if run.stop_reason is not None:
+                self._end_attempt(run, attempt, _not_started(run.stop_reason, upstream), None)
+                continue
+            if attempt.task.get("disabled") is True:
+                ending = run_states.task_skipped("DISABLED", "The task is disabled.")
+                self._end_attempt(run, attempt, ending, None)
+                continue
+            verdict = run_states.skip_verdict(
+                attempt.task.get("run_if"), [dep for dep in upstream if dep is not None]
+            )
+            if verdict is not None:
+                self._end_attempt(run, attempt, verdict, None)
+                continue
+            self._dispatch(run, attempt)
+        if all(attempt.result is not None for attempt in run.latest.values()):
+            self._finish_run(run, self._run_ending(run))
+
+    def _upstream(self, run: _Run, key: str, outcome: str | None) -> Upstream | None:
+        attempt = run.latest.get(key)
+        if attempt is None or attempt.result is None:
+            return None
+        taken = True
+        if outcome is not None:
+            # Only a condition task has an outcome; the edge of the other branch is not taken.
+            condition = attempt.doc.get("condition_task")
+            if isinstance(condition, dict) and "outcome" in condition:
+                taken = str(condition["outcome"]).lower() == outcome.lower()
+        return Upstream(key, attempt.result, taken)
+
+    def _run_ending(self, run: _Run) -> Ending:
+        if run.stop_reason == "CANCELED":
+            return run_states.job_run_canceled()
+        if run.stop_reason == "TIMEDOUT":
+            return run_states.job_run_timed_out(
+                _positive_int(run.plan["settings"].get("timeout_seconds"))
+            )
+        results = [
+            TaskResult(
+                key,
+                run.latest[key].result or "FAILED",
+                run.latest[key].message,
+                not run.children[key],
+            )
+            for key in run.order
+        ]
+        return run_states.job_run_ending(results)
+
+    def _dispatch(self, run: _Run, attempt: _Attempt) -> None:
+        attempt.pending_at = now_ms()
+        attempt.retry_at = None
+        if not attempt.doc["start_time"]:
+            attempt.doc["start_time"] = attempt.pending_at
+        attempt.doc.update(run_states.in_progress("PENDING"))
+        self._save_attempt(attempt)
+        try:
+            self._pool.submit(self._execute, run, attempt)
+        except RuntimeError:  # the pool is shutting down: stop() ends the attempt
+            _LOG.debug("task run %s not started: the engine is stopping", attempt.run_id)
+
+    # --- executing one attempt (worker threads)
+
+    def _execute(self, run: _Run, attempt: _Attempt) -> None:
+        try:
+            self._execute_attempt(run, attempt)
+        except Exception:  # a bug here must not leave the run hanging forever
+            _LOG.exception("task run %s failed in the engine", attempt.run_id)
+            with self._lock:
+                if attempt.result is None and not self._stopping:
+                    ending = run_states.internal_error(
+                        "The local workspace failed to run the task."
+                    )
+                    self._end_attempt(run, attempt, ending, None)
+                    self._advance(run)
+
+    def _execute_attempt(self, run: _Run, attempt: _Attempt) -> None:
+        with self._lock:
+            if attempt.result is not None or self._stopping:
+                return
+            attempt.running_at = now_ms()
+            attempt.doc["setup_duration"] = attempt.running_at - attempt.pending_at
+            attempt.doc.update(run_states.in_progress("RUNNING"))
+            self._save_attempt(attempt)
+            if not run.started:
+                run.started = True
+                run.doc.update(run_states.in_progress("RUNNING"))
+                self._save_run(run)
+            invocation = self._invocation(run, attempt)
+        outcome: TaskOutcome | None = None
+        ending: Ending
+        try:
+            process = self._start_task(invocation)
+        except UnsupportedTask as exc:
+            ending = run_states.task_not_runnable(str(exc) or "This task cannot run locally.")
+        except Exception as exc:
+            _LOG.exception("task run %s could not start", attempt.run_id)
+            ending = run_states.internal_error(f"The task could not start: {exc}")
+        else:
+            with self._lock:
+                attempt.process_info = _process_info(process.pid)
+                self._save_attempt(attempt)
+            outcome = self._await(attempt, process)
+            ending = self._attempt_ending(run, attempt, outcome)
+        with self._lock:
+            attempt.process_info = None
+            if _ended(attempt):  # canceled while it was starting, or by stop()
+                return
+            self._end_attempt(run, attempt, ending, outcome)
+            if self._is_stopping():  # stop() ends the run
+                return
+            if self._retry(run, attempt):
+                return
+            self._advance(run)
+
+    def _await(self, attempt: _Attempt, process: TaskProcess) -> TaskOutcome | None:
+        timeout = _positive_int(attempt.task.get("timeout_seconds"))
+        deadline = time.monotonic() + timeout if timeout else None
+        canceled_at: float | None = None
+        while True:
+            try:
+                outcome = process.wait(timeout=_POLL_SECONDS)
+            except Exception:
+                _LOG.exception("waiting for task run %s failed", attempt.run_id)
+                return None
+            if outcome is not None:
+                return outcome
+            now = time.monotonic()
+            if attempt.stop_reason is None and deadline is not None and now >= deadline:
+                attempt.stop_reason = "TIMEDOUT"
+            if attempt.stop_reason is not None and canceled_at is None:
+                canceled_at = now
+                try:
+                    process.cancel()  # blocks for the runner's grace period at most
+                except Exception:
+                    _LOG.exception("canceling task run %s failed", attempt.run_id)
+            if canceled_at is not None and now - canceled_at > _CANCEL_WAIT_SECONDS:
+                return None
+
+    def _attempt_ending(self, run: _Run, attempt: _Attempt, outcome: TaskOutcome | None) -> Ending:
+        if outcome is not None and outcome.result_state == "SUCCESS":
+            return run_states.task_succeeded()  # it ended on its own before the cancel landed
+        reason = attempt.stop_reason
+        if reason == "CANCELED":
+            return run_states.task_canceled()
+        if reason == "TIMEDOUT":
+            return run_states.task_timed_out(_positive_int(attempt.task.get("timeout_seconds")))
+        if reason == "RUN_TIMEDOUT":
+            seconds = _positive_int(run.plan["settings"].get("timeout_seconds"))
+            return run_states.task_timed_out(seconds, by_run=True)
+        if reason == "STOPPED":
+            return run_states.internal_error(STOPPED_MESSAGE.format(when="stopped"))
+        if outcome is None:
+            return run_states.internal_error("The task process could not be followed to its end.")
+        return run_states.task_failed(outcome.state_message)
+
+    def _invocation(self, run: _Run, attempt: _Attempt) -> TaskInvocation:
+        run_dir = self._runs_dir / str(run.run_id) / str(attempt.run_id)
+        return TaskInvocation(
+            task=_with_legacy_parameters(attempt.task, run.plan.get("overriding_parameters") or {}),
+            job_parameters=run.job_parameters,
+            workspace_root=self._workspace_root,
+            run_dir=run_dir,
+            upstream_values=self._upstream_values(run, attempt.key),
+            context={
+                "job_id": run.job_id,
+                "job_run_id": run.run_id,
+                "run_id": attempt.run_id,
+                "task_key": attempt.key,
+                "attempt_number": attempt.doc["attempt_number"],
+                "host": self._host(),
+            },
+        )
+
+    def _upstream_values(self, run: _Run, key: str) -> dict[str, dict[str, Any]]:
+        # Every upstream task is listed, with {} when it set nothing: taskValues.get(key, name,
+        # default=...) then returns the default instead of calling the task unknown.
+        values: dict[str, dict[str, Any]] = {}
+        seen: set[str] = set()
+        todo = [parent for parent, _ in run.parents[key]]
+        while todo:
+            upstream = todo.pop()
+            if upstream in seen:
+                continue
+            seen.add(upstream)
+            attempt = run.latest.get(upstream)
+            values[upstream] = dict(attempt.task_values) if attempt is not None else {}
+            todo.extend(parent for parent, _ in run.parents.get(upstream, ()))
+        return values
+
+    # --- ending attempts and runs
+
+    def _end_attempt(
+        self, run: _Run, attempt: _Attempt, ending: Ending, outcome: TaskOutcome | None
+    ) -> None:
+        ended = now_ms()
+        attempt.result = ending.result_state
+        attempt.message = ending.message
+        doc = attempt.doc
+        doc.update(ending.documents())
+        if not doc["start_time"]:
+            doc["start_time"] = ended
+        if attempt.running_at:
+            doc["execution_duration"] = ended - attempt.running_at
+        doc["end_time"] = ended
+        doc["run_duration"] = ended - int(doc["start_time"])
+        output: dict[str, Any] = {}
+        if outcome is not None:
+            attempt.task_values = dict(outcome.task_values)
+            output = {
+                "logs": outcome.logs,
+                "logs_truncated": outcome.logs_truncated,
+                "error": outcome.error,
+                "error_trace": outcome.error_trace,
+                "notebook_result": outcome.notebook_result,
+                "notebook_result_truncated": getattr(outcome, "notebook_result_truncated", False),
+                "task_values": outcome.task_values,
+            }
+        elif ending.result_state in ("FAILED", "TIMEDOUT") and ending.message:
+            output = {"error": ending.message}
+        self._store.update_task_run(
+            attempt.run_id, json.dumps(doc), output=json.dumps(output), process=None
+        )
+
+    def _retry(self, run: _Run, attempt: _Attempt) -> bool:
+        """A new attempt of a task that failed with retries left (reference §6)."""
+        if run.stop_reason is not None or attempt.result not in ("FAILED", "TIMEDOUT"):
+            return False
+        if attempt.result == "TIMEDOUT" and attempt.task.get("retry_on_timeout") is not True:
+            return False
+        retries = attempt.task.get("max_retries")
+        if not isinstance(retries, int) or isinstance(retries, bool) or retries == 0:
+            return False
+        number = int(attempt.doc["attempt_number"])
+        if retries > 0 and number >= retries:
+            return False
+        interval = _positive_int(attempt.task.get("min_retry_interval_millis")) / 1000
+        # The interval counts from the start of the failed attempt.
+        started_ago = (now_ms() - int(attempt.doc["start_time"])) / 1000
+        retry = self._new_attempt(
+            run,
+            attempt.key,
+            self._store.new_id(),
+            self._store.max_task_seq(run.run_id) + 1,
+            attempt_number=number + 1,
+            original_attempt_run_id=int(attempt.doc["original_attempt_run_id"]),
+        )
+        retry.doc.update(run_states.in_progress("WAITING_FOR_RETRY"))
+        retry.retry_at = time.monotonic() + max(0.0, interval - started_ago)
+        run.latest[attempt.key] = retry
+        self._store.insert_task_runs([self._task_record(retry)])
+        return True
+
+    def _finish_run(self, run: _Run, ending: Ending) -> None:
+        ended = now_ms()
+        doc = run.doc
+        doc.update(ending.documents())
+        doc["end_time"] = ended
+        history = doc.get("repair_history")
+        if isinstance(history, list) and history:
+            last = history[-1]
+            last["end_time"] = ended
+            last.update(ending.documents())
+            doc["run_duration"] = sum(
+                max(0, int(item.get("end_time") or 0) - int(item.get("start_time") or 0))
+                for item in history
+            )
+        else:
+            doc["run_duration"] = ended - int(doc["start_time"])
+        self._store.update_run(run.run_id, json.dumps(doc), active=False)
+        self._runs.pop(run.run_id, None)
+        if not self._stopping:
+            self._start_queued(run.job_id)
+
+    def _start_queued(self, job_id: int) -> None:
+        queue = self._queues.get(job_id)
+        while queue:
+            head = queue[0]
+            if self._active_count(job_id) >= head.max_concurrent_runs:
+                return
+            queue.popleft()
+            if head.stop_reason is None:
+                self._launch(head)
+
+    def _active_count(self, job_id: int) -> int:
+        """Runs of the job that are past the queue and not ended (repairs included)."""
+        return sum(1 for run in self._runs.values() if run.job_id == job_id and not run.queued)
+
+    # --- cancel
+
+    def cancel(self, run_id: int) -> None:
+        """Cancel a job run (given its id or the id of one of its task runs); a no-op on an
+        ended run. Raises ApiError for an unknown run."""
+        with self._lock:
+            job_run_id = self._job_run_id(run_id)
+            run = self._runs.get(job_run_id)
+            if run is not None:
+                self._stop_run(run, "CANCELED")
+
+    def cancel_all(self, job_id: int | None) -> None:
+        """Cancel every run in progress of a job, queued ones included; without a job, every
+        queued run of the workspace (runs/cancel-all with all_queued_runs)."""
+        with self._lock:
+            for run in list(self._runs.values()):
+                if (job_id is None and run.queued) or (job_id is not None and run.job_id == job_id):
+                    self._stop_run(run, "CANCELED")
+
+    def _stop_run(self, run: _Run, reason: str) -> None:
+        if run.stop_reason is not None:
+            return
+        run.stop_reason = reason
+        if run.queued:
+            queue = self._queues.get(run.job_id)
+            if queue is not None and run in queue:
+                queue.remove(run)
+            run.queued = False
+        for attempt in run.latest.values():
+            if attempt.result is not None:
+                continue
+            if attempt.life_cycle_state == "RUNNING":
+                # Its worker kills the process and ends the attempt.
+                attempt.stop_reason = "RUN_TIMEDOUT" if reason == "TIMEDOUT" else reason
+            elif attempt.life_cycle_state in ("PENDING", "WAITING_FOR_RETRY"):
+                self._end_attempt(run, attempt, _not_started(reason, []), None)
+        self._advance(run)
+
+    def _tick_loop(self) -> None:
+        while not self._clock_stop.wait(_TICK_SECONDS):
+            try:
+                self._tick()
+            except Exception:
+                _LOG.exception("the run clock failed")
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if self._stopping:
+                return
+            for run in list(self._runs.values()):
+                if run.queued or run.stop_reason is not None:
+                    continue
+                if run.deadline is not None and now >= run.deadline:
+                    self._stop_run(run, "TIMEDOUT")
+                    continue
+                for attempt in list(run.latest.values()):
+                    if attempt.retry_at is not None and now >= attempt.retry_at:
+                        self._dispatch(run, attempt)
+
+    # --- repair
+
+    def repair(
+        self,
+        run_id: int,
+        settings: Mapping[str, Any],
+        *,
+        rerun_tasks: Sequence[str] | None,
+        rerun_all_failed_tasks: bool,
+        rerun_dependent_tasks: bool,
+        latest_repair_id: int | None,
+        job_parameters: Mapping[str, str] | None,
+    ) -> int:
+        """Rerun tasks of an ended job run with `settings` (the job's current ones); the
+        repair's id. Raises ApiError when the run cannot be repaired as asked."""
+        with self._lock:
+            self._check_running()
+            record = self._store.run(run_id)
+            if record is None:
+                raise ApiError.invalid(f"Run {run_id} does not exist.")
+            if record.active or run_id in self._runs:
+                raise ApiError.invalid_state(
+                    f"Run {run_id} is still in progress; only a run that has ended can be repaired."
+                )
+            doc = json.loads(record.doc)
+            plan = json.loads(record.plan)
+            history: list[dict[str, Any]] = list(doc.get("repair_history") or [])
+            latest_id = next(
+                (int(item["id"]) for item in reversed(history) if item.get("type") == "REPAIR"),
+                None,
+            )
+            if latest_id is not None and latest_repair_id is None:
+                raise ApiError.invalid(
+                    "The latest repair ID needs to be provided in order to create a new repair"
+                )
+            if latest_repair_id is not None and latest_repair_id != latest_id:
+                raise ApiError.invalid(
+                    f"The latest repair ID of run {run_id} is {latest_id}, not {latest_repair_id}."
+                )
+            visible = self._store.task_runs(run_id)
+            previous = _latest_by_key(visible)
+            if not previous:
+                raise ApiError.invalid(f"Run {run_id} has no task runs to repair.")
+            all_tasks = {
+                task["task_key"]: task
+                for task in settings.get("tasks") or []
+                if isinstance(task, dict) and isinstance(task.get("task_key"), str)
+            }
+            if rerun_all_failed_tasks:
+                chosen = [
+                    key
+                    for key, (_, task_doc) in previous.items()
+                    if not run_states.is_success_family(task_doc["state"].get("result_state"))
+                ]
+                if not chosen:
+                    raise ApiError.invalid(f"Run {run_id} has no failed tasks to repair.")
+            else:
+                chosen = list(rerun_tasks or [])
+            unknown = [key for key in chosen if key not in all_tasks]
+            if unknown:
+                raise ApiError.invalid(
+                    f"Task {unknown[0]!r} cannot be repaired: the job has no task with this key."
+                )
+            keys = set(previous) | set(chosen)
+            graph = TaskGraph.of(settings, sorted(k for k in keys if k in all_tasks), expand=False)
+            rerun = set(chosen)
+            if rerun_dependent_tasks:
+                todo = list(rerun)
+                while todo:
+                    for child in graph.children.get(todo.pop(), ()):
+                        if child not in rerun:
+                            rerun.add(child)
+                            todo.append(child)
+            # Tasks that ran before but are no longer in the job keep their results.
+            for key in previous:
+                if key not in graph.tasks:
+                    graph.add_detached(key)
+            repair_id, *ids = self._store.new_ids(1 + len(rerun))
+            started = now_ms()
+            if not history:
+                history.append(
+                    {
+                        "type": "ORIGINAL",
+                        "start_time": doc.get("start_time", 0),
+                        "end_time": doc.get("end_time", 0),
+                        "state": doc.get("state"),
+                        "status": doc.get("status"),
+                        "task_run_ids": [record.run_id for record, _ in previous.values()],
+                    }
+                )
+            parameters = dict(plan.get("job_parameters") or {})
+            if job_parameters:
+                parameters.update(job_parameters)
+                resolved = _resolve_parameters(settings, parameters)
+                doc["job_parameters"] = _parameter_documents(resolved)
+            plan.update(settings=dict(settings), job_parameters=parameters)
+            run = _Run(
+                run_id=run_id,
+                job_id=record.job_id,
+                doc=doc,
+                plan=plan,
+                order=graph.order,
+                tasks=graph.tasks,
+                parents=graph.parents,
+                children=graph.children,
+                latest={},
+                max_concurrent_runs=_max_concurrent_runs(settings),
+            )
+            next_seq = self._store.max_task_seq(run_id) + 1
+            new_attempts: list[_Attempt] = []
+            rerun_ids = iter(ids)
+            for key in graph.order:
+                if key in rerun:
+                    attempt = self._new_attempt(run, key, next(rerun_ids), next_seq, 0)
+                    next_seq += 1
+                    new_attempts.append(attempt)
+                else:
+                    task_record, task_doc = previous[key]
+                    attempt = _Attempt(
+                        key=key,
+                        task=run.tasks[key],
+                        doc=task_doc,
+                        seq=task_record.seq,
+                        result=task_doc["state"].get("result_state") or "FAILED",
+                        message=task_doc["state"].get("state_message", ""),
+                        task_values=_task_values(task_record),
+                    )
+                run.latest[key] = attempt
+            history.append(
+                {
+                    "type": "REPAIR",
+                    "id": repair_id,
+                    "start_time": started,
+                    "end_time": 0,
+                    **run_states.in_progress("PENDING"),
+                    "task_run_ids": [attempt.run_id for attempt in new_attempts],
+                }
+            )
+            doc["repair_history"] = history
+            doc.update(run_states.in_progress("PENDING"))
+            doc["end_time"] = 0
+            self._store.hide_task_runs(
+                record.run_id for record in visible if _task_key_of(record) in rerun
+            )
+            self._store.insert_task_runs([self._task_record(a) for a in new_attempts])
+            self._store.update_run(run_id, json.dumps(doc), active=True, plan=json.dumps(plan))
+            self._runs[run_id] = run
+            self._launch(run, repair=True)
+            return repair_id
+
+    # --- deleting
+
+    def delete_run(self, run_id: int) -> None:
+        with self._lock:
+            record = self._store.run(run_id)
+            if record is None:
+                raise ApiError.invalid(f"Run {run_id} does not exist.")
+            if record.active or run_id in self._runs:
+                raise ApiError.invalid_state(
+                    f"Run {run_id} is still in progress; cancel it before deleting it."
+                )
+            self._store.delete_run(run_id)
+        # The task runs' folders (logs, outputs) go with the run.
+        shutil.rmtree(self._runs_dir / str(run_id), ignore_errors=True)
+
+    # --- restart recovery
+
+    def _close_interrupted_runs(self, message: str) -> None:
+        """End the runs a previous process left in progress, and kill what is left of their
+        task processes."""
+        ending = run_states.internal_error(message)
+        for record in self._store.active_runs():
+            ended = now_ms()
+            for task_record in self._store.task_runs(record.run_id, visible_only=False):
+                task_doc = json.loads(task_record.doc)
+                state = task_doc.get("state") or {}
+                if state.get("life_cycle_state") in run_states.TERMINAL_LIFE_CYCLE_STATES:
+                    continue
+                _kill_orphan(task_record.process)
+                task_doc.update(ending.documents())
+                task_doc["end_time"] = ended
+                if not task_doc.get("start_time"):
+                    task_doc["start_time"] = ended
+                self._store.update_task_run(
+                    task_record.run_id,
+                    json.dumps(task_doc),
+                    output=json.dumps({"error": message}),
+                    process=None,
+                )
+            doc = json.loads(record.doc)
+            doc.update(ending.documents())
+            doc["end_time"] = ended
+            doc["run_duration"] = ended - int(doc.get("start_time") or ended)
+            history = doc.get("repair_history")
+            if isinstance(history, list) and history:
+                history[-1]["end_time"] = ended
+                history[-1].update(ending.documents())
+            self._store.update_run(record.run_id, json.dumps(doc), active=False)
+            _LOG.warning("run %s was in progress when the workspace stopped", record.run_id)
+
+    # --- helpers
+
+    def _is_stopping(self) -> bool:
+        return self._stopping
+
+    def _check_running(self) -> None:
+        if self._stopping:
+            raise ApiError(503, "TEMPORARILY_UNAVAILABLE", "The local workspace is stopping.")
+
+    def _job_run_id(self, run_id: int) -> int:
+        if run_id in self._runs or self._store.run(run_id) is not None:
+            return run_id
+        task_record = self._store.task_run(run_id)
+        if task_record is None:
+            raise ApiError.invalid(f"Run {run_id} does not exist.")
+        return task_record.job_run_id
+
+    def _record(self, run: _Run, *, active: bool) -> RunRecord:
+        return RunRecord(
+            run_id=run.run_id,
+            job_id=run.job_id,
+            run_type=str(run.doc["run_type"]),
+            start_time=int(run.doc["start_time"]),
+            active=active,
+            doc=json.dumps(run.doc),
+            plan=json.dumps(run.plan),
+        )
+
+    def _task_record(self, attempt: _Attempt) -> TaskRunRecord:
+        return TaskRunRecord(
+            run_id=attempt.run_id,
+            job_run_id=int(attempt.doc["job_run_id"]),
+            seq=attempt.seq,
+            visible=True,
+            doc=json.dumps(attempt.doc),
+            output=None,
+            process=None,
+        )
+
+    def _save_attempt(self, attempt: _Attempt) -> None:
+        self._store.update_task_run(
+            attempt.run_id, json.dumps(attempt.doc), process=attempt.process_info
+        )
+
+    def _save_run(self, run: _Run) -> None:
+        self._store.update_run(run.run_id, json.dumps(run.doc), active=True)
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def _ended(attempt: _Attempt) -> bool:
+    # A function, not an inline test: another thread may end the attempt between two reads.
+    return attempt.result is not None
+
+
+def _positive_int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _max_concurrent_runs(settings: Mapping[str, Any]) -> int:
+    value = settings.get("max_concurrent_runs")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return 1  # the API's default
+
+
+def _resolve_parameters(
+    settings: Mapping[str, Any], overrides: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """(name, default, value) of every job parameter, the run's overrides applied; overrides of
+    parameters the job does not define are kept too, after the defined ones."""
+    found: list[tuple[str, str, str]] = []
+    for entry in settings.get("parameters") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            name = entry["name"]
+            default = entry.get("default")
+            default_text = default if isinstance(default, str) else json.dumps(default)
+            found.append((name, default_text, overrides.get(name, default_text)))
+    defined = {name for name, _, _ in found}
+    found.extend((name, "", value) for name, value in overrides.items() if name not in defined)
+    return found
+
+
+def _parameter_documents(parameters: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
+    return [
+        {"name": name, "default": default, "value": value} for name, default, value in parameters
+    ]
+
+
+def _with_legacy_parameters(task: dict[str, Any], overriding: Mapping[str, Any]) -> dict[str, Any]:
+    """The task with run-now's legacy parameters applied: `notebook_params` merge into
+    base_parameters (run-now wins), `python_params` replace a Python file's parameters."""
+    notebook_params = overriding.get("notebook_params")
+    python_params = overriding.get("python_params")
+    notebook = task.get("notebook_task")
+    if isinstance(notebook_params, dict) and isinstance(notebook, dict):
+        base = notebook.get("base_parameters")
+        merged = {**(base if isinstance(base, dict) else {}), **notebook_params}
+        return {**task, "notebook_task": {**notebook, "base_parameters": merged}}
+    python = task.get("spark_python_task")
+    if isinstance(python_params, list) and isinstance(python, dict):
+        return {**task, "spark_python_task": {**python, "parameters": list(python_params)}}
+    return task
+
+
+def _not_started(reason: str, upstream: Sequence[Upstream | None]) -> Ending:
+    if reason == "TIMEDOUT":
+        return run_states.task_skipped(
+            "UPSTREAM_CANCELED", "The run timed out before this task ran."
+        )
+    if reason == "STOPPED":
+        return run_states.internal_error(STOPPED_MESSAGE.format(when="stopped"))
+    if upstream:
+        return run_states.task_skipped(
+            "UPSTREAM_CANCELED", "Skipped because the run was cancelled."
+        )
+    return run_states.task_canceled()
+
+
+def _latest_by_key(
+    records: Iterable[TaskRunRecord],
+) -> dict[str, tuple[TaskRunRecord, dict[str, Any]]]:
+    latest: dict[str, tuple[TaskRunRecord, dict[str, Any]]] = {}
+    for record in records:  # in seq order: the last attempt of a key wins
+        doc = json.loads(record.doc)
+        key = doc.get("task_key")
+        if isinstance(key, str):
+            latest[key] = (record, doc)
+    return latest
+
+
+def _task_key_of(record: TaskRunRecord) -> str | None:
+    key = json.loads(record.doc).get("task_key")
+    return key if isinstance(key, str) else None
+
+
+def _task_values(record: TaskRunRecord) -> dict[str, Any]:
+    if record.output is None:
+        return {}
+    with contextlib.suppress(ValueError):
+        output = json.loads(record.output)
+        values = output.get("task_values") if isinstance(output, dict) else None
+        if isinstance(values, dict):
+            return values
+    return {}
+
+
+def _process_info(pid: int) -> str:
+    """What identifies the runner process after a restart: its pid and its start time (pids are
+    reused; the pair is not)."""
+    started: float | None = None
+    try:
+        import psutil  # type: ignore[import-untyped,unused-ignore]
+
+        started = psutil.Process(pid).create_time()
+    except Exception:  # psutil missing, or the process already gone
+        started = None
+    return json.dumps({"pid": pid, "started": started})
+
+
+def _kill_orphan(process: str | None) -> None:
+    """Kill a task process left by a previous server process, and its process group, if it
+    is still the same process (same start time)."""
+    if not process:
+        return
+    try:
+        import psutil  # type: ignore[import-untyped,unused-ignore]
+
+        info = json.loads(process)
+        pid = int(info["pid"])
+        started = info.get("started")
+        if started is None:
+            return
+        proc = psutil.Process(pid)
+        if abs(proc.create_time() - float(started)) > 0.01:
+            return
+        for child in proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        with contextlib.suppress(OSError):
+            if os.getpgid(pid) == pid:  # its own group (runners start a new session)
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    except Exception:
+        return  # gone already, or not ours to kill

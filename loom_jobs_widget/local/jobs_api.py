@@ -1,0 +1,395 @@
+"""Jobs: `/api/2.2/jobs/{create,get,list,reset,update,delete,run-now}` and their 2.1 aliases.
+
+Settings are kept exactly as written (unknown keys, nulls, empty lists included): they go through
+the foundation's lossless `JobSettings` model, whose `to_api()` gives back what it read, and are
+stored as that JSON. Nothing is filled in on the way (a workspace adds defaults such as
+`email_notifications: {}` and `run_if: ALL_SUCCESS`; the editor must cope with both, and here it
+reads back exactly what it wrote). The engine applies the API's defaults when it runs a job.
+
+Settings the validator finds errors in are refused with 400 INVALID_PARAMETER_VALUE naming the
+task and the field, as a workspace refuses what it cannot run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from loom_jobs_widget.local import paging, permissions_api, wire
+from loom_jobs_widget.local.engine import Engine, RunRequest, now_ms
+from loom_jobs_widget.local.params import (
+    body_bool,
+    body_object,
+    body_object_list,
+    body_str,
+    body_str_list,
+    body_str_map,
+    query_bool,
+    query_int,
+    query_require_int,
+    query_str,
+    require_int,
+)
+from loom_jobs_widget.local.server import ApiError, Request, Router
+from loom_jobs_widget.local.store import JobRecord, Store
+from loom_jobs_widget.models import JobSettings
+from loom_jobs_widget.validation import Problem, validate
+
+JOBS_LIST_LIMITS: Final = range(1, 101)
+DEFAULT_LIST_LIMIT: Final = 20
+MAX_IDEMPOTENCY_TOKEN: Final = 64
+# run-now's legacy task parameters, kept on the run as `overriding_parameters`.
+LEGACY_PARAMETERS: Final = (
+    "notebook_params",
+    "python_params",
+    "python_named_params",
+    "jar_params",
+    "spark_submit_params",
+    "sql_params",
+    "dbt_commands",
+    "pipeline_params",
+)
+# Fields of the create request that are not job settings.
+_CREATE_ONLY: Final = frozenset({"access_control_list"})
+
+JOBS: Final = r"/api/2\.[12]/jobs/"
+
+
+def job_not_found(job_id: int) -> ApiError:
+    # 400, not 404: the SDK turns exactly this into ResourceDoesNotExist for jobs/get.
+    return ApiError.invalid(f"Job {job_id} does not exist.")
+
+
+def refusal(problems: list[Problem]) -> ApiError | None:
+    """The API error for settings with error-severity problems; None when there are none."""
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if not errors:
+        return None
+    first = errors[0]
+    message = first.message
+    if first.field:
+        message = f"{message} (field: {first.field})"
+    if len(errors) > 1:
+        others = len(errors) - 1
+        message = f"{message} And {others} more problem{'s' if others > 1 else ''}."
+    return ApiError.invalid(message)
+
+
+def checked_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings to store, through the lossless model; ApiError when the request parser
+    (wrong JSON types) or the validator refuses them."""
+    wire.check_settings(dict(settings))
+    model = JobSettings.from_api(settings)
+    error = refusal(validate(model))
+    if error is not None:
+        raise error
+    return model.to_api()
+
+
+def name_key(settings: Mapping[str, Any]) -> str:
+    name = settings.get("name")
+    return name.casefold() if isinstance(name, str) else ""
+
+
+def summary(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """What jobs/list shows of the settings without expand_tasks: all but tasks and clusters."""
+    return {key: value for key, value in settings.items() if key not in ("tasks", "job_clusters")}
+
+
+class JobsApi:
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        user_name: str,
+    ) -> None:
+        self._store = store
+        self._engine = engine
+        self._user_name = user_name
+
+    def register(self, router: Router) -> None:
+        routes: list[tuple[str, str, Callable[[Request], Any]]] = [
+            ("POST", "create", self.create),
+            ("GET", "get", self.get),
+            ("GET", "list", self.list),
+            ("POST", "reset", self.reset),
+            ("POST", "update", self.update),
+            ("POST", "delete", self.delete),
+            ("POST", "run-now", self.run_now),
+        ]
+        for method, name, handler in routes:
+            router.add(method, JOBS + name, handler)
+
+    # --- reading
+
+    def _record(self, job_id: int) -> JobRecord:
+        record = self._store.job(job_id)
+        if record is None:
+            raise job_not_found(job_id)
+        return record
+
+    def _run_as_user_name(self, record: JobRecord, settings: Mapping[str, Any]) -> str:
+        run_as = settings.get("run_as")
+        if isinstance(run_as, dict):
+            for kind in ("user_name", "service_principal_name"):
+                if isinstance(run_as.get(kind), str):
+                    return str(run_as[kind])
+        owner = permissions_api.owner_of(record.acl)
+        return owner[1] if owner is not None else record.creator_user_name
+
+    def get(self, request: Request) -> dict[str, Any]:
+        job_id = query_require_int(request, "job_id")
+        page = paging.page_number(query_str(request, "page_token"))
+        record = self._record(job_id)
+        settings = json.loads(record.settings)
+        more = False
+        if request.api_version != "2.1":  # 2.1 returns every element at once
+            settings, more = paging.page_arrays(settings, paging.JOB_ARRAYS, page)
+        document: dict[str, Any] = {
+            "job_id": record.job_id,
+            "creator_user_name": record.creator_user_name,
+            "run_as_user_name": self._run_as_user_name(record, settings),
+            "created_time": record.created_time,
+            "settings": settings,
+        }
+        if more:
+            document["next_page_token"] = paging.encode_token({"page": page + 1})
+        return document
+
+    def list(self, request: Request) -> dict[str, Any]:
+        limit = query_int(request, "limit")
+        if limit is None:
+            limit = DEFAULT_LIST_LIMIT
+        if limit not in JOBS_LIST_LIMITS:
+            bound = "no more than 100" if limit > 100 else "at least 1"
+            raise ApiError.invalid(f"Invalid limit {limit} - it has to be {bound}.")
+        offset = query_int(request, "offset") or 0
+        if offset < 0:
+            raise ApiError.invalid(f"Invalid offset {offset} - it has to be at least 0.")
+        expand = bool(query_bool(request, "expand_tasks"))
+        name = query_str(request, "name")
+        key = name.casefold() if name else None
+        cursor = paging.decode_token(query_str(request, "page_token"), "after", "before")
+        if cursor is not None and "before" in cursor:
+            rows = self._store.list_jobs(
+                name_key=key,
+                after_id=None,
+                before_id=cursor["before"],
+                offset=0,
+                limit=limit + 1,
+                expand=expand,
+            )
+            has_previous = len(rows) > limit
+            rows = rows[-limit:]
+            has_more = True
+        else:
+            after = cursor["after"] if cursor is not None else None
+            rows = self._store.list_jobs(
+                name_key=key,
+                after_id=after,
+                before_id=None,
+                offset=offset,
+                limit=limit + 1,
+                expand=expand,
+            )
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+            has_previous = bool(rows) and (
+                offset > 0
+                or self._store.has_jobs(name_key=key, after_id=None, before_id=rows[0].job_id)
+            )
+        paged = request.api_version != "2.1"
+        jobs = [self._list_entry(record, expand, paged) for record in rows]
+        document: dict[str, Any] = {}
+        if jobs:
+            document["jobs"] = jobs
+        document["has_more"] = has_more
+        if has_more and rows:
+            document["next_page_token"] = paging.encode_token({"after": rows[-1].job_id})
+        if has_previous and rows:
+            document["prev_page_token"] = paging.encode_token({"before": rows[0].job_id})
+        return document
+
+    def _list_entry(self, record: JobRecord, expand: bool, paged: bool) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "job_id": record.job_id,
+            "creator_user_name": record.creator_user_name,
+            "created_time": record.created_time,
+        }
+        if expand and not paged:  # API 2.1: every element at once
+            entry["settings"] = json.loads(record.settings)
+        elif expand:
+            settings, more = paging.first_page(json.loads(record.settings), paging.JOB_ARRAYS)
+            entry["settings"] = settings
+            entry["has_more"] = more
+        else:
+            entry["settings"] = json.loads(record.summary)
+        return entry
+
+    # --- writing
+
+    def create(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        acl = body_object_list(body, "access_control_list")
+        settings = checked_settings({k: v for k, v in body.items() if k not in _CREATE_ONLY})
+        grants = permissions_api.initial_grants(self._user_name, acl)
+        job_id = self._store.new_id()
+        record = JobRecord(
+            job_id=job_id,
+            created_time=now_ms(),
+            creator_user_name=self._user_name,
+            api_version=request.api_version,
+            settings=json.dumps(settings),
+            summary=json.dumps(summary(settings)),
+            acl=json.dumps(grants),
+        )
+        self._store.insert_job(record, name_key(settings))
+        return {"job_id": job_id}
+
+    def _replace(self, job_id: int, settings: Mapping[str, Any]) -> None:
+        stored = checked_settings(settings)
+        self._store.replace_job_settings(
+            job_id, json.dumps(stored), json.dumps(summary(stored)), name_key(stored)
+        )
+
+    def reset(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        job_id = require_int(body, "job_id")
+        new_settings = body_object(body, "new_settings")
+        if new_settings is None:
+            raise ApiError.invalid("Missing required field: new_settings")
+        record = self._record(job_id)
+        old = json.loads(record.settings)
+        # A workspace keeps the previous run_as when new_settings omits it (the one exception to
+        # "reset replaces everything", measured against cloud by the Databricks CLI's tests).
+        if "run_as" not in new_settings and "run_as" in old:
+            new_settings = {**new_settings, "run_as": old["run_as"]}
+        self._replace(job_id, new_settings)
+        return {}
+
+    def update(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        job_id = require_int(body, "job_id")
+        new_settings = body_object(body, "new_settings") or {}
+        fields_to_remove = body_str_list(body, "fields_to_remove") or []
+        record = self._record(job_id)
+        settings = apply_update(json.loads(record.settings), new_settings, fields_to_remove)
+        self._replace(job_id, settings)
+        return {}
+
+    def delete(self, request: Request) -> dict[str, Any]:
+        job_id = require_int(request.json(), "job_id")
+        if not self._store.delete_job(job_id):
+            raise job_not_found(job_id)
+        # Its runs stay readable (runs/get, runs/list); those in progress are canceled.
+        self._engine.cancel_all(job_id)
+        return {}
+
+    # --- running
+
+    def run_now(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        job_id = require_int(body, "job_id")
+        job_parameters = body_str_map(body, "job_parameters") or {}
+        token = body_str(body, "idempotency_token")
+        if token is not None and len(token) > MAX_IDEMPOTENCY_TOKEN:
+            raise ApiError.invalid(
+                f"idempotency_token is {len(token)} characters long; the limit is 64."
+            )
+        only = body_str_list(body, "only")
+        queue = body_object(body, "queue")
+        queue_enabled = body_bool(queue, "enabled") if queue is not None else None
+        overriding: dict[str, Any] = {}
+        for name in LEGACY_PARAMETERS:
+            if body.get(name) is not None:
+                overriding[name] = body[name]
+        if "notebook_params" in overriding:
+            overriding["notebook_params"] = body_str_map(body, "notebook_params")
+        if "python_params" in overriding:
+            overriding["python_params"] = body_str_list(body, "python_params")
+        record = self._record(job_id)
+        settings = json.loads(record.settings)
+        if queue_enabled is None:
+            queue_enabled = _queue_default(record, settings)
+        name = settings.get("name")
+        run_id, number = self._engine.start_run(
+            RunRequest(
+                job_id=job_id,
+                run_type="JOB_RUN",
+                run_name=name if isinstance(name, str) and name else "Untitled",
+                settings=settings,
+                job_parameters=job_parameters,
+                queue_enabled=queue_enabled,
+                overriding_parameters=overriding,
+                only=only,
+                idempotency_token=token,
+            )
+        )
+        return {"run_id": run_id, "number_in_job": number}
+
+
+def _queue_default(record: JobRecord, settings: Mapping[str, Any]) -> bool:
+    """Whether runs over max_concurrent_runs wait: the job's `queue.enabled`, else on for jobs
+    created with API 2.2 and off for older ones (the 2.2 release notes)."""
+    queue = settings.get("queue")
+    if isinstance(queue, dict) and isinstance(queue.get("enabled"), bool):
+        return bool(queue["enabled"])
+    return record.api_version != "2.1"
+
+
+def apply_update(
+    settings: dict[str, Any], new_settings: Mapping[str, Any], fields_to_remove: list[str]
+) -> dict[str, Any]:
+    """jobs/update: top-level fields of new_settings replace the job's; `tasks` and
+    `job_clusters` entries merge by key (an entry with a known key replaces that entry whole);
+    `fields_to_remove` drops top-level fields and, as `tasks/<key>` or `job_clusters/<key>`,
+    single entries."""
+    out = dict(settings)
+    for field in fields_to_remove:
+        list_name, _, key = field.partition("/")
+        if not key:
+            out.pop(field, None)
+            continue
+        key_field = _KEYED_LISTS.get(list_name)
+        if key_field is None:
+            raise ApiError.invalid(
+                f"Cannot remove {field}: only top-level fields, tasks/<task_key> and "
+                "job_clusters/<job_cluster_key> can be removed."
+            )
+        entries = out.get(list_name)
+        if isinstance(entries, list):
+            out[list_name] = [
+                entry
+                for entry in entries
+                if not (isinstance(entry, dict) and entry.get(key_field) == key)
+            ]
+    for name, value in new_settings.items():
+        key_field = _KEYED_LISTS.get(name)
+        current = out.get(name)
+        if key_field is not None and isinstance(value, list) and isinstance(current, list):
+            out[name] = _merge_by_key(current, value, key_field)
+        else:
+            out[name] = value
+    return out
+
+
+_KEYED_LISTS: Final = {"tasks": "task_key", "job_clusters": "job_cluster_key"}
+
+
+def _merge_by_key(current: list[Any], changes: list[Any], key_field: str) -> list[Any]:
+    merged = list(current)
+    position = {
+        entry.get(key_field): index
+        for index, entry in enumerate(merged)
+        if isinstance(entry, dict) and isinstance(entry.get(key_field), str)
+    }
+    for entry in changes:
+        key = entry.get(key_field) if isinstance(entry, dict) else None
+        if isinstance(key, str) and key in position:
+            merged[position[key]] = entry
+        else:
+            if isinstance(key, str):
+                position[key] = len(merged)
+            merged.append(entry)
+    return merged

@@ -1,0 +1,268 @@
+"""The states a run and a task run go through, and the rules that decide them.
+
+Pure functions over the Jobs API's vocabulary (reference `jobs-run-semantics.md` §1-2): the
+`state` (legacy, still what the SDK's waiter reads) and `status` objects of a run, how a task's
+`run_if` reads its dependencies' results, and how a job run's result follows from its tasks.
+The engine decides *when* things happen; this module says *what* they look like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+# life_cycle_state values that end a run: the SDK's waiter stops on TERMINATED and SKIPPED and
+# raises on INTERNAL_ERROR.
+TERMINAL_LIFE_CYCLE_STATES: Final = frozenset({"TERMINATED", "SKIPPED", "INTERNAL_ERROR"})
+
+# The newer `status.state` has no SKIPPED/INTERNAL_ERROR/WAITING_FOR_RETRY: those are
+# TERMINATED with a termination code, or (between retries) PENDING.
+_STATUS_STATE: Final = {
+    "QUEUED": "QUEUED",
+    "PENDING": "PENDING",
+    "RUNNING": "RUNNING",
+    "TERMINATING": "TERMINATING",
+    "BLOCKED": "BLOCKED",
+    "WAITING_FOR_RETRY": "PENDING",
+}
+
+WORKLOAD_FAILED: Final = "Workload failed, see run output for details"
+DEFAULT_RUN_IF: Final = "ALL_SUCCESS"
+
+# How a dependency's result counts for run_if (reference §2.2).
+_SUCCEEDED: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES"})
+_EXCLUDED: Final = frozenset({"EXCLUDED", "DISABLED"})
+_FAILED: Final = frozenset({"FAILED", "TIMEDOUT", "UPSTREAM_FAILED"})
+_CANCELED: Final = frozenset({"CANCELED", "UPSTREAM_CANCELED"})
+
+
+def in_progress(life_cycle_state: str, message: str = "") -> dict[str, Any]:
+    """`state` and `status` of a run that has not ended (QUEUED, PENDING, BLOCKED, ...)."""
+    state: dict[str, Any] = {
+        "life_cycle_state": life_cycle_state,
+        "state_message": message,
+        "user_cancelled_or_timedout": False,
+    }
+    status: dict[str, Any] = {"state": _STATUS_STATE.get(life_cycle_state, life_cycle_state)}
+    return {"state": state, "status": status}
+
+
+def queued(max_concurrent_runs: int) -> dict[str, Any]:
+    message = (
+        f"Queued because the limit of {max_concurrent_runs} maximum concurrent runs of this job "
+        "has been reached."
+    )
+    return {
+        "state": {
+            "life_cycle_state": "QUEUED",
+            "state_message": message,
+            "user_cancelled_or_timedout": False,
+            "queue_reason": message,
+        },
+        "status": {
+            "state": "QUEUED",
+            "queue_details": {"code": "MAX_CONCURRENT_RUNS_REACHED", "message": message},
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a run or a task run ended: its final `state` and `status`."""
+
+    life_cycle_state: str
+    result_state: str
+    message: str
+    code: str  # status.termination_details.code
+    kind: str  # status.termination_details.type
+    user_cancelled_or_timedout: bool = False
+
+    def documents(self) -> dict[str, Any]:
+        return {
+            "state": {
+                "life_cycle_state": self.life_cycle_state,
+                "result_state": self.result_state,
+                "state_message": self.message,
+                "user_cancelled_or_timedout": self.user_cancelled_or_timedout,
+            },
+            "status": {
+                "state": "TERMINATED",
+                "termination_details": {
+                    "code": self.code,
+                    "type": self.kind,
+                    "message": self.message,
+                },
+            },
+        }
+
+
+# --- task runs -----------------------------------------------------------------------------------
+
+
+def task_succeeded() -> Ending:
+    return Ending("TERMINATED", "SUCCESS", "", "SUCCESS", "SUCCESS")
+
+
+def task_failed(message: str = "") -> Ending:
+    # A real failed task says only this; the exception is in runs/get-output.
+    return Ending(
+        "TERMINATED", "FAILED", message or WORKLOAD_FAILED, "RUN_EXECUTION_ERROR", "CLIENT_ERROR"
+    )
+
+
+def task_not_runnable(message: str) -> Ending:
+    """A task the local workspace cannot run (a task type without a runner, ...)."""
+    return Ending("TERMINATED", "FAILED", message, "INVALID_RUN_CONFIGURATION", "CLIENT_ERROR")
+
+
+def task_timed_out(seconds: int, *, by_run: bool = False) -> Ending:
+    """A task stopped at its own timeout_seconds, or (`by_run`) at the job's."""
+    # status code CANCELED: "canceled by the platform, e.g. the maximum run duration was exceeded".
+    whose = "The run" if by_run else "Task"
+    return Ending(
+        "TERMINATED",
+        "TIMEDOUT",
+        f"{whose} timed out after {seconds} seconds.",
+        "CANCELED",
+        "CLIENT_ERROR",
+        user_cancelled_or_timedout=True,
+    )
+
+
+def task_canceled(message: str = "Run was cancelled.") -> Ending:
+    return Ending("TERMINATED", "CANCELED", message, "USER_CANCELED", "SUCCESS", True)
+
+
+def task_skipped(result_state: str, message: str) -> Ending:
+    """A task that never ran: UPSTREAM_FAILED, UPSTREAM_CANCELED, EXCLUDED or DISABLED."""
+    code = "DISABLED" if result_state == "DISABLED" else "SKIPPED"
+    return Ending("SKIPPED", result_state, message, code, "SUCCESS")
+
+
+def internal_error(message: str) -> Ending:
+    return Ending("INTERNAL_ERROR", "FAILED", message, "INTERNAL_ERROR", "INTERNAL_ERROR")
+
+
+# --- run_if ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A dependency as run_if sees it: the upstream task's result, and whether the edge is
+    taken (False for the untaken branch of a condition task, reference §3)."""
+
+    task_key: str
+    result_state: str
+    taken: bool = True
+
+
+def skip_verdict(run_if: Any, upstream: Sequence[Upstream]) -> Ending | None:
+    """None when the task runs; otherwise how it is skipped (reference §2.1-2.2)."""
+    if not upstream:
+        return None
+    if all(not dep.taken or dep.result_state in _EXCLUDED for dep in upstream):
+        return task_skipped("EXCLUDED", "Skipped because all its dependencies were excluded.")
+    considered = [dep for dep in upstream if dep.taken and dep.result_state not in _EXCLUDED]
+    failed = [dep for dep in considered if dep.result_state in _FAILED]
+    canceled = [dep for dep in considered if dep.result_state in _CANCELED]
+    succeeded = [dep for dep in considered if dep.result_state in _SUCCEEDED]
+    condition = run_if if isinstance(run_if, str) else DEFAULT_RUN_IF
+
+    def upstream_failed(deps: list[Upstream]) -> Ending:
+        return task_skipped(
+            "UPSTREAM_FAILED",
+            f"Skipped because upstream task {_names(deps)} did not succeed.",
+        )
+
+    if condition == "ALL_DONE":
+        return None
+    if condition in ("AT_LEAST_ONE_FAILED", "ALL_FAILED"):
+        wanted = (
+            bool(failed) if condition == "AT_LEAST_ONE_FAILED" else len(failed) == len(considered)
+        )
+        if wanted:
+            return None
+        return task_skipped(
+            "EXCLUDED", f"Skipped because its run_if condition {condition} was not met."
+        )
+    # The success family: a canceled dependency propagates as UPSTREAM_CANCELED.
+    if canceled and condition != "AT_LEAST_ONE_SUCCESS":
+        return task_skipped(
+            "UPSTREAM_CANCELED", f"Skipped because upstream task {_names(canceled)} was canceled."
+        )
+    if condition == "AT_LEAST_ONE_SUCCESS":
+        return None if succeeded else upstream_failed(failed or canceled)
+    if condition == "NONE_FAILED":
+        return upstream_failed(failed) if failed else None
+    # ALL_SUCCESS, and run_if values newer than this module: the API's default.
+    return upstream_failed(failed) if failed else None
+
+
+def _names(deps: Iterable[Upstream]) -> str:
+    keys = [f"'{dep.task_key}'" for dep in deps]
+    return ", ".join(keys) if keys else "(none)"
+
+
+# --- the job run -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task_key: str
+    result_state: str
+    message: str
+    is_leaf: bool
+
+
+def job_run_ending(tasks: Sequence[TaskResult]) -> Ending:
+    """The job run's result from its tasks' (reference §2.3): a failed or upstream-failed leaf
+    fails the run, which then ends INTERNAL_ERROR as on a workspace (so `run_now_and_wait` raises
+    OperationFailed); failures that no leaf inherits make it SUCCESS_WITH_FAILURES."""
+    failed_leaf = any(t.is_leaf and t.result_state in _FAILED | _CANCELED for t in tasks)
+    failures = [t for t in tasks if t.result_state in ("FAILED", "TIMEDOUT")]
+    if failed_leaf:
+        leaves = [t for t in tasks if t.is_leaf and not is_success_family(t.result_state)]
+        cause = failures[0] if failures else leaves[0]
+        message = f"Task {cause.task_key} failed with message: {cause.message.rstrip('.')}."
+        return Ending("INTERNAL_ERROR", "FAILED", message, "RUN_EXECUTION_ERROR", "CLIENT_ERROR")
+    if failures:
+        return Ending(
+            "TERMINATED",
+            "SUCCESS_WITH_FAILURES",
+            "",
+            "SUCCESS_WITH_FAILURES",
+            "SUCCESS",
+        )
+    return Ending("TERMINATED", "SUCCESS", "", "SUCCESS", "SUCCESS")
+
+
+def job_run_canceled() -> Ending:
+    return Ending("TERMINATED", "CANCELED", "Run was cancelled.", "USER_CANCELED", "SUCCESS", True)
+
+
+def job_run_timed_out(seconds: int) -> Ending:
+    return Ending(
+        "TERMINATED",
+        "TIMEDOUT",
+        f"Run timed out after {seconds} seconds.",
+        "CANCELED",
+        "CLIENT_ERROR",
+        True,
+    )
+
+
+def job_run_skipped(max_concurrent_runs: int) -> Ending:
+    return Ending(
+        "SKIPPED",
+        "MAXIMUM_CONCURRENT_RUNS_REACHED",
+        f"Skipping this run because the limit of {max_concurrent_runs} maximum concurrent runs "
+        "has been reached.",
+        "MAX_CONCURRENT_RUNS_EXCEEDED",
+        "CLIENT_ERROR",
+    )
+
+
+def is_success_family(result_state: str | None) -> bool:
+    """Results a repair with rerun_all_failed_tasks leaves alone."""
+    return result_state in _SUCCEEDED | _EXCLUDED

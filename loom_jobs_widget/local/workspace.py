@@ -1,0 +1,215 @@
+"""`LocalWorkspace`: a Databricks workspace on 127.0.0.1, kept in a data folder.
+
+    with LocalWorkspace("~/.loom-jobs").start() as lw:
+        w = WorkspaceClient(host=lw.host, token=lw.token)
+
+The data folder holds everything, so a restart on it finds the same workspace:
+
+- `token`: the bearer token every request needs (random, made once, mode 0600);
+- `workspace.db`: jobs, runs, task runs and permissions (SQLite);
+- `workspace/`: the workspace files (`/Workspace/...`), unless another root is given;
+- `runs/<job run>/<task run>/`: each task-run attempt's folder (logs, outputs);
+- `dbfs/`: the local DBFS of the task runners;
+- `lock`: held while a workspace serves the folder, so two cannot share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from loom_jobs_widget.local import compute_api, identity
+from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
+from loom_jobs_widget.local.jobs_api import JobsApi
+from loom_jobs_widget.local.permissions_api import PermissionsApi
+from loom_jobs_widget.local.runs_api import RunsApi
+from loom_jobs_widget.local.server import HttpServer, Router
+from loom_jobs_widget.local.store import Store
+from loom_jobs_widget.local.workspace_api import WorkspaceApi
+
+__all__ = ["LocalWorkspace"]
+
+TOKEN_FILE = "token"
+DATABASE_FILE = "workspace.db"
+LOCK_FILE = "lock"
+
+
+class LocalWorkspace:
+    """A local Databricks workspace serving the Jobs API and the editor's pickers."""
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        port: int = 0,
+        workspace_root: str | os.PathLike[str] | None = None,
+        workers: int = DEFAULT_WORKERS,
+    ) -> None:
+        self.data_dir = Path(data_dir).expanduser()
+        self.workspace_root = (
+            Path(workspace_root).expanduser()
+            if workspace_root is not None
+            else self.data_dir / "workspace"
+        )
+        self.user_name = identity.LOCAL_USER
+        self._port = port
+        self._workers = workers
+        self._token: str | None = None
+        self._workspace_id = ""
+        self._lock_file: IO[str] | None = None
+        self._store: Store | None = None
+        self._engine: Engine | None = None
+        self._server: HttpServer | None = None
+
+    # --- what clients need
+
+    @property
+    def host(self) -> str:
+        """`http://127.0.0.1:PORT`, for `WorkspaceClient(host=...)`."""
+        if self._server is None:
+            raise RuntimeError("The local workspace is not started.")
+        return f"http://127.0.0.1:{self._server.port}"
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            raise RuntimeError("The local workspace is not started.")
+        return self._token
+
+    @property
+    def workspace_id(self) -> str:
+        return self._workspace_id
+
+    @property
+    def store(self) -> Store:
+        """The database (for tools such as the benchmark that fill it in bulk)."""
+        if self._store is None:
+            raise RuntimeError("The local workspace is not started.")
+        return self._store
+
+    # --- lifecycle
+
+    def start(self) -> LocalWorkspace:
+        if self._server is not None:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._lock_file = _lock(self.data_dir / LOCK_FILE)
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        for folder in (
+            self.workspace_root / "Shared",
+            self.workspace_root / "Users" / self.user_name,
+        ):
+            folder.mkdir(parents=True, exist_ok=True)
+        self._token = _load_token(self.data_dir / TOKEN_FILE)
+        store = self._store = Store(self.data_dir / DATABASE_FILE)
+        workspace_id = store.meta("workspace_id")
+        if workspace_id is None:
+            # Shaped like a workspace's numeric id (it is in run_page_url as ?o=...).
+            workspace_id = str(secrets.randbelow(9 * 10**15) + 10**15)
+            store.set_meta("workspace_id", workspace_id)
+        self._workspace_id = workspace_id
+        started = int(time.time() * 1000)
+
+        router = Router()
+        server = HttpServer(router, self._token, self._host_metadata, self._port)
+        self._server = server
+        host = self.host  # fixed once bound; runs keep naming it while the workspace stops
+        engine = self._engine = Engine(
+            store,
+            workspace_root=self.workspace_root,
+            runs_dir=self.data_dir / "runs",
+            user_name=self.user_name,
+            host=lambda: host,
+            workers=self._workers,
+        )
+        JobsApi(store, engine, self.user_name).register(router)
+        RunsApi(store, engine, lambda: host, workspace_id, self.workspace_root).register(router)
+        PermissionsApi(store).register(router)
+        WorkspaceApi(self.workspace_root).register(router)
+        compute_api.register(router, lambda: started)
+        identity.register(router)
+        engine.start()  # closes what a previous process left in progress, before serving
+        server.start()
+
+    def _host_metadata(self) -> dict[str, Any]:
+        # What the SDK reads from /.well-known/databricks-config: this workspace's id (then sent
+        # as X-Databricks-Workspace-Id). No OIDC endpoint: the token is the only way in.
+        return {"workspace_id": self._workspace_id}
+
+    def stop(self) -> None:
+        """Stop serving, kill the tasks in progress (their runs end as INTERNAL_ERROR), close
+        the database. Safe to call twice."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.stop()
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+        lock_file, self._lock_file = self._lock_file, None
+        if lock_file is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+            lock_file.close()
+
+    def __enter__(self) -> LocalWorkspace:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self.host if self._server is not None else "stopped"
+        return f"LocalWorkspace({str(self.data_dir)!r}, {where})"
+
+
+def _lock(path: Path) -> IO[str]:
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise RuntimeError(
+            f"{path.parent} is in use by another local workspace; stop it, or use another "
+            "data folder."
+        ) from None
+    return handle
+
+
+def _load_token(path: Path) -> str:
+    """The data folder's token, made on first use. Only the owner may read it."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        token = path.read_text(encoding="utf-8").strip()
+        if token:
+            return token
+        path.unlink()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Shaped like a personal access token.
+    token = "dapi" + secrets.token_hex(16)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")
+    return token
