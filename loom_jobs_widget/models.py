@@ -106,6 +106,8 @@ TASK_TYPES = (
     "python_operator_task",
 )
 
+_TASK_TYPE_SET = frozenset(TASK_TYPES)
+
 ComputeKind = Literal["existing_cluster", "job_cluster", "new_cluster", "environment", "serverless"]
 
 # Task types that run on no cluster of their own: a missing compute key means nothing for them.
@@ -126,16 +128,16 @@ NO_COMPUTE_TASK_TYPES = frozenset(
 
 
 def task_types_of(task: Mapping[str, Any]) -> list[str]:
-    """The task type fields set on a raw task: documented ones, then unknown `*_task` objects."""
-    known = [name for name in TASK_TYPES if task.get(name) is not None]
-    unknown = [
-        name
-        for name, value in task.items()
-        if isinstance(name, str)
-        and name.endswith("_task")
-        and name not in TASK_TYPES
-        and isinstance(value, dict)
-    ]
+    """The task type fields set on a raw task, in document order: documented ones first, then
+    unknown `*_task` objects (a task type newer than this package)."""
+    known: list[str] = []
+    unknown: list[str] = []
+    for name, value in task.items():
+        if name in _TASK_TYPE_SET:
+            if value is not None:
+                known.append(name)
+        elif isinstance(name, str) and name.endswith("_task") and isinstance(value, dict):
+            unknown.append(name)
     return known + unknown
 
 

@@ -31,6 +31,7 @@ from loom_jobs_widget.models import (
     TASK_TYPES,
     ApiObject,
     JobSettings,
+    task_types_of,
 )
 
 __all__ = ["Problem", "Severity", "validate"]
@@ -757,26 +758,11 @@ def _task_type(job: _Job, site: _TaskSite) -> None:
         )
 
 
-_TASK_TYPE_RANK: Final = {name: rank for rank, name in enumerate(TASK_TYPES)}
-
-
 def _task_types(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The documented task type fields a task sets, and the unknown `*_task` objects it has."""
-    known: list[str] = []
-    unknown: list[str] = []
-    for name, value in fields.items():
-        if name in _TASK_TYPE_RANK:
-            if value is not None:
-                known.append(name)
-        elif isinstance(name, str) and name.endswith("_task") and isinstance(value, dict):
-            unknown.append(name)
-    # A model's fields come in no fixed order, so the documented types go in the API's order.
-    # One shared tuple per combination: a thousand tasks of one type make no new objects.
-    ordered = tuple(sorted(known, key=_TASK_TYPE_RANK.__getitem__))
-    return _KNOWN_TYPES.setdefault(ordered, ordered), tuple(unknown)
-
-
-_KNOWN_TYPES: Final[dict[tuple[str, ...], tuple[str, ...]]] = {}
+    types = task_types_of(fields)
+    known = tuple(t for t in types if t in TASK_TYPES)
+    return known, tuple(t for t in types if t not in TASK_TYPES)
 
 
 _COMPUTE_FIELDS: Final = (
