@@ -11,15 +11,14 @@ Figures are the median and the worst of repeated calls on a warm server.
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.core import Config
+from timing import Timing, time_calls
 
 from loom_jobs_widget.local import LocalWorkspace
 
@@ -53,13 +52,8 @@ def big_job(tasks: int) -> dict[str, Any]:
     }
 
 
-def measure(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
+def row(label: str, timing: Timing) -> str:
+    return f"{label:48} {timing.median:7.1f} ms  (worst {timing.worst:.1f})"
 
 
 def main() -> None:
@@ -72,7 +66,7 @@ def main() -> None:
         create_ms = (time.perf_counter() - start) * 1000
         job = w.jobs.get(job_id)
         assert job.settings is not None and len(job.settings.tasks or []) == TASKS
-        get_median, get_worst = measure(lambda: w.jobs.get(job_id), 20)
+        get_job = time_calls(lambda: w.jobs.get(job_id), 20)
 
         start = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
@@ -91,18 +85,18 @@ def main() -> None:
         def sdk_first_page() -> None:
             next(iter(w.jobs.list()))
 
-        list_sdk = measure(sdk_first_page, 50)
-        list_raw = measure(lambda: w.api_client.do("GET", "/api/2.2/jobs/list"), 50)
-        list_100 = measure(
+        list_sdk = time_calls(sdk_first_page, 50)
+        list_raw = time_calls(lambda: w.api_client.do("GET", "/api/2.2/jobs/list"), 50)
+        list_100 = time_calls(
             lambda: w.api_client.do("GET", "/api/2.2/jobs/list", query={"limit": 100}), 50
         )
-        list_expand = measure(
+        list_expand = time_calls(
             lambda: w.api_client.do(
                 "GET", "/api/2.2/jobs/list", query={"limit": 100, "expand_tasks": "true"}
             ),
             20,
         )
-        list_name = measure(
+        list_name = time_calls(
             lambda: w.api_client.do("GET", "/api/2.2/jobs/list", query={"name": "JOB 9999"}), 50
         )
         page = w.api_client.do("GET", "/api/2.2/jobs/list", query={"limit": 100})
@@ -113,7 +107,7 @@ def main() -> None:
                 query={"limit": 100, "page_token": page["next_page_token"]},
             )
         token = page["next_page_token"]
-        list_deep = measure(
+        list_deep = time_calls(
             lambda: w.api_client.do(
                 "GET", "/api/2.2/jobs/list", query={"limit": 100, "page_token": token}
             ),
@@ -121,10 +115,9 @@ def main() -> None:
         )
 
     print(f"jobs/create, {TASKS}-task job:                   {create_ms:7.1f} ms")
-    label = f"jobs/get via SDK, {TASKS}-task job (10 pages):"
-    print(f"{label:48} {get_median:7.1f} ms  (worst {get_worst:.1f})")
+    print(row(f"jobs/get via SDK, {TASKS}-task job (10 pages):", get_job))
     print(f"filling {JOBS} jobs through jobs/create:           {fill_s:7.1f} s")
-    for label, (median, worst) in [
+    for label, timing in [
         ("first jobs/list page, SDK (20 jobs)", list_sdk),
         ("first jobs/list page, raw (20 jobs)", list_raw),
         ("jobs/list limit=100", list_100),
@@ -132,8 +125,8 @@ def main() -> None:
         ("jobs/list name filter", list_name),
         ("jobs/list page 61 (limit=100)", list_deep),
     ]:
-        print(f"{label + ', ' + str(JOBS) + ' jobs:':48} {median:7.1f} ms  (worst {worst:.1f})")
-    verdict = "met" if list_sdk[1] <= LIST_GOAL_MS else "MISSED"
+        print(row(f"{label}, {JOBS} jobs:", timing))
+    verdict = "met" if list_sdk.worst <= LIST_GOAL_MS else "MISSED"
     print(f"goal: first jobs/list page <= {LIST_GOAL_MS:.0f} ms: {verdict}")
 
 

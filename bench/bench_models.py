@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from pathlib import Path
 from typing import Any
 
+from timing import measure
+
 from loom_jobs_widget.models import JobSettings
 
+REPEAT = 30
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "jobs_corpus"
 
 
@@ -29,17 +30,6 @@ def layered_job(tasks: int) -> dict[str, Any]:
     return {"name": "layered", "tasks": out, "job_clusters": [{"job_cluster_key": "main"}]}
 
 
-def measure(label: str, fn: Any, repeat: int = 30) -> None:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(f"{label:<44} median {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms")
-
-
 def main() -> None:
     documents = {"layered 1000 tasks": layered_job(1000)}
     pydabs = CORPUS / "cli__pydabs_1000_tasks.json"
@@ -47,8 +37,8 @@ def main() -> None:
         documents["corpus cli__pydabs_1000_tasks"] = json.loads(pydabs.read_text())["settings"]
     for name, document in documents.items():
         settings = JobSettings.from_api(document)
-        measure(f"from_api  {name}", lambda d=document: JobSettings.from_api(d))
-        measure(f"to_api    {name}", settings.to_api)
+        measure(f"from_api  {name}", lambda d=document: JobSettings.from_api(d), REPEAT)
+        measure(f"to_api    {name}", settings.to_api, REPEAT)
     if CORPUS.exists():
         corpus = [json.loads(p.read_text())["settings"] for p in sorted(CORPUS.glob("*.json"))]
         measure(

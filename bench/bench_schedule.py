@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import statistics
 import time
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from timing import Timing, measure
 
 from loom_jobs_widget import schedule
 from loom_jobs_widget.schedule import CronError, describe, next_fire_times
@@ -37,17 +37,6 @@ REPRESENTATIVE = [
 ]
 
 
-def measure(label: str, fn: Callable[[], Any], repeat: int) -> None:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e6)
-    times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"{label:<44} median {statistics.median(times):9.1f} us   p95 {p95:9.1f} us")
-
-
 def preview(case: dict[str, Any]) -> None:
     with contextlib.suppress(CronError):
         next_fire_times(case["expression"], case["timezone"], case["after"], 5)
@@ -61,14 +50,16 @@ def main() -> None:
         def run(e: str = expression, z: str = zone, s: datetime = start) -> None:
             next_fire_times(e, z, s)
 
-        measure(f"  {label}", run, 300)
-    measure("  describe('0 15 10 ? * MON-FRI')", lambda: describe("0 15 10 ? * MON-FRI"), 300)
+        measure(f"  {label}", run, 300, unit="us")
+    measure(
+        "  describe('0 15 10 ? * MON-FRI')", lambda: describe("0 15 10 ? * MON-FRI"), 300, unit="us"
+    )
 
     def cold() -> None:
         schedule._parse.cache_clear()
         next_fire_times("0 0 9 ? * 2#1", "UTC", START)
 
-    measure("  first call, cold parse ('0 0 9 ? * 2#1')", cold, 300)
+    measure("  first call, cold parse ('0 0 9 ? * 2#1')", cold, 300, unit="us")
     if not VECTORS.exists():
         print(f"(vectors not found at {VECTORS})")
         return
@@ -83,11 +74,12 @@ def main() -> None:
         preview(case)
         timed.append(((time.perf_counter() - began) * 1e6, case))
     timed.sort(key=lambda pair: pair[0])
-    times = [t for t, _ in timed]
+    summary = Timing([t for t, _ in timed], "us")  # already in ascending order
     print(f"\nall {len(cases)} vector cases, one call each (warm):")
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(f"  median {statistics.median(times):.1f} us   p95 {p95:.1f} us   max {times[-1]:.1f} us"
-          f"   total {sum(times) / 1e3:.1f} ms")
+    print(
+        f"  median {summary.median:.1f} us   p95 {summary.p95:.1f} us   max {summary.worst:.1f} us"
+        f"   total {sum(summary.times) / 1e3:.1f} ms"
+    )
     for t, case in timed[-3:][::-1]:
         print(f"  slowest: {t:9.1f} us  {case['expression']!r} {case['timezone']}")
 

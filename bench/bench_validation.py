@@ -7,12 +7,12 @@ The settings are loaded once; only validation is timed, as the editor re-validat
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from timing import time_calls
 
 from loom_jobs_widget.models import JobSettings
 from loom_jobs_widget.validation import validate
@@ -71,17 +71,10 @@ def chain_job(tasks: int) -> dict[str, Any]:
 
 
 def measure(label: str, fn: Callable[[], object], repeat: int = 50) -> None:
-    fn()  # warm caches (the Quartz verdicts, the model field tables)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
-    p95 = times[int(len(times) * 0.95) - 1]
-    median = statistics.median(times)
-    verdict = "ok" if p95 <= BUDGET_MS else f"OVER the {BUDGET_MS:.0f} ms budget"
-    print(f"{label:<36} median {median:6.2f} ms   p95 {p95:6.2f} ms   {verdict}")
+    # One untimed call first warms the caches (the Quartz verdicts, the model field tables).
+    timing = time_calls(fn, repeat, warm=True)
+    verdict = "ok" if timing.p95 <= BUDGET_MS else f"OVER the {BUDGET_MS:.0f} ms budget"
+    print(f"{timing.line(label, width=36)}   {verdict}")
 
 
 def main() -> None:

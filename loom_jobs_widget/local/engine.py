@@ -136,6 +136,31 @@ class _Run:
     stop_reason: str | None = None
     deadline: float | None = None
 
+    @classmethod
+    def of(
+        cls,
+        graph: TaskGraph,
+        run_id: int,
+        job_id: int,
+        doc: dict[str, Any],
+        plan: dict[str, Any],
+        *,
+        max_concurrent_runs: int,
+    ) -> _Run:
+        """A run of `graph`'s tasks, none of them started yet."""
+        return cls(
+            run_id=run_id,
+            job_id=job_id,
+            doc=doc,
+            plan=plan,
+            order=graph.order,
+            tasks=graph.tasks,
+            parents=graph.parents,
+            children=graph.children,
+            latest={},
+            max_concurrent_runs=max_concurrent_runs,
+        )
+
     @property
     def job_parameters(self) -> dict[str, str]:
         return dict(self.plan.get("job_parameters") or {})
@@ -249,18 +274,7 @@ class Engine:
                 "overriding_parameters": request.overriding_parameters,
                 "only": request.only,
             }
-            run = _Run(
-                run_id=run_id,
-                job_id=job_id,
-                doc=doc,
-                plan=plan,
-                order=graph.order,
-                tasks=graph.tasks,
-                parents=graph.parents,
-                children=graph.children,
-                latest={},
-                max_concurrent_runs=limit,
-            )
+            run = _Run.of(graph, run_id, job_id, doc, plan, max_concurrent_runs=limit)
             active = self._active_count(job_id)
             # max_concurrent_runs 0 skips every run, queue or not.
             if limit == 0 or (active >= limit and not request.queue_enabled):
@@ -706,13 +720,7 @@ class Engine:
         repair's id. Raises ApiError when the run cannot be repaired as asked."""
         with self._lock:
             self._check_running()
-            record = self._store.run(run_id)
-            if record is None:
-                raise ApiError.invalid(f"Run {run_id} does not exist.")
-            if record.active or run_id in self._runs:
-                raise ApiError.invalid_state(
-                    f"Run {run_id} is still in progress; only a run that has ended can be repaired."
-                )
+            record = self._ended_run(run_id, "only a run that has ended can be repaired.")
             doc = json.loads(record.doc)
             plan = json.loads(record.plan)
             history: list[dict[str, Any]] = list(doc.get("repair_history") or [])
@@ -785,18 +793,8 @@ class Engine:
                 resolved = _resolve_parameters(settings, parameters)
                 doc["job_parameters"] = _parameter_documents(resolved)
             plan.update(settings=dict(settings), job_parameters=parameters)
-            run = _Run(
-                run_id=run_id,
-                job_id=record.job_id,
-                doc=doc,
-                plan=plan,
-                order=graph.order,
-                tasks=graph.tasks,
-                parents=graph.parents,
-                children=graph.children,
-                latest={},
-                max_concurrent_runs=_max_concurrent_runs(settings),
-            )
+            limit = _max_concurrent_runs(settings)
+            run = _Run.of(graph, run_id, record.job_id, doc, plan, max_concurrent_runs=limit)
             next_seq = self._store.max_task_seq(run_id) + 1
             new_attempts: list[_Attempt] = []
             rerun_ids = iter(ids)
@@ -843,13 +841,7 @@ class Engine:
 
     def delete_run(self, run_id: int) -> None:
         with self._lock:
-            record = self._store.run(run_id)
-            if record is None:
-                raise ApiError.invalid(f"Run {run_id} does not exist.")
-            if record.active or run_id in self._runs:
-                raise ApiError.invalid_state(
-                    f"Run {run_id} is still in progress; cancel it before deleting it."
-                )
+            self._ended_run(run_id, "cancel it before deleting it.")
             self._store.delete_run(run_id)
         # The task runs' folders (logs, outputs) go with the run.
         shutil.rmtree(self._runs_dir / str(run_id), ignore_errors=True)
@@ -893,6 +885,16 @@ class Engine:
 
     def _is_stopping(self) -> bool:
         return self._stopping
+
+    def _ended_run(self, run_id: int, in_progress: str) -> RunRecord:
+        """The stored run `run_id`, which must have ended (`in_progress` ends the error's message
+        when it has not). Called with the engine lock held."""
+        record = self._store.run(run_id)
+        if record is None:
+            raise ApiError.invalid(f"Run {run_id} does not exist.")
+        if record.active or run_id in self._runs:
+            raise ApiError.invalid_state(f"Run {run_id} is still in progress; {in_progress}")
+        return record
 
     def _check_running(self) -> None:
         if self._stopping:

@@ -13,7 +13,7 @@ task and the field, as a workspace refuses what it cannot run.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from loom_jobs_widget.local import paging, permissions_api, wire
@@ -26,7 +26,6 @@ from loom_jobs_widget.local.params import (
     body_str_list,
     body_str_map,
     query_bool,
-    query_int,
     query_require_int,
     query_str,
     require_int,
@@ -36,7 +35,7 @@ from loom_jobs_widget.local.store import JobRecord, Store
 from loom_jobs_widget.models import JobSettings
 from loom_jobs_widget.validation import Problem, validate
 
-JOBS_LIST_LIMITS: Final = range(1, 101)
+MAX_LIST_LIMIT: Final = 100
 DEFAULT_LIST_LIMIT: Final = 20
 MAX_IDEMPOTENCY_TOKEN: Final = 64
 # run-now's legacy task parameters, kept on the run as `overriding_parameters`.
@@ -87,6 +86,17 @@ def checked_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return model.to_api()
 
 
+def idempotency_token(body: Mapping[str, Any]) -> str | None:
+    """run-now's and runs/submit's `idempotency_token`, refused when it is too long."""
+    token = body_str(body, "idempotency_token")
+    if token is not None and len(token) > MAX_IDEMPOTENCY_TOKEN:
+        raise ApiError.invalid(
+            f"idempotency_token is {len(token)} characters long; "
+            f"the limit is {MAX_IDEMPOTENCY_TOKEN}."
+        )
+    return token
+
+
 def name_key(settings: Mapping[str, Any]) -> str:
     name = settings.get("name")
     return name.casefold() if isinstance(name, str) else ""
@@ -109,17 +119,18 @@ class JobsApi:
         self._user_name = user_name
 
     def register(self, router: Router) -> None:
-        routes: list[tuple[str, str, Callable[[Request], Any]]] = [
-            ("POST", "create", self.create),
-            ("GET", "get", self.get),
-            ("GET", "list", self.list),
-            ("POST", "reset", self.reset),
-            ("POST", "update", self.update),
-            ("POST", "delete", self.delete),
-            ("POST", "run-now", self.run_now),
-        ]
-        for method, name, handler in routes:
-            router.add(method, JOBS + name, handler)
+        router.add_all(
+            JOBS,
+            [
+                ("POST", "create", self.create),
+                ("GET", "get", self.get),
+                ("GET", "list", self.list),
+                ("POST", "reset", self.reset),
+                ("POST", "update", self.update),
+                ("POST", "delete", self.delete),
+                ("POST", "run-now", self.run_now),
+            ],
+        )
 
     # --- reading
 
@@ -158,15 +169,9 @@ class JobsApi:
         return document
 
     def list(self, request: Request) -> dict[str, Any]:
-        limit = query_int(request, "limit")
-        if limit is None:
-            limit = DEFAULT_LIST_LIMIT
-        if limit not in JOBS_LIST_LIMITS:
-            bound = "no more than 100" if limit > 100 else "at least 1"
-            raise ApiError.invalid(f"Invalid limit {limit} - it has to be {bound}.")
-        offset = query_int(request, "offset") or 0
-        if offset < 0:
-            raise ApiError.invalid(f"Invalid offset {offset} - it has to be at least 0.")
+        limit, offset = paging.limit_and_offset(
+            request, default=DEFAULT_LIST_LIMIT, maximum=MAX_LIST_LIMIT
+        )
         expand = bool(query_bool(request, "expand_tasks"))
         name = query_str(request, "name")
         key = name.casefold() if name else None
@@ -200,16 +205,14 @@ class JobsApi:
                 or self._store.has_jobs(name_key=key, after_id=None, before_id=rows[0].job_id)
             )
         paged = request.api_version != "2.1"
-        jobs = [self._list_entry(record, expand, paged) for record in rows]
-        document: dict[str, Any] = {}
-        if jobs:
-            document["jobs"] = jobs
-        document["has_more"] = has_more
-        if has_more and rows:
-            document["next_page_token"] = paging.encode_token({"after": rows[-1].job_id})
-        if has_previous and rows:
-            document["prev_page_token"] = paging.encode_token({"before": rows[0].job_id})
-        return document
+        return paging.list_page(
+            "jobs",
+            [self._list_entry(record, expand, paged) for record in rows],
+            has_more=has_more,
+            has_previous=has_previous,
+            next_cursor={"after": rows[-1].job_id} if rows else None,
+            prev_cursor={"before": rows[0].job_id} if rows else None,
+        )
 
     def _list_entry(self, record: JobRecord, expand: bool, paged: bool) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -292,11 +295,7 @@ class JobsApi:
         body = request.json()
         job_id = require_int(body, "job_id")
         job_parameters = body_str_map(body, "job_parameters") or {}
-        token = body_str(body, "idempotency_token")
-        if token is not None and len(token) > MAX_IDEMPOTENCY_TOKEN:
-            raise ApiError.invalid(
-                f"idempotency_token is {len(token)} characters long; the limit is 64."
-            )
+        token = idempotency_token(body)
         only = body_str_list(body, "only")
         queue = body_object(body, "queue")
         queue_enabled = body_bool(queue, "enabled") if queue is not None else None

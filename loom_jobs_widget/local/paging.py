@@ -4,7 +4,7 @@ jobs/get and runs/get return at most 100 elements of each of their long arrays p
 `next_page_token` while any has more; the SDK's mixins follow the token and concatenate. A later
 page carries the next slice of every array; an array already complete comes back empty.
 jobs/list and runs/list page whole objects with keyset cursors, so pages stay right while jobs and
-runs are added.
+runs are added; they share the rules for `limit` and `offset` and the shape of their answer.
 
 Tokens are opaque to clients: URL-safe base64 of a small JSON object.
 """
@@ -17,7 +17,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from loom_jobs_widget.local.server import ApiError
+from loom_jobs_widget.local.params import query_int
+from loom_jobs_widget.local.server import ApiError, Request
 
 ARRAY_PAGE_SIZE: Final = 100
 
@@ -80,3 +81,45 @@ def page_arrays(
 
 def first_page(document: Mapping[str, Any], names: Iterable[str]) -> tuple[dict[str, Any], bool]:
     return page_arrays(document, names, 0)
+
+
+def limit_and_offset(
+    request: Request, *, default: int, maximum: int, zero: int | None = None
+) -> tuple[int, int]:
+    """A list request's `limit` (`default` when absent; `zero`, when given, stands for 0) and
+    `offset`; ApiError unless the limit is from 1 to `maximum` and the offset is not negative."""
+    limit = query_int(request, "limit")
+    if limit is None:
+        limit = default
+    elif limit == 0 and zero is not None:
+        limit = zero
+    if not 0 < limit <= maximum:
+        bound = f"no more than {maximum}" if limit > maximum else "at least 1"
+        raise ApiError.invalid(f"Invalid limit {limit} - it has to be {bound}.")
+    offset = query_int(request, "offset") or 0
+    if offset < 0:
+        raise ApiError.invalid(f"Invalid offset {offset} - it has to be at least 0.")
+    return limit, offset
+
+
+def list_page(
+    name: str,
+    entries: list[dict[str, Any]],
+    *,
+    has_more: bool,
+    has_previous: bool,
+    next_cursor: Mapping[str, Any] | None,
+    prev_cursor: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A list answer: `entries` under `name` (left out when there are none), `has_more`, and
+    the tokens of the next and the previous page. The cursors are those after the last entry
+    and before the first one (None on an empty page, which has no tokens)."""
+    document: dict[str, Any] = {}
+    if entries:
+        document[name] = entries
+    document["has_more"] = has_more
+    if has_more and next_cursor is not None:
+        document["next_page_token"] = encode_token(next_cursor)
+    if has_previous and prev_cursor is not None:
+        document["prev_page_token"] = encode_token(prev_cursor)
+    return document

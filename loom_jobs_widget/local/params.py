@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from loom_jobs_widget.local.server import ApiError, Request
 
 _INT: Final = re.compile(r"-?\d{1,19}")
 _INT64: Final = range(-(2**63), 2**63)
+_T = TypeVar("_T")
 
 
 def json_type(value: Any) -> str:
@@ -70,57 +71,51 @@ def require_int(body: Mapping[str, Any], name: str) -> int:
     return value
 
 
-def body_str(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+def _body_value(
+    body: Mapping[str, Any], name: str, kind: type[_T], expected: str, *, required: bool = False
+) -> _T | None:
+    """The field when it is a `kind`; None when it is absent or null (unless `required`)."""
     value = body.get(name)
     if value is None:
         if required:
             raise missing(name)
         return None
-    if not isinstance(value, str):
-        raise _wrong_type(name, "string", value)
+    if not isinstance(value, kind):
+        raise _wrong_type(name, expected, value)
     return value
+
+
+def _body_list(
+    body: Mapping[str, Any], name: str, kind: type[_T], expected: str
+) -> list[_T] | None:
+    """An array whose items are all `kind`."""
+    value = _body_value(body, name, list, "array")
+    if value is None:
+        return None
+    for item in value:
+        if not isinstance(item, kind):
+            raise _wrong_type(f"{name}[]", expected, item)
+    return value
+
+
+def body_str(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+    return _body_value(body, name, str, "string", required=required)
 
 
 def body_bool(body: Mapping[str, Any], name: str) -> bool | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise _wrong_type(name, "boolean", value)
-    return value
+    return _body_value(body, name, bool, "boolean")
 
 
 def body_object(body: Mapping[str, Any], name: str) -> dict[str, Any] | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise _wrong_type(name, "object", value)
-    return value
+    return _body_value(body, name, dict, "object")
 
 
 def body_str_list(body: Mapping[str, Any], name: str) -> list[str] | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise _wrong_type(name, "array", value)
-    for item in value:
-        if not isinstance(item, str):
-            raise _wrong_type(f"{name}[]", "string", item)
-    return value
+    return _body_list(body, name, str, "string")
 
 
 def body_object_list(body: Mapping[str, Any], name: str) -> list[dict[str, Any]] | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise _wrong_type(name, "array", value)
-    for item in value:
-        if not isinstance(item, dict):
-            raise _wrong_type(f"{name}[]", "object", item)
-    return value
+    return _body_list(body, name, dict, "object")
 
 
 def body_str_map(body: Mapping[str, Any], name: str) -> dict[str, str] | None:

@@ -16,7 +16,12 @@ from typing import Any, Final
 
 from loom_jobs_widget.local import paging
 from loom_jobs_widget.local.engine import Engine, RunRequest
-from loom_jobs_widget.local.jobs_api import JOBS, checked_settings, job_not_found
+from loom_jobs_widget.local.jobs_api import (
+    JOBS,
+    checked_settings,
+    idempotency_token,
+    job_not_found,
+)
 from loom_jobs_widget.local.params import (
     body_bool,
     body_int,
@@ -52,6 +57,11 @@ def run_not_found(run_id: int) -> ApiError:
     return ApiError.invalid(f"Run {run_id} does not exist.")
 
 
+def _cursor(kind: str, record: RunRecord) -> dict[str, int]:
+    """A runs/list cursor (`after` or `before`) at `record`: its start time and run id."""
+    return {kind: record.start_time, "id": record.run_id}
+
+
 class RunsApi:
     def __init__(
         self,
@@ -68,19 +78,20 @@ class RunsApi:
         self._workspace_root = workspace_root
 
     def register(self, router: Router) -> None:
-        routes: list[tuple[str, str, Callable[[Request], Any]]] = [
-            ("POST", "submit", self.submit),
-            ("GET", "list", self.list),
-            ("GET", "get", self.get),
-            ("GET", "get-output", self.get_output),
-            ("POST", "cancel", self.cancel),
-            ("POST", "cancel-all", self.cancel_all),
-            ("POST", "delete", self.delete),
-            ("POST", "repair", self.repair),
-            ("GET", "export", self.export),
-        ]
-        for method, name, handler in routes:
-            router.add(method, RUNS + name, handler)
+        router.add_all(
+            RUNS,
+            [
+                ("POST", "submit", self.submit),
+                ("GET", "list", self.list),
+                ("GET", "get", self.get),
+                ("GET", "get-output", self.get_output),
+                ("POST", "cancel", self.cancel),
+                ("POST", "cancel-all", self.cancel_all),
+                ("POST", "delete", self.delete),
+                ("POST", "repair", self.repair),
+                ("GET", "export", self.export),
+            ],
+        )
 
     # --- documents
 
@@ -132,17 +143,9 @@ class RunsApi:
         return {"job_id": job_id, **self._task_document(task, job_id)}
 
     def list(self, request: Request) -> dict[str, Any]:
-        limit = query_int(request, "limit")
-        if limit is None:
-            limit = DEFAULT_RUNS_LIMIT
-        elif limit == 0:
-            limit = MAX_RUNS_LIMIT
-        if not 0 < limit <= MAX_RUNS_LIMIT:
-            bound = f"no more than {MAX_RUNS_LIMIT}" if limit > 0 else "at least 1"
-            raise ApiError.invalid(f"Invalid limit {limit} - it has to be {bound}.")
-        offset = query_int(request, "offset") or 0
-        if offset < 0:
-            raise ApiError.invalid(f"Invalid offset {offset} - it has to be at least 0.")
+        limit, offset = paging.limit_and_offset(
+            request, default=DEFAULT_RUNS_LIMIT, maximum=MAX_RUNS_LIMIT, zero=MAX_RUNS_LIMIT
+        )
         active_only = bool(query_bool(request, "active_only"))
         completed_only = bool(query_bool(request, "completed_only"))
         if active_only and completed_only:
@@ -183,22 +186,14 @@ class RunsApi:
             rows = rows[:limit]
             has_previous = cursor is not None or offset > 0
         paged = request.api_version != "2.1"
-        runs = [self._list_entry(record, expand, paged) for record in rows]
-        document: dict[str, Any] = {}
-        if runs:
-            document["runs"] = runs
-        document["has_more"] = has_more
-        if has_more and rows:
-            last = rows[-1]
-            document["next_page_token"] = paging.encode_token(
-                {"after": last.start_time, "id": last.run_id}
-            )
-        if has_previous and rows:
-            first = rows[0]
-            document["prev_page_token"] = paging.encode_token(
-                {"before": first.start_time, "id": first.run_id}
-            )
-        return document
+        return paging.list_page(
+            "runs",
+            [self._list_entry(record, expand, paged) for record in rows],
+            has_more=has_more,
+            has_previous=has_previous,
+            next_cursor=_cursor("after", rows[-1]) if rows else None,
+            prev_cursor=_cursor("before", rows[0]) if rows else None,
+        )
 
     def _list_entry(self, record: RunRecord, expand: bool, paged: bool) -> dict[str, Any]:
         doc = self._run_document(record)
@@ -290,11 +285,7 @@ class RunsApi:
     def submit(self, request: Request) -> dict[str, Any]:
         body = request.json()
         run_name = body_str(body, "run_name")
-        token = body_str(body, "idempotency_token")
-        if token is not None and len(token) > 64:
-            raise ApiError.invalid(
-                f"idempotency_token is {len(token)} characters long; the limit is 64."
-            )
+        token = idempotency_token(body)
         queue = body_object(body, "queue")
         queue_enabled = body_bool(queue, "enabled") if queue is not None else None
         settings = {key: value for key, value in body.items() if key not in _SUBMIT_ONLY}

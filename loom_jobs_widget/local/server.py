@@ -16,7 +16,7 @@ import logging
 import re
 import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from http import HTTPStatus
@@ -144,6 +144,11 @@ class Router:
 
     def add(self, method: str, pattern: str, handler: Handler) -> None:
         self._routes.append((method, re.compile(pattern), handler))
+
+    def add_all(self, prefix: str, routes: Iterable[tuple[str, str, Handler]]) -> None:
+        """Routes given as (method, pattern after `prefix`, handler)."""
+        for method, pattern, handler in routes:
+            self.add(method, prefix + pattern, handler)
 
     def resolve(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
         for route_method, pattern, handler in self._routes:

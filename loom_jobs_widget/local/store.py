@@ -159,24 +159,10 @@ class Store:
     # --- jobs
 
     def insert_job(self, job: JobRecord, name_key: str) -> None:
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO jobs (job_id, created_time, creator_user_name, name_key, api_version,"
-                " settings, summary, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job.job_id,
-                    job.created_time,
-                    job.creator_user_name,
-                    name_key,
-                    job.api_version,
-                    job.settings,
-                    job.summary,
-                    job.acl,
-                ),
-            )
+        self.insert_jobs([(job, name_key)])
 
     def insert_jobs(self, jobs: Iterable[tuple[JobRecord, str]]) -> None:
-        """Many jobs in one transaction (benchmarks and imports)."""
+        """Jobs, each with its name key, in one transaction (many: benchmarks and imports)."""
         with self._write() as db:
             db.executemany(
                 "INSERT INTO jobs (job_id, created_time, creator_user_name, name_key, api_version,"
@@ -236,18 +222,7 @@ class Store:
     ) -> list[JobRecord]:
         """Up to `limit` jobs in job_id order, after `after_id` or (a previous page) before
         `before_id`. Without `expand` the full settings are not read (the summary is)."""
-        where: list[str] = []
-        args: list[object] = []
-        if name_key is not None:
-            where.append("name_key = ?")
-            args.append(name_key)
-        if after_id is not None:
-            where.append("job_id > ?")
-            args.append(after_id)
-        if before_id is not None:
-            where.append("job_id < ?")
-            args.append(before_id)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, args = _job_where(name_key, after_id, before_id)
         settings = "settings" if expand else "''"
         columns = f"job_id, created_time, creator_user_name, api_version, {settings}, summary, acl"
         order = "DESC" if before_id is not None else "ASC"
@@ -262,18 +237,7 @@ class Store:
     def has_jobs(
         self, *, name_key: str | None, after_id: int | None, before_id: int | None
     ) -> bool:
-        where: list[str] = []
-        args: list[object] = []
-        if name_key is not None:
-            where.append("name_key = ?")
-            args.append(name_key)
-        if after_id is not None:
-            where.append("job_id > ?")
-            args.append(after_id)
-        if before_id is not None:
-            where.append("job_id < ?")
-            args.append(before_id)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, args = _job_where(name_key, after_id, before_id)
         with self._lock:
             row = self._db.execute(f"SELECT 1 FROM jobs {clause} LIMIT 1", args).fetchone()
         return row is not None
@@ -483,6 +447,24 @@ def _insert_task_runs(db: sqlite3.Connection, tasks: Iterable[TaskRunRecord]) ->
             for t in tasks
         ),
     )
+
+
+def _job_where(
+    name_key: str | None, after_id: int | None, before_id: int | None
+) -> tuple[str, list[object]]:
+    """The WHERE clause (empty without conditions) and its arguments for jobs/list's filters."""
+    where: list[str] = []
+    args: list[object] = []
+    if name_key is not None:
+        where.append("name_key = ?")
+        args.append(name_key)
+    if after_id is not None:
+        where.append("job_id > ?")
+        args.append(after_id)
+    if before_id is not None:
+        where.append("job_id < ?")
+        args.append(before_id)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), args
 
 
 def _run_where(run_filter: RunFilter) -> tuple[list[str], list[object]]:
