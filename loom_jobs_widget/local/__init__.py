@@ -10,6 +10,21 @@ running jobs' notebook and Python tasks as local processes.
 From a shell: `loom-jobs serve [--data DIR] [--port N]`.
 """
 
-from loom_jobs_widget.local.workspace import LocalWorkspace
+from __future__ import annotations
 
-__all__ = ["LocalWorkspace"]
+from typing import TYPE_CHECKING, Any
+
+# Lazy: every task process imports this package (for its runner bootstrap and dbutils) and must
+# not pay for the server, the store and the engine.
+__all__ = ["LocalWorkspace", "find_running"]
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.local.workspace import LocalWorkspace, find_running
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from loom_jobs_widget.local import workspace
+
+        return getattr(workspace, name)
+    raise AttributeError(f"module 'loom_jobs_widget.local' has no attribute {name!r}")

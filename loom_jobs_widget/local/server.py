@@ -10,6 +10,7 @@ This module knows no endpoint; `LocalWorkspace` hands it a `Router` filled by th
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
@@ -196,6 +197,9 @@ class HttpServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        # Keep-alive connections outlive serve_forever: close them, so that a client talking to
+        # a stopped workspace sees the connection go rather than answers from a closed store.
+        self._httpd.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -223,6 +227,33 @@ class _Server(ThreadingHTTPServer):
     # Enough for a test suite's or an editor's bursts of parallel requests.
     request_queue_size = 64
     app: HttpServer
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        self._closing = False
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            if self._closing:
+                self.shutdown_request(request)
+                return
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            self._closing = True
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -10,13 +10,16 @@ The data folder holds everything, so a restart on it finds the same workspace:
 - `workspace/`: the workspace files (`/Workspace/...`), unless another root is given;
 - `runs/<job run>/<task run>/`: each task-run attempt's folder (logs, outputs);
 - `dbfs/`: the local DBFS of the task runners;
-- `lock`: held while a workspace serves the folder, so two cannot share it.
+- `lock`: held while a workspace serves the folder, so two cannot share it;
+- `server.json`: the address (and process id) of the workspace serving the folder, so that another
+  process can connect to it instead of starting a second one (see `find_running`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import secrets
 import time
@@ -33,10 +36,11 @@ from loom_jobs_widget.local.server import HttpServer, Router
 from loom_jobs_widget.local.store import Store
 from loom_jobs_widget.local.workspace_api import WorkspaceApi
 
-__all__ = ["LocalWorkspace"]
+__all__ = ["LocalWorkspace", "find_running"]
 
 TOKEN_FILE = "token"
 DATABASE_FILE = "workspace.db"
+SERVER_FILE = "server.json"
 LOCK_FILE = "lock"
 
 
@@ -143,6 +147,9 @@ class LocalWorkspace:
         identity.register(router)
         engine.start()  # closes what a previous process left in progress, before serving
         server.start()
+        _write_private(
+            self.data_dir / SERVER_FILE, json.dumps({"host": host, "pid": os.getpid()}) + "\n"
+        )
 
     def _host_metadata(self) -> dict[str, Any]:
         # What the SDK reads from /.well-known/databricks-config: this workspace's id (then sent
@@ -154,6 +161,8 @@ class LocalWorkspace:
         the database. Safe to call twice."""
         server, self._server = self._server, None
         if server is not None:
+            with contextlib.suppress(OSError):
+                (self.data_dir / SERVER_FILE).unlink()
             server.stop()
         engine, self._engine = self._engine, None
         if engine is not None:
@@ -213,3 +222,38 @@ def _load_token(path: Path) -> str:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(token + "\n")
     return token
+
+
+def _write_private(path: Path, text: str) -> None:
+    temporary = path.with_suffix(".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    temporary.replace(path)
+
+
+def find_running(data_dir: str | os.PathLike[str]) -> tuple[str, str] | None:
+    """`(host, token)` of the local workspace another process serves from `data_dir`, or None
+    when none does (a server that died leaves a `server.json` naming a process that is gone)."""
+    folder = Path(data_dir).expanduser()
+    try:
+        info = json.loads((folder / SERVER_FILE).read_text(encoding="utf-8"))
+        token = (folder / TOKEN_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict):
+        return None
+    host, pid = info.get("host"), info.get("pid")
+    if not isinstance(host, str) or not isinstance(pid, int) or not token or not _alive(pid):
+        return None
+    return host, token
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True

@@ -187,3 +187,16 @@ def test_many_parallel_requests(lw: LocalWorkspace, w: WorkspaceClient) -> None:
         ids = list(pool.map(create, range(40)))
     assert len(set(ids)) == 40
     assert json.loads(json.dumps(w.jobs.get(ids[-1]).as_dict()))["settings"]["name"] == "par-39"
+
+
+def test_a_stopped_workspace_closes_kept_alive_connections(
+    make_workspace: Callable[..., LocalWorkspace],
+) -> None:
+    lw = make_workspace()
+    session = requests.Session()  # keeps its connection alive between requests, as the SDK does
+    url, headers = f"{lw.host}/api/2.2/jobs/list", {"Authorization": f"Bearer {lw.token}"}
+    assert session.get(url, headers=headers, timeout=5).status_code == 200
+    lw.stop()
+    # Not a 500 from a handler reading a closed store: the connection is gone.
+    with pytest.raises(requests.ConnectionError):
+        session.get(url, headers=headers, timeout=5)
