@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from loom_jobs_widget.local import paging, permissions_api, wire
-from loom_jobs_widget.local.engine import Engine, RunRequest, now_ms
+from loom_jobs_widget.local.engine import Engine, RunRequest, now_ms, queue_default
 from loom_jobs_widget.local.params import (
     body_bool,
     body_object,
@@ -310,7 +310,7 @@ class JobsApi:
         record = self._record(job_id)
         settings = json.loads(record.settings)
         if queue_enabled is None:
-            queue_enabled = _queue_default(record, settings)
+            queue_enabled = queue_default(record, settings)
         name = settings.get("name")
         run_id, number = self._engine.start_run(
             RunRequest(
@@ -326,15 +326,6 @@ class JobsApi:
             )
         )
         return {"run_id": run_id, "number_in_job": number}
-
-
-def _queue_default(record: JobRecord, settings: Mapping[str, Any]) -> bool:
-    """Whether runs over max_concurrent_runs wait: the job's `queue.enabled`, else on for jobs
-    created with API 2.2 and off for older ones (the 2.2 release notes)."""
-    queue = settings.get("queue")
-    if isinstance(queue, dict) and isinstance(queue.get("enabled"), bool):
-        return bool(queue["enabled"])
-    return record.api_version != "2.1"
 
 
 def apply_update(

@@ -144,6 +144,36 @@ def internal_error(message: str) -> Ending:
     return Ending("INTERNAL_ERROR", "FAILED", message, "INTERNAL_ERROR", "INTERNAL_ERROR")
 
 
+def task_disabled() -> Ending:
+    return task_skipped("DISABLED", "The task is disabled.")
+
+
+def for_each_ended(total: int, failed: int) -> Ending:
+    """A for_each task whose iterations all ran: FAILED when the last attempt of any of them did
+    not succeed [I: reference §4]."""
+    if failed:
+        message = f"{failed} of {total} iterations failed."
+        return Ending("TERMINATED", "FAILED", message, "RUN_EXECUTION_ERROR", "CLIENT_ERROR")
+    return task_succeeded()
+
+
+def run_job_ended(child_result: str, child_message: str, job_id: int, run_id: int) -> Ending:
+    """A Run Job task from its child run's result [I: "the parent task result follows the child
+    run result"]: success and success-with-failures carry over, so do a cancel of the child and
+    a timeout; anything else (FAILED, SKIPPED at the child's concurrency limit, ...) fails it."""
+    if child_result == "SUCCESS":
+        return task_succeeded()
+    if child_result == "SUCCESS_WITH_FAILURES":
+        return Ending("TERMINATED", "SUCCESS_WITH_FAILURES", "", "SUCCESS_WITH_FAILURES", "SUCCESS")
+    detail = f": {child_message.rstrip('.')}" if child_message else ""
+    message = f"Run {run_id} of job {job_id} ended {child_result}{detail}."
+    if child_result == "CANCELED":
+        return task_canceled(message)
+    if child_result == "TIMEDOUT":
+        return Ending("TERMINATED", "TIMEDOUT", message, "CANCELED", "CLIENT_ERROR", True)
+    return Ending("TERMINATED", "FAILED", message, "RUN_EXECUTION_ERROR", "CLIENT_ERROR")
+
+
 # --- run_if ----------------------------------------------------------------------------------
 
 
@@ -157,46 +187,92 @@ class Upstream:
     taken: bool = True
 
 
+_SUCCESS_FAMILY: Final = frozenset({"ALL_SUCCESS", "AT_LEAST_ONE_SUCCESS", "NONE_FAILED"})
+_FAILURE_FAMILY: Final = frozenset({"AT_LEAST_ONE_FAILED", "ALL_FAILED"})
+
+
+def _kind(dep: Upstream) -> str:
+    """succeeded, excluded, disabled, failed or canceled: what run_if reads of a dependency."""
+    if not dep.taken or dep.result_state == "EXCLUDED":
+        return "excluded"
+    if dep.result_state == "DISABLED":
+        return "disabled"
+    if dep.result_state in _FAILED:
+        return "failed"
+    if dep.result_state in _CANCELED:
+        return "canceled"
+    return "succeeded"
+
+
+def _met(condition: str, kinds: Sequence[str]) -> bool:
+    """Whether run_if `condition` holds for dependencies of these kinds.
+
+    Excluded dependencies count as succeeded ("treated as successful", docs run-if), so
+    AT_LEAST_ONE_SUCCESS holds with one; a canceled dependency counts as failed for the failure
+    handlers ("tasks with a Run if condition that handles failure are run", reference §2.1 rule 3).
+    A disabled one is neither a success nor a failure, but it is done (docs disabled-tasks).
+    """
+    if condition == "ALL_DONE":
+        return True
+    if condition == "AT_LEAST_ONE_FAILED":
+        return any(kind in ("failed", "canceled") for kind in kinds)
+    if condition == "ALL_FAILED":
+        considered = [kind for kind in kinds if kind != "excluded"]
+        return bool(considered) and all(kind in ("failed", "canceled") for kind in considered)
+    if condition == "AT_LEAST_ONE_SUCCESS":
+        return any(kind in ("succeeded", "excluded") for kind in kinds)
+    if condition == "NONE_FAILED":
+        # "runs if at least one parent task completed without failure": a disabled parent did
+        # not complete; an excluded one did (the docs' example runs B after A disabled and C
+        # skipped).
+        return not any(kind in ("failed", "canceled") for kind in kinds) and any(
+            kind != "disabled" for kind in kinds
+        )
+    return all(kind in ("succeeded", "excluded") for kind in kinds)  # ALL_SUCCESS
+
+
 def skip_verdict(run_if: Any, upstream: Sequence[Upstream]) -> Ending | None:
-    """None when the task runs; otherwise how it is skipped (reference §2.1-2.2)."""
+    """None when the task runs; otherwise how it is skipped (reference §2.1-2.2, and the docs'
+    disabled-tasks page for DISABLED dependencies)."""
     if not upstream:
         return None
-    if all(not dep.taken or dep.result_state in _EXCLUDED for dep in upstream):
+    kinds = [_kind(dep) for dep in upstream]
+    # "If all task dependencies are excluded, the task is also excluded, regardless of its Run
+    # if condition." A disabled dependency is not excluded: ALL_DONE runs after one.
+    if all(kind == "excluded" for kind in kinds):
         return task_skipped("EXCLUDED", "Skipped because all its dependencies were excluded.")
-    considered = [dep for dep in upstream if dep.taken and dep.result_state not in _EXCLUDED]
-    failed = [dep for dep in considered if dep.result_state in _FAILED]
-    canceled = [dep for dep in considered if dep.result_state in _CANCELED]
-    succeeded = [dep for dep in considered if dep.result_state in _SUCCEEDED]
     condition = run_if if isinstance(run_if, str) else DEFAULT_RUN_IF
-
-    def upstream_failed(deps: list[Upstream]) -> Ending:
-        return task_skipped(
-            "UPSTREAM_FAILED",
-            f"Skipped because upstream task {_names(deps)} did not succeed.",
-        )
-
-    if condition == "ALL_DONE":
+    if condition not in _SUCCESS_FAMILY | _FAILURE_FAMILY | {"ALL_DONE"}:
+        condition = DEFAULT_RUN_IF  # run_if values newer than this module: the API's default
+    if _met(condition, kinds):
         return None
-    if condition in ("AT_LEAST_ONE_FAILED", "ALL_FAILED"):
-        wanted = (
-            bool(failed) if condition == "AT_LEAST_ONE_FAILED" else len(failed) == len(considered)
-        )
-        if wanted:
-            return None
+    disabled = [dep for dep, kind in zip(upstream, kinds, strict=True) if kind == "disabled"]
+    if disabled:
+        # "If a downstream task's Run if condition can't be met because one or more parent tasks
+        # are disabled, Lakeflow Jobs also marks the downstream task as disabled for that run"
+        # (docs disabled-tasks). "Because of" is read as: the condition would hold had the
+        # disabled parents ended as it wants (succeeded, or failed for a failure handler) [I].
+        stand_in = "failed" if condition in _FAILURE_FAMILY else "succeeded"
+        if _met(condition, [stand_in if kind == "disabled" else kind for kind in kinds]):
+            return task_skipped(
+                "DISABLED", f"Disabled because upstream task {_names(disabled)} is disabled."
+            )
+    if condition in _FAILURE_FAMILY:
         return task_skipped(
             "EXCLUDED", f"Skipped because its run_if condition {condition} was not met."
         )
-    # The success family: a canceled dependency propagates as UPSTREAM_CANCELED.
-    if canceled and condition != "AT_LEAST_ONE_SUCCESS":
+    failed = [dep for dep, kind in zip(upstream, kinds, strict=True) if kind == "failed"]
+    canceled = [dep for dep, kind in zip(upstream, kinds, strict=True) if kind == "canceled"]
+    # A canceled dependency propagates as UPSTREAM_CANCELED; for AT_LEAST_ONE_SUCCESS a failure
+    # next to it is the better reason.
+    if canceled and not (condition == "AT_LEAST_ONE_SUCCESS" and failed):
         return task_skipped(
             "UPSTREAM_CANCELED", f"Skipped because upstream task {_names(canceled)} was canceled."
         )
-    if condition == "AT_LEAST_ONE_SUCCESS":
-        return None if succeeded else upstream_failed(failed or canceled)
-    if condition == "NONE_FAILED":
-        return upstream_failed(failed) if failed else None
-    # ALL_SUCCESS, and run_if values newer than this module: the API's default.
-    return upstream_failed(failed) if failed else None
+    return task_skipped(
+        "UPSTREAM_FAILED",
+        f"Skipped because upstream task {_names(failed or disabled)} did not succeed.",
+    )
 
 
 def _names(deps: Iterable[Upstream]) -> str:

@@ -99,10 +99,28 @@ class RunsApi:
         # The legacy fragment form the Jobs API returns, on this workspace's host.
         return f"{self._host()}/?o={self._workspace_id}#job/{job_id}/run/{run_id}"
 
-    def _task_document(self, record: TaskRunRecord, job_id: Any) -> dict[str, Any]:
+    def _task_document(
+        self, record: TaskRunRecord, job_id: Any, *, resolved: bool = False
+    ) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(record.doc)
         doc["run_page_url"] = self._page_url(job_id, doc.get("run_id"))
+        if not resolved:  # only with include_resolved_values
+            doc.pop("resolved_values", None)
         return doc
+
+    def _job_id_of(self, record: TaskRunRecord) -> Any:
+        """The job of a task run, or of a for_each iteration (stored under its for_each task
+        run, which is stored under the job run)."""
+        holder = record.job_run_id
+        for _ in range(2):
+            job_run = self._store.run(holder)
+            if job_run is not None:
+                return job_run.job_id
+            parent = self._store.task_run(holder)
+            if parent is None:
+                return None
+            holder = parent.job_run_id
+        return None
 
     def _run_document(self, record: RunRecord) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(record.doc)
@@ -114,33 +132,52 @@ class RunsApi:
     def get(self, request: Request) -> dict[str, Any]:
         run_id = query_require_int(request, "run_id")
         include_history = bool(query_bool(request, "include_history"))
+        resolved = bool(query_bool(request, "include_resolved_values"))
         page = paging.page_number(query_str(request, "page_token"))
         record = self._store.run(run_id)
         if record is None:
-            return self._task_run(run_id)
+            return self._task_run(request, run_id, page, resolved)
         doc = self._run_document(record)
         if not include_history:
             doc.pop("repair_history", None)
         if request.api_version == "2.1":
             tasks = self._store.task_runs(run_id)
-            doc["tasks"] = [self._task_document(t, record.job_id) for t in tasks]
+            doc["tasks"] = [self._task_document(t, record.job_id, resolved=resolved) for t in tasks]
             return doc
         size = paging.ARRAY_PAGE_SIZE
         tasks = self._store.task_runs(run_id, offset=page * size, limit=size + 1)
         doc, more = paging.page_arrays(doc, paging.RUN_ARRAYS, page)
-        doc["tasks"] = [self._task_document(t, record.job_id) for t in tasks[:size]]
+        doc["tasks"] = [
+            self._task_document(t, record.job_id, resolved=resolved) for t in tasks[:size]
+        ]
         if more or len(tasks) > size:
             doc["next_page_token"] = paging.encode_token({"page": page + 1})
         return doc
 
-    def _task_run(self, run_id: int) -> dict[str, Any]:
-        """runs/get of a task run id: the task run, with its job's id."""
+    def _task_run(self, request: Request, run_id: int, page: int, resolved: bool) -> dict[str, Any]:
+        """runs/get of a task run id: the task run, with its job's id; for a for_each task
+        run, its `iterations` too, 100 a page as the SDK's get_run expects."""
         task = self._store.task_run(run_id)
         if task is None:
             raise run_not_found(run_id)
-        job_run = self._store.run(task.job_run_id)
-        job_id = job_run.job_id if job_run is not None else None
-        return {"job_id": job_id, **self._task_document(task, job_id)}
+        job_id = self._job_id_of(task)
+        doc = {"job_id": job_id, **self._task_document(task, job_id, resolved=resolved)}
+        if "for_each_task" not in doc:
+            return doc
+        if request.api_version == "2.1":
+            iterations = self._store.task_runs(run_id)
+            doc["iterations"] = [
+                self._task_document(t, job_id, resolved=resolved) for t in iterations
+            ]
+            return doc
+        size = paging.ARRAY_PAGE_SIZE
+        iterations = self._store.task_runs(run_id, offset=page * size, limit=size + 1)
+        doc["iterations"] = [
+            self._task_document(t, job_id, resolved=resolved) for t in iterations[:size]
+        ]
+        if len(iterations) > size:
+            doc["next_page_token"] = paging.encode_token({"page": page + 1})
+        return doc
 
     def list(self, request: Request) -> dict[str, Any]:
         limit, offset = paging.limit_and_offset(
@@ -215,8 +252,7 @@ class RunsApi:
         """The task run a run id names: itself, or the only task of a job run."""
         task = self._store.task_run(run_id)
         if task is not None:
-            job_run = self._store.run(task.job_run_id)
-            return task, job_run.job_id if job_run is not None else None
+            return task, self._job_id_of(task)
         record = self._store.run(run_id)
         if record is None:
             raise run_not_found(run_id)
@@ -246,6 +282,8 @@ class RunsApi:
             document["error"] = output["error"]
         if output.get("error_trace"):
             document["error_trace"] = output["error_trace"]
+        if isinstance(output.get("run_job_output"), dict):
+            document["run_job_output"] = output["run_job_output"]
         return document
 
     def export(self, request: Request) -> dict[str, Any]:

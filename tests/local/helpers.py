@@ -44,6 +44,18 @@ def create_job(w: WorkspaceClient, settings: dict[str, Any]) -> int:
     return int(w.api_client.do("POST", "/api/2.2/jobs/create", body=settings)["job_id"])
 
 
+def run_now(w: WorkspaceClient, job_id: int, **body: Any) -> int:
+    answer = w.api_client.do("POST", "/api/2.2/jobs/run-now", body={"job_id": job_id, **body})
+    return int(answer["run_id"])
+
+
+def run_output(w: WorkspaceClient, run_id: int) -> dict[str, Any]:
+    result: dict[str, Any] = w.api_client.do(
+        "GET", "/api/2.2/jobs/runs/get-output", query={"run_id": run_id}
+    )
+    return result
+
+
 def get_run(w: WorkspaceClient, run_id: int, **query: Any) -> dict[str, Any]:
     result: dict[str, Any] = w.api_client.do(
         "GET", "/api/2.2/jobs/runs/get", query={"run_id": run_id, **query}
