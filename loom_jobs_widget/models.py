@@ -168,14 +168,16 @@ class ApiObject(BaseModel):
     @classmethod
     def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         obj = handler(data)
-        if isinstance(data, dict) and isinstance(obj, ApiObject):
-            obj._key_order = tuple(data)
+        if isinstance(data, dict) and isinstance(obj, ApiObject) and obj.__pydantic_private__:
+            # Directly: attribute access to private fields goes through pydantic's slow path.
+            obj.__pydantic_private__["_key_order"] = tuple(data)
         return obj
 
     @model_serializer(mode="wrap")
     def _dump_in_key_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         out: dict[str, Any] = handler(self)
-        order = self._key_order
+        private = self.__pydantic_private__
+        order: tuple[str, ...] = private["_key_order"] if private else ()
         if not order or list(out) == list(order[: len(out)]):
             return out
         ordered = {key: out[key] for key in order if key in out}
@@ -198,7 +200,8 @@ class ApiObject(BaseModel):
         extra = self.__pydantic_extra__ or {}
         given = self.__pydantic_fields_set__  # pydantic counts extras among the set fields
         found: dict[str, Any] = {}
-        for key in self._key_order:
+        private = self.__pydantic_private__  # directly, as above
+        for key in private["_key_order"] if private else ():
             if key in extra:
                 found[key] = extra[key]
             elif key in given and key in values:
