@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,15 @@ import ipywidgets
 import pytest
 
 from loom_jobs_widget import widget as widget_module
-from loom_jobs_widget.graph import job_elements
+from loom_jobs_widget.graph import (
+    MAX_NODE_WIDTH,
+    MIN_NODE_WIDTH,
+    NODE_HEIGHT,
+    ROUTES_BELOW,
+    job_elements,
+    node_width,
+    pretty_task_type,
+)
 from loom_jobs_widget.widget import JobGraph
 
 THREE_TASKS: dict[str, Any] = {
@@ -65,37 +74,79 @@ def test_no_trait_clashes_with_ipywidgets() -> None:
 def test_from_settings_builds_nodes_and_edges() -> None:
     widget = JobGraph.from_settings(THREE_TASKS)
     assert widget.title == "nightly_etl"
-    assert widget.elements["nodes"] == [
+    nodes = widget.elements["nodes"]
+    assert [n["data"] for n in nodes] == [
         {
-            "data": {
-                "id": "ingest",
-                "label": "ingest",
-                "task_type": "notebook_task",
-                "compute_kind": "serverless",
-            }
+            "id": "ingest",
+            "label": "ingest",
+            "task_type": "notebook_task",
+            "compute_kind": "serverless",
+            "width": node_width("ingest", "notebook_task"),
         },
         {
-            "data": {
-                "id": "transform",
-                "label": "transform",
-                "task_type": "spark_python_task",
-                "compute_kind": "serverless",
-            }
+            "id": "transform",
+            "label": "transform",
+            "task_type": "spark_python_task",
+            "compute_kind": "serverless",
+            "width": node_width("transform", "spark_python_task"),
         },
         {
-            "data": {
-                "id": "publish",
-                "label": "publish",
-                "task_type": "sql_task",
-                "compute_kind": None,
-            }
+            "id": "publish",
+            "label": "publish",
+            "task_type": "sql_task",
+            "compute_kind": None,
+            "width": node_width("publish", "sql_task"),
         },
     ]
-    # Edges come in a stable order: by the dependent's task_key.
+    # Laid out: a chain is one row, left to right, starting at the top left corner.
+    position = {n["data"]["id"]: n["position"] for n in nodes}
+    assert position["ingest"]["x"] < position["transform"]["x"] < position["publish"]["x"]
+    assert position["ingest"]["y"] == position["transform"]["y"] == position["publish"]["y"]
+    assert position["ingest"] == {"x": nodes[0]["data"]["width"] / 2, "y": NODE_HEIGHT / 2}
+    # Edges come in a stable order: by the dependent's task_key; straight ones have no route.
     assert [e["data"] for e in widget.elements["edges"]] == [
         {"id": "transform->publish", "source": "transform", "target": "publish", "outcome": None},
         {"id": "ingest->transform", "source": "ingest", "target": "transform", "outcome": None},
     ]
+
+
+def test_node_width_fits_the_label_within_limits() -> None:
+    assert node_width("a", None) == MIN_NODE_WIDTH
+    assert node_width("x" * 200, "notebook_task") == MAX_NODE_WIDTH
+    assert node_width("ingest_orders_daily", None) > node_width("ingest", None)
+    # The type line counts too: "spark python" is wider than "ab".
+    assert node_width("ab", "spark_python_task") > node_width("ab", None)
+    assert pretty_task_type("spark_python_task") == "spark python"
+    assert pretty_task_type(None) == "task"
+
+
+def test_long_edges_are_routed_around_tasks() -> None:
+    settings = {
+        "tasks": [
+            {"task_key": "a"},
+            {"task_key": "b", "depends_on": [{"task_key": "a"}]},
+            {"task_key": "c", "depends_on": [{"task_key": "b"}]},
+            {"task_key": "d", "depends_on": [{"task_key": "c"}, {"task_key": "a"}]},
+        ]
+    }
+    elements = job_elements(settings)
+    position = {n["data"]["id"]: n["position"] for n in elements["nodes"]}
+    edges = {(e["data"]["source"], e["data"]["target"]): e["data"] for e in elements["edges"]}
+    assert "route" not in edges["a", "b"]
+    route = edges["a", "d"]["route"]
+    # Out of a to the right, down (or up) past b and c, along, then into d.
+    assert len(route) == 4
+    assert route[0][1] == position["a"]["y"] and route[-1][1] == position["d"]["y"]
+    assert position["a"]["x"] < route[0][0] < position["b"]["x"]
+    assert position["c"]["x"] < route[-1][0] < position["d"]["x"]
+    assert abs(route[1][1] - position["b"]["y"]) >= NODE_HEIGHT / 2
+
+
+def test_duplicate_task_keys_share_one_position() -> None:
+    settings = {"tasks": [{"task_key": "a"}, {"task_key": "a"}, {"task_key": "b"}]}
+    nodes = job_elements(settings)["nodes"]
+    assert [n["data"]["id"] for n in nodes] == ["a", "a", "b"]
+    assert nodes[0]["position"] == nodes[1]["position"] != nodes[2]["position"]
 
 
 def test_from_settings_title_override_and_fallback() -> None:
@@ -148,3 +199,29 @@ def test_elements_survive_the_wire() -> None:
     assert state["title"] == "nightly_etl"
     assert len(state["elements"]["nodes"]) == 3
     assert len(state["elements"]["edges"]) == 2
+    assert json.loads(json.dumps(state["elements"])) == widget.elements
+
+
+def test_a_1000_task_job_is_small_enough_to_sync() -> None:
+    # A Databricks notebook drops messages over 5 MB; positions and routes add little.
+    tasks = [{"task_key": f"task_{i:04d}", "notebook_task": {}} for i in range(1000)]
+    for i in range(1, 1000):
+        tasks[i]["depends_on"] = [{"task_key": f"task_{(i - 1) // 2:04d}"}]
+    size = len(json.dumps(job_elements({"tasks": tasks})))
+    assert size < 500_000
+
+
+def test_big_jobs_are_sent_without_routes() -> None:
+    # The view draws straight edges from ROUTES_BELOW tasks on: the routes would be dead weight.
+    def job(count: int) -> dict[str, Any]:
+        """A chain of `count` tasks, and t0 -> t2 passing t1."""
+        tasks: list[dict[str, Any]] = [{"task_key": "t0"}]
+        tasks += [{"task_key": f"t{i}", "depends_on": [{"task_key": f"t{i - 1}"}]}
+                  for i in range(1, count)]  # fmt: skip
+        tasks[2]["depends_on"].append({"task_key": "t0"})
+        return {"tasks": tasks}
+
+    small = job_elements(job(ROUTES_BELOW - 1))["edges"]
+    big = job_elements(job(ROUTES_BELOW))["edges"]
+    assert any("route" in edge["data"] for edge in small)
+    assert not any("route" in edge["data"] for edge in big)

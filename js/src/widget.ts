@@ -2,19 +2,27 @@
 //
 // Synced traits (see loom_jobs_widget/widget.py):
 //   title     string
-//   elements  { nodes: [{ data: { id, label, task_type } }],
-//               edges: [{ data: { id?, source, target, outcome? } }] }
+//   elements  { nodes: [{ data: { id, label, task_type, width? }, position?: { x, y } }],
+//               edges: [{ data: { id?, source, target, outcome?, route? } }] }
+//
+// Python lays the graph out (loom_jobs_widget/layout.py: a layered layout that takes tens of
+// milliseconds where cytoscape-dagre took 16 s for 1000 tasks), so the view only draws the
+// given positions. Without positions (elements set by hand) it falls back to breadthfirst.
 import type { RenderProps } from "@anywidget/types";
 import cytoscape from "cytoscape";
 import type { Core, ElementDefinition, StylesheetJson } from "cytoscape";
-import dagre from "cytoscape-dagre";
-
-cytoscape.use(dagre);
 
 export interface TaskNodeData {
   id: string;
   label?: string;
-  task_type?: string;
+  task_type?: string | null;
+  /** The most width the layout kept for the node's box, in pixels. */
+  width?: number;
+}
+
+export interface NodePosition {
+  x: number;
+  y: number;
 }
 
 export interface DependencyEdgeData {
@@ -22,10 +30,12 @@ export interface DependencyEdgeData {
   source: string;
   target: string;
   outcome?: string | null;
+  /** Bends [[x, y], ...] that keep the edge off other tasks (from the layout). */
+  route?: [number, number][] | null;
 }
 
 export interface GraphElements {
-  nodes?: { data: TaskNodeData }[];
+  nodes?: { data: TaskNodeData; position?: NodePosition }[];
   edges?: { data: DependencyEdgeData }[];
 }
 
@@ -39,7 +49,19 @@ export type GraphContainer = HTMLDivElement & { __cy?: Core };
 
 const FONT_SIZE = 13;
 const TYPE_FONT_SIZE = 11;
+/** Same as NODE_HEIGHT in loom_jobs_widget/graph.py (the layout leaves room for this). */
 const NODE_HEIGHT = 46;
+const MIN_NODE_WIDTH = 96;
+/** Used when a node comes without the width the layout kept for it. */
+const MAX_NODE_WIDTH = 260;
+const TEXT_PADDING = 28;
+/**
+ * From this many tasks on, edges are drawn for speed: straight "haystack" lines without
+ * arrowheads (the layout already points every edge rightwards) instead of routed ones. Measured
+ * by bench/bench_canvas.py --compare on a 2x screen at 1000 tasks: 0.3 s to the first frame
+ * instead of 1.1 s; at 499 routed tasks, 0.4 s.
+ */
+const LARGE_GRAPH = 500; // ROUTES_BELOW in loom_jobs_widget/graph.py: no routes are sent then
 const PADDING = 24;
 const MIN_HEIGHT = 180;
 const MAX_HEIGHT = 560;
@@ -153,7 +175,7 @@ function readTheme(): Theme {
 }
 
 /** "spark_python_task" -> "spark python" */
-function prettyTaskType(taskType: string | undefined): string {
+function prettyTaskType(taskType: string | null | undefined): string {
   if (!taskType) return "task";
   return taskType.replace(/_task$/, "").replace(/_/g, " ");
 }
@@ -167,20 +189,83 @@ function pluralize(n: number, singular: string, plural: string): string {
 }
 
 let measureContext: CanvasRenderingContext2D | null = null;
+let measureFont = "";
+/** Widths of short strings seen before (task types, mostly): a job has few distinct ones. */
+const widthCache = new Map<string, number>();
 
 function textWidth(text: string, fontSize: number, fontFamily: string): number {
   measureContext ??= document.createElement("canvas").getContext("2d");
   if (!measureContext) return text.length * fontSize * 0.6;
-  measureContext.font = `${fontSize}px ${fontFamily}`;
-  return measureContext.measureText(text).width;
+  const font = `${fontSize}px ${fontFamily}`;
+  const cached = text.length <= 24 ? widthCache.get(`${font}\n${text}`) : undefined;
+  if (cached !== undefined) return cached;
+  // Setting the font is slow (it is parsed each time): 1000 tasks took 95 ms, not 10.
+  if (font !== measureFont) {
+    measureContext.font = font;
+    measureFont = measureContext.font === font ? font : "";
+  }
+  const width = measureContext.measureText(text).width;
+  if (text.length <= 24 && widthCache.size < 5000) widthCache.set(`${font}\n${text}`, width);
+  return width;
+}
+
+/** `text` shortened with an ellipsis to fit `width` pixels (as it is when it fits). */
+function fitText(text: string, width: number, fontFamily: string): string {
+  if (textWidth(text, FONT_SIZE, fontFamily) <= width) return text;
+  let low = 0;
+  let high = text.length;
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (textWidth(`${text.slice(0, middle)}…`, FONT_SIZE, fontFamily) <= width) low = middle;
+    else high = middle;
+  }
+  return `${text.slice(0, low)}…`;
+}
+
+/**
+ * Cytoscape places the bends of a "segments" edge relative to the line between its nodes'
+ * centres: a weight along it (0 at the source, 1 at the target) and a distance across it.
+ */
+export function toSegments(
+  source: NodePosition,
+  target: NodePosition,
+  route: unknown[],
+): { weights: number[]; distances: number[] } | null {
+  const dx = target.x - source.x;
+  const dy = target.y - source.y;
+  const length2 = dx * dx + dy * dy;
+  if (length2 < 1) return null;
+  const length = Math.sqrt(length2);
+  const weights: number[] = [];
+  const distances: number[] = [];
+  for (const point of route) {
+    if (!Array.isArray(point) || !isPosition({ x: point[0], y: point[1] })) return null;
+    const px = Number(point[0]) - source.x;
+    const py = Number(point[1]) - source.y;
+    weights.push((px * dx + py * dy) / length2);
+    // Along the normal (-dy, dx) / length, as cytoscape measures it.
+    distances.push((py * dx - px * dy) / length);
+  }
+  return { weights, distances };
+}
+
+function isPosition(value: unknown): value is NodePosition {
+  const p = value as NodePosition | null | undefined;
+  return typeof p?.x === "number" && Number.isFinite(p.x) && typeof p.y === "number" &&
+    Number.isFinite(p.y);
 }
 
 /**
  * Turns the synced trait into cytoscape element definitions, dropping what cytoscape would
  * throw on (duplicate ids, edges to unknown tasks) so a half-edited job still draws.
+ *
+ * Each node's box is as wide as its text, within the width the layout kept for it; a longer
+ * label is shortened with an ellipsis so boxes never overlap. Measured once here rather than
+ * by a style function, which cytoscape would call again on every style pass.
  */
 export function toCytoscapeElements(
   elements: GraphElements | null | undefined,
+  fontFamily = "sans-serif",
 ): ElementDefinition[] {
   const out: ElementDefinition[] = [];
   const ids = new Set<string>();
@@ -189,15 +274,33 @@ export function toCytoscapeElements(
     if (typeof id !== "string" || id === "" || ids.has(id)) continue;
     ids.add(id);
     const label = node.data.label ?? id;
-    out.push({
+    const type = prettyTaskType(node.data.task_type);
+    const kept = node.data.width;
+    const maxWidth = typeof kept === "number" && kept > 0 ? kept : MAX_NODE_WIDTH;
+    const labelWidth = textWidth(label, FONT_SIZE, fontFamily);
+    const typeWidth = textWidth(type, FONT_SIZE, fontFamily);
+    const text = Math.max(labelWidth, typeWidth);
+    const width = Math.min(maxWidth, Math.max(MIN_NODE_WIDTH, Math.ceil(text) + TEXT_PADDING));
+    const room = width - TEXT_PADDING;
+    const shownLabel = labelWidth <= room ? label : fitText(label, room, fontFamily);
+    const shownType = typeWidth <= room ? type : fitText(type, room, fontFamily);
+    const definition: ElementDefinition = {
       group: "nodes",
       data: {
         id,
         label,
         task_type: node.data.task_type ?? "",
-        display: `${label}\n${prettyTaskType(node.data.task_type)}`,
+        color: TASK_COLORS[String(node.data.task_type)] ?? DEFAULT_TASK_COLOR,
+        width,
+        display: `${shownLabel}\n${shownType}`,
       },
-    });
+    };
+    if (isPosition(node.position)) definition.position = { x: node.position.x, y: node.position.y };
+    out.push(definition);
+  }
+  const positions = new Map<string, NodePosition>();
+  for (const definition of out) {
+    if (definition.position) positions.set(definition.data.id as string, definition.position);
   }
   const edgeIds = new Set<string>();
   for (const edge of elements?.edges ?? []) {
@@ -207,33 +310,100 @@ export function toCytoscapeElements(
     let id = data.id ?? `${data.source}->${data.target}${outcome ? `:${outcome}` : ""}`;
     while (ids.has(id) || edgeIds.has(id)) id = `${id}'`;
     edgeIds.add(id);
-    const edgeData: Record<string, string> = { id, source: data.source, target: data.target };
+    const edgeData: Record<string, unknown> = { id, source: data.source, target: data.target };
     if (outcome) edgeData.outcome = String(outcome);
+    const source = positions.get(data.source);
+    const target = positions.get(data.target);
+    if (source && target && Array.isArray(data.route) && data.route.length > 0) {
+      const segments = toSegments(source, target, data.route);
+      if (segments) Object.assign(edgeData, segments);
+    }
     out.push({ group: "edges", data: edgeData });
   }
   return out;
 }
 
-function stylesheet(theme: Theme): StylesheetJson {
+function stylesheet(theme: Theme, large: boolean): StylesheetJson {
+  const edge: StylesheetJson = large
+    ? [
+        {
+          // Haystack edges are the cheapest to draw; the layout points every edge rightwards,
+          // so the arrowheads they cannot draw are not missed much at this size.
+          selector: "edge",
+          style: {
+            width: 1,
+            "curve-style": "haystack",
+            "haystack-radius": 0,
+            "line-color": theme.edge,
+            opacity: 0.8,
+          },
+        },
+        {
+          selector: "edge[outcome]",
+          style: {
+            label: "data(outcome)",
+            "font-family": theme.fontFamily,
+            "font-size": TYPE_FONT_SIZE,
+            color: theme.mutedText,
+          },
+        },
+      ]
+    : [
+        {
+          // Edges without a route from the layout (level ones, or elements set without
+          // positions) leave a task on its right and enter the next on its left, turning
+          // halfway: the way a left-to-right pipeline is usually drawn.
+          selector: "edge",
+          style: {
+            width: 1.5,
+            "curve-style": "round-taxi",
+            "taxi-direction": "rightward",
+            "taxi-turn": "50%",
+            "taxi-turn-min-distance": 8,
+            "taxi-radius": 8,
+            "line-color": theme.edge,
+            "target-arrow-shape": "triangle",
+            "target-arrow-color": theme.edge,
+            "arrow-scale": 1.1,
+          },
+        },
+        {
+          // Routed by the layout: through the room kept for the edge, turning in the gaps
+          // between layers, so it never crosses a task.
+          selector: "edge[distances]",
+          style: {
+            "curve-style": "round-segments",
+            "edge-distances": "node-position",
+            "segment-weights": (edge: cytoscape.EdgeSingular) => edge.data("weights"),
+            "segment-distances": (edge: cytoscape.EdgeSingular) => edge.data("distances"),
+            "segment-radii": [8],
+          },
+        },
+        {
+          selector: "edge[outcome]",
+          style: {
+            label: "data(outcome)",
+            "font-family": theme.fontFamily,
+            "font-size": TYPE_FONT_SIZE,
+            color: theme.mutedText,
+            "text-background-color": theme.background,
+            "text-background-opacity": 1,
+            "text-background-padding": "2px",
+            "text-background-shape": "roundrectangle",
+          },
+        },
+      ];
   return [
     {
       selector: "node",
       style: {
         shape: "round-rectangle",
-        width: (node: cytoscape.NodeSingular) => {
-          const label = String(node.data("label") ?? "");
-          const type = prettyTaskType(node.data("task_type"));
-          const w = Math.max(
-            textWidth(label, FONT_SIZE, theme.fontFamily),
-            textWidth(type, FONT_SIZE, theme.fontFamily),
-          );
-          return Math.max(96, Math.ceil(w) + 28);
-        },
+        width: "data(width)",
         height: NODE_HEIGHT,
         "background-color": theme.nodeFill,
         "border-width": 2,
-        "border-color": (node: cytoscape.NodeSingular) =>
-          TASK_COLORS[String(node.data("task_type"))] ?? DEFAULT_TASK_COLOR,
+        // A colour in the data, not a function: cytoscape calls functions in every style pass.
+        "border-color": "data(color)",
         label: "data(display)",
         "text-wrap": "wrap",
         "text-valign": "center",
@@ -252,31 +422,18 @@ function stylesheet(theme: Theme): StylesheetJson {
         "background-color": theme.nodeFill,
       },
     },
-    {
-      selector: "edge",
-      style: {
-        width: 1.5,
-        "curve-style": "bezier",
-        "line-color": theme.edge,
-        "target-arrow-shape": "triangle",
-        "target-arrow-color": theme.edge,
-        "arrow-scale": 1.1,
-      },
-    },
-    {
-      selector: "edge[outcome]",
-      style: {
-        label: "data(outcome)",
-        "font-family": theme.fontFamily,
-        "font-size": TYPE_FONT_SIZE,
-        color: theme.mutedText,
-        "text-background-color": theme.background,
-        "text-background-opacity": 1,
-        "text-background-padding": "2px",
-        "text-background-shape": "roundrectangle",
-      },
-    },
+    ...edge,
   ];
+}
+
+function isLarge(elements: ElementDefinition[]): boolean {
+  let nodes = 0;
+  for (const element of elements) if (element.group === "nodes") nodes += 1;
+  return nodes >= LARGE_GRAPH;
+}
+
+function allPositioned(elements: ElementDefinition[]): boolean {
+  return elements.every((element) => element.group !== "nodes" || element.position !== undefined);
 }
 
 function render({ model, el }: RenderProps<JobGraphModel>) {
@@ -306,17 +463,24 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
   el.append(root);
 
   const theme = readTheme();
+  const initial = toCytoscapeElements(model.get("elements"), theme.fontFamily);
+  let large = isLarge(initial);
   const cy = cytoscape({
     container,
-    elements: toCytoscapeElements(model.get("elements")),
-    style: stylesheet(theme),
-    layout: { name: "preset" },
+    // The elements are added on the next frame, see below.
+    elements: [],
+    style: stylesheet(theme, large),
+    // Positions come with the elements (see layoutGraph for the fallback).
+    layout: { name: "preset", fit: false },
     minZoom: 0.05,
     maxZoom: 4,
     boxSelectionEnabled: false,
     autoungrabify: true,
     // A plain wheel scrolls the notebook; Ctrl/⌘ + wheel (and trackpad pinch) zooms, below.
     userZoomingEnabled: false,
+    // Measured by bench/bench_canvas.py --compare at 1000 tasks: a drag frame takes about 5 ms
+    // to draw, so a still image while panning (textureOnViewport), hidden edges, or a 1:1 pixel
+    // ratio on hi-DPI screens would only blur the graph for no visible gain.
   });
   container.__cy = cy;
 
@@ -351,8 +515,14 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
   function updateHeader() {
     const title = model.get("title");
     titleEl.textContent = title ? title : "Untitled job";
-    const nodes = cy.nodes().length;
-    const edges = cy.edges().length;
+    let nodes = cy.nodes().length;
+    let edges = cy.edges().length;
+    if (pending) {
+      for (const element of pending) {
+        if (element.group === "nodes") nodes += 1;
+        else edges += 1;
+      }
+    }
     const tasks = pluralize(nodes, "task", "tasks");
     countEl.textContent = `${tasks} · ${pluralize(edges, "dependency", "dependencies")}`;
     root.dataset.nodeCount = String(nodes);
@@ -380,16 +550,18 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
 
   function layoutGraph() {
     if (cy.nodes().length > 0) {
-      cy.layout({
-        name: "dagre",
-        rankDir: "LR",
-        ranker: "tight-tree",
-        nodeSep: 28,
-        rankSep: 72,
-        edgeSep: 12,
-        fit: false,
-        animate: false,
-      } as cytoscape.LayoutOptions).run();
+      if (!positioned) {
+        // Elements set without positions (not through JobGraph.from_settings): a quick
+        // left-to-right breadthfirst, good enough for the small graphs this happens with.
+        cy.layout({
+          name: "breadthfirst",
+          directed: true,
+          direction: "rightward",
+          spacingFactor: 1.1,
+          fit: false,
+          animate: false,
+        } as cytoscape.LayoutOptions).run();
+      }
       // Size the canvas to the drawing at the zoom that fits its width, within limits; then fit
       // the drawing into it.
       const box = cy.elements().boundingBox();
@@ -406,9 +578,20 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
     root.dataset.layoutCount = String(Number(root.dataset.layoutCount ?? "0") + 1);
   }
 
-  // The element has no size yet while render runs: lay out on the next frame.
+  // Whether every node came with a position (the preset layout applied them on creation).
+  let positioned = allPositioned(initial);
+
+  // The element has no size yet while render runs: lay out on the next frame. The elements are
+  // added then too, after cytoscape has drawn its first, empty frame: drawn first, cytoscape
+  // would build its zoomed-out texture layers of the whole graph before showing anything.
+  let pending: ElementDefinition[] | null = initial;
   let frame = requestAnimationFrame(() => {
     frame = 0;
+    if (pending) {
+      const elements = pending;
+      cy.batch(() => cy.add(elements));
+    }
+    pending = null;
     layoutGraph();
   });
 
@@ -419,9 +602,16 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
   observer.observe(container);
 
   const onElements = () => {
+    const next = toCytoscapeElements(model.get("elements"), theme.fontFamily);
+    positioned = allPositioned(next);
+    pending = null; // replaced before the first frame added them
     cy.batch(() => {
       cy.elements().remove();
-      cy.add(toCytoscapeElements(model.get("elements")));
+      if (isLarge(next) !== large) {
+        large = isLarge(next);
+        cy.style(stylesheet(theme, large));
+      }
+      cy.add(next);
     });
     updateHeader();
     layoutGraph();
