@@ -1,9 +1,10 @@
 """The child side of a local task run: `python -m loom_jobs_widget.local._bootstrap RUN_DIR`.
 
 Reads `invocation.json` from RUN_DIR, runs the workload (a Python file, a source-format notebook
-in this process, or a `.ipynb` notebook in a kernel through nbclient), and writes `result.json`
-as its last act; exit status 0 on success, 1 on failure. The parent trusts `result.json`, and
-treats its absence as a crash.
+in this process, a `.ipynb` notebook in a kernel through nbclient, a SQL file on the local
+warehouse, a wheel's entry point in this process, a jar's main class or dbt commands in a child
+process of this one), and writes `result.json` as its last act; exit status 0 on success, 1 on
+failure. The parent trusts `result.json`, and treats its absence as a crash.
 
 The working directory during the run is the folder of the file or notebook, and that folder comes
 first on `sys.path`: Databricks Runtime 14+ does the same for workspace files and notebooks.
@@ -13,25 +14,34 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import importlib.metadata
+import importlib.util
 import json
 import os
 import re
 import runpy
+import shlex
+import shutil
 import signal
+import subprocess
 import sys
 import traceback
 import types
+import zipfile
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn
 
+from loom_jobs_widget.local import warehouse
 from loom_jobs_widget.local.dbutils import DBUtils, NotebookExit, load
 from loom_jobs_widget.local.runners import (
     EXECUTED_NOTEBOOK,
     INVOCATION_FILE,
     NOTEBOOK_HEADER,
     RESULT_FILE,
+    SQL_ROWS,
     STATE_FILE,
     WORKLOAD_FAILED,
     resolve_inside,
@@ -114,19 +124,28 @@ def _enter_folder(folder: Path) -> None:
 # --- Python files --------------------------------------------------------------------------------
 
 
-def _run_python_file(invocation: dict[str, Any], dbutils: DBUtils) -> Result:
-    raw = invocation["path"]
+def _local_path(invocation: dict[str, Any], raw: str, *, allow_relative: bool = True) -> Path:
+    """The local path of a workspace path or a `dbfs:/` path the task names."""
     try:
         if raw.lower().startswith("dbfs:"):
-            path = resolve_inside(Path(invocation["dbfs_root"]), raw[5:], shown=raw, area="DBFS")
-        else:
-            path = resolve_workspace_path(
-                Path(invocation["workspace_root"]), raw, allow_relative=True
-            )
+            return resolve_inside(Path(invocation["dbfs_root"]), raw[5:], shown=raw, area="DBFS")
+        return resolve_workspace_path(
+            Path(invocation["workspace_root"]), raw, allow_relative=allow_relative
+        )
     except ValueError as exc:
         raise SetupError(str(exc)) from None
+
+
+def _local_file(invocation: dict[str, Any], raw: str, what: str) -> Path:
+    path = _local_path(invocation, raw)
     if not path.is_file():
-        raise SetupError(f"Python file {raw} not found ({path} does not exist)")
+        raise SetupError(f"{what} {raw} not found ({path} does not exist)")
+    return path
+
+
+def _run_python_file(invocation: dict[str, Any], dbutils: DBUtils) -> Result:
+    raw = invocation["path"]
+    path = _local_file(invocation, raw, "Python file")
     builtins.dbutils = dbutils  # type: ignore[attr-defined]
     _enter_folder(path.parent)
     sys.argv = [str(path), *invocation["argv"]]
@@ -138,6 +157,227 @@ def _run_python_file(invocation: dict[str, Any], dbutils: DBUtils) -> Result:
         return _success()  # a Python file has no notebook result
     except BaseException as exc:
         return _failure_from(exc, str(path))
+    return _success()
+
+
+# --- SQL files on the local warehouse ------------------------------------------------------------
+
+
+def _run_sql(invocation: dict[str, Any]) -> Result:
+    raw = invocation["path"]
+    # A SQL file's path is absolute for workspace files (SDK `SqlTaskFile.path`).
+    path = _local_path(invocation, raw, allow_relative=False)
+    if not path.is_file():
+        raise SetupError(f"SQL file {raw} not found ({path} does not exist)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"SQL file {raw} cannot be read: {exc}") from None
+    import duckdb  # here: the other task types do without it
+
+    try:
+        with warehouse.connect(Path(invocation["warehouse"])) as connection:
+            result = warehouse.run_script(connection, text, invocation["parameters"])
+    except warehouse.SqlError as exc:
+        print(exc, file=sys.stderr)
+        return _failure(str(exc), None)
+    except duckdb.Error as exc:
+        # The database's message is what the user needs; DuckDB's Python frames are not.
+        print(_exception_line(exc), file=sys.stderr)
+        return _failure(_exception_line(exc), str(exc))
+    print(
+        f"Ran {result.statements} statement(s) of {raw} on the local warehouse; the last one"
+        f" returned {len(result.rows)} row(s)" + (" (truncated)" if result.truncated else "")
+    )
+    outcome = _success()
+    outcome["extra_output"] = {
+        "sql_output": warehouse.file_output(
+            result, text, invocation["warehouse_id"], invocation["context"].get("run_id")
+        ),
+        SQL_ROWS: warehouse.row_objects(result.columns, result.rows),
+    }
+    return outcome
+
+
+# --- Python wheels: an entry point of an installed or attached package ---------------------------
+
+
+def _install_wheels(invocation: dict[str, Any], run_dir: Path) -> None:
+    """The task's `whl` libraries, unpacked into the run folder and put first on sys.path.
+
+    Unpacking is what installing a wheel amounts to for its importable files and its
+    `.dist-info` (where the entry points are); scripts, data files and dependencies are not
+    installed: a wheel needing more fails on import, saying what is missing.
+    """
+    for number, raw in enumerate(invocation["wheels"]):
+        path = _local_file(invocation, raw, "Wheel library")
+        target = run_dir / "libraries" / f"{number}-{path.stem}"
+        try:
+            with zipfile.ZipFile(path) as wheel:
+                for name in wheel.namelist():  # a wheel's members must stay in its folder
+                    resolve_inside(target, name, shown=name, area="wheel")
+                wheel.extractall(target)
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise SetupError(f"Wheel library {raw} is not a usable wheel: {exc}") from None
+        sys.path.insert(0, str(target))
+    importlib.invalidate_caches()
+
+
+def _check_requirements(requirements: list[str]) -> None:
+    for requirement in requirements:
+        name = re.split(r"[\s\[<>=!~;@]", requirement.strip(), maxsplit=1)[0]
+        try:
+            importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            raise SetupError(
+                f"Library {requirement} (pypi) is not installed in the environment of the local"
+                f" workspace, which installs nothing itself: pip install {requirement!r}"
+            ) from None
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _entry_point(package: str, name: str) -> Any:
+    """The function a python_wheel_task calls: the entry point `name` of the distribution
+    `package` (console_scripts first, then any group), else `package.name` itself, as the SDK
+    documents ("it executes the function from the package directly")."""
+    for dist in importlib.metadata.distributions():
+        if _normalized(dist.metadata["Name"] or "") != _normalized(package):
+            continue
+        points = [ep for ep in dist.entry_points if ep.name == name]
+        points.sort(key=lambda ep: ep.group != "console_scripts")
+        if points:
+            return points[0].load()
+        break
+    else:
+        if importlib.util.find_spec(package.replace("-", "_")) is None:
+            raise SetupError(
+                f"Package {package} is not installed in the environment of the local workspace"
+                " (install it there, or attach its wheel as a whl library of the task)"
+            )
+    module = importlib.import_module(package.replace("-", "_"))
+    function = getattr(module, name, None)
+    if not callable(function):
+        raise SetupError(
+            f"Package {package} has no entry point {name!r} and no function {name}() to call"
+        )
+    return function
+
+
+def _run_wheel(invocation: dict[str, Any], dbutils: DBUtils, run_dir: Path) -> Result:
+    _install_wheels(invocation, run_dir)
+    _check_requirements(invocation["requirements"])
+    package, name = invocation["package_name"], invocation["entry_point"]
+    builtins.dbutils = dbutils  # type: ignore[attr-defined]
+    sys.argv = [package, *invocation["argv"]]
+    try:
+        function = _entry_point(package, name)
+        # As a console script runs it: sys.exit(main()), so a returned code counts.
+        raise SystemExit(function())
+    except SystemExit as exc:
+        return _exit_result(exc, "")
+    except SetupError:
+        raise
+    except BaseException as exc:
+        trace = _trace_without_bootstrap(exc)
+        sys.stderr.write(trace)
+        return _failure(_exception_line(exc), trace)
+
+
+def _trace_without_bootstrap(exc: BaseException) -> str:
+    """The traceback from the first frame that is not this module's on."""
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+# --- jars and dbt: programs of their own ---------------------------------------------------------
+
+
+def _run_program(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Result:
+    """Runs a program with its output in the task's log; fails the task on a non-zero exit,
+    with the end of its error output as the trace. The program is in this process's group,
+    so canceling the task ends it too."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    tail: deque[str] = deque(maxlen=200)
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,  # stdout goes straight to the log, as this process's does
+        text=True,
+        errors="replace",
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # copied to the log as it comes, the end kept for the trace
+        sys.stderr.write(line)
+        tail.append(line)
+    code = process.wait()
+    if code == 0:
+        return _success()
+    trace = "".join(tail)
+    # A JVM's uncaught exception: "Exception in thread "main" java.lang.X: message".
+    thrown = re.search(r'^Exception in thread "[^"]*" (.+)$', trace, re.MULTILINE)
+    program = Path(argv[0]).name
+    error = thrown.group(1) if thrown else f"{program} exited with code {code}"
+    return _failure(error, trace or None)
+
+
+def _java() -> str:
+    found = shutil.which("java")
+    home = os.environ.get("JAVA_HOME")
+    if found is None and home and os.access(Path(home) / "bin" / "java", os.X_OK):
+        found = str(Path(home) / "bin" / "java")
+    if found is None:
+        raise SetupError(
+            "spark_jar_task needs Java, and there is no `java` on PATH (nor in JAVA_HOME):"
+            " install a JDK or JRE (11 or later) on this machine to run jar tasks locally"
+        )
+    return found
+
+
+def _run_jar(invocation: dict[str, Any], run_dir: Path) -> Result:
+    java = _java()
+    jars = [str(_local_file(invocation, raw, "Jar library")) for raw in invocation["jars"]]
+    print(f"Running {invocation['main_class_name']} with {java} (no Spark: a plain JVM)")
+    argv = [java, "-cp", os.pathsep.join(jars), invocation["main_class_name"], *invocation["argv"]]
+    return _run_program(argv, run_dir)
+
+
+def _dbt() -> str:
+    found = shutil.which("dbt")
+    beside = Path(sys.executable).parent / "dbt"  # installed in this venv, not activated
+    if found is None and os.access(beside, os.X_OK):
+        found = str(beside)
+    if found is None:
+        raise SetupError(
+            "dbt_task needs dbt, and there is no `dbt` on PATH: install dbt-core and an"
+            " adapter (dbt-duckdb reaches the local warehouse's database) to run dbt tasks"
+            " locally"
+        )
+    return found
+
+
+def _run_dbt(invocation: dict[str, Any]) -> Result:
+    dbt = _dbt()
+    project = _local_path(invocation, invocation["project_directory"] or "/Workspace")
+    if not project.is_dir():
+        raise SetupError(f"dbt project directory {invocation['project_directory']} not found")
+    # profiles_directory is relative to the project; unset, the project's root is used (SDK).
+    profiles = (
+        project / invocation["profiles_directory"] if invocation["profiles_directory"] else project
+    )
+    env = {**os.environ, "DBT_PROFILES_DIR": str(profiles)}
+    for command in invocation["commands"]:
+        print(f"$ {command}")
+        result = _run_program([dbt, *shlex.split(command)[1:]], project, env)
+        if result["result_state"] != "SUCCESS":
+            return result
     return _success()
 
 
@@ -377,8 +617,17 @@ def main(argv: list[str]) -> int:
     invocation = json.loads((run_dir / INVOCATION_FILE).read_text(encoding="utf-8"))
     dbutils = load(run_dir)
     try:
-        if invocation["kind"] == "python_file":
+        kind = invocation["kind"]
+        if kind == "python_file":
             result = _run_python_file(invocation, dbutils)
+        elif kind == "sql":
+            result = _run_sql(invocation)
+        elif kind == "python_wheel":
+            result = _run_wheel(invocation, dbutils, run_dir)
+        elif kind == "jar":
+            result = _run_jar(invocation, run_dir)
+        elif kind == "dbt":
+            result = _run_dbt(invocation)
         else:
             result = _run_notebook(invocation, dbutils, run_dir)
     except SetupError as exc:

@@ -15,9 +15,11 @@ from typing import Any, Final
 from loom_jobs_widget.local.identity import LOCAL_USER
 from loom_jobs_widget.local.params import query_int, query_str
 from loom_jobs_widget.local.server import ApiError, Request, Router
+from loom_jobs_widget.local.warehouse import LOCAL_WAREHOUSE_ID
+
+__all__ = ["LOCAL_CLUSTER_ID", "LOCAL_WAREHOUSE_ID", "local_cluster", "local_warehouse", "register"]
 
 LOCAL_CLUSTER_ID: Final = "local-cluster"
-LOCAL_WAREHOUSE_ID: Final = "local-warehouse"
 LOCAL_NODE_TYPE: Final = "local"
 # Runtime versions a job may name; the local workspace runs every task with this machine's
 # Python whichever is chosen. Recent LTS keys, newest first.
@@ -65,7 +67,7 @@ def local_cluster(started: int) -> dict[str, Any]:
 def local_warehouse() -> dict[str, Any]:
     return {
         "id": LOCAL_WAREHOUSE_ID,
-        "name": "Local SQL warehouse",
+        "name": "Local SQL warehouse (DuckDB)",
         "state": "RUNNING",
         "cluster_size": "2X-Small",
         "min_num_clusters": 1,

@@ -56,17 +56,19 @@ from loom_jobs_widget.local.dag import TaskGraph
 from loom_jobs_widget.local.references import UnresolvedReference
 from loom_jobs_widget.local.run_states import Ending, TaskResult, Upstream
 from loom_jobs_widget.local.runners import (
+    SQL_ROWS,
     TaskInvocation,
     TaskOutcome,
     TaskProcess,
     UnsupportedTask,
+    sql_output_of,
     start_task,
 )
 from loom_jobs_widget.local.server import ApiError
 from loom_jobs_widget.local.store import JobRecord, RunRecord, Store, TaskRunRecord
 from loom_jobs_widget.models import task_types_of
 
-__all__ = ["DEFAULT_WORKERS", "Engine", "RunRequest"]
+__all__ = ["DEFAULT_WORKERS", "Engine", "RunListener", "RunRequest"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -111,6 +113,35 @@ class RunRequest:
     trigger: str = "ONE_TIME"
     trigger_info: dict[str, Any] | None = None  # RUN_JOB_TASK: {"run_id": <the task run>}
     depth: int = 0  # how many Run Job tasks deep this run is
+
+
+class RunListener:
+    """What other parts of the workspace (notifications, triggers) learn of runs: every method
+    gets the run's settings snapshot and the stored documents. Called with the engine lock held,
+    so a listener only notes the event (copying what it keeps: the documents change later) and
+    returns; it does no I/O and never calls the engine back."""
+
+    def run_started(self, settings: Mapping[str, Any], run: Mapping[str, Any]) -> None:
+        """A job run left the queue (not a repair)."""
+
+    def run_ended(self, settings: Mapping[str, Any], run: Mapping[str, Any]) -> None:
+        """A job run ended, skipped ones included."""
+
+    def task_started(
+        self, settings: Mapping[str, Any], run: Mapping[str, Any], task: Mapping[str, Any]
+    ) -> None:
+        """A task-run attempt (or a for_each iteration) began RUNNING."""
+
+    def task_ended(
+        self,
+        settings: Mapping[str, Any],
+        run: Mapping[str, Any],
+        task: Mapping[str, Any],
+        *,
+        run_stopping: bool,
+    ) -> None:
+        """A task-run attempt ended; `run_stopping` when its run is being canceled or timed out
+        (no retry follows then)."""
 
 
 # --- in-memory runs ------------------------------------------------------------------------------
@@ -259,6 +290,8 @@ class Engine:
         self._stopping = False
         self._clock_stop = threading.Event()
         self._clock = threading.Thread(target=self._tick_loop, name="loom-run-clock", daemon=True)
+        # Told of run and task starts and ends (notifications, continuous triggers).
+        self.listeners: list[RunListener] = []
 
     # --- lifecycle
 
@@ -361,6 +394,7 @@ class Engine:
                 self._store.insert_run(
                     self._record(run, active=False), request.idempotency_token, ()
                 )
+                self._tell("run_ended", settings, doc)
                 return run_id, run_id
             for seq, (key, task_run_id) in enumerate(zip(graph.order, ids[1:], strict=True)):
                 run.latest[key] = self._new_attempt(run, run.tasks[key], task_run_id, seq, 0)
@@ -424,6 +458,8 @@ class Engine:
         timeout = _positive_int(run.plan["settings"].get("timeout_seconds"))
         run.deadline = time.monotonic() + timeout if timeout else None
         self._save_run(run)
+        if not repair:
+            self._tell("run_started", run.plan["settings"], run.doc)
         self._advance(run)
 
     # --- the DAG
@@ -540,6 +576,7 @@ class Engine:
         attempt.doc["setup_duration"] = attempt.running_at - attempt.pending_at
         attempt.doc.update(run_states.in_progress("RUNNING"))
         self._save_attempt(attempt)
+        self._tell("task_started", run.plan["settings"], run.doc, attempt.doc)
         if not run.started:
             run.started = True
             run.doc.update(run_states.in_progress("RUNNING"))
@@ -1041,6 +1078,8 @@ class Engine:
         output: dict[str, Any] = {}
         if outcome is not None:
             attempt.task_values = dict(outcome.task_values)
+            # A SQL task's sql_output and rows: stored below, read by {{tasks.<key>.output.*}}.
+            attempt.extra_output.update(getattr(outcome, "extra_output", None) or {})
             output = {
                 "logs": outcome.logs,
                 "logs_truncated": outcome.logs_truncated,
@@ -1056,6 +1095,8 @@ class Engine:
         self._store.update_task_run(
             attempt.run_id, json.dumps(doc), output=json.dumps(output), process=None
         )
+        stopping = run.stop_reason is not None
+        self._tell("task_ended", run.plan["settings"], run.doc, doc, run_stopping=stopping)
 
     def _retry(self, run: _Run, attempt: _Attempt) -> bool:
         """A new attempt of a task that failed with retries left (reference §6)."""
@@ -1119,6 +1160,7 @@ class Engine:
             doc["run_duration"] = ended - int(doc["start_time"])
         self._store.update_run(run.run_id, json.dumps(doc), active=False)
         self._runs.pop(run.run_id, None)
+        self._tell("run_ended", run.plan["settings"], doc)
         if not self._stopping:
             self._start_queued(run.job_id)
             self._child_ended(run)
@@ -1341,6 +1383,7 @@ class Engine:
                         result=task_doc["state"].get("result_state") or "FAILED",
                         message=task_doc["state"].get("state_message", ""),
                         task_values=_task_values(task_record),
+                        extra_output=sql_output_of(task_record.output),
                     )
                 run.latest[key] = attempt
             history.append(
@@ -1479,6 +1522,14 @@ class Engine:
     def _save_run(self, run: _Run) -> None:
         self._store.update_run(run.run_id, json.dumps(run.doc), active=True)
 
+    def _tell(self, event: str, *documents: Mapping[str, Any], **flags: bool) -> None:
+        """Pass a run event to the listeners; a listener's bug never breaks a run."""
+        for listener in self.listeners:
+            try:
+                getattr(listener, event)(*documents, **flags)
+            except Exception:
+                _LOG.exception("a run listener failed on %s", event)
+
 
 # --- small helpers -------------------------------------------------------------------------------
 
@@ -1596,6 +1647,7 @@ class _TaskStates(Mapping[str, references.TaskState]):
             execution_count=self._run.executions.get(key, 0),
             notebook_path=_notebook_path(attempt.task),
             values=attempt.task_values,
+            output_rows=attempt.extra_output.get(SQL_ROWS),
         )
 
     def __iter__(self) -> Iterator[str]:

@@ -99,6 +99,8 @@ class TaskState:
     execution_count: int
     notebook_path: str | None
     values: Mapping[str, Any] = field(default_factory=dict)
+    # A SQL task's result rows, one object per row (None: not a SQL task, or no result yet).
+    output_rows: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -401,14 +403,44 @@ def _tasks_value(rest: list[str], context: Context) -> str:
                 raise UnresolvedReference(f"task '{key}' is not a notebook task")
             return state.notebook_path
     if head == "output":
-        raise UnresolvedReference(
-            f"task outputs ({'.'.join(value)}) come from SQL tasks, which the local workspace "
-            "does not run yet"
-        )
+        return _output_value(key, state, tail)
     raise UnresolvedReference(
-        "a task has run_id, result_state, error_code, execution_count, notebook_path and "
-        "values.<key>; no other value"
+        "a task has run_id, result_state, error_code, execution_count, notebook_path, "
+        "values.<key> and (SQL tasks) output.*; no other value"
     )
+
+
+def _output_value(key: str, state: TaskState, tail: list[str]) -> str:
+    """`{{tasks.<key>.output.rows}}`, `.output.first_row` and `.output.first_row.<column>` of
+    a SQL task (docs, dynamic value references): the rows as a JSON array of objects, which a
+    for_each iterates; at most 1,000 rows and 48 KB, as the task stored them."""
+    if tail == ["alert_state"]:
+        raise UnresolvedReference(
+            "SQL alerts need a real Databricks workspace: the local workspace has no alert state"
+        )
+    if tail not in (["rows"], ["first_row"]) and (len(tail) < 2 or tail[0] != "first_row"):
+        raise UnresolvedReference(
+            "a SQL task's output has rows, first_row and first_row.<column>; no other value"
+        )
+    rows = state.output_rows
+    if rows is None:
+        if state.result_state is None:
+            raise UnresolvedReference(f"task '{key}' has not ended, so its output is unknown")
+        raise UnresolvedReference(f"task '{key}' has no SQL output: only SQL tasks have one")
+    if tail == ["rows"]:
+        return stringify(rows)
+    if not rows:
+        raise UnresolvedReference(f"the SQL output of task '{key}' has no rows")
+    first = rows[0]
+    if len(tail) == 1:
+        return stringify(first)
+    column = ".".join(tail[1:])  # a column alias may hold '.', as in a backticked `a.b`
+    if column not in first:
+        raise UnresolvedReference(
+            f"the SQL output of task '{key}' has no column '{column}' (it has "
+            f"{', '.join(first) or 'none'})"
+        )
+    return stringify(first[column])
 
 
 def _input_value(rest: list[str], context: Context) -> str:

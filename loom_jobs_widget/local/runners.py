@@ -12,11 +12,15 @@ Files in the task-run folder (`run_dir`), the whole parent/child protocol:
 - `output.log`: the child's stdout and stderr (the run output's `logs` for Python files).
 - `dbutils-state.json`: written by `dbutils` in the child on every change (task values, the
   `dbutils.notebook.exit` value), so values set before a crash are still there.
-- `result.json`: written by the bootstrap as its last act: how the workload ended.
+- `result.json`: written by the bootstrap as its last act: how the workload ended, and for SQL
+  tasks their output (`sql_output`, and the rows `{{tasks.<key>.output.rows}}` reads).
 - `notebook.ipynb`: for `.ipynb` notebook tasks, the executed copy with its cell outputs.
 
 `resolve_workspace_path` is the single place for the rule "workspace paths stay inside
-`workspace_root`"; the server's workspace API uses it too.
+`workspace_root`"; the server's workspace API uses it too. `_plan` is the single place for the
+rule "which task types run locally": any other type ends FAILED with a message saying it needs a
+real Databricks workspace (condition, for_each and run_job tasks never get here: the engine runs
+them itself).
 
 POSIX only: cancellation relies on sessions and process groups.
 """
@@ -32,12 +36,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from loom_jobs_widget.local.warehouse import LOCAL_WAREHOUSE_ID, warehouse_path
+
 __all__ = [
+    "SQL_ROWS",
     "TaskInvocation",
     "TaskOutcome",
     "TaskProcess",
@@ -45,6 +52,7 @@ __all__ = [
     "resolve_inside",
     "resolve_notebook_path",
     "resolve_workspace_path",
+    "sql_output_of",
     "start_task",
 ]
 
@@ -67,6 +75,10 @@ OUTPUT_LIMIT_BYTES = 5 * 1024 * 1024
 CANCEL_GRACE_SECONDS = 2.0
 
 WORKLOAD_FAILED = "Workload failed, see run output for details"
+
+#: Key of a task run's stored output holding a SQL task's result rows as JSON objects: what
+#: `{{tasks.<key>.output.rows}}` reads. Not part of runs/get-output (its `sql_output` is).
+SQL_ROWS = "sql_rows"
 CANCELED_MESSAGE = "The run was canceled."
 
 
@@ -98,6 +110,8 @@ class TaskOutcome:
     notebook_result: str | None  # dbutils.notebook.exit value, first 5 MB
     task_values: dict[str, Any]  # dbutils.jobs.taskValues.set(...)
     notebook_result_truncated: bool = False  # runs/get-output notebook_output.truncated
+    # More of the stored output: `sql_output` (runs/get-output) and SQL_ROWS, for SQL tasks.
+    extra_output: dict[str, Any] = field(default_factory=dict)
 
 
 class UnsupportedTask(Exception):
@@ -233,6 +247,11 @@ def _task_type(task: dict[str, Any]) -> str:
     return kinds[0]
 
 
+def needs_real_workspace(what: str) -> str:
+    """The failure message of what only a Databricks workspace can run."""
+    return f"{what} need a real Databricks workspace: the local workspace does not run them"
+
+
 def _plan(invocation: TaskInvocation) -> dict[str, Any]:
     """What the child runs, decided from the settings alone (no file system access), so that
     `start_task` raises UnsupportedTask at once and everything else fails inside the run."""
@@ -241,25 +260,33 @@ def _plan(invocation: TaskInvocation) -> dict[str, Any]:
     spec = task[kind]
     if not isinstance(spec, dict):
         raise UnsupportedTask(f"{kind} of task {task.get('task_key', '?')!r} is not an object")
-    if kind not in ("spark_python_task", "notebook_task"):
-        raise UnsupportedTask(f"{kind} tasks are not run by the local workspace yet")
+    planner = _PLANNERS.get(kind)
+    if planner is None:
+        raise UnsupportedTask(needs_real_workspace(f"{kind} tasks"))
     if spec.get("source") == "GIT":
         raise UnsupportedTask(
             f"{kind} with source GIT (a file in a Git repository) is not run by the local"
             " workspace yet; use a workspace path"
         )
-    if kind == "spark_python_task":
-        python_file = spec.get("python_file")
-        if not isinstance(python_file, str) or not python_file:
-            raise UnsupportedTask("spark_python_task has no python_file")
-        if _CLOUD_URI.match(python_file):
-            raise UnsupportedTask(
-                f"python_file {python_file} is in cloud storage, which the local workspace does"
-                " not reach; use a workspace or dbfs:/ path"
-            )
-        # Parameters are a JSON array: argv, with no job-parameter pushdown (reference §8.1).
-        argv = [str(arg) for arg in spec.get("parameters") or []]
-        return {"kind": "python_file", "path": python_file, "argv": argv, "widgets": {}}
+    plan = {"argv": [], "widgets": {}, **planner(spec, invocation)}
+    return plan
+
+
+def _python_file_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    python_file = spec.get("python_file")
+    if not isinstance(python_file, str) or not python_file:
+        raise UnsupportedTask("spark_python_task has no python_file")
+    if _CLOUD_URI.match(python_file):
+        raise UnsupportedTask(
+            f"python_file {python_file} is in cloud storage, which the local workspace does"
+            " not reach; use a workspace or dbfs:/ path"
+        )
+    # Parameters are a JSON array: argv, with no job-parameter pushdown (reference §8.1).
+    argv = [str(arg) for arg in spec.get("parameters") or []]
+    return {"kind": "python_file", "path": python_file, "argv": argv}
+
+
+def _notebook_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
     if spec.get("warehouse_id"):
         raise UnsupportedTask(
             "notebook tasks on a SQL warehouse (SQL notebooks) are not run by the local"
@@ -271,7 +298,135 @@ def _plan(invocation: TaskInvocation) -> dict[str, Any]:
     # Job parameters are pushed down as widgets and win over the task's base_parameters (§8.1).
     widgets = {str(k): str(v) for k, v in (spec.get("base_parameters") or {}).items()}
     widgets.update({str(k): str(v) for k, v in invocation.job_parameters.items()})
-    return {"kind": "notebook", "path": notebook_path, "argv": [], "widgets": widgets}
+    return {"kind": "notebook", "path": notebook_path, "widgets": widgets}
+
+
+def _sql_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    for variant, what in (("alert", "SQL alerts"), ("dashboard", "SQL dashboards")):
+        if spec.get(variant) is not None:
+            raise UnsupportedTask(needs_real_workspace(f"sql_task {variant}s ({what})"))
+    if spec.get("query") is not None:
+        raise UnsupportedTask(
+            "sql_task queries (query_id) need a real Databricks workspace: saved queries live"
+            " there, and the local workspace has none; put the SQL in a .sql workspace file and"
+            " use sql_task.file"
+        )
+    file = spec.get("file")
+    if not isinstance(file, dict) or not isinstance(file.get("path"), str) or not file["path"]:
+        raise UnsupportedTask("sql_task has no file (a path), query, alert or dashboard")
+    path = file["path"]
+    if file.get("source") == "GIT":
+        raise UnsupportedTask(
+            "sql_task files with source GIT (a file in a Git repository) are not run by the"
+            " local workspace yet; use a workspace path"
+        )
+    warehouse_id = spec.get("warehouse_id")
+    # The one warehouse the compute API lists; any other id would fail on Databricks too.
+    if warehouse_id != LOCAL_WAREHOUSE_ID:
+        named = f"SQL warehouse {warehouse_id!r}" if warehouse_id else "No SQL warehouse"
+        raise UnsupportedTask(
+            f"{named} does not exist in the local workspace: set the task's warehouse_id to"
+            f" {LOCAL_WAREHOUSE_ID!r}, the local warehouse (SQL runs on its DuckDB database)"
+        )
+    # Named parameters; job parameters are pushed down and win on a clash (reference §8.1).
+    parameters = {str(k): str(v) for k, v in (spec.get("parameters") or {}).items()}
+    parameters.update({str(k): str(v) for k, v in invocation.job_parameters.items()})
+    return {"kind": "sql", "path": path, "parameters": parameters, "warehouse_id": warehouse_id}
+
+
+def _libraries(task: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, list[str]]:
+    """The task's `libraries` of the given kinds (whl, jar, pypi), by kind; any other kind of
+    library is refused, since the local workspace installs nothing into its environment."""
+    found: dict[str, list[str]] = {kind: [] for kind in kinds}
+    for library in task.get("libraries") or []:
+        if not isinstance(library, dict) or len(library) != 1:
+            raise UnsupportedTask(f"library {library!r} is not one library of one kind")
+        ((kind, value),) = library.items()
+        if kind == "pypi" and "pypi" in kinds and isinstance(value, dict):
+            value = value.get("package")
+        if kind not in kinds or not isinstance(value, str) or not value:
+            raise UnsupportedTask(
+                f"{kind} libraries of this task are not installed by the local workspace:"
+                " install what the task needs into the environment the workspace runs in"
+            )
+        if _CLOUD_URI.match(value):
+            raise UnsupportedTask(
+                f"library {value} is in cloud storage, which the local workspace does not"
+                " reach; use a workspace or dbfs:/ path"
+            )
+        found[kind].append(value)
+    return found
+
+
+def _wheel_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    package, entry_point = spec.get("package_name"), spec.get("entry_point")
+    if not isinstance(package, str) or not package:
+        raise UnsupportedTask("python_wheel_task has no package_name")
+    if not isinstance(entry_point, str) or not entry_point:
+        raise UnsupportedTask("python_wheel_task has no entry_point")
+    if spec.get("parameters"):
+        # Positional parameters: argv as given, no job-parameter pushdown (reference §8.1).
+        argv = [str(arg) for arg in spec["parameters"]]
+    else:
+        # Keyword parameters as `--name=value`; job parameters are pushed down as keyword
+        # arguments, and win over the task's on a clash (§8.1).
+        named = {str(k): str(v) for k, v in (spec.get("named_parameters") or {}).items()}
+        named.update({str(k): str(v) for k, v in invocation.job_parameters.items()})
+        argv = [f"--{name}={value}" for name, value in named.items()]
+    libraries = _libraries(invocation.task, ("whl", "pypi"))
+    return {
+        "kind": "python_wheel",
+        "package_name": package,
+        "entry_point": entry_point,
+        "argv": argv,
+        "wheels": libraries["whl"],
+        "requirements": libraries["pypi"],
+    }
+
+
+def _jar_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    main_class = spec.get("main_class_name")
+    if not isinstance(main_class, str) or not main_class:
+        raise UnsupportedTask("spark_jar_task has no main_class_name")
+    jars = _libraries(invocation.task, ("jar",))["jar"]
+    if isinstance(spec.get("jar_uri"), str) and spec["jar_uri"]:
+        jars.append(spec["jar_uri"])  # deprecated, still accepted
+    if not jars:
+        raise UnsupportedTask(
+            f"spark_jar_task has no jar: add the jar holding {main_class} to the task's"
+            ' libraries, as [{"jar": "/Workspace/.../app.jar"}]'
+        )
+    # Parameters are a JSON array passed to main(), with no job-parameter pushdown (§8.1).
+    argv = [str(arg) for arg in spec.get("parameters") or []]
+    return {"kind": "jar", "main_class_name": main_class, "jars": jars, "argv": argv}
+
+
+def _dbt_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    commands = spec.get("commands")
+    if not isinstance(commands, list) or not commands:
+        raise UnsupportedTask("dbt_task has no commands")
+    for command in commands:
+        if not isinstance(command, str) or command.split()[:1] != ["dbt"]:
+            raise UnsupportedTask(f"dbt_task command {command!r} does not start with dbt")
+    return {
+        "kind": "dbt",
+        "commands": commands,
+        "project_directory": spec.get("project_directory") or "",
+        "profiles_directory": spec.get("profiles_directory") or "",
+    }
+
+
+_Planner = Callable[[dict[str, Any], TaskInvocation], dict[str, Any]]
+
+#: The task types run in a child process, and what each needs from its settings.
+_PLANNERS: dict[str, _Planner] = {
+    "spark_python_task": _python_file_plan,
+    "notebook_task": _notebook_plan,
+    "sql_task": _sql_plan,
+    "python_wheel_task": _wheel_plan,
+    "spark_jar_task": _jar_plan,
+    "dbt_task": _dbt_plan,
+}
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
@@ -298,8 +453,9 @@ def start_task(invocation: TaskInvocation) -> TaskProcess:
             **plan,
             "task_key": invocation.task.get("task_key"),
             "workspace_root": str(workspace_root),
-            # DBFS lives next to the workspace in the data dir.
+            # DBFS and the SQL warehouse live next to the workspace in the data dir.
             "dbfs_root": str(workspace_root.parent / "dbfs"),
+            "warehouse": str(warehouse_path(workspace_root)),
             "run_dir": str(run_dir.resolve()),
             "upstream_values": invocation.upstream_values,
             "context": invocation.context,
@@ -319,7 +475,9 @@ def start_task(invocation: TaskInvocation) -> TaskProcess:
             env=env,
             start_new_session=True,  # its own process group: cancel reaches what it starts
         )
-    return _ChildTask(popen, run_dir, is_notebook=plan["kind"] == "notebook")
+    # runs/get-output has logs for Python files, wheels and jars, not for notebooks or SQL
+    # (reference §1.5); their output stays in output.log for whoever looks.
+    return _ChildTask(popen, run_dir, keeps_logs=plan["kind"] not in ("notebook", "sql"))
 
 
 # --- the running task ----------------------------------------------------------------------------
@@ -328,11 +486,11 @@ def start_task(invocation: TaskInvocation) -> TaskProcess:
 class _ChildTask:
     """A TaskProcess backed by the bootstrap child process."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], run_dir: Path, *, is_notebook: bool):
+    def __init__(self, popen: subprocess.Popen[bytes], run_dir: Path, *, keeps_logs: bool):
         self.pid = popen.pid
         self._popen = popen
         self._run_dir = run_dir
-        self._is_notebook = is_notebook
+        self._keeps_logs = keeps_logs
         self._canceled = False
         self._lock = threading.Lock()
         self._outcome: TaskOutcome | None = None
@@ -348,7 +506,7 @@ class _ChildTask:
                 self._outcome = _read_outcome(
                     self._run_dir,
                     returncode,
-                    is_notebook=self._is_notebook,
+                    keeps_logs=self._keeps_logs,
                     canceled=self._canceled,
                 )
             return self._outcome
@@ -426,6 +584,18 @@ def _kill_tree(popen: subprocess.Popen[bytes], grace: float) -> None:
 # --- reading the outcome -------------------------------------------------------------------------
 
 
+def sql_output_of(stored: str | None) -> dict[str, Any]:
+    """The SQL part of a task run's stored output (`sql_output` and SQL_ROWS), for a repair
+    that reuses the task run: its rows stay readable as `{{tasks.<key>.output.rows}}`."""
+    if not stored:
+        return {}
+    with contextlib.suppress(ValueError):
+        output = json.loads(stored)
+        if isinstance(output, dict):
+            return {key: output[key] for key in ("sql_output", SQL_ROWS) if key in output}
+    return {}
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -463,14 +633,13 @@ def _describe_exit(returncode: int) -> str:
 
 
 def _read_outcome(
-    run_dir: Path, returncode: int, *, is_notebook: bool, canceled: bool
+    run_dir: Path, returncode: int, *, keeps_logs: bool, canceled: bool
 ) -> TaskOutcome:
     state = _read_json(run_dir / STATE_FILE)
     task_values = state.get("task_values", {}) if isinstance(state, dict) else {}
-    # runs/get-output has logs for Python files, not for notebooks (reference §1.5); a notebook's
-    # output stays in its cells (notebook.ipynb) and in output.log for whoever looks.
+    # A notebook's output stays in its cells (notebook.ipynb) and in output.log.
     logs, logs_truncated = (
-        ("", False) if is_notebook else _tail(run_dir / LOG_FILE, OUTPUT_LIMIT_BYTES)
+        _tail(run_dir / LOG_FILE, OUTPUT_LIMIT_BYTES) if keeps_logs else ("", False)
     )
 
     def failed(message: str, error: str | None, trace: str | None) -> TaskOutcome:
@@ -490,8 +659,18 @@ def _read_outcome(
         notebook_result, truncated = (
             (None, False) if raw is None else _head(str(raw), OUTPUT_LIMIT_BYTES)
         )
+        extra = result.get("extra_output")
         return TaskOutcome(
-            "SUCCESS", "", None, None, logs, logs_truncated, notebook_result, task_values, truncated
+            "SUCCESS",
+            "",
+            None,
+            None,
+            logs,
+            logs_truncated,
+            notebook_result,
+            task_values,
+            truncated,
+            extra_output=extra if isinstance(extra, dict) else {},
         )
     return failed(
         str(result.get("state_message") or WORKLOAD_FAILED),

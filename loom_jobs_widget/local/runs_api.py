@@ -268,8 +268,10 @@ class RunsApi:
         output = json.loads(task.output) if task.output else {}
         document: dict[str, Any] = {"metadata": metadata}
         is_notebook = isinstance(metadata.get("notebook_task"), dict)
-        # As on a workspace: logs for Python files and the like, notebook_output for notebooks.
-        if not is_notebook and "logs" in output:
+        is_sql = isinstance(metadata.get("sql_task"), dict)
+        # As on a workspace: logs for Python files and the like, notebook_output for notebooks,
+        # sql_output (no logs) for SQL tasks.
+        if not is_notebook and not is_sql and "logs" in output:
             document["logs"] = output["logs"]
             document["logs_truncated"] = bool(output.get("logs_truncated"))
         if is_notebook and output:
@@ -284,6 +286,8 @@ class RunsApi:
             document["error_trace"] = output["error_trace"]
         if isinstance(output.get("run_job_output"), dict):
             document["run_job_output"] = output["run_job_output"]
+        if isinstance(output.get("sql_output"), dict):
+            document["sql_output"] = output["sql_output"]
         return document
 
     def export(self, request: Request) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The local workspace's SQLite database: ids, jobs, runs, task runs, permissions.
+"""The local workspace's SQLite database: ids, jobs, runs, task runs, permissions, notification
+destinations and the notification outbox.
 
 Documents are kept as the JSON text the API returns (job settings exactly as written, run and
 task-run objects as built by the engine), next to the few columns that queries filter or sort on.
@@ -6,19 +7,39 @@ The store neither parses nor shapes documents; it keeps them, indexes them and h
 
 One connection, guarded by a lock, serves every thread: the HTTP handlers and the engine's
 workers. SQLite in WAL mode keeps each write short and durable across a crash of the process.
+
+Schema changes are append-only (`CREATE ... IF NOT EXISTS`), so a data folder made by an older
+version opens unchanged and gains the new tables.
+
+Job writes are announced to listeners (`add_job_listener`): the trigger scheduler learns of
+created, changed and deleted jobs there, whichever API made the change.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-__all__ = ["JobRecord", "RunFilter", "RunRecord", "Store", "TaskRunRecord"]
+__all__ = [
+    "DestinationRecord",
+    "JobListener",
+    "JobRecord",
+    "RunFilter",
+    "RunRecord",
+    "Store",
+    "TaskRunRecord",
+]
+
+_LOG = logging.getLogger(__name__)
+
+# Called with the id of a job that was created, changed or deleted.
+JobListener = Callable[[int], None]
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -61,6 +82,18 @@ CREATE TABLE IF NOT EXISTS task_runs (
     process TEXT                     -- the runner process while it runs: {"pid", "started"}
 );
 CREATE INDEX IF NOT EXISTS task_runs_by_job_run ON task_runs (job_run_id, visible, seq);
+CREATE TABLE IF NOT EXISTS destinations (
+    id TEXT PRIMARY KEY,             -- a UUID, as on a workspace
+    created_time INTEGER NOT NULL,
+    destination_type TEXT NOT NULL,  -- WEBHOOK | EMAIL
+    display_name TEXT NOT NULL,
+    config TEXT NOT NULL             -- the input config, secrets included (the folder is 0700)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_time INTEGER NOT NULL,
+    doc TEXT NOT NULL                -- one email notification, as GET /api/2.0/loom/outbox shows it
+);
 """
 
 # Ids are shared by jobs, runs, task runs and repairs: the API's ids are unique across all of
@@ -102,6 +135,15 @@ class TaskRunRecord:
 
 
 @dataclass(frozen=True)
+class DestinationRecord:
+    id: str
+    created_time: int
+    destination_type: str
+    display_name: str
+    config: str
+
+
+@dataclass(frozen=True)
 class RunFilter:
     job_id: int | None = None
     active_only: bool = False
@@ -122,6 +164,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys=OFF")
         with self._db:
             self._db.executescript(_SCHEMA)
+        self._job_listeners: list[JobListener] = []
 
     def close(self) -> None:
         with self._lock:
@@ -158,11 +201,25 @@ class Store:
 
     # --- jobs
 
+    def add_job_listener(self, listener: JobListener) -> None:
+        """Call `listener(job_id)` after every write of a job (create, settings, delete). It runs
+        on the writer's thread, after the commit: it must be quick and must not raise."""
+        self._job_listeners.append(listener)
+
+    def _announce(self, job_ids: Iterable[int]) -> None:
+        for job_id in job_ids:
+            for listener in self._job_listeners:
+                try:
+                    listener(job_id)
+                except Exception:  # a listener's bug must not fail the API call that wrote
+                    _LOG.exception("a job listener failed")
+
     def insert_job(self, job: JobRecord, name_key: str) -> None:
         self.insert_jobs([(job, name_key)])
 
     def insert_jobs(self, jobs: Iterable[tuple[JobRecord, str]]) -> None:
         """Jobs, each with its name key, in one transaction (many: benchmarks and imports)."""
+        jobs = list(jobs)
         with self._write() as db:
             db.executemany(
                 "INSERT INTO jobs (job_id, created_time, creator_user_name, name_key, api_version,"
@@ -181,6 +238,8 @@ class Store:
                     for job, name_key in jobs
                 ),
             )
+        if self._job_listeners:
+            self._announce(job.job_id for job, _ in jobs)
 
     def job(self, job_id: int) -> JobRecord | None:
         with self._lock:
@@ -200,6 +259,7 @@ class Store:
                 "UPDATE jobs SET settings = ?, summary = ?, name_key = ? WHERE job_id = ?",
                 (settings, summary, name_key, job_id),
             )
+        self._announce((job_id,))
 
     def set_job_acl(self, job_id: int, acl: str) -> None:
         with self._write() as db:
@@ -208,6 +268,8 @@ class Store:
     def delete_job(self, job_id: int) -> bool:
         with self._write() as db:
             cursor = db.execute("DELETE FROM jobs WHERE job_id = ?", (job_id,))
+        if cursor.rowcount > 0:
+            self._announce((job_id,))
         return cursor.rowcount > 0
 
     def list_jobs(
@@ -406,7 +468,70 @@ class Store:
             ).fetchone()
         return int(row[0])
 
+    # --- notification destinations
 
+    def insert_destination(self, record: DestinationRecord) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO destinations (id, created_time, destination_type, display_name,"
+                " config) VALUES (?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.created_time,
+                    record.destination_type,
+                    record.display_name,
+                    record.config,
+                ),
+            )
+
+    def destination(self, destination_id: str) -> DestinationRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_DESTINATION_COLUMNS} FROM destinations WHERE id = ?", (destination_id,)
+            ).fetchone()
+        return None if row is None else DestinationRecord(*row)
+
+    def list_destinations(self, *, offset: int, limit: int) -> list[DestinationRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_DESTINATION_COLUMNS} FROM destinations"
+                " ORDER BY created_time, id LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+        return [DestinationRecord(*row) for row in rows]
+
+    def update_destination(self, destination_id: str, display_name: str, config: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE destinations SET display_name = ?, config = ? WHERE id = ?",
+                (display_name, config, destination_id),
+            )
+
+    def delete_destination(self, destination_id: str) -> bool:
+        with self._write() as db:
+            cursor = db.execute("DELETE FROM destinations WHERE id = ?", (destination_id,))
+        return cursor.rowcount > 0
+
+    # --- the outbox of email notifications
+
+    def append_outbox(self, created_time: int, doc: str) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO outbox (created_time, doc) VALUES (?, ?)", (created_time, doc)
+            )
+        return int(cursor.lastrowid or 0)
+
+    def outbox(self, *, after_seq: int, limit: int) -> list[tuple[int, int, str]]:
+        """(seq, created_time, doc) of the messages after `after_seq`, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, created_time, doc FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after_seq, limit),
+            ).fetchall()
+        return [(int(seq), int(created), str(doc)) for seq, created, doc in rows]
+
+
+_DESTINATION_COLUMNS: Final = "id, created_time, destination_type, display_name, config"
 _JOB_COLUMNS: Final = "job_id, created_time, creator_user_name, api_version, settings, summary, acl"
 _RUN_COLUMNS: Final = "run_id, job_id, run_type, start_time, active, doc, plan"
 _TASK_COLUMNS: Final = "run_id, job_run_id, seq, visible, doc, output, process"

@@ -10,6 +10,7 @@ The data folder holds everything, so a restart on it finds the same workspace:
 - `workspace/`: the workspace files (`/Workspace/...`), unless another root is given;
 - `runs/<job run>/<task run>/`: each task-run attempt's folder (logs, outputs);
 - `dbfs/`: the local DBFS of the task runners;
+- `volumes/`: what `/Volumes/...` file-arrival triggers watch (the stand-in for UC volumes);
 - `lock`: held while a workspace serves the folder, so two cannot share it;
 - `server.json`: the address (and process id) of the workspace serving the folder, so that another
   process can connect to it instead of starting a second one (see `find_running`).
@@ -27,13 +28,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from loom_jobs_widget.local import compute_api, identity
+from loom_jobs_widget.local import compute_api, identity, notifications
+from loom_jobs_widget.local.destinations_api import DestinationsApi
 from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
 from loom_jobs_widget.local.jobs_api import JobsApi
+from loom_jobs_widget.local.notifications import Notifier
 from loom_jobs_widget.local.permissions_api import PermissionsApi
 from loom_jobs_widget.local.runs_api import RunsApi
 from loom_jobs_widget.local.server import HttpServer, Router
 from loom_jobs_widget.local.store import Store
+from loom_jobs_widget.local.triggers import Scheduler, TriggerOptions
 from loom_jobs_widget.local.workspace_api import WorkspaceApi
 
 __all__ = ["LocalWorkspace", "find_running"]
@@ -42,6 +46,7 @@ TOKEN_FILE = "token"
 DATABASE_FILE = "workspace.db"
 SERVER_FILE = "server.json"
 LOCK_FILE = "lock"
+VOLUMES_DIR = "volumes"
 
 
 class LocalWorkspace:
@@ -54,6 +59,7 @@ class LocalWorkspace:
         port: int = 0,
         workspace_root: str | os.PathLike[str] | None = None,
         workers: int = DEFAULT_WORKERS,
+        triggers: TriggerOptions | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self.workspace_root = (
@@ -70,6 +76,9 @@ class LocalWorkspace:
         self._store: Store | None = None
         self._engine: Engine | None = None
         self._server: HttpServer | None = None
+        self._trigger_options = triggers
+        self._scheduler: Scheduler | None = None
+        self._notifier: Notifier | None = None
 
     # --- what clients need
 
@@ -96,6 +105,13 @@ class LocalWorkspace:
         if self._store is None:
             raise RuntimeError("The local workspace is not started.")
         return self._store
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The trigger scheduler (`wake()` it after moving an injected clock)."""
+        if self._scheduler is None:
+            raise RuntimeError("The local workspace is not started.")
+        return self._scheduler
 
     # --- lifecycle
 
@@ -143,9 +159,23 @@ class LocalWorkspace:
         RunsApi(store, engine, lambda: host, workspace_id, self.workspace_root).register(router)
         PermissionsApi(store).register(router)
         WorkspaceApi(self.workspace_root).register(router)
+        DestinationsApi(store).register(router)
+        notifications.register_outbox(router, store)
         compute_api.register(router, lambda: started)
         identity.register(router)
+        notifier = self._notifier = Notifier(store, host=lambda: host, workspace_id=workspace_id)
+        engine.listeners.append(notifier)
         engine.start()  # closes what a previous process left in progress, before serving
+        notifier.start()
+        # After the engine's start: a continuous job then finds no stale run in progress.
+        scheduler = self._scheduler = Scheduler(
+            store,
+            engine,
+            workspace_root=self.workspace_root,
+            volumes_root=self.data_dir / VOLUMES_DIR,
+            options=self._trigger_options,
+        )
+        scheduler.start()
         server.start()
         _write_private(
             self.data_dir / SERVER_FILE, json.dumps({"host": host, "pid": os.getpid()}) + "\n"
@@ -164,9 +194,16 @@ class LocalWorkspace:
             with contextlib.suppress(OSError):
                 (self.data_dir / SERVER_FILE).unlink()
             server.stop()
+        # The scheduler first, so that it starts no run the engine would end at once.
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.stop()
         engine, self._engine = self._engine, None
         if engine is not None:
             engine.stop()
+        notifier, self._notifier = self._notifier, None
+        if notifier is not None:
+            notifier.stop()
         store, self._store = self._store, None
         if store is not None:
             store.close()

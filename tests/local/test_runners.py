@@ -611,10 +611,13 @@ def test_cancel_kills_the_kernel_of_a_notebook_task(
 @pytest.mark.parametrize(
     ("task", "message"),
     [
-        ({"sql_task": {"query": {"query_id": "1"}}}, "sql_task tasks are not run by the local"),
         (
-            {"python_wheel_task": {"package_name": "p", "entry_point": "main"}},
-            "python_wheel_task tasks are not run by the local workspace yet",
+            {"sql_task": {"query": {"query_id": "1"}}},
+            "sql_task queries (query_id) need a real Databricks workspace",
+        ),
+        (
+            {"pipeline_task": {"pipeline_id": "p"}},
+            "pipeline_task tasks need a real Databricks workspace",
         ),
         (
             {"spark_python_task": {"python_file": "etl/main.py", "source": "GIT"}},
