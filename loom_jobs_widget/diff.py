@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from loom_jobs_widget.models import ApiObject
+from loom_jobs_widget.update_semantics import MERGE_KEYS
 
 __all__ = ["ABSENT", "Change", "MergeResult", "changed_units", "diff", "merge", "summary"]
 
@@ -61,8 +62,6 @@ DIFF_KEYS: Final = {
     "environments": "environment_key",
     "parameters": "name",
 }
-# Lists that `jobs/update` merges by key, and so the merge treats entry by entry.
-MERGE_KEYS: Final = {"tasks": "task_key", "job_clusters": "job_cluster_key"}
 
 # What an entry of a keyed list is called in a sentence.
 _ENTRY_NOUNS: Final = {

@@ -33,6 +33,8 @@ from loom_jobs_widget.models import (
     JobSettings,
     task_types_of,
 )
+from loom_jobs_widget.references import REFERENCE, TIME_ARGUMENTS
+from loom_jobs_widget.references import parse as parse_reference
 
 __all__ = ["Problem", "Severity", "validate"]
 
@@ -1187,36 +1189,14 @@ def _cycle_through(start: int, component: set[int], children: Mapping[int, list[
 
 # --- dynamic value references ---------------------------------------------------------------------
 
-_REFERENCE: Final = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9_]+")
 _PATH_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NAMESPACE: Final = re.compile(r"\s*([A-Za-z0-9_]+)\s*(?:\.|$)")
 
 _JOB_VALUES: Final = frozenset({"id", "name", "run_id", "repair_count"})
-_TIME_ARGUMENTS: Final = frozenset(
-    {
-        "iso_weekday",
-        "is_weekday",
-        "iso_date",
-        "iso_datetime",
-        "year",
-        "month",
-        "day",
-        "hour",
-        "minute",
-        "second",
-        "timestamp_ms",
-    }
-)
 _TASK_VALUES: Final = frozenset({"name", "run_id", "execution_count", "notebook_path"})
 _OTHER_TASK_VALUES: Final = frozenset(
     {"run_id", "result_state", "error_code", "execution_count", "notebook_path"}
 )
 _WORKSPACE_VALUES: Final = frozenset({"id", "url"})
-# Outside these namespaces a `{{...}}` is literal text to the API (legacy `{{job_id}}`, dbdemos'
-# `{{CATALOG}}`, ...), so it is left alone.
-_NAMESPACES: Final = frozenset({"job", "task", "tasks", "workspace", "input"})
-
 _Path: TypeAlias = "str | tuple[_Path, Any]"  # built as (parent, key or index); formatted on need
 
 
@@ -1281,8 +1261,8 @@ def _format_path(path: _Path) -> str:
 def _check_references_in(
     job: _Job, text: str, path: _Path, who: str, site: _TaskSite | None
 ) -> None:
-    for match in _REFERENCE.finditer(text):
-        segments = _parse_reference(match.group(1))
+    for match in REFERENCE.finditer(text):
+        segments = parse_reference(match.group(1))
         if segments == ():
             continue
         reference = match.group(0)
@@ -1303,41 +1283,6 @@ def _check_references_in(
             code, severity, reason = fault
             where = _format_path(path)
             job.add(code, severity, f"{who} uses {reference} in {where}, {reason}", where, site)
-
-
-@lru_cache(maxsize=4096)
-def _parse_reference(inner: str) -> tuple[str, ...] | None:
-    """The names of what is between `{{` and `}}`: () when it is in no namespace the API knows
-    (left alone), None when it is in one but malformed. Cached: jobs repeat their references."""
-    namespace = _NAMESPACE.match(inner)
-    if namespace is None or namespace.group(1) not in _NAMESPACES:
-        return ()
-    segments = _split_reference(inner.strip())
-    return None if segments is None else tuple(segments)
-
-
-def _split_reference(text: str) -> list[str] | None:
-    """The dotted names of a reference (backticks quote a name); None when it is malformed."""
-    segments: list[str] = []
-    position = 0
-    while True:
-        if text.startswith("`", position):
-            end = text.find("`", position + 1)
-            if end < 0:
-                return None
-            segments.append(text[position + 1 : end])
-            position = end + 1
-        else:
-            name = _IDENTIFIER.match(text, position)
-            if name is None:
-                return None
-            segments.append(name.group())
-            position = name.end()
-        if position == len(text):
-            return segments
-        if text[position] != ".":
-            return None
-        position += 1
 
 
 _Fault: TypeAlias = "tuple[str, Severity, str] | None"
@@ -1373,7 +1318,7 @@ def _job_reference_fault(job: _Job, rest: list[str]) -> _Fault:
     tail = rest[1:]
     if head in _JOB_VALUES and not tail:
         return None
-    if head == "start_time" and len(tail) == 1 and tail[0] in _TIME_ARGUMENTS:
+    if head == "start_time" and len(tail) == 1 and tail[0] in TIME_ARGUMENTS:
         return None
     if head == "parameters" and tail:
         names = job.parameter_names
@@ -1405,7 +1350,7 @@ def _known_trigger_reference(tail: list[str]) -> bool:
     if tail == ["type"] or tail == ["file_arrival", "location"]:
         return True
     if tail[0] == "time":
-        return len(tail) == 2 and tail[1] in _TIME_ARGUMENTS
+        return len(tail) == 2 and tail[1] in TIME_ARGUMENTS
     return tail[0] == "table_update" and len(tail) > 1
 
 

@@ -30,7 +30,7 @@ import re
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
@@ -46,8 +46,9 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.errors.base import DatabricksError
 
-from loom_jobs_widget.diff import ABSENT, MERGE_KEYS, Change, diff, merge, summary
+from loom_jobs_widget.diff import ABSENT, Change, diff, merge, summary
 from loom_jobs_widget.models import Job, JobSettings
+from loom_jobs_widget.update_semantics import MERGE_KEYS, apply_update
 from loom_jobs_widget.validation import Problem, validate
 
 if TYPE_CHECKING:
@@ -398,54 +399,6 @@ def plan_update(current: Mapping[str, Any], target: Mapping[str, Any]) -> SavePl
     return SavePlan("reset", copy.deepcopy(dict(target)), ["run_as"] if after_reset else [])
 
 
-def apply_update(
-    settings: Mapping[str, Any], new_settings: Mapping[str, Any], fields_to_remove: Sequence[str]
-) -> dict[str, Any]:
-    """What `jobs/update` makes of `settings` (the API's documented semantics): fields to remove
-    go first (top-level names, `tasks/<task_key>`, `job_clusters/<job_cluster_key>`); then each
-    top-level field of `new_settings` replaces the old value, except that `tasks` and
-    `job_clusters` entries replace the entry with the same key in place, or are appended."""
-    out = copy.deepcopy(dict(settings))
-    for name in fields_to_remove:
-        list_name, _, key = name.partition("/")
-        if not key:
-            out.pop(name, None)
-            continue
-        removed_key_field = MERGE_KEYS[list_name]
-        entries = out.get(list_name)
-        if isinstance(entries, list):
-            out[list_name] = [
-                entry
-                for entry in entries
-                if not (isinstance(entry, dict) and entry.get(removed_key_field) == key)
-            ]
-    for name, value in new_settings.items():
-        key_field = MERGE_KEYS.get(name)
-        current = out.get(name)
-        if key_field is not None and isinstance(value, list) and isinstance(current, list):
-            merged = list(current)
-            for entry in copy.deepcopy(value):
-                entry_key = entry.get(key_field) if isinstance(entry, dict) else None
-                index = next(
-                    (
-                        i
-                        for i, old in enumerate(merged)
-                        if isinstance(entry_key, str)
-                        and isinstance(old, dict)
-                        and old.get(key_field) == entry_key
-                    ),
-                    None,
-                )
-                if index is None:
-                    merged.append(entry)
-                else:
-                    merged[index] = entry
-            out[name] = merged
-        else:
-            out[name] = copy.deepcopy(value)
-    return out
-
-
 def _keyed(value: Any, key_field: str) -> bool:
     if not isinstance(value, list):
         return False
@@ -617,14 +570,7 @@ class JobsService:
             more = page.get("settings")
             settings = document.get("settings")
             if isinstance(more, dict) and isinstance(settings, dict):
-                for name in JOB_PAGED_ARRAYS:
-                    items = more.get(name)
-                    if isinstance(items, list) and items:
-                        existing = settings.get(name)
-                        if isinstance(existing, list):
-                            existing.extend(items)
-                        else:
-                            settings[name] = list(items)
+                _extend_arrays(settings, more, JOB_PAGED_ARRAYS)
             token = page.get("next_page_token")
         return document
 
@@ -939,14 +885,7 @@ class JobsService:
         first_array = "iterations" if run.get("iterations") else "tasks"
         while token:
             page = self._do("GET", path, context, query={**query, "page_token": token})
-            for name in (first_array, *RUN_PAGED_ARRAYS):
-                items = page.get(name)
-                if isinstance(items, list) and items:
-                    existing = run.get(name)
-                    if isinstance(existing, list):
-                        existing.extend(items)
-                    else:
-                        run[name] = list(items)
+            _extend_arrays(run, page, (first_array, *RUN_PAGED_ARRAYS))
             token = page.get("next_page_token")
         return run
 
@@ -990,13 +929,26 @@ class JobsService:
                 query[name] = True
         what = f"list the runs of job {job_id}" if job_id is not None else "list runs"
         context = _Context(what, job_id=job_id)
+        yield from self._list_pages(f"{JOBS_API}/runs/list", context, query, "runs", limit)
+
+    def _list_pages(
+        self,
+        path: str,
+        context: _Context,
+        query: dict[str, Any],
+        key: str,
+        limit: int | None,
+        keep: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The objects in `key` of a list endpoint's pages that `keep` accepts, up to `limit`;
+        the next page is read only when one is wanted."""
         count = 0
         while limit is None or count < limit:
-            page = self._do("GET", f"{JOBS_API}/runs/list", context, query=query)
-            for run in page.get("runs") or []:
-                if not isinstance(run, dict):
+            page = self._do("GET", path, context, query=query)
+            for entry in page.get(key) or []:
+                if not isinstance(entry, dict) or (keep is not None and not keep(entry)):
                     continue
-                yield run
+                yield entry
                 count += 1
                 if limit is not None and count >= limit:
                     return
@@ -1018,21 +970,25 @@ class JobsService:
         self, job_id: int, access_control_list: Sequence[Mapping[str, Any]]
     ) -> dict[str, Any]:
         """Replace the job's direct grants (PUT); the permissions after."""
-        return self._do(
-            "PUT",
-            f"{PERMISSIONS_API}/{job_id}",
-            _Context(f"set the permissions of job {job_id}", job_id=job_id),
-            body={"access_control_list": [dict(entry) for entry in access_control_list]},
-        )
+        return self._write_permissions("PUT", "set", job_id, access_control_list)
 
     def update_permissions(
         self, job_id: int, access_control_list: Sequence[Mapping[str, Any]]
     ) -> dict[str, Any]:
         """Add grants to the job's (PATCH); the permissions after."""
+        return self._write_permissions("PATCH", "update", job_id, access_control_list)
+
+    def _write_permissions(
+        self,
+        method: str,
+        verb: str,
+        job_id: int,
+        access_control_list: Sequence[Mapping[str, Any]],
+    ) -> dict[str, Any]:
         return self._do(
-            "PATCH",
+            method,
             f"{PERMISSIONS_API}/{job_id}",
-            _Context(f"update the permissions of job {job_id}", job_id=job_id),
+            _Context(f"{verb} the permissions of job {job_id}", job_id=job_id),
             body={"access_control_list": [dict(entry) for entry in access_control_list]},
         )
 
@@ -1062,28 +1018,33 @@ class JobsService:
         context = _Context("list jobs")
         needle = name_contains.casefold() if name_contains else None
         wanted_owner = owner.casefold() if owner else None
-        count = 0
-        while limit is None or count < limit:
-            page = self._do("GET", f"{JOBS_API}/list", context, query=query)
-            for entry in page.get("jobs") or []:
-                if not isinstance(entry, dict):
-                    continue
-                if not _list_match(entry, needle, wanted_owner, tags):
-                    continue
-                if expand_tasks and entry.get("has_more"):
-                    job_id = entry.get("job_id")
-                    if isinstance(job_id, int):
-                        entry = self._read_job(
-                            job_id, _Context(f"load job {job_id}", job_id=job_id)
-                        )
-                yield Job.from_api(entry)
-                count += 1
-                if limit is not None and count >= limit:
-                    return
-            token = page.get("next_page_token")
-            if not token:
-                return
-            query["page_token"] = token
+        matching = self._list_pages(
+            f"{JOBS_API}/list",
+            context,
+            query,
+            "jobs",
+            limit,
+            lambda entry: _list_match(entry, needle, wanted_owner, tags),
+        )
+        for entry in matching:
+            if expand_tasks and entry.get("has_more"):
+                job_id = entry.get("job_id")
+                if isinstance(job_id, int):
+                    entry = self._read_job(job_id, _Context(f"load job {job_id}", job_id=job_id))
+            yield Job.from_api(entry)
+
+
+def _extend_arrays(document: dict[str, Any], page: Mapping[str, Any], names: Iterable[str]) -> None:
+    """Appends a later page's non-empty arrays `names` to the document's (a `get` read page by
+    page: the API splits its long arrays over pages)."""
+    for name in names:
+        items = page.get(name)
+        if isinstance(items, list) and items:
+            existing = document.get(name)
+            if isinstance(existing, list):
+                existing.extend(items)
+            else:
+                document[name] = list(items)
 
 
 def _list_match(

@@ -12,16 +12,11 @@ import re
 from decimal import Decimal
 from typing import Final
 
+from loom_jobs_widget.models import CONDITION_OPS
+
 __all__ = ["OPS", "ConditionError", "evaluate"]
 
-OPS: Final = (
-    "EQUAL_TO",
-    "NOT_EQUAL",
-    "GREATER_THAN",
-    "GREATER_THAN_OR_EQUAL",
-    "LESS_THAN",
-    "LESS_THAN_OR_EQUAL",
-)
+OPS: Final = CONDITION_OPS
 
 # A finite decimal number, optionally signed, with an optional exponent. NaN and Infinity are
 # not numbers a condition can order [I].

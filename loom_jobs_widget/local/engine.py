@@ -841,7 +841,7 @@ class Engine:
         parameters.update(
             {name: value for name, value in run.job_parameters.items() if name in defined}
         )
-        overriding = {name: spec[name] for name in _RUN_JOB_LEGACY if spec.get(name) is not None}
+        overriding = {name: spec[name] for name in LEGACY_PARAMETERS if spec.get(name) is not None}
         name = settings.get("name")
         self._start_deadline(attempt)
         self._mark_running(run, attempt)
@@ -1589,8 +1589,9 @@ def _with_legacy_parameters(task: dict[str, Any], overriding: Mapping[str, Any])
     return task
 
 
-# run_job_task's deprecated parameter fields: passed to the other job's run as run-now's.
-_RUN_JOB_LEGACY: Final = (
+# run-now's legacy task parameters, kept on the run as `overriding_parameters`. A run_job task's
+# deprecated parameter fields are the same: passed to the other job's run as run-now's.
+LEGACY_PARAMETERS: Final = (
     "notebook_params",
     "python_params",
     "python_named_params",

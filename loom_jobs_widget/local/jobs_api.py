@@ -17,7 +17,13 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from loom_jobs_widget.local import paging, permissions_api, wire
-from loom_jobs_widget.local.engine import Engine, RunRequest, now_ms, queue_default
+from loom_jobs_widget.local.engine import (
+    LEGACY_PARAMETERS,
+    Engine,
+    RunRequest,
+    now_ms,
+    queue_default,
+)
 from loom_jobs_widget.local.params import (
     body_bool,
     body_object,
@@ -33,22 +39,12 @@ from loom_jobs_widget.local.params import (
 from loom_jobs_widget.local.server import ApiError, Request, Router
 from loom_jobs_widget.local.store import JobRecord, Store
 from loom_jobs_widget.models import JobSettings
+from loom_jobs_widget.update_semantics import apply_update
 from loom_jobs_widget.validation import Problem, validate
 
 MAX_LIST_LIMIT: Final = 100
 DEFAULT_LIST_LIMIT: Final = 20
 MAX_IDEMPOTENCY_TOKEN: Final = 64
-# run-now's legacy task parameters, kept on the run as `overriding_parameters`.
-LEGACY_PARAMETERS: Final = (
-    "notebook_params",
-    "python_params",
-    "python_named_params",
-    "jar_params",
-    "spark_submit_params",
-    "sql_params",
-    "dbt_commands",
-    "pipeline_params",
-)
 # Fields of the create request that are not job settings.
 _CREATE_ONLY: Final = frozenset({"access_control_list"})
 
@@ -277,7 +273,10 @@ class JobsApi:
         new_settings = body_object(body, "new_settings") or {}
         fields_to_remove = body_str_list(body, "fields_to_remove") or []
         record = self._record(job_id)
-        settings = apply_update(json.loads(record.settings), new_settings, fields_to_remove)
+        try:
+            settings = apply_update(json.loads(record.settings), new_settings, fields_to_remove)
+        except ValueError as exc:
+            raise ApiError.invalid(str(exc)) from None
         self._replace(job_id, settings)
         return {}
 
@@ -326,60 +325,3 @@ class JobsApi:
             )
         )
         return {"run_id": run_id, "number_in_job": number}
-
-
-def apply_update(
-    settings: dict[str, Any], new_settings: Mapping[str, Any], fields_to_remove: list[str]
-) -> dict[str, Any]:
-    """jobs/update: top-level fields of new_settings replace the job's; `tasks` and
-    `job_clusters` entries merge by key (an entry with a known key replaces that entry whole);
-    `fields_to_remove` drops top-level fields and, as `tasks/<key>` or `job_clusters/<key>`,
-    single entries."""
-    out = dict(settings)
-    for field in fields_to_remove:
-        list_name, _, key = field.partition("/")
-        if not key:
-            out.pop(field, None)
-            continue
-        key_field = _KEYED_LISTS.get(list_name)
-        if key_field is None:
-            raise ApiError.invalid(
-                f"Cannot remove {field}: only top-level fields, tasks/<task_key> and "
-                "job_clusters/<job_cluster_key> can be removed."
-            )
-        entries = out.get(list_name)
-        if isinstance(entries, list):
-            out[list_name] = [
-                entry
-                for entry in entries
-                if not (isinstance(entry, dict) and entry.get(key_field) == key)
-            ]
-    for name, value in new_settings.items():
-        key_field = _KEYED_LISTS.get(name)
-        current = out.get(name)
-        if key_field is not None and isinstance(value, list) and isinstance(current, list):
-            out[name] = _merge_by_key(current, value, key_field)
-        else:
-            out[name] = value
-    return out
-
-
-_KEYED_LISTS: Final = {"tasks": "task_key", "job_clusters": "job_cluster_key"}
-
-
-def _merge_by_key(current: list[Any], changes: list[Any], key_field: str) -> list[Any]:
-    merged = list(current)
-    position = {
-        entry.get(key_field): index
-        for index, entry in enumerate(merged)
-        if isinstance(entry, dict) and isinstance(entry.get(key_field), str)
-    }
-    for entry in changes:
-        key = entry.get(key_field) if isinstance(entry, dict) else None
-        if isinstance(key, str) and key in position:
-            merged[position[key]] = entry
-        else:
-            if isinstance(key, str):
-                position[key] = len(merged)
-            merged.append(entry)
-    return merged

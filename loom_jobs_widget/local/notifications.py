@@ -143,11 +143,7 @@ class Notifier(RunListener):
 
     def run_started(self, settings: Mapping[str, Any], run: Mapping[str, Any]) -> None:
         self._queue_event(settings, "on_start", run, None)
-        threshold = _duration_threshold(settings)
-        if threshold is not None:
-            notice = self._notice(settings, _DURATION, run, None)
-            if notice is not None:
-                self._watch(int(run["run_id"]), threshold, notice)
+        self._watch_duration(settings, run, None)
 
     def run_ended(self, settings: Mapping[str, Any], run: Mapping[str, Any]) -> None:
         self._unwatch(int(run["run_id"]))
@@ -161,11 +157,7 @@ class Notifier(RunListener):
         retry = int(task.get("attempt_number") or 0) > 0
         if not (retry and _flag(task, "alert_on_last_attempt")):
             self._queue_event(task, "on_start", run, task)
-        threshold = _duration_threshold(task)
-        if threshold is not None:
-            notice = self._notice(task, _DURATION, run, task)
-            if notice is not None:
-                self._watch(int(task["run_id"]), threshold, notice)
+        self._watch_duration(task, run, task)
 
     def task_ended(
         self,
@@ -264,6 +256,19 @@ class Notifier(RunListener):
         return payload
 
     # --- health watches
+
+    def _watch_duration(
+        self, holder: Mapping[str, Any], run: Mapping[str, Any], task: Mapping[str, Any] | None
+    ) -> None:
+        """Watches the run (or, given `task`, the task run) when `holder` (job settings, or the
+        task) has a RUN_DURATION_SECONDS rule and names recipients for its warning."""
+        threshold = _duration_threshold(holder)
+        if threshold is None:
+            return
+        notice = self._notice(holder, _DURATION, run, task)
+        if notice is not None:
+            watched = run if task is None else task
+            self._watch(int(watched["run_id"]), threshold, notice)
 
     def _watch(self, run_id: int, seconds: float, notice: _Notice) -> None:
         with self._cond:

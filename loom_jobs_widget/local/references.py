@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Final
 
+from loom_jobs_widget.references import REFERENCE, TIME_ARGUMENTS, parse
+
 __all__ = [
     "NO_INPUT",
     "Context",
@@ -40,25 +42,6 @@ __all__ = [
     "stringify",
     "trigger_type_name",
 ]
-
-REFERENCE: Final = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-NAMESPACES: Final = frozenset({"job", "task", "tasks", "workspace", "input"})
-_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9_]+")
-_NAMESPACE: Final = re.compile(r"\s*([A-Za-z0-9_]+)\s*(?:\.|$)")
-
-TIME_ARGUMENTS: Final = (
-    "iso_date",
-    "iso_datetime",
-    "iso_weekday",
-    "is_weekday",
-    "year",
-    "month",
-    "day",
-    "hour",
-    "minute",
-    "second",
-    "timestamp_ms",
-)
 
 # `{{job.trigger.type}}`: the docs list periodic, onetime, run_job_task, file_arrival, continuous
 # and table; the other trigger types follow the same lower-case pattern [I].
@@ -129,42 +112,6 @@ class Context:
     # Every task of the run by key; a Mapping so the engine can build entries on demand.
     tasks: Mapping[str, TaskState] = field(default_factory=dict)
     input: Any = NO_INPUT
-
-
-# --- parsing -------------------------------------------------------------------------------------
-
-
-def parse(inner: str) -> tuple[str, ...] | None:
-    """The dotted names between `{{` and `}}`: () when they are in no namespace the API knows
-    (the text is left alone), None when they are in one but malformed (an error)."""
-    namespace = _NAMESPACE.match(inner)
-    if namespace is None or namespace.group(1) not in NAMESPACES:
-        return ()
-    segments = _split(inner.strip())
-    return None if segments is None else tuple(segments)
-
-
-def _split(text: str) -> list[str] | None:
-    segments: list[str] = []
-    position = 0
-    while True:
-        if text.startswith("`", position):
-            end = text.find("`", position + 1)
-            if end < 0:
-                return None
-            segments.append(text[position + 1 : end])
-            position = end + 1
-        else:
-            name = _IDENTIFIER.match(text, position)
-            if name is None:
-                return None
-            segments.append(name.group())
-            position = name.end()
-        if position == len(text):
-            return segments
-        if text[position] != ".":
-            return None
-        position += 1
 
 
 # --- values --------------------------------------------------------------------------------------
