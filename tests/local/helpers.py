@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -85,3 +86,15 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
 
 def tasks_by_key(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {task["task_key"]: task for task in run.get("tasks", [])}
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead for our purpose
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from .helpers import (
     client,
     create_job,
     get_run,
+    process_alive,
     python_task,
     run_now,
     run_output,
@@ -360,20 +360,10 @@ def test_iterations_in_progress_when_the_server_died_end_on_restart(
     assert nap["state"]["life_cycle_state"] == "INTERNAL_ERROR"
     runs = get_run(w, nap["run_id"])["iterations"]
     assert [it["state"]["life_cycle_state"] for it in runs] == ["INTERNAL_ERROR"] * 2
-    wait_for(lambda: not any(_alive(pid) for pid in orphans), timeout=10)  # killed on restart
+    # Killed on restart:
+    wait_for(lambda: not any(process_alive(pid) for pid in orphans), timeout=10)
     # Deleting the run takes its iterations with it.
     w.jobs.delete_run(run_id)
     with pytest.raises(ResourceDoesNotExist):
         w.jobs.get_run(runs[0]["run_id"])
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is dead for our purpose
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,7 +12,16 @@ import pytest
 
 from loom_jobs_widget.local import LocalWorkspace
 
-from .helpers import client, create_job, get_run, python_task, wait_for, wait_run, write
+from .helpers import (
+    client,
+    create_job,
+    get_run,
+    process_alive,
+    python_task,
+    wait_for,
+    wait_run,
+    write,
+)
 
 
 def test_a_restart_keeps_jobs_runs_permissions_and_token(
@@ -66,7 +74,7 @@ def test_stop_ends_a_run_in_progress(
     run_id = w.jobs.run_now(job_id).run_id
     wait_for(lambda: pid_file.exists() and pid_file.read_text() != "")
     first.stop()
-    assert not _alive(int(pid_file.read_text()))
+    assert not process_alive(int(pid_file.read_text()))
 
     w = client(make_workspace(tmp_path / "data"))
     run = get_run(w, run_id)
@@ -160,7 +168,7 @@ def test_a_run_in_progress_when_the_process_died_ends_on_restart(
     task_pid = int(pid_file.read_text())
     child.kill()  # the server dies without a chance to clean up
     child.wait(timeout=10)
-    assert _alive(task_pid)  # its task lives on, orphaned
+    assert process_alive(task_pid)  # its task lives on, orphaned
 
     restarted = make_workspace(data)
     w = client(restarted)
@@ -173,19 +181,8 @@ def test_a_run_in_progress_when_the_process_died_ends_on_restart(
     )
     assert run["status"]["termination_details"]["code"] == "INTERNAL_ERROR"
     assert run["tasks"][0]["state"]["life_cycle_state"] == "INTERNAL_ERROR"
-    wait_for(lambda: not _alive(task_pid), timeout=10)  # the orphan was killed on restart
+    wait_for(lambda: not process_alive(task_pid), timeout=10)  # the orphan was killed on restart
     # The job runs again normally.
     (data / "workspace" / "Shared" / "slow.py").write_text("print('fine')\n")
     assert wait_run(w, w.jobs.run_now(job_id).run_id)["state"]["result_state"] == "SUCCESS"
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True

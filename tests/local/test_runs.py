@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from .helpers import (
     client,
     create_job,
     get_run,
+    process_alive,
     python_task,
     tasks_by_key,
     wait_for,
@@ -240,22 +240,11 @@ def test_cancel_kills_the_process_tree(lw: LocalWorkspace, w: WorkspaceClient) -
     assert run["status"]["termination_details"]["code"] == "USER_CANCELED"
     assert tasks_by_key(run)["sleep"]["state"]["result_state"] == "CANCELED"
     assert tasks_by_key(run)["after"]["state"]["result_state"] == "UPSTREAM_CANCELED"
-    wait_for(lambda: not _alive(parent) and not _alive(child), timeout=10)
+    wait_for(lambda: not process_alive(parent) and not process_alive(child), timeout=10)
     w.jobs.cancel_run(run_id)  # canceling an ended run is a no-op
     with pytest.raises(InvalidParameterValue, match=r"Run 987654321 does not exist\."):
         w.jobs.cancel_run(987654321)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is dead for our purpose
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def test_independent_tasks_run_in_parallel(lw: LocalWorkspace, w: WorkspaceClient) -> None:
