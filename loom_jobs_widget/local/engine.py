@@ -1268,9 +1268,12 @@ class Engine:
         rerun_dependent_tasks: bool,
         latest_repair_id: int | None,
         job_parameters: Mapping[str, str] | None,
+        overriding_parameters: Mapping[str, Any] | None = None,
     ) -> int:
         """Rerun tasks of an ended job run with `settings` (the job's current ones); the
-        repair's id. Raises ApiError when the run cannot be repaired as asked."""
+        repair's id. Raises ApiError when the run cannot be repaired as asked.
+        `overriding_parameters` (the legacy notebook_params, python_params, ...) override the
+        run's for the tasks this repair reruns and any later one [I]."""
         with self._lock:
             self._check_running()
             record = self._ended_run(run_id, "only a run that has ended can be repaired.")
@@ -1284,6 +1287,12 @@ class Engine:
             if latest_id is not None and latest_repair_id is None:
                 raise ApiError.invalid(
                     "The latest repair ID needs to be provided in order to create a new repair"
+                )
+            # The reference quotes only the missing-id text (§9); these two are [I].
+            if latest_repair_id is not None and latest_id is None:
+                raise ApiError.invalid(
+                    f"Run {run_id} has not been repaired yet: latest_repair_id must be left out "
+                    "of its first repair."
                 )
             if latest_repair_id is not None and latest_repair_id != latest_id:
                 raise ApiError.invalid(
@@ -1358,6 +1367,10 @@ class Engine:
                 parameters = {name: value for name, _, value in resolved}
                 doc["job_parameters"] = _parameter_documents(resolved)
             plan.update(settings=dict(settings), job_parameters=parameters)
+            if overriding_parameters:
+                overriding = {**(plan.get("overriding_parameters") or {}), **overriding_parameters}
+                plan["overriding_parameters"] = overriding
+                doc["overriding_parameters"] = overriding
             limit = _max_concurrent_runs(settings)
             run = _Run.of(graph, run_id, record.job_id, doc, plan, max_concurrent_runs=limit)
             # {{task.execution_count}} counts the runs of the task before this repair too.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from loom_jobs_widget.local import paging
-from loom_jobs_widget.local.engine import Engine, RunRequest
+from loom_jobs_widget.local.engine import LEGACY_PARAMETERS, Engine, RunRequest
 from loom_jobs_widget.local.jobs_api import (
     JOBS,
     checked_settings,
@@ -396,5 +396,18 @@ class RunsApi:
             rerun_dependent_tasks=bool(body_bool(body, "rerun_dependent_tasks")),
             latest_repair_id=body_int(body, "latest_repair_id"),
             job_parameters=body_str_map(body, "job_parameters"),
+            overriding_parameters=_legacy_parameters(body),
         )
         return {"repair_id": repair_id}
+
+
+def _legacy_parameters(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A repair's legacy task parameters (notebook_params, python_params, ...), as run-now's."""
+    overriding: dict[str, Any] = {
+        name: body[name] for name in LEGACY_PARAMETERS if body.get(name) is not None
+    }
+    if "notebook_params" in overriding:
+        overriding["notebook_params"] = body_str_map(body, "notebook_params")
+    if "python_params" in overriding:
+        overriding["python_params"] = body_str_list(body, "python_params")
+    return overriding
