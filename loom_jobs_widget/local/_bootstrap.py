@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -27,7 +26,6 @@ import subprocess
 import sys
 import traceback
 import types
-import zipfile
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +207,8 @@ def _install_wheels(invocation: dict[str, Any], run_dir: Path) -> None:
     `.dist-info` (where the entry points are); scripts, data files and dependencies are not
     installed: a wheel needing more fails on import, saying what is missing.
     """
+    import zipfile  # here, as importlib.metadata below: only wheel tasks pay for them
+
     for number, raw in enumerate(invocation["wheels"]):
         path = _local_file(invocation, raw, "Wheel library")
         target = run_dir / "libraries" / f"{number}-{path.stem}"
@@ -224,6 +224,8 @@ def _install_wheels(invocation: dict[str, Any], run_dir: Path) -> None:
 
 
 def _check_requirements(requirements: list[str]) -> None:
+    import importlib.metadata
+
     for requirement in requirements:
         name = re.split(r"[\s\[<>=!~;@]", requirement.strip(), maxsplit=1)[0]
         try:
@@ -243,6 +245,8 @@ def _entry_point(package: str, name: str) -> Any:
     """The function a python_wheel_task calls: the entry point `name` of the distribution
     `package` (console_scripts first, then any group), else `package.name` itself, as the SDK
     documents ("it executes the function from the package directly")."""
+    import importlib.metadata
+
     for dist in importlib.metadata.distributions():
         if _normalized(dist.metadata["Name"] or "") != _normalized(package):
             continue
