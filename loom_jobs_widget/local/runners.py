@@ -507,8 +507,11 @@ class _ChildTask:
     def wait(self, timeout: float | None = None) -> TaskOutcome | None:
         try:
             if timeout is not None and self._pidfd is not None and self._popen.returncode is None:
-                ready, _, _ = select.select([self._pidfd], [], [], max(0.0, timeout))
-                if not ready:
+                # poll, not select: select fails for descriptors past FD_SETSIZE (1024), which
+                # a long-running server with many open runs can reach.
+                poller = select.poll()
+                poller.register(self._pidfd, select.POLLIN)
+                if not poller.poll(max(0.0, timeout) * 1000):
                     return None
             # Popen.wait blocks in waitpid, or sleeps between polls when given a timeout.
             returncode = self._popen.wait(timeout)
