@@ -1,5 +1,7 @@
-// Bundles src/widget.ts into ONE self-contained ES module for anywidget:
-// ../loom_jobs_widget/static/widget.js (no code splitting, no CDN imports).
+// Bundles each widget's view into ONE self-contained ES module for anywidget (no code
+// splitting, no CDN imports):
+//   src/widget.ts        -> ../loom_jobs_widget/static/widget.js  (JobGraph)
+//   src/editor/index.ts  -> ../loom_jobs_widget/static/editor.js  (JobEditor)
 //
 //   node build.mjs           production build (minified)
 //   node build.mjs --watch   rebuild on change (pair with ANYWIDGET_HMR=1)
@@ -11,8 +13,11 @@ const production = !watch && process.env.NODE_ENV !== "development";
 
 /** @type {import("esbuild").BuildOptions} */
 const options = {
-  entryPoints: [fileURLToPath(new URL("./src/widget.ts", import.meta.url))],
-  outfile: fileURLToPath(new URL("../loom_jobs_widget/static/widget.js", import.meta.url)),
+  entryPoints: {
+    widget: fileURLToPath(new URL("./src/widget.ts", import.meta.url)),
+    editor: fileURLToPath(new URL("./src/editor/index.ts", import.meta.url)),
+  },
+  outdir: fileURLToPath(new URL("../loom_jobs_widget/static/", import.meta.url)),
   bundle: true,
   format: "esm",
   splitting: false,

@@ -160,8 +160,9 @@ def layered_layout(
 
     ``previous`` (optional) holds positions from an earlier drawing: crossing reduction then
     starts from their vertical order and keeps it unless another order crosses less, so a small
-    edit does not reshuffle the graph. Layouts without ``previous`` are cached by structure
-    (tasks, edges, widths and parameters), so drawing an unchanged graph again is nearly free.
+    edit does not reshuffle the graph. Layouts are cached by structure (tasks, edges, widths
+    and parameters), ``previous`` or not: a structure drawn before is drawn the same again, so
+    an edit that changes no task or edge, or an undo, keeps the drawing and is nearly free.
     """
     keys = sorted(set(nodes), key=_natural_key)
     index = {key: i for i, key in enumerate(keys)}
@@ -175,14 +176,12 @@ def layered_layout(
         float(widths.get(key, params.node_width)) if widths else params.node_width for key in keys
     ]
 
-    cache_key = None
-    if previous is None:
-        cache_key = _structure_key(keys, edge_list, width_list, params)
-        with _cache_lock:
-            hit = _cache.get(cache_key)
-            if hit is not None:
-                _cache.move_to_end(cache_key)
-                return _copy(hit)
+    cache_key = _structure_key(keys, edge_list, width_list, params)
+    with _cache_lock:
+        hit = _cache.get(cache_key)
+        if hit is not None:
+            _cache.move_to_end(cache_key)
+            return _copy(hit)
 
     prev_y = None
     if previous is not None:
@@ -192,13 +191,11 @@ def layered_layout(
         {key: (xs[i], ys[i]) for i, key in enumerate(keys)},
         {(keys[u], keys[v]): route for (u, v), route in routes.items()},
     )
-    if cache_key is not None:
-        with _cache_lock:
-            _cache[cache_key] = result
-            if len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        return _copy(result)
-    return result
+    with _cache_lock:
+        _cache[cache_key] = result
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return _copy(result)
 
 
 def _copy(layout: Layout) -> Layout:

@@ -932,6 +932,113 @@ def _condition_op(job: _Job, site: _TaskSite) -> None:
     )
 
 
+# What each task type cannot run without (databricks-sdk's docstrings mark them required). An
+# empty string counts as missing: the editor's new tasks start with one for the user to fill.
+_REQUIRED: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
+    "notebook_task": (("notebook_path", "the path of the notebook to run"),),
+    "spark_python_task": (("python_file", "the Python file to run"),),
+    "python_wheel_task": (
+        ("package_name", "the name of the wheel's package"),
+        ("entry_point", "the entry point of the package to call"),
+    ),
+    "spark_jar_task": (("main_class_name", "the class whose main method runs"),),
+    "sql_task": (("warehouse_id", "the SQL warehouse to run on"),),
+    "pipeline_task": (("pipeline_id", "the pipeline to update"),),
+    "run_job_task": (("job_id", "the job to run"),),
+    "condition_task": (("left", "the left operand"), ("right", "the right operand")),
+    "for_each_task": (("inputs", "the list to iterate over"), ("task", "the task to run")),
+    "dbt_task": (("commands", "the dbt commands to run"),),
+}
+_SQL_TASK_KINDS: Final = ("query", "dashboard", "alert", "file")
+# Task fields with a plain JSON type, checked here because the model keeps a value of another
+# type as given (so that nothing is lost) and the API would refuse it.
+_TASK_FIELD_TYPES: Final[Mapping[str, tuple[type, str]]] = {
+    "description": (str, "a string"),
+    "max_retries": (int, "a whole number"),
+    "min_retry_interval_millis": (int, "a whole number of milliseconds"),
+    "timeout_seconds": (int, "a whole number of seconds"),
+    "retry_on_timeout": (bool, "true or false"),
+    "disabled": (bool, "true or false"),
+}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _required_fields(job: _Job, site: _TaskSite) -> None:
+    known, _ = site.types
+    if len(known) != 1:
+        return  # no type, or several: _task_type says so
+    task_type = known[0]
+    body = site.fields.get(task_type)
+    if not _is_object(body):
+        return
+    fields = _fields_of(body)
+    noun = task_type.removesuffix("_task").replace("_", " ")
+    for name, what in _REQUIRED.get(task_type, ()):
+        value = fields.get(name)
+        # A condition may well compare with an empty string.
+        if value is None if task_type == "condition_task" else _missing(value):
+            job.add(
+                "missing-required-field",
+                "error",
+                f"{site.label} has no {task_type}.{name}: a {noun} task needs {what}.",
+                f"{site.path}.{task_type}.{name}",
+                site,
+            )
+    if task_type == "sql_task" and not any(
+        not _missing(fields.get(kind)) for kind in _SQL_TASK_KINDS
+    ):
+        job.add(
+            "missing-required-field",
+            "error",
+            f"{site.label} has no query, dashboard, alert or file: a SQL task runs one of them.",
+            f"{site.path}.sql_task",
+            site,
+        )
+
+
+def _field_types(job: _Job, site: _TaskSite) -> None:
+    for name, (expected, noun) in _TASK_FIELD_TYPES.items():
+        value = site.fields.get(name)
+        if value is None or _is_interpolation(value):
+            continue
+        # bool is an int in Python; the API's integers are not booleans.
+        wrong = (
+            type(value) is not expected
+            if expected in (int, bool)
+            else not isinstance(value, expected)
+        )
+        if wrong:
+            job.add(
+                "wrong-type",
+                "error",
+                f"{site.label} has {name} {_quote(value)}; it must be {noun}.",
+                f"{site.path}.{name}",
+                site,
+            )
+    retries = site.fields.get("max_retries")
+    if type(retries) is int and retries < -1:
+        job.add(
+            "max-retries-range",
+            "error",
+            f"{site.label} has max_retries {retries}; it must be -1 (retry without end), "
+            "0 (no retries) or more.",
+            f"{site.path}.max_retries",
+            site,
+        )
+    interval = site.fields.get("min_retry_interval_millis")
+    if type(interval) is int and interval < 0:
+        job.add(
+            "retry-interval-range",
+            "error",
+            f"{site.label} has min_retry_interval_millis {interval}; it must be 0 or more.",
+            f"{site.path}.min_retry_interval_millis",
+            site,
+        )
+
+
 def _for_each(job: _Job, site: _TaskSite) -> None:
     for_each = site.fields.get("for_each_task")
     if not _is_object(for_each):
@@ -1443,6 +1550,8 @@ _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
     _compute,
     _run_if,
     _condition_op,
+    _required_fields,
+    _field_types,
     _for_each,
     _task_timeout,
     _task_notifications,

@@ -1419,3 +1419,78 @@ def test_corpus_problems_are_errors_and_warnings_as_expected() -> None:
         "nested-task-key-reused",
         "git-provider-spelling",
     }
+
+
+@pytest.mark.parametrize(
+    ("task_type", "body", "missing"),
+    [
+        ("notebook_task", {"notebook_path": ""}, "notebook_path"),
+        ("spark_python_task", {}, "python_file"),
+        ("python_wheel_task", {"package_name": "p"}, "entry_point"),
+        ("spark_jar_task", {"main_class_name": ""}, "main_class_name"),
+        ("sql_task", {"query": {"query_id": "q"}}, "warehouse_id"),
+        ("pipeline_task", {"pipeline_id": ""}, "pipeline_id"),
+        ("run_job_task", {"job_parameters": {}}, "job_id"),
+        ("condition_task", {"op": "EQUAL_TO", "left": "a"}, "right"),
+        ("for_each_task", {"task": {"task_key": "i", "notebook_task": {"notebook_path": "/n"}}},
+         "inputs"),
+        ("dbt_task", {"commands": []}, "commands"),
+    ],
+)  # fmt: skip
+def test_missing_required_field(task_type: str, body: dict[str, Any], missing: str) -> None:
+    problem = only(job(task("a", **{task_type: body})))
+    assert (problem.code, problem.severity) == ("missing-required-field", "error")
+    assert (problem.task_key, problem.field) == ("a", f"tasks[a].{task_type}.{missing}")
+    assert missing in problem.message and "Task 'a'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("task_type", "body"),
+    [
+        ("notebook_task", {"notebook_path": "/n"}),
+        ("spark_python_task", {"python_file": "f.py"}),
+        ("python_wheel_task", {"package_name": "p", "entry_point": "main"}),
+        ("spark_jar_task", {"main_class_name": "Main"}),
+        ("sql_task", {"warehouse_id": "w", "file": {"path": "q.sql"}}),
+        ("pipeline_task", {"pipeline_id": "p"}),
+        ("run_job_task", {"job_id": 1}),
+        ("condition_task", {"op": "EQUAL_TO", "left": "{{job.id}}", "right": ""}),
+        ("dbt_task", {"commands": ["dbt run"]}),
+        ("spark_submit_task", {}),
+    ],
+)
+def test_required_fields_given(task_type: str, body: dict[str, Any]) -> None:
+    clean(job(task("a", **{task_type: body})))
+
+
+def test_sql_task_without_anything_to_run() -> None:
+    problem = only(job(task("a", sql_task={"warehouse_id": "w"})))
+    assert (problem.code, problem.field) == ("missing-required-field", "tasks[a].sql_task")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("max_retries", "three"),
+        ("max_retries", True),
+        ("min_retry_interval_millis", 1.5),
+        ("retry_on_timeout", "yes"),
+        ("disabled", 1),
+        ("description", 7),
+    ],
+)
+def test_task_field_of_the_wrong_type(field: str, value: Any) -> None:
+    problem = only(job(task("a", notebook_task={"notebook_path": "/n"}, **{field: value})))
+    assert (problem.code, problem.field) == ("wrong-type", f"tasks[a].{field}")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [("max_retries", -2, "max-retries-range"), ("min_retry_interval_millis", -1,
+                                                "retry-interval-range")],
+)  # fmt: skip
+def test_retry_ranges(field: str, value: int, code: str) -> None:
+    problem = only(job(task("a", notebook_task={"notebook_path": "/n"}, **{field: value})))
+    assert (problem.code, problem.field) == (code, f"tasks[a].{field}")
+    fine = {"max_retries": -1, "min_retry_interval_millis": 0, "retry_on_timeout": False}
+    clean(job(task("a", notebook_task={"notebook_path": "/n"}, disabled=True, **fine)))

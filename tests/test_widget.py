@@ -105,8 +105,20 @@ def test_from_settings_builds_nodes_and_edges() -> None:
     assert position["ingest"] == {"x": nodes[0]["data"]["width"] / 2, "y": NODE_HEIGHT / 2}
     # Edges come in a stable order: by the dependent's task_key; straight ones have no route.
     assert [e["data"] for e in widget.elements["edges"]] == [
-        {"id": "transform->publish", "source": "transform", "target": "publish", "outcome": None},
-        {"id": "ingest->transform", "source": "ingest", "target": "transform", "outcome": None},
+        {
+            "id": "transform->publish",
+            "source": "transform",
+            "target": "publish",
+            "outcome": None,
+            "run_if": "ALL_SUCCESS",
+        },
+        {
+            "id": "ingest->transform",
+            "source": "ingest",
+            "target": "transform",
+            "outcome": None,
+            "run_if": "ALL_SUCCESS",
+        },
     ]
 
 

@@ -11,6 +11,23 @@
 import type { RenderProps } from "@anywidget/types";
 import cytoscape from "cytoscape";
 import type { Core, ElementDefinition, StylesheetJson } from "cytoscape";
+import {
+  FONT_SIZE,
+  LARGE_GRAPH,
+  MAX_NODE_WIDTH,
+  MIN_NODE_WIDTH,
+  NODE_HEIGHT,
+  TEXT_PADDING,
+  TYPE_FONT_SIZE,
+  clamp,
+  fitText,
+  pluralize,
+  prettyTaskType,
+  readTheme,
+  taskColor,
+  textWidth,
+  type Theme,
+} from "./canvas-style";
 
 export interface TaskNodeData {
   id: string;
@@ -47,21 +64,6 @@ export interface JobGraphModel {
 /** The container element carries the cytoscape instance, for tests and debugging. */
 export type GraphContainer = HTMLDivElement & { __cy?: Core };
 
-const FONT_SIZE = 13;
-const TYPE_FONT_SIZE = 11;
-/** Same as NODE_HEIGHT in loom_jobs_widget/graph.py (the layout leaves room for this). */
-const NODE_HEIGHT = 46;
-const MIN_NODE_WIDTH = 96;
-/** Used when a node comes without the width the layout kept for it. */
-const MAX_NODE_WIDTH = 260;
-const TEXT_PADDING = 28;
-/**
- * From this many tasks on, edges are drawn for speed: straight "haystack" lines without
- * arrowheads (the layout already points every edge rightwards) instead of routed ones. Measured
- * by bench/bench_canvas.py --compare on a 2x screen at 1000 tasks: 0.3 s to the first frame
- * instead of 1.1 s; at 499 routed tasks, 0.4 s.
- */
-const LARGE_GRAPH = 500; // ROUTES_BELOW in loom_jobs_widget/graph.py: no routes are sent then
 const PADDING = 24;
 const MIN_HEIGHT = 180;
 const MAX_HEIGHT = 560;
@@ -69,25 +71,6 @@ const MAX_HEIGHT = 560;
 const MAX_FIT_ZOOM = 1;
 /** Nor a big one out beyond this (labels stay readable): show its start and let the user pan. */
 const MIN_FIT_ZOOM = 0.5;
-
-/** Border colour of a node by task type (the key of the task ending in `_task`). */
-const TASK_COLORS: Record<string, string> = {
-  notebook_task: "#2563eb",
-  spark_python_task: "#0891b2",
-  python_wheel_task: "#0d9488",
-  spark_jar_task: "#b45309",
-  spark_submit_task: "#a16207",
-  sql_task: "#7c3aed",
-  dbt_task: "#ea580c",
-  pipeline_task: "#16a34a",
-  run_job_task: "#db2777",
-  condition_task: "#ca8a04",
-  for_each_task: "#4f46e5",
-  dashboard_task: "#9333ea",
-  alert_task: "#dc2626",
-  power_bi_task: "#d97706",
-};
-const DEFAULT_TASK_COLOR = "#64748b";
 
 const CSS = `
 .loom-jg {
@@ -141,86 +124,6 @@ const CSS = `
   pointer-events: none;
 }
 `;
-
-interface Theme {
-  fontFamily: string;
-  text: string;
-  mutedText: string;
-  nodeFill: string;
-  edge: string;
-  background: string;
-  selection: string;
-}
-
-function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
-  const value = style.getPropertyValue(name).trim();
-  return value === "" ? fallback : value;
-}
-
-function readTheme(): Theme {
-  const style = getComputedStyle(document.body);
-  return {
-    fontFamily: cssVar(
-      style,
-      "--jp-ui-font-family",
-      'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif',
-    ),
-    text: cssVar(style, "--jp-ui-font-color1", "#1f2937"),
-    mutedText: cssVar(style, "--jp-ui-font-color2", "#6b7280"),
-    nodeFill: cssVar(style, "--jp-layout-color1", "#ffffff"),
-    edge: cssVar(style, "--jp-ui-font-color3", "#8b95a5"),
-    background: cssVar(style, "--jp-layout-color1", "#ffffff"),
-    selection: cssVar(style, "--jp-brand-color1", "#1976d2"),
-  };
-}
-
-/** "spark_python_task" -> "spark python" */
-function prettyTaskType(taskType: string | null | undefined): string {
-  if (!taskType) return "task";
-  return taskType.replace(/_task$/, "").replace(/_/g, " ");
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
-}
-
-function pluralize(n: number, singular: string, plural: string): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
-
-let measureContext: CanvasRenderingContext2D | null = null;
-let measureFont = "";
-/** Widths of short strings seen before (task types, mostly): a job has few distinct ones. */
-const widthCache = new Map<string, number>();
-
-function textWidth(text: string, fontSize: number, fontFamily: string): number {
-  measureContext ??= document.createElement("canvas").getContext("2d");
-  if (!measureContext) return text.length * fontSize * 0.6;
-  const font = `${fontSize}px ${fontFamily}`;
-  const cached = text.length <= 24 ? widthCache.get(`${font}\n${text}`) : undefined;
-  if (cached !== undefined) return cached;
-  // Setting the font is slow (it is parsed each time): 1000 tasks took 95 ms, not 10.
-  if (font !== measureFont) {
-    measureContext.font = font;
-    measureFont = measureContext.font === font ? font : "";
-  }
-  const width = measureContext.measureText(text).width;
-  if (text.length <= 24 && widthCache.size < 5000) widthCache.set(`${font}\n${text}`, width);
-  return width;
-}
-
-/** `text` shortened with an ellipsis to fit `width` pixels (as it is when it fits). */
-function fitText(text: string, width: number, fontFamily: string): string {
-  if (textWidth(text, FONT_SIZE, fontFamily) <= width) return text;
-  let low = 0;
-  let high = text.length;
-  while (high - low > 1) {
-    const middle = (low + high) >> 1;
-    if (textWidth(`${text.slice(0, middle)}…`, FONT_SIZE, fontFamily) <= width) low = middle;
-    else high = middle;
-  }
-  return `${text.slice(0, low)}…`;
-}
 
 /**
  * Cytoscape places the bends of a "segments" edge relative to the line between its nodes'
@@ -290,7 +193,7 @@ export function toCytoscapeElements(
         id,
         label,
         task_type: node.data.task_type ?? "",
-        color: TASK_COLORS[String(node.data.task_type)] ?? DEFAULT_TASK_COLOR,
+        color: taskColor(node.data.task_type),
         width,
         display: `${shownLabel}\n${shownType}`,
       },

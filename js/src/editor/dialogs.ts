@@ -1,0 +1,425 @@
+// Dialogs drawn over the editor (review changes & save, JSON / YAML, confirm delete) and the
+// toasts near the canvas (refused edits, notices).
+import { button, h, icon } from "./dom";
+import type { Change, Problem } from "./protocol";
+
+/** One dialog at a time, in an overlay covering the widget. Escape or a click outside closes it. */
+export class DialogHost {
+  private overlay: HTMLDivElement | null = null;
+  private onClose: (() => void) | null = null;
+  private returnFocus: HTMLElement | null = null;
+
+  constructor(private readonly root: HTMLElement) {}
+
+  get isOpen(): boolean {
+    return this.overlay !== null;
+  }
+
+  open(
+    dialog: HTMLElement,
+    options: { onClose?: () => void; kind: string; focus?: HTMLElement | null },
+  ): void {
+    this.close();
+    this.returnFocus = document.activeElement as HTMLElement | null;
+    const overlay = h("div", { class: "loom-je-overlay", "data-dialog": options.kind });
+    overlay.append(dialog);
+    overlay.addEventListener("mousedown", (event) => {
+      if (event.target === overlay) this.close();
+    });
+    overlay.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        this.close();
+      }
+      // Keys typed in a dialog are not editor shortcuts.
+      event.stopPropagation();
+    });
+    this.overlay = overlay;
+    this.onClose = options.onClose ?? null;
+    this.root.append(overlay);
+    (options.focus ?? dialog).focus({ preventScroll: true });
+  }
+
+  close(): void {
+    if (!this.overlay) return;
+    this.overlay.remove();
+    this.overlay = null;
+    const onClose = this.onClose;
+    this.onClose = null;
+    onClose?.();
+    if (this.returnFocus && this.root.contains(this.returnFocus)) {
+      this.returnFocus.focus({ preventScroll: true });
+    } else {
+      this.root.focus({ preventScroll: true });
+    }
+    this.returnFocus = null;
+  }
+
+  kind(): string | null {
+    return this.overlay?.dataset.dialog ?? null;
+  }
+}
+
+function frame(
+  title: string,
+  body: HTMLElement,
+  foot: HTMLElement,
+  options: { small?: boolean; extraHead?: HTMLElement; close: () => void },
+): HTMLDivElement {
+  const closeButton = button("Close", { icon: "close", iconOnly: true, action: "close" });
+  closeButton.addEventListener("click", options.close);
+  return h(
+    "div",
+    {
+      class: `loom-je-dialog${options.small ? " loom-je-dialog-small" : ""}`,
+      role: "dialog",
+      "aria-modal": "true",
+      "aria-label": title,
+      tabindex: -1,
+    },
+    h(
+      "div",
+      { class: "loom-je-dialog-head" },
+      h("div", { class: "loom-je-dialog-title", text: title }),
+      options.extraHead ?? null,
+      closeButton,
+    ),
+    h("div", { class: "loom-je-dialog-body" }, body),
+    foot,
+  );
+}
+
+/** A short text for a value in a change: strings quoted, objects as compact JSON. */
+export function formatValue(value: unknown, limit = 240): string {
+  if (value === undefined) return "—";
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  if (text === undefined) text = String(value);
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+// ---- confirm -----------------------------------------------------------------------------
+
+export function confirmDialog(
+  host: DialogHost,
+  options: { title: string; message: string | HTMLElement; confirm: string; danger?: boolean },
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    let answered = false;
+    const answer = (value: boolean) => {
+      if (answered) return;
+      answered = true;
+      resolve(value);
+      host.close();
+    };
+    const ok = button(options.confirm, {
+      action: "confirm",
+      variant: options.danger ? "primary" : "primary",
+    });
+    if (options.danger) ok.classList.add("loom-je-btn-danger-fill");
+    ok.style.cssText = options.danger ? "background: var(--je-error); border-color: var(--je-error);" : "";
+    ok.addEventListener("click", () => answer(true));
+    const cancel = button("Cancel", { action: "cancel", variant: "outline" });
+    cancel.addEventListener("click", () => answer(false));
+    const body =
+      typeof options.message === "string" ? h("p", { style: "margin: 0", text: options.message }) : options.message;
+    const dialog = frame(options.title, body, h("div", { class: "loom-je-dialog-foot" }, cancel, ok), {
+      small: true,
+      close: () => answer(false),
+    });
+    host.open(dialog, { kind: "confirm", focus: ok, onClose: () => answer(false) });
+  });
+}
+
+// ---- review & save -----------------------------------------------------------------------
+
+export interface ReviewHandlers {
+  save(): void;
+  selectTask(taskKey: string): void;
+}
+
+export class ReviewDialog {
+  private body = h("div", { class: "loom-je-review" });
+  private saveButton = button("Save", { action: "save", variant: "primary", icon: "check" });
+  private note = h("span", { class: "loom-je-note" });
+  private saving = false;
+
+  constructor(
+    private readonly host: DialogHost,
+    private readonly handlers: ReviewHandlers,
+  ) {
+    this.saveButton.addEventListener("click", () => {
+      if (this.saveButton.disabled) return;
+      this.saving = true;
+      this.saveButton.disabled = true;
+      this.note.replaceChildren(h("span", { class: "loom-je-spinner" }), " Saving…");
+      this.handlers.save();
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.host.kind() === "review";
+  }
+
+  /** Open with a spinner until the `review` reply comes. */
+  openLoading(): void {
+    this.saving = false;
+    this.body.replaceChildren(h("p", { class: "loom-je-muted" }, h("span", { class: "loom-je-spinner" }), " Comparing with the saved job…"));
+    this.saveButton.disabled = true;
+    this.note.textContent = "";
+    const cancel = button("Cancel", { action: "cancel", variant: "outline" });
+    cancel.addEventListener("click", () => this.host.close());
+    const dialog = frame(
+      "Review changes",
+      this.body,
+      h("div", { class: "loom-je-dialog-foot" }, this.note, cancel, this.saveButton),
+      { close: () => this.host.close() },
+    );
+    this.host.open(dialog, { kind: "review", focus: this.saveButton });
+  }
+
+  show(review: { changes: Change[]; summary: string; errors: Problem[] }): void {
+    if (!this.isOpen) this.openLoading();
+    const parts: HTMLElement[] = [];
+    if (review.errors.length > 0) {
+      parts.push(
+        h(
+          "div",
+          { class: "loom-je-blocking", "data-role": "blocking-errors" },
+          h("strong", {
+            text: `${review.errors.length} error${review.errors.length === 1 ? "" : "s"} to fix before saving`,
+          }),
+          h(
+            "ul",
+            {},
+            review.errors.map((problem) => {
+              const item = h("li", {}, problem.task_key ? h("b", { text: `${problem.task_key}: ` }) : null, problem.message);
+              if (problem.task_key) {
+                item.style.cursor = "pointer";
+                item.title = "Show this task";
+                item.addEventListener("click", () => {
+                  this.host.close();
+                  this.handlers.selectTask(problem.task_key as string);
+                });
+              }
+              return item;
+            }),
+          ),
+        ),
+      );
+    }
+    parts.push(h("p", { class: "loom-je-summary", text: review.summary || "" }));
+    if (review.changes.length === 0) {
+      parts.push(h("p", { class: "loom-je-muted", text: "No changes since the job was loaded or last saved." }));
+    } else {
+      parts.push(
+        h(
+          "ul",
+          { class: "loom-je-changes" },
+          review.changes.map((change) => {
+            const values: (HTMLElement | string)[] = [];
+            if (change.kind === "changed" && ("before" in change || "after" in change)) {
+              values.push(
+                h("span", { class: "loom-je-before", text: formatValue(change.before) }),
+                " → ",
+                h("span", { class: "loom-je-after", text: formatValue(change.after) }),
+              );
+            } else if (change.kind === "added" && "after" in change) {
+              values.push(h("span", { class: "loom-je-after", text: formatValue(change.after) }));
+            } else if (change.kind === "removed" && "before" in change) {
+              values.push(h("span", { class: "loom-je-before", text: formatValue(change.before) }));
+            } else {
+              values.push(change.text);
+            }
+            return h(
+              "li",
+              { class: "loom-je-change", "data-kind": change.kind, title: change.text },
+              h("span", { class: "loom-je-change-kind", text: change.kind }),
+              h("span", { class: "loom-je-change-path", text: change.path }),
+              h("span", { class: "loom-je-change-values" }, values),
+            );
+          }),
+        ),
+      );
+    }
+    this.body.replaceChildren(...parts);
+    this.saving = false;
+    this.saveButton.disabled = review.errors.length > 0;
+    this.note.textContent =
+      review.errors.length > 0
+        ? "Fix the errors to save."
+        : `${review.changes.length} change${review.changes.length === 1 ? "" : "s"}`;
+  }
+
+  saved(message: string): void {
+    if (this.isOpen) this.host.close();
+    void message;
+  }
+
+  failed(message: string, conflict: boolean): void {
+    if (!this.isOpen) return;
+    this.saving = false;
+    this.saveButton.disabled = false;
+    this.note.textContent = "Not saved: your edits are kept.";
+    this.body.querySelector(".loom-je-save-error")?.remove();
+    const text = conflict
+      ? `${message}\n\nThe job was changed in the workspace since it was loaded. Your edits are kept here; reload the job to see the other changes, or save again from Python with on_conflict="overwrite" to replace them.`
+      : message;
+    this.body.prepend(h("div", { class: "loom-je-save-error", role: "alert", "data-role": "save-error", text }));
+  }
+
+  get isSaving(): boolean {
+    return this.saving;
+  }
+}
+
+// ---- JSON / YAML -------------------------------------------------------------------------
+
+export class DocumentDialog {
+  private pre = h("pre", { class: "loom-je-doc", tabindex: 0 });
+  private format: "json" | "yaml" = "json";
+  private tabs = new Map<"json" | "yaml", HTMLButtonElement>();
+  private copyButton = button("Copy", { action: "copy", icon: "copy", variant: "outline" });
+
+  constructor(
+    private readonly host: DialogHost,
+    private readonly request: (format: "json" | "yaml") => void,
+  ) {
+    this.copyButton.addEventListener("click", () => void this.copy());
+  }
+
+  get isOpen(): boolean {
+    return this.host.kind() === "document";
+  }
+
+  open(format: "json" | "yaml"): void {
+    this.format = format;
+    const tabs = h("div", { class: "loom-je-tabs", role: "tablist" });
+    for (const f of ["json", "yaml"] as const) {
+      const tab = button(f.toUpperCase(), { action: `format-${f}` });
+      tab.setAttribute("role", "tab");
+      tab.addEventListener("click", () => {
+        if (this.format !== f) {
+          this.format = f;
+          this.markTabs();
+          this.loading();
+          this.request(f);
+        }
+      });
+      this.tabs.set(f, tab);
+      tabs.append(tab);
+    }
+    this.markTabs();
+    this.loading();
+    const close = button("Close", { action: "cancel", variant: "outline" });
+    close.addEventListener("click", () => this.host.close());
+    const dialog = frame(
+      "Job definition",
+      this.pre,
+      h(
+        "div",
+        { class: "loom-je-dialog-foot" },
+        h("span", { class: "loom-je-note", text: "Read only: edit on the canvas and in the task panel." }),
+        this.copyButton,
+        close,
+      ),
+      { close: () => this.host.close(), extraHead: tabs },
+    );
+    this.host.open(dialog, { kind: "document", focus: this.pre });
+    this.request(format);
+  }
+
+  private markTabs(): void {
+    for (const [f, tab] of this.tabs) tab.setAttribute("aria-selected", String(f === this.format));
+  }
+
+  private loading(): void {
+    this.pre.dataset.format = this.format;
+    this.pre.textContent = "Loading…";
+    this.pre.dataset.loading = "true";
+  }
+
+  show(format: "json" | "yaml", text: string): void {
+    if (!this.isOpen || format !== this.format) return;
+    this.pre.textContent = text;
+    this.pre.dataset.format = format;
+    delete this.pre.dataset.loading;
+    this.pre.scrollTop = 0;
+  }
+
+  private async copy(): Promise<void> {
+    const text = this.pre.textContent ?? "";
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    } catch {
+      // No clipboard permission (an iframe, http): select the text for Ctrl+C instead.
+      const range = document.createRange();
+      range.selectNodeContents(this.pre);
+      const selection = window.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+      try {
+        ok = document.execCommand("copy");
+      } catch {
+        ok = false;
+      }
+    }
+    const label = this.copyButton.querySelector(".loom-je-btn-text");
+    if (label) label.textContent = ok ? "Copied" : "Press Ctrl+C";
+    setTimeout(() => {
+      if (label) label.textContent = "Copy";
+    }, 1600);
+  }
+}
+
+// ---- toasts ------------------------------------------------------------------------------
+
+export class Toasts {
+  readonly element = h("div", { class: "loom-je-toasts", "aria-live": "polite" });
+
+  /** A message near the canvas; errors stay 8 s, others 4 s; × dismisses it. */
+  show(level: "error" | "info" | "success", text: string, ms?: number): HTMLElement {
+    // The same message twice in a row: restart its timer instead of stacking.
+    for (const existing of Array.from(this.element.children) as HTMLElement[]) {
+      if (existing.dataset.text === text) existing.remove();
+    }
+    const close = h("button", { class: "loom-je-toast-close", type: "button", "aria-label": "Dismiss", title: "Dismiss", text: "×" });
+    const toast = h(
+      "div",
+      {
+        class: `loom-je-toast loom-je-toast-${level}`,
+        role: level === "error" ? "alert" : "status",
+        "data-level": level,
+      },
+      h("span", { class: "loom-je-toast-icon" }, icon(level === "success" ? "ok" : "alert")),
+      h("span", { class: "loom-je-toast-text", text }),
+      close,
+    );
+    toast.dataset.text = text;
+    const remove = () => toast.remove();
+    close.addEventListener("click", remove);
+    let timer = window.setTimeout(remove, ms ?? (level === "error" ? 8000 : 4000));
+    // Hovering keeps it.
+    toast.addEventListener("mouseenter", () => clearTimeout(timer));
+    toast.addEventListener("mouseleave", () => {
+      timer = window.setTimeout(remove, 3000);
+    });
+    this.element.append(toast);
+    while (this.element.children.length > 3) this.element.firstElementChild?.remove();
+    return toast;
+  }
+
+  clear(): void {
+    this.element.replaceChildren();
+  }
+}

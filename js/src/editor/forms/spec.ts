@@ -1,0 +1,371 @@
+// Which sections and fields a task's panel shows: pure data, from the task JSON.
+import type { JsonPath } from "../protocol";
+import type { FieldSpec, SectionSpec } from "./types";
+import { getPath, isObject } from "./paths";
+
+/** The task types with a form, in the Jobs UI's order (the panel's type picker). */
+export const KNOWN_TASK_TYPES: { value: string; label: string }[] = [
+  { value: "notebook_task", label: "Notebook" },
+  { value: "spark_python_task", label: "Python script" },
+  { value: "python_wheel_task", label: "Python wheel" },
+  { value: "sql_task", label: "SQL" },
+  { value: "pipeline_task", label: "Pipeline" },
+  { value: "dbt_task", label: "dbt" },
+  { value: "spark_jar_task", label: "JAR" },
+  { value: "run_job_task", label: "Run Job" },
+  { value: "condition_task", label: "If/else condition" },
+  { value: "for_each_task", label: "For each" },
+  { value: "spark_submit_task", label: "Spark Submit (legacy)" },
+];
+
+/** Every task type the Jobs API documents (models.TASK_TYPES); those without a form are edited as JSON. */
+export const ALL_TASK_TYPES: string[] = [
+  "notebook_task",
+  "spark_python_task",
+  "python_wheel_task",
+  "spark_jar_task",
+  "spark_submit_task",
+  "sql_task",
+  "pipeline_task",
+  "run_job_task",
+  "condition_task",
+  "for_each_task",
+  "dbt_task",
+  "dbt_cloud_task",
+  "dbt_platform_task",
+  "dashboard_task",
+  "alert_task",
+  "power_bi_task",
+  "clean_rooms_notebook_task",
+  "gen_ai_compute_task",
+  "ai_runtime_task",
+  "ai_function_task",
+  "python_operator_task",
+];
+
+const EXTRA_LABELS: Record<string, string> = {
+  dbt_cloud_task: "dbt Cloud (deprecated)",
+  dbt_platform_task: "dbt platform",
+  dashboard_task: "Dashboard",
+  alert_task: "Alert",
+  power_bi_task: "Power BI",
+  clean_rooms_notebook_task: "Clean Rooms notebook",
+  gen_ai_compute_task: "GenAI compute (deprecated)",
+  ai_runtime_task: "AI runtime",
+  ai_function_task: "AI function",
+  python_operator_task: "Python operator",
+};
+
+/** Task types that run on no cluster of their own (mirrors models.NO_COMPUTE_TASK_TYPES). */
+export const NO_COMPUTE_TASK_TYPES: ReadonlySet<string> = new Set([
+  "condition_task",
+  "run_job_task",
+  "pipeline_task",
+  "sql_task",
+  "dashboard_task",
+  "alert_task",
+  "power_bi_task",
+  "for_each_task",
+  "dbt_cloud_task",
+  "dbt_platform_task",
+]);
+
+const FORM_TYPES = new Set(KNOWN_TASK_TYPES.map((t) => t.value));
+const DOCUMENTED = new Set(ALL_TASK_TYPES);
+
+/** "Notebook", "Dashboard", or the key itself for a type this package does not know. */
+export function taskTypeLabel(type: string): string {
+  return KNOWN_TASK_TYPES.find((t) => t.value === type)?.label ?? EXTRA_LABELS[type] ?? type;
+}
+
+/** True when the forms have a real form (not JSON) for this type. */
+export function hasForm(type: string): boolean {
+  return FORM_TYPES.has(type);
+}
+
+/**
+ * The task's type: the documented `*_task` key present (non-null), else the first unknown
+ * `*_task` key holding an object (mirrors models.task_types_of); null when none.
+ */
+export function taskTypeOf(task: Record<string, unknown>): string | null {
+  if (!isObject(task)) return null;
+  let unknown: string | null = null;
+  for (const [key, value] of Object.entries(task)) {
+    if (DOCUMENTED.has(key)) {
+      if (value !== null && value !== undefined) return key;
+    } else if (unknown === null && key.endsWith("_task") && isObject(value)) {
+      unknown = key;
+    }
+  }
+  return unknown;
+}
+
+export const RUN_IF_OPTIONS = [
+  { value: "ALL_SUCCESS", label: "All succeeded" },
+  { value: "AT_LEAST_ONE_SUCCESS", label: "At least one succeeded" },
+  { value: "NONE_FAILED", label: "None failed" },
+  { value: "ALL_DONE", label: "All done" },
+  { value: "AT_LEAST_ONE_FAILED", label: "At least one failed" },
+  { value: "ALL_FAILED", label: "All failed" },
+];
+
+export const CONDITION_OPS = [
+  { value: "EQUAL_TO", label: "==  equal to" },
+  { value: "NOT_EQUAL", label: "!=  not equal to" },
+  { value: "GREATER_THAN", label: ">  greater than" },
+  { value: "GREATER_THAN_OR_EQUAL", label: ">=  greater than or equal to" },
+  { value: "LESS_THAN", label: "<  less than" },
+  { value: "LESS_THAN_OR_EQUAL", label: "<=  less than or equal to" },
+];
+
+const SOURCE_OPTIONS = [
+  { value: "WORKSPACE", label: "Workspace" },
+  { value: "GIT", label: "Git provider" },
+];
+
+function source(path: JsonPath): FieldSpec {
+  return {
+    path,
+    label: "Source",
+    kind: "select",
+    options: [{ value: "", label: "Default" }, ...SOURCE_OPTIONS],
+    default: "",
+  };
+}
+
+/** The fields of a task type's own sub-form; `base` is the path of the type's body. */
+function typeFields(type: string, base: JsonPath, task: Record<string, unknown>): FieldSpec[] {
+  const at = (...rest: (string | number)[]): JsonPath => [...base, ...rest];
+  switch (type) {
+    case "notebook_task":
+      return [
+        { path: at("notebook_path"), label: "Path", kind: "picker", picker: "notebook", required: true, placeholder: "/Workspace/Users/me@example.com/etl" },
+        source(at("source")),
+        { path: at("base_parameters"), label: "Parameters", kind: "key_value", references: true },
+        { path: at("warehouse_id"), label: "SQL warehouse", kind: "picker", picker: "warehouse", help: "Runs the notebook's SQL cells on a warehouse instead of the cluster." },
+      ];
+    case "spark_python_task":
+      return [
+        { path: at("python_file"), label: "Path", kind: "picker", picker: "file", required: true, placeholder: "/Workspace/…/main.py or a cloud URI" },
+        source(at("source")),
+        { path: at("parameters"), label: "Parameters", kind: "string_list", references: true, placeholder: "--flag", addLabel: "Add parameter" },
+      ];
+    case "python_wheel_task":
+      return [
+        { path: at("package_name"), label: "Package name", kind: "text", required: true },
+        { path: at("entry_point"), label: "Entry point", kind: "text", required: true },
+        {
+          path: base,
+          label: "Parameters",
+          kind: "variant",
+          variants: [
+            { value: "parameters", label: "Positional", fields: [{ path: at("parameters"), label: "Arguments", kind: "string_list", references: true, addLabel: "Add argument" }] },
+            { value: "named_parameters", label: "Keyword", fields: [{ path: at("named_parameters"), label: "Arguments", kind: "key_value", references: true, addLabel: "Add argument" }] },
+          ],
+        },
+      ];
+    case "spark_jar_task": {
+      const fields: FieldSpec[] = [
+        { path: at("main_class_name"), label: "Main class", kind: "text", required: true, placeholder: "com.example.Main" },
+        { path: at("parameters"), label: "Parameters", kind: "string_list", references: true, addLabel: "Add parameter" },
+      ];
+      if (getPath(task, at("jar_uri")) !== undefined)
+        fields.push({ path: at("jar_uri"), label: "JAR URI (deprecated)", kind: "text", help: "Deprecated: add the JAR under Dependent libraries instead." });
+      return fields;
+    }
+    case "spark_submit_task":
+      return [{ path: at("parameters"), label: "Parameters", kind: "string_list", references: true, placeholder: "--class", addLabel: "Add parameter" }];
+    case "sql_task":
+      return [
+        {
+          path: base,
+          label: "Type",
+          kind: "variant",
+          variants: [
+            { value: "query", label: "Query", init: {}, fields: [{ path: at("query", "query_id"), label: "Query ID", kind: "text", required: true }] },
+            {
+              value: "dashboard",
+              label: "Legacy dashboard",
+              init: {},
+              fields: [
+                { path: at("dashboard", "dashboard_id"), label: "Dashboard ID", kind: "text", required: true },
+                { path: at("dashboard", "custom_subject"), label: "Subject", kind: "text" },
+                { path: at("dashboard", "subscriptions"), label: "Subscriptions", kind: "json", help: 'A list of {"user_name": …} or {"destination_id": …}.' },
+                { path: at("dashboard", "pause_subscriptions"), label: "Pause subscriptions", kind: "boolean" },
+              ],
+            },
+            {
+              value: "alert",
+              label: "Alert",
+              init: {},
+              fields: [
+                { path: at("alert", "alert_id"), label: "Alert ID", kind: "text", required: true },
+                { path: at("alert", "subscriptions"), label: "Subscriptions", kind: "json", help: 'A list of {"user_name": …} or {"destination_id": …}.' },
+                { path: at("alert", "pause_subscriptions"), label: "Pause subscriptions", kind: "boolean" },
+              ],
+            },
+            {
+              value: "file",
+              label: "File",
+              init: {},
+              fields: [
+                { path: at("file", "path"), label: "Path", kind: "picker", picker: "file", required: true, placeholder: "/Workspace/…/query.sql" },
+                source(at("file", "source")),
+              ],
+            },
+          ],
+        },
+        { path: at("warehouse_id"), label: "SQL warehouse", kind: "picker", picker: "warehouse", required: true },
+        { path: at("parameters"), label: "Parameters", kind: "key_value", references: true, help: "Not used by alerts." },
+      ];
+    case "pipeline_task":
+      return [
+        { path: at("pipeline_id"), label: "Pipeline", kind: "picker", picker: "pipeline", required: true },
+        { path: at("full_refresh"), label: "Full refresh", kind: "boolean", help: "Recompute all tables from scratch." },
+      ];
+    case "run_job_task":
+      return [
+        { path: at("job_id"), label: "Job", kind: "picker", picker: "job", required: true, numeric: true, placeholder: "Job ID" },
+        { path: at("job_parameters"), label: "Job parameters", kind: "key_value", references: true },
+      ];
+    case "condition_task":
+      return [
+        { path: at("left"), label: "Left operand", kind: "text", references: true, required: true, placeholder: "{{tasks.check.values.count}}" },
+        { path: at("op"), label: "Operator", kind: "select", required: true, options: CONDITION_OPS, help: "== and != compare text; the others compare numbers." },
+        { path: at("right"), label: "Right operand", kind: "text", references: true, required: true },
+      ];
+    case "for_each_task":
+      return [
+        { path: at("inputs"), label: "Inputs", kind: "textarea", references: true, required: true, placeholder: '["a", "b"] or {{tasks.list.values.items}}', help: "A JSON array, or a reference to one. Each item runs the nested task once ({{input}})." },
+        { path: at("concurrency"), label: "Concurrency", kind: "number", min: 1, max: 100, placeholder: "1", help: "How many iterations run at the same time." },
+      ];
+    case "dbt_task":
+      return [
+        { path: at("commands"), label: "dbt commands", kind: "string_list", required: true, placeholder: "dbt run", maxItems: 10, addLabel: "Add command" },
+        { path: at("project_directory"), label: "Project directory", kind: "text", placeholder: "Repository root" },
+        { path: at("profiles_directory"), label: "Profiles directory", kind: "text" },
+        { path: at("catalog"), label: "Catalog", kind: "text" },
+        { path: at("schema"), label: "Schema", kind: "text" },
+        { path: at("warehouse_id"), label: "SQL warehouse", kind: "picker", picker: "warehouse" },
+        source(at("source")),
+      ];
+    default:
+      return [
+        {
+          path: base,
+          label: "Settings (JSON)",
+          kind: "json",
+          required: true,
+          help: `The editor has no form for ${type}: its settings are edited as JSON and kept as they are.`,
+        },
+      ];
+  }
+}
+
+function hasAny(task: Record<string, unknown>, prefix: JsonPath, keys: string[]): boolean {
+  return keys.some((key) => {
+    const v = getPath(task, [...prefix, key]);
+    if (v === undefined || v === null) return false;
+    if (Array.isArray(v)) return v.length > 0;
+    if (isObject(v)) return Object.keys(v).length > 0;
+    return true;
+  });
+}
+
+function sectionsAt(task: Record<string, unknown>, prefix: JsonPath, nested: boolean): SectionSpec[] {
+  const body = (prefix.length ? getPath(task, prefix) : task) as Record<string, unknown>;
+  const type = isObject(body) ? taskTypeOf(body) : null;
+  const at = (...rest: (string | number)[]): JsonPath => [...prefix, ...rest];
+  const id = (name: string): string => (nested ? `nested-${name}` : name);
+  const sections: SectionSpec[] = [];
+
+  if (nested) {
+    sections.push({
+      id: "nested",
+      title: "Nested task",
+      fields: [
+        { path: at("task_key"), label: "Task name", kind: "text", required: true },
+        { path: prefix, label: "Type", kind: "task_type", required: true },
+        { path: at("description"), label: "Description", kind: "textarea" },
+      ],
+    });
+  }
+
+  if (type !== null) {
+    sections.push({
+      id: id("type"),
+      title: (nested ? "Nested task: " : "") + taskTypeLabel(type),
+      fields: typeFields(type, at(type), isObject(body) ? task : {}),
+    });
+  }
+
+  if (type === "for_each_task" && !nested && isObject(getPath(task, at("for_each_task", "task")))) {
+    sections.push(...sectionsAt(task, at("for_each_task", "task"), true));
+  } else if (type === "for_each_task" && !nested) {
+    sections.push({
+      id: "nested",
+      title: "Nested task",
+      fields: [{ path: at("for_each_task", "task"), label: "Type", kind: "task_type", required: true }],
+    });
+  }
+
+  const compute = type === null || !NO_COMPUTE_TASK_TYPES.has(type);
+  if (compute) {
+    sections.push({ id: id("compute"), title: "Compute", fields: [{ path: prefix, label: "Compute", kind: "compute" }] });
+    sections.push({
+      id: id("libraries"),
+      title: "Dependent libraries",
+      fields: [{ path: at("libraries"), label: "Libraries", kind: "libraries" }],
+      collapsed: !hasAny(task, prefix, ["libraries"]),
+    });
+  }
+
+  if (!nested) {
+    sections.push({
+      id: "dependencies",
+      title: "Dependencies",
+      fields: [
+        { path: at("depends_on"), label: "Depends on", kind: "depends_on" },
+        { path: at("run_if"), label: "Run if dependencies", kind: "select", options: RUN_IF_OPTIONS, default: "ALL_SUCCESS" },
+      ],
+    });
+  }
+
+  sections.push({
+    id: id("retries"),
+    title: "Retries & timeout",
+    fields: [
+      { path: at("max_retries"), label: "Retries", kind: "retries", min: 0, help: "How many times a failed run is retried." },
+      { path: at("min_retry_interval_millis"), label: "Wait between retries", kind: "duration", unit: "ms", placeholder: "0" },
+      { path: at("retry_on_timeout"), label: "Retry on timeout", kind: "boolean" },
+      { path: at("timeout_seconds"), label: "Timeout", kind: "duration", unit: "s", placeholder: "None", help: "Empty or 0: no timeout." },
+      { path: at("health"), label: "Duration warning", kind: "health", help: "Sends the Duration warning notifications when a run takes longer." },
+    ],
+    collapsed: !hasAny(task, prefix, ["max_retries", "min_retry_interval_millis", "retry_on_timeout", "timeout_seconds", "health"]),
+  });
+
+  sections.push({
+    id: id("notifications"),
+    title: "Notifications",
+    fields: [{ path: prefix, label: "Notifications", kind: "notifications" }],
+    collapsed: !hasAny(task, prefix, ["email_notifications", "webhook_notifications", "notification_settings"]),
+  });
+
+  if (!nested) {
+    sections.push({
+      id: "other",
+      title: "Description & state",
+      fields: [
+        { path: at("description"), label: "Description", kind: "textarea", placeholder: "What this task does" },
+        { path: at("disabled"), label: "Disabled", kind: "boolean", help: "A disabled task is skipped in runs (its dependents still run)." },
+      ],
+      collapsed: !hasAny(task, prefix, ["description", "disabled"]),
+    });
+  }
+  return sections;
+}
+
+/** The sections of a task's panel, by its type (a for_each task adds its nested task's sections). */
+export function taskSections(task: Record<string, unknown>): SectionSpec[] {
+  return sectionsAt(isObject(task) ? task : {}, [], false);
+}

@@ -1,0 +1,307 @@
+// The task panel: opens for exactly one selected task. Its header (task_key, renamed on Enter or
+// blur; the type picker) is drawn here; the sections below by the forms (forms/index.ts).
+import { taskIcon } from "./canvas";
+import { button, h } from "./dom";
+import { renderSections, taskSections } from "./forms/index";
+import { KNOWN_TASK_TYPES, taskTypeLabel, taskTypeOf } from "./forms/spec";
+import type { FormContext, FormHandle } from "./forms/types";
+import type { Choice, JsonPath, PickerKind, Problem, ReferenceChoice } from "./protocol";
+import { PANEL_WIDTH } from "./styles";
+
+export interface PanelHost {
+  setField(taskKey: string, path: JsonPath, value: unknown): void;
+  rename(taskKey: string, newKey: string): void;
+  setType(taskKey: string, taskType: string): void;
+  pick(what: PickerKind, options?: { path?: string; query?: string }): Promise<Choice[]>;
+  references(taskKey: string): Promise<ReferenceChoice[]>;
+  taskKeys(): string[];
+  close(): void;
+}
+
+export class TaskPanel {
+  readonly element: HTMLDivElement;
+  /** The task whose panel is open (its JSON may not have come yet). */
+  taskKey: string | null = null;
+  private task: Record<string, unknown> | null = null;
+  private handle: FormHandle | null = null;
+  private readonly keyInput: HTMLInputElement;
+  private readonly keyError: HTMLDivElement;
+  private readonly typeSelect: HTMLSelectElement;
+  private readonly iconEl: HTMLSpanElement;
+  private readonly description: HTMLDivElement;
+  private readonly body: HTMLDivElement;
+  private readonly problemsEl: HTMLDivElement;
+  private taskType: string | null = null;
+
+  constructor(private readonly host: PanelHost) {
+    this.keyInput = h("input", {
+      class: "loom-je-panel-key",
+      "aria-label": "Task name (task_key)",
+      title: "Task name: Enter renames the task (its dependents follow)",
+      spellcheck: "false",
+      autocomplete: "off",
+      "data-field": "task_key",
+    });
+    this.keyError = h("div", { class: "loom-je-field-error", role: "alert", "data-role": "rename-error" });
+    this.keyInput.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.commitRename();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        this.keyInput.value = this.taskKey ?? "";
+        this.clearKeyError();
+        this.keyInput.blur();
+      }
+    });
+    this.keyInput.addEventListener("blur", () => this.commitRename());
+    this.keyInput.addEventListener("input", () => this.clearKeyError());
+
+    this.typeSelect = h("select", {
+      class: "loom-je-input loom-je-select",
+      "aria-label": "Task type",
+      "data-field": "task_type",
+    });
+    this.typeSelect.addEventListener("change", () => {
+      const value = this.typeSelect.value;
+      if (this.taskKey && value && value !== this.taskType) {
+        this.handle?.flush();
+        this.host.setType(this.taskKey, value);
+      }
+    });
+    this.iconEl = h("span", { class: "loom-je-panel-icon", "aria-hidden": "true" });
+    this.description = h("div", { class: "loom-je-muted loom-je-panel-desc" });
+    this.description.style.cssText =
+      "font-size:12px;overflow:hidden;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;";
+    const close = button("Close the panel", { icon: "close", iconOnly: true, action: "close-panel" });
+    close.title = "Close (Esc)";
+    close.addEventListener("click", () => this.host.close());
+    const resize = h("div", { class: "loom-je-panel-resize", title: "Drag to resize" });
+    this.bindResize(resize);
+    this.body = h("div", { class: "loom-je-panel-body" });
+    this.problemsEl = h("div", { class: "loom-je-panel-problems", "data-role": "task-problems" });
+    this.element = h(
+      "div",
+      { class: "loom-je-panel", hidden: true, "aria-label": "Task" },
+      resize,
+      h(
+        "div",
+        { class: "loom-je-panel-head" },
+        h("div", { class: "loom-je-panel-row" }, this.iconEl, this.keyInput, close),
+        this.keyError,
+        this.description,
+        h(
+          "div",
+          { class: "loom-je-panel-type" },
+          h("label", { text: "Type" }),
+          this.typeSelect,
+        ),
+      ),
+      this.problemsEl,
+      this.body,
+    );
+    this.element.style.width = `${PANEL_WIDTH}px`;
+  }
+
+  private bindResize(handle: HTMLElement): void {
+    handle.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      handle.setPointerCapture(event.pointerId);
+      handle.classList.add("loom-je-active");
+      const startX = event.clientX;
+      const startWidth = this.element.getBoundingClientRect().width;
+      const move = (e: PointerEvent) => {
+        const width = Math.max(320, Math.min(900, startWidth + (startX - e.clientX)));
+        this.element.style.width = `${width}px`;
+      };
+      const up = () => {
+        handle.classList.remove("loom-je-active");
+        handle.removeEventListener("pointermove", move);
+        handle.removeEventListener("pointerup", up);
+      };
+      handle.addEventListener("pointermove", move);
+      handle.addEventListener("pointerup", up);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.taskKey !== null;
+  }
+
+  /** Open for a task (its JSON follows in a `task` message). */
+  open(taskKey: string): void {
+    if (this.taskKey === taskKey) return;
+    this.closeForms();
+    this.taskKey = taskKey;
+    this.task = null;
+    this.element.hidden = false;
+    this.element.dataset.task = taskKey;
+    this.keyInput.value = taskKey;
+    this.clearKeyError();
+    this.description.textContent = "";
+    this.problemsEl.replaceChildren();
+    this.body.replaceChildren(
+      h("div", { class: "loom-je-panel-loading" }, h("span", { class: "loom-je-spinner" }), " Loading the task…"),
+    );
+  }
+
+  close(): void {
+    this.closeForms();
+    this.taskKey = null;
+    this.task = null;
+    this.element.hidden = true;
+    delete this.element.dataset.task;
+  }
+
+  private closeForms(): void {
+    if (this.handle) {
+      this.handle.flush();
+      this.handle.destroy();
+      this.handle = null;
+    }
+    this.body.replaceChildren();
+  }
+
+  flush(): void {
+    this.handle?.flush();
+  }
+
+  /** The task's JSON from Python (on open, or changed other than by typing in it). */
+  setTask(taskKey: string, task: Record<string, unknown>): void {
+    if (taskKey !== this.taskKey) {
+      // A rename of the open task: Python answers with the new key.
+      if (this.taskKey === null) return;
+      this.taskKey = taskKey;
+      this.element.dataset.task = taskKey;
+    }
+    const type = taskTypeOf(task);
+    const typeChanged = this.task !== null && type !== this.taskType;
+    this.task = task;
+    this.taskType = type;
+    if (document.activeElement !== this.keyInput) this.keyInput.value = taskKey;
+    const description = typeof task.description === "string" ? task.description : "";
+    this.description.textContent = description;
+    this.description.hidden = description === "";
+    this.iconEl.style.backgroundImage = `url("${taskIcon(type)}")`;
+    this.iconEl.title = type ? taskTypeLabel(type) : "No task type";
+    this.fillTypes(type);
+    if (this.handle && !typeChanged) {
+      this.handle.update(task);
+      return;
+    }
+    // First time, or another type: other sections.
+    if (this.handle) {
+      this.handle.destroy();
+      this.handle = null;
+    }
+    this.body.replaceChildren();
+    const context: FormContext = {
+      change: (path, value) => {
+        const key = this.taskKey;
+        if (key) this.host.setField(key, path, value);
+      },
+      pick: (what, options) => this.host.pick(what, options),
+      references: () => this.host.references(this.taskKey ?? ""),
+      taskKeys: () => this.host.taskKeys().filter((key) => key !== this.taskKey),
+    };
+    this.handle = renderSections(this.body, taskSections(task), task, context);
+  }
+
+  private fillTypes(type: string | null): void {
+    const options = KNOWN_TASK_TYPES.map((t) => ({ value: t.value, label: t.label }));
+    if (type && !options.some((o) => o.value === type)) {
+      options.push({ value: type, label: taskTypeLabel(type) });
+    }
+    const signature = `${type}|${options.length}`;
+    if (this.typeSelect.dataset.signature !== signature) {
+      const children: HTMLOptionElement[] = [];
+      if (!type) children.push(h("option", { value: "", text: "Choose a type…" }));
+      for (const o of options) children.push(h("option", { value: o.value, text: o.label }));
+      this.typeSelect.replaceChildren(...children);
+      this.typeSelect.dataset.signature = signature;
+    }
+    this.typeSelect.value = type ?? "";
+  }
+
+  /** The open task's problems (after every edit). */
+  showProblems(problems: Problem[]): void {
+    this.handle?.showProblems(problems);
+    // Problems the forms cannot place at a field are listed at the top.
+    const unplaced = problems.filter((p) => !p.path || p.path.length === 0);
+    if (unplaced.length === 0) {
+      this.problemsEl.replaceChildren();
+      return;
+    }
+    this.problemsEl.replaceChildren(
+      h(
+        "ul",
+        {},
+        unplaced.map((p) =>
+          h(
+            "li",
+            { "data-severity": p.severity },
+            h("span", { class: `loom-je-sev loom-je-sev-${p.severity}`, text: p.severity }),
+            " ",
+            p.message,
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** An edit of this panel was refused: a rename shows at the key field. */
+  showEditError(message: string, field: string | null): boolean {
+    if (field === "task_key" || (field === null && this.keyInput.dataset.pending === "true")) {
+      this.keyError.textContent = message;
+      this.keyInput.setAttribute("aria-invalid", "true");
+      delete this.keyInput.dataset.pending;
+      return true;
+    }
+    return false;
+  }
+
+  private clearKeyError(): void {
+    this.keyError.textContent = "";
+    this.keyInput.removeAttribute("aria-invalid");
+  }
+
+  private commitRename(): void {
+    const key = this.taskKey;
+    const next = this.keyInput.value.trim();
+    if (!key || next === key) return;
+    if (next === "") {
+      this.keyError.textContent = "A task needs a name.";
+      this.keyInput.setAttribute("aria-invalid", "true");
+      return;
+    }
+    if (this.keyInput.dataset.pending === "true" && this.keyInput.dataset.sent === next) return;
+    this.keyInput.dataset.pending = "true";
+    this.keyInput.dataset.sent = next;
+    this.handle?.flush();
+    this.host.rename(key, next);
+  }
+
+  /** The key a rename was sent for and not yet confirmed (or refused). */
+  pendingRename(): string | null {
+    return this.keyInput.dataset.pending === "true" ? (this.keyInput.dataset.sent ?? null) : null;
+  }
+
+  /** The task was renamed (Python selected it under its new key): keep the panel, its forms. */
+  adoptRename(newKey: string): void {
+    this.taskKey = newKey;
+    this.element.dataset.task = newKey;
+    if (document.activeElement !== this.keyInput) this.keyInput.value = newKey;
+    this.renamed();
+  }
+
+  /** The rename went through (the task came back under its new key): forget the pending state. */
+  renamed(): void {
+    delete this.keyInput.dataset.pending;
+    delete this.keyInput.dataset.sent;
+  }
+
+  destroy(): void {
+    this.closeForms();
+  }
+}

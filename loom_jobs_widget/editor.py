@@ -1,0 +1,222 @@
+"""The job editor widget: a Lakeflow Job as an editable DAG with a panel per task.
+
+A thin anywidget: traits for the small state, custom messages for the rest. What it does is in
+`editor_session.EditorSession`, testable without a browser; the view is ``js/src/editor/``,
+bundled into ``loom_jobs_widget/static/editor.js``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from loom_jobs_widget.diff import Change
+from loom_jobs_widget.editing import DELETE
+from loom_jobs_widget.editor_session import EditorSession, EditorState
+from loom_jobs_widget.models import Job, JobSettings
+from loom_jobs_widget.validation import Problem
+from loom_jobs_widget.workspace import OnConflict, Workspace
+
+__all__ = ["JobEditor"]
+
+_BUNDLE = Path(__file__).parent / "static" / "editor.js"
+
+if not _BUNDLE.is_file():  # pragma: no cover - only on a checkout that was never built
+    raise FileNotFoundError(
+        f"The editor's JavaScript bundle {_BUNDLE} is missing. Build it with "
+        "`npm --prefix js install && npm --prefix js run build`, or install the package "
+        'with `pip install -e ".[test]"`, which runs the build.'
+    )
+
+NEW_JOB: dict[str, Any] = {"name": "New job", "tasks": []}
+
+
+class JobEditor(anywidget.AnyWidget):
+    """Edit a job on a canvas: ``JobEditor(job_id, workspace)`` opens a saved job,
+    ``JobEditor(settings={...})`` a new one (saved, i.e. created, by ``save()``).
+
+    ``workspace`` is a `Workspace` from `loom_jobs_widget.connect()`; without one the editor
+    uses the embedded local workspace, connected when it is first needed.
+    """
+
+    _esm = _BUNDLE
+
+    title = traitlets.Unicode("").tag(sync=True)
+    job_id = traitlets.Int(None, allow_none=True).tag(sync=True)
+    workspace_label = traitlets.Unicode("").tag(sync=True)
+    selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    dirty = traitlets.Bool(False).tag(sync=True)
+    can_undo = traitlets.Bool(False).tag(sync=True)
+    can_redo = traitlets.Bool(False).tag(sync=True)
+    undo_label = traitlets.Unicode("").tag(sync=True)
+    redo_label = traitlets.Unicode("").tag(sync=True)
+    counts = traitlets.Dict().tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        job_id: int | None = None,
+        workspace: Workspace | None = None,
+        *,
+        settings: JobSettings | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._workspace = workspace
+        self._publishing = False
+        job: Job | None = None
+        if job_id is not None:
+            if settings is not None:
+                raise ValueError("Give a job_id to open a saved job, or settings for a new one.")
+            job = self.workspace.jobs.get(job_id)
+            loaded = job.settings
+            model = loaded if isinstance(loaded, JobSettings) else JobSettings.from_api({})
+        elif isinstance(settings, JobSettings):
+            model = settings
+        else:
+            model = JobSettings.from_api(settings if settings is not None else NEW_JOB)
+        self.workspace_label = self._label()
+        self._session = EditorSession(
+            model,
+            job=job,
+            send=lambda message: self._to_view(message),
+            on_state=self._mirror,
+            workspace=lambda: self.workspace,
+        )
+        self.on_msg(self._on_view_message)
+
+    # --- Python API ---------------------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace:
+        """The connected workspace (the embedded local one unless another was given)."""
+        if self._workspace is None:
+            from loom_jobs_widget.connection import connect
+
+            self._workspace = connect("local")
+            self.workspace_label = self._label()
+        return self._workspace
+
+    @property
+    def settings(self) -> JobSettings:
+        """The job's settings as edited so far: the truth the canvas shows."""
+        return self._session.settings
+
+    @settings.setter
+    def settings(self, settings: JobSettings | Mapping[str, Any]) -> None:
+        model = settings if isinstance(settings, JobSettings) else JobSettings.from_api(settings)
+        self._session.replace(model)
+
+    @property
+    def job(self) -> Job:
+        return self._session.job
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What the validator finds in the settings now."""
+        return list(self._session.problems)
+
+    def changes(self) -> list[Change]:
+        """What `save` would write: the edits since the job was loaded or last saved."""
+        return self._session.changes()
+
+    def select(self, *task_keys: str) -> None:
+        """Select tasks on the canvas; one selected task has its panel open."""
+        self._session.select(task_keys)
+
+    def save(self, *, on_conflict: OnConflict = "raise") -> Job:
+        """Create or update the job; raises the workspace's typed errors, edits kept."""
+        return self._session.save(on_conflict=on_conflict)
+
+    def undo(self) -> None:
+        self._session.undo()
+
+    def redo(self) -> None:
+        self._session.redo()
+
+    def refresh(self) -> None:
+        """Redraw after changing `settings` in place (assigning new settings redraws by itself)."""
+        self._session.replace(JobSettings.from_api(self.settings.to_api()), "edit from Python")
+
+    def set_field(
+        self, task_key: str, path: str | Sequence[str | int], value: Any = DELETE
+    ) -> None:
+        """Set (or, without a value, delete) a field of a task: ``set_field("etl",
+        "notebook_task.notebook_path", "/x")``."""
+        parts = path.split(".") if isinstance(path, str) else list(path)
+        arguments: dict[str, Any] = {"task_key": task_key, "path": parts}
+        if value is DELETE:
+            arguments["delete"] = True
+        else:
+            arguments["value"] = value
+        self._session.apply("set_field", arguments)
+
+    def add_task(self, *, after: Sequence[str] = (), task_type: str = "notebook_task") -> str:
+        """Add a task (depending on ``after``); returns its task_key."""
+        self._session.apply("add_task", {"after": list(after), "task_type": task_type})
+        return self._session.state.selected[0]
+
+    def clone_task(self, task_key: str) -> str:
+        self._session.apply("clone_task", {"task_key": task_key})
+        return self._session.state.selected[0]
+
+    def remove_tasks(self, *task_keys: str) -> None:
+        self._session.apply("remove_tasks", {"task_keys": list(task_keys)})
+
+    def rename_task(self, task_key: str, new_key: str) -> None:
+        self._session.apply("rename_task", {"task_key": task_key, "new_key": new_key})
+
+    def set_task_type(self, task_key: str, task_type: str) -> None:
+        self._session.apply("set_task_type", {"task_key": task_key, "task_type": task_type})
+
+    def add_dependency(self, upstream: str, downstream: str, outcome: str | None = None) -> None:
+        self._session.apply(
+            "add_dependency", {"upstream": upstream, "downstream": downstream, "outcome": outcome}
+        )
+
+    def remove_dependency(self, upstream: str, downstream: str, outcome: str | None = None) -> None:
+        self._session.apply(
+            "remove_dependency",
+            {"upstream": upstream, "downstream": downstream, "outcome": outcome},
+        )
+
+    # --- inside -------------------------------------------------------------------------------
+
+    def _label(self) -> str:
+        workspace = self._workspace
+        if workspace is None or workspace.is_local:
+            return "local workspace"
+        return workspace.host
+
+    def _to_view(self, message: dict[str, Any]) -> None:
+        self.send(message)
+
+    def _on_view_message(self, _: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, Mapping):
+            self._session.handle(content)
+
+    def _mirror(self, state: EditorState) -> None:
+        self._publishing = True
+        try:
+            with self.hold_sync():
+                self.title = state.title
+                self.job_id = state.job_id
+                self.selected = list(state.selected)
+                self.dirty = state.dirty
+                self.can_undo = state.can_undo
+                self.can_redo = state.can_redo
+                self.undo_label = state.undo_label
+                self.redo_label = state.redo_label
+                self.counts = dict(state.counts)
+                self.status = dict(state.status)
+        finally:
+            self._publishing = False
+
+    @traitlets.observe("selected")
+    def _selected_changed(self, change: Mapping[str, Any]) -> None:
+        if not self._publishing and hasattr(self, "_session"):
+            self._session.select(change["new"])

@@ -1,0 +1,553 @@
+"""What the JobEditor does, without the browser: it holds the job, answers the view's messages
+and keeps the view's compact graph up to date with small patches.
+
+The messages are typed in ``js/src/editor/protocol.ts``. The session never raises out of
+`handle`: a refused edit, a bad message or a failed save becomes a message the view shows and
+a `status`. Python's models are the truth: the view holds a graph of keys, types, problem counts
+and positions, and the full JSON of the one task whose panel is open.
+
+Every edit is one call into `editing` (which returns new settings sharing the unchanged tasks,
+so the undo history keeps whole snapshots cheaply), a validation, and a patch of the nodes that
+changed. The layout is cached by structure, so an edit that moves no task or edge is not laid
+out again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from loom_jobs_widget import editing
+from loom_jobs_widget.diff import diff, summary
+from loom_jobs_widget.documents import settings_text
+from loom_jobs_widget.editing import EditError, History
+from loom_jobs_widget.graph import Elements, diff_elements, job_elements
+from loom_jobs_widget.models import Job, JobSettings
+from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
+from loom_jobs_widget.references import available_references
+from loom_jobs_widget.validation import Problem, validate
+from loom_jobs_widget.workspace import ConflictError, OnConflict, WorkspaceError
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.workspace import Workspace
+
+__all__ = ["MAX_MESSAGE_BYTES", "EditorSession", "problem_path"]
+
+Message = dict[str, Any]
+
+MAX_MESSAGE_BYTES = 4_000_000
+"""Below the 5 MB a Databricks notebook lets one widget message carry."""
+_GRAPH_CHUNK = 4000
+"""Nodes (and edges) per `graph` message: about 1 MB of JSON."""
+
+
+@dataclass
+class EditorState:
+    """What the widget mirrors into its traits."""
+
+    title: str = ""
+    job_id: int | None = None
+    selected: list[str] = field(default_factory=list)
+    dirty: bool = False
+    can_undo: bool = False
+    can_redo: bool = False
+    undo_label: str = ""
+    redo_label: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    status: dict[str, str] = field(default_factory=lambda: {"level": "", "text": ""})
+
+
+class EditorSession:
+    """One job being edited.
+
+    ``send`` delivers a message to the view(s); ``on_state`` receives the trait values after
+    every change; ``workspace`` returns the connected workspace (connecting on first use).
+    """
+
+    def __init__(
+        self,
+        settings: JobSettings,
+        *,
+        job: Job | None,
+        send: Callable[[Message], None],
+        on_state: Callable[[EditorState], None],
+        workspace: Callable[[], Workspace],
+    ) -> None:
+        self._send = send
+        self._on_state = on_state
+        self._workspace = workspace
+        self.job = job if job is not None else Job(settings=settings)
+        self.history = History(settings)
+        self._saved = settings  # what the workspace has: the review diffs against it
+        self.state = EditorState(job_id=_job_id(self.job))
+        self.states: dict[str, str] = {}
+        """The state of each task in the run shown on the canvas (issue 8)."""
+        self.rev = 0
+        self.problems: list[Problem] = validate(settings)
+        self._elements: Elements = job_elements(settings, problems=self.problems)
+        self._open_task_json: dict[str, Any] | None = None
+        self._publish()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> JobSettings:
+        return self.history.current
+
+    @property
+    def open_task(self) -> str | None:
+        """The task whose panel is open: the one selected task, if it exists."""
+        selected = self.state.selected
+        if len(selected) == 1 and self.settings.task(selected[0]) is not None:
+            return selected[0]
+        return None
+
+    # --- the view's messages ----------------------------------------------------------------
+
+    def handle(self, message: Mapping[str, Any]) -> None:
+        """Answer one message of the view. Never raises."""
+        kind = message.get("kind")
+        handler = self._HANDLERS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            self._set_status("error", f"The editor got a message it does not know: {kind!r}.")
+            self._publish()
+            return
+        try:
+            handler(self, message)
+        except EditError as error:
+            self._refuse(error, message.get("request_id"))
+        except (KeyError, TypeError, ValueError) as error:
+            self._refuse(
+                EditError(f"The editor could not read a {kind} message: {error}."),
+                message.get("request_id"),
+            )
+
+    def _on_ready(self, _: Mapping[str, Any]) -> None:
+        self.send_graph()
+        self._send_open_task()
+
+    def _on_select(self, message: Mapping[str, Any]) -> None:
+        keys = message["task_keys"]
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise TypeError("task_keys must be a list of task keys")
+        self.select(keys)
+
+    def _on_edit(self, message: Mapping[str, Any]) -> None:
+        self.apply(message["op"], _arguments(message), request_id=message.get("request_id"))
+
+    def _on_undo(self, _: Mapping[str, Any]) -> None:
+        self.undo()
+
+    def _on_redo(self, _: Mapping[str, Any]) -> None:
+        self.redo()
+
+    def _on_review(self, _: Mapping[str, Any]) -> None:
+        self._send(self.review())
+
+    def _on_save(self, _: Mapping[str, Any]) -> None:
+        with contextlib.suppress(WorkspaceError):  # `save` told the view and set the status
+            self.save()
+
+    def _on_view_as(self, message: Mapping[str, Any]) -> None:
+        text_format = message["format"]
+        if text_format not in ("json", "yaml"):
+            raise ValueError(f"unknown format {text_format!r}")
+        self._send(
+            {
+                "kind": "document",
+                "format": text_format,
+                "text": settings_text(self.settings, text_format),
+            }
+        )
+
+    def _on_pick(self, message: Mapping[str, Any]) -> None:
+        what = message["what"]
+        request_id = message["request_id"]
+        reply: Message = {"kind": "choices", "request_id": request_id, "what": what, "items": []}
+        try:
+            reply["items"] = self.choices(
+                what, path=message.get("path"), query=message.get("query")
+            )
+        except (WorkspaceError, ValueError) as error:
+            reply["error"] = str(error)
+        self._send(reply)
+
+    def _on_references(self, message: Mapping[str, Any]) -> None:
+        task_key = message["task_key"]
+        items = [
+            {"reference": reference, "description": description}
+            for reference, description in available_references(self.settings, task_key)
+        ]
+        self._send(
+            {
+                "kind": "references",
+                "request_id": message["request_id"],
+                "task_key": task_key,
+                "items": items,
+            }
+        )
+
+    _HANDLERS: Mapping[str, Callable[[EditorSession, Mapping[str, Any]], None]] = {
+        "ready": _on_ready,
+        "select": _on_select,
+        "edit": _on_edit,
+        "undo": _on_undo,
+        "redo": _on_redo,
+        "review": _on_review,
+        "save": _on_save,
+        "view_as": _on_view_as,
+        "pick": _on_pick,
+        "references": _on_references,
+    }
+
+    # --- actions (the widget's Python methods call these too) -------------------------------
+
+    def select(self, task_keys: Sequence[str]) -> None:
+        keys = list(dict.fromkeys(task_keys))
+        if keys == self.state.selected:
+            return
+        self.state.selected = keys
+        self._send_open_task()
+        self._publish()
+
+    def apply(self, op: str, arguments: Mapping[str, Any], *, request_id: Any = None) -> None:
+        """Apply one edit (`EditOp` in protocol.ts); raises `EditError` when it is refused."""
+        settings = self.settings
+        selected: list[str] | None = None
+        typed_task: str | None = None
+        if op == "set_field":
+            key = arguments["task_key"]
+            path = _path(arguments["path"])
+            value = editing.DELETE if arguments.get("delete") else arguments.get("value")
+            new = editing.set_task_field(settings, key, path, value)
+            label = f"edit {key}.{'.'.join(map(str, path))}"
+            typed_task = key
+        elif op == "set_job_field":
+            path = _path(arguments["path"])
+            value = editing.DELETE if arguments.get("delete") else arguments.get("value")
+            new = editing.set_job_field(settings, path, value)
+            label = f"edit {'.'.join(map(str, path))}"
+        elif op == "add_task":
+            after = list(arguments.get("after") or [])
+            new, key = editing.add_task(
+                settings, after=after, task_type=arguments.get("task_type") or "notebook_task"
+            )
+            label = f"add task {key}"
+            selected = [key]
+        elif op == "remove_tasks":
+            keys = list(arguments["task_keys"])
+            new = editing.remove_tasks(settings, keys)
+            label = f"delete {', '.join(keys)}"
+            selected = [key for key in self.state.selected if key not in keys]
+        elif op == "clone_task":
+            new, key = editing.clone_task(settings, arguments["task_key"])
+            label = f"clone {arguments['task_key']}"
+            selected = [key]
+        elif op == "rename_task":
+            old, new_key = arguments["task_key"], arguments["new_key"]
+            new = editing.rename_task(settings, old, new_key)
+            label = f"rename {old} → {new_key}"
+            selected = [new_key if key == old else key for key in self.state.selected]
+        elif op == "set_task_type":
+            new = editing.set_task_type(settings, arguments["task_key"], arguments["task_type"])
+            label = f"make {arguments['task_key']} a {arguments['task_type']}"
+        elif op == "replace_task":
+            task = arguments["task"]
+            if not isinstance(task, dict):
+                raise EditError(
+                    f"Task '{arguments['task_key']}' must be a JSON object.",
+                    task_key=arguments["task_key"],
+                )
+            new = editing.replace_task(settings, arguments["task_key"], task)
+            label = f"edit {arguments['task_key']} as JSON"
+        elif op == "add_dependency":
+            upstream, downstream = arguments["upstream"], arguments["downstream"]
+            new = editing.add_dependency(settings, upstream, downstream, arguments.get("outcome"))
+            label = f"make {downstream} depend on {upstream}"
+        elif op == "remove_dependency":
+            upstream, downstream = arguments["upstream"], arguments["downstream"]
+            new = editing.remove_dependency(
+                settings, upstream, downstream, arguments.get("outcome")
+            )
+            label = f"remove dependency {upstream} → {downstream}"
+        else:
+            raise EditError(f"The editor has no edit {op!r}.")
+        if new is settings:
+            return
+        self.history.push(new, label)
+        if selected is not None:
+            self.state.selected = selected
+        self._set_status("", "")
+        self._refresh(typed_task=typed_task, request_id=request_id)
+
+    def replace(self, settings: JobSettings, label: str = "replace the settings") -> None:
+        """New settings from Python (undoable)."""
+        self.history.push(settings, label)
+        self._refresh()
+
+    def undo(self) -> None:
+        if self.history.undo() is not None:
+            self._refresh()
+
+    def redo(self) -> None:
+        if self.history.redo() is not None:
+            self._refresh()
+
+    def review(self) -> Message:
+        """The changes a save would write, and the errors that stop it."""
+        changes = self.changes()
+        errors = [p for p in self.problems if p.severity == "error"]
+        return {
+            "kind": "review",
+            "changes": [
+                {
+                    "kind": change.kind,
+                    "path": change.path,
+                    "text": change.describe(),
+                    **_small("before", change.before),
+                    **_small("after", change.after),
+                }
+                for change in changes
+            ],
+            "summary": summary(changes) if changes else "No changes to save.",
+            "errors": [_problem_dict(p) for p in errors],
+        }
+
+    def changes(self) -> list[Any]:
+        """The edits since the job was loaded (or everything, for a new job)."""
+        if self.state.job_id is None:
+            return diff({}, self.settings)
+        return diff(self._saved, self.settings)
+
+    def save(self, *, on_conflict: OnConflict = "raise") -> Job:
+        """Create or update the job; the edits stay (and the error is shown) when it fails."""
+        self.job.settings = self.settings
+        try:
+            saved = self._workspace().jobs.save(self.job, on_conflict=on_conflict)
+        except WorkspaceError as error:
+            self._set_status("error", str(error))
+            self._send(
+                {
+                    "kind": "save_failed",
+                    "message": str(error),
+                    "conflict": isinstance(error, ConflictError),
+                }
+            )
+            self._publish()
+            raise
+        self.state.job_id = _job_id(self.job)
+        written = self.job.settings
+        if isinstance(written, JobSettings) and written.to_api() != self.settings.to_api():
+            # A merge brought remote changes in: they are part of the saved state.
+            self.history.push(written, "merge remote changes")
+        self.history.mark_saved()
+        self._saved = self.settings
+        self.job.settings = self.settings
+        message = f"Saved job {self.state.job_id}."
+        self._set_status("success", message)
+        self._send({"kind": "saved", "job_id": self.state.job_id, "message": message})
+        self._refresh()
+        return saved
+
+    def choices(
+        self, what: str, *, path: str | None = None, query: str | None = None
+    ) -> list[dict[str, Any]]:
+        if what in WORKSPACE_PICKERS:
+            return choices(self._workspace(), what, path=path, query=query)
+        settings = self.settings
+        if what == "task":
+            keys = [str(t.task_key) for t in settings.task_list if isinstance(t.task_key, str)]
+            return [{"value": key, "label": key} for key in keys]
+        list_field, key_field = {
+            "job_cluster": ("job_clusters", "job_cluster_key"),
+            "environment": ("environments", "environment_key"),
+        }.get(what, (None, None))
+        if list_field is None or key_field is None:
+            raise ValueError(f"There is no picker of {what!r}.")
+        entries = settings.to_api().get(list_field)
+        found = []
+        for entry in entries if isinstance(entries, list) else []:
+            key = entry.get(key_field) if isinstance(entry, dict) else None
+            if isinstance(key, str):
+                found.append({"value": key, "label": key, "detail": _entry_detail(entry)})
+        return found
+
+    def set_run_states(self, states: Mapping[str, str]) -> None:
+        """Colour the nodes by the state of their task in a run (issue 8)."""
+        self.states = dict(states)
+        self._refresh()
+
+    def send_graph(self) -> None:
+        """The whole graph, in chunks that stay far below the message limit."""
+        nodes = self._elements["nodes"]
+        edges = self._elements["edges"]
+        parts = max(1, -(-max(len(nodes), len(edges)) // _GRAPH_CHUNK))
+        for part in range(parts):
+            window = slice(part * _GRAPH_CHUNK, (part + 1) * _GRAPH_CHUNK)
+            self._send(
+                {
+                    "kind": "graph" if part == 0 else "graph_more",
+                    "rev": self.rev,
+                    "nodes": nodes[window],
+                    "edges": edges[window],
+                    "more": part < parts - 1,
+                }
+            )
+
+    # --- inside -------------------------------------------------------------------------------
+
+    def _refresh(self, *, typed_task: str | None = None, request_id: Any = None) -> None:
+        settings = self.settings
+        self.problems = validate(settings)
+        old_positions = {
+            node["data"]["id"]: (node["position"]["x"], node["position"]["y"])
+            for node in self._elements["nodes"]
+        }
+        elements = job_elements(
+            settings, problems=self.problems, states=self.states, previous=old_positions
+        )
+        patch = diff_elements(self._elements, elements)
+        self._elements = elements
+        if patch:
+            base = self.rev
+            self.rev += 1
+            self._send({"kind": "patch", "rev": self.rev, "base": base, **patch})
+        self._send_open_task(typed_task=typed_task)
+        self._publish()
+
+    def _send_open_task(self, *, typed_task: str | None = None) -> None:
+        key = self.open_task
+        if key is None:
+            self._open_task_json = None
+            self._send({"kind": "problems", "task_key": None, "problems": [],
+                        "job": self._job_problems()})  # fmt: skip
+            return
+        task = self.settings.task(key)
+        assert task is not None
+        task_json = task.to_api()
+        # The panel the user types in already shows what they typed: only send the task when
+        # it changed some other way (undo, a rename, Python), so the input is not overwritten.
+        if typed_task != key and task_json != self._open_task_json:
+            keys = [str(t.task_key) for t in self.settings.task_list if isinstance(t.task_key, str)]
+            self._send({"kind": "task", "task_key": key, "task": task_json, "task_keys": keys})
+        self._open_task_json = task_json
+        problems = [_problem_dict(p, key) for p in self.problems if p.task_key == key]
+        self._send(
+            {"kind": "problems", "task_key": key, "problems": problems,
+             "job": self._job_problems()}
+        )  # fmt: skip
+
+    def _job_problems(self) -> list[dict[str, Any]]:
+        return [_problem_dict(p) for p in self.problems if p.task_key is None]
+
+    def _refuse(self, error: EditError, request_id: Any) -> None:
+        reply: Message = {
+            "kind": "edit_error",
+            "message": error.message,
+            "task_key": error.task_key,
+            "field": error.field,
+        }
+        if request_id is not None:
+            reply["request_id"] = request_id
+        self._send(reply)
+        self._set_status("error", error.message)
+        self._publish()
+
+    def _set_status(self, level: str, text: str) -> None:
+        self.state.status = {"level": level, "text": text}
+
+    def _publish(self) -> None:
+        settings = self.settings
+        state = self.state
+        state.title = settings.name if isinstance(settings.name, str) else ""
+        state.dirty = self.history.dirty or state.job_id is None
+        state.can_undo = self.history.can_undo
+        state.can_redo = self.history.can_redo
+        state.undo_label = self.history.undo_label
+        state.redo_label = self.history.redo_label
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        state.counts = {
+            "errors": errors,
+            "warnings": len(self.problems) - errors,
+            "tasks": len(settings.task_list),
+        }
+        keys = {str(t.task_key) for t in settings.task_list}
+        state.selected = [key for key in state.selected if key in keys]
+        self._on_state(state)
+
+
+def _job_id(job: Job) -> int | None:
+    job_id = job.job_id
+    return job_id if isinstance(job_id, int) and not isinstance(job_id, bool) else None
+
+
+def _arguments(message: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in message.items() if key not in ("kind", "request_id")}
+
+
+def _path(value: Any) -> list[str | int]:
+    if not isinstance(value, list) or not all(
+        isinstance(part, str) or (isinstance(part, int) and not isinstance(part, bool))
+        for part in value
+    ):
+        raise TypeError(f"a path must be a list of names and indexes, not {value!r}")
+    return list(value)
+
+
+def _entry_detail(entry: Mapping[str, Any]) -> str:
+    cluster = entry.get("new_cluster")
+    if isinstance(cluster, dict):
+        return " · ".join(
+            str(cluster[name]) for name in ("spark_version", "node_type_id") if name in cluster
+        )
+    spec = entry.get("spec")
+    if isinstance(spec, dict) and "environment_version" in spec:
+        return f"environment {spec['environment_version']}"
+    return ""
+
+
+def _small(name: str, value: Any, limit: int = 2000) -> dict[str, Any]:
+    """A before/after value for the review, unless it is absent or too big to show."""
+    if type(value).__name__ == "_Absent":
+        return {}
+    text = json.dumps(value, default=str)
+    return {name: value} if len(text) <= limit else {name: text[:limit] + "…"}
+
+
+_SEGMENT = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[(\"(?:[^\"\\]|\\.)*\")\]")
+
+
+def problem_path(problem: Problem, task_key: str) -> list[str | int] | None:
+    """Where a problem is inside its task, as a JSON path (``["depends_on", 0, "task_key"]``),
+    for the panel to show it at its field; None when it is not inside one."""
+    field_path = problem.field
+    prefix = f"tasks[{task_key}]"
+    if field_path is None or not field_path.startswith(prefix):
+        return None
+    rest = field_path[len(prefix) :]
+    path: list[str | int] = []
+    position = 0
+    while position < len(rest):
+        match = _SEGMENT.match(rest, position)
+        if match is None:
+            return path
+        name, index, quoted = match.groups()
+        if name is not None:
+            path.append(name)
+        elif index is not None:
+            path.append(int(index))
+        else:
+            path.append(json.loads(quoted))
+        position = match.end()
+    return path
+
+
+def _problem_dict(problem: Problem, task_key: str | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = problem.to_dict()
+    if task_key is not None:
+        found["path"] = problem_path(problem, task_key)
+    return found
