@@ -320,8 +320,8 @@ def _apply(
         if isinstance(container, dict):
             if not isinstance(part, str):
                 raise EditError(
-                    f"{who}: {here or 'the job'} is an object, so its fields have names, not "
-                    f"indices like {part}.",
+                    f"{who}: {here or ('the task' if key else 'the job')} is an object, so its "
+                    f"fields have names, not indices like {part}.",
                     task_key=key,
                     field=_format_path(prefix, path[:depth]),
                 )
@@ -457,18 +457,21 @@ def replace_task(settings: JobSettings, task_key: str, task: Mapping[str, Any]) 
 
 # --- task types ---------------------------------------------------------------------------------
 
-# What each task type starts with: the fields the user must fill, empty ("" or []); a required
-# field that is not a string (run_job_task.job_id) is left out rather than given a wrong type.
+# What each task type starts with: the fields the user must fill, empty ("" or []), which the
+# validator reports as missing-required-field until they are filled. A required field that is not
+# a string (run_job_task.job_id) is left out rather than given a wrong type, and so are a
+# condition's operands (an empty operand is a valid one) and a SQL task's query / file / ...
+# (the user picks which).
 _SKELETONS: Final[Mapping[str, Mapping[str, Any]]] = {
     "notebook_task": {"notebook_path": ""},
     "spark_python_task": {"python_file": ""},
     "python_wheel_task": {"package_name": "", "entry_point": ""},
     "spark_jar_task": {"main_class_name": ""},
     "spark_submit_task": {"parameters": []},
-    "sql_task": {"warehouse_id": "", "query": {"query_id": ""}},
+    "sql_task": {"warehouse_id": ""},
     "pipeline_task": {"pipeline_id": ""},
     "run_job_task": {},
-    "condition_task": {"op": "EQUAL_TO", "left": "", "right": ""},
+    "condition_task": {"op": "EQUAL_TO"},
     "dbt_task": {"commands": []},
     "dbt_cloud_task": {},
     "dbt_platform_task": {"connection_resource_name": "", "dbt_platform_job_id": ""},

@@ -25,11 +25,11 @@ from loom_jobs_widget import editing
 from loom_jobs_widget.diff import diff, summary
 from loom_jobs_widget.documents import settings_text
 from loom_jobs_widget.editing import EditError, History
-from loom_jobs_widget.graph import Elements, diff_elements, job_elements
+from loom_jobs_widget.graph import Elements, diff_elements, job_elements, task_node
 from loom_jobs_widget.models import Job, JobSettings
 from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
 from loom_jobs_widget.references import available_references
-from loom_jobs_widget.validation import Problem, validate
+from loom_jobs_widget.validation import Problem, TaskChecker, validate
 from loom_jobs_widget.workspace import ConflictError, OnConflict, WorkspaceError
 
 if TYPE_CHECKING:
@@ -89,6 +89,8 @@ class EditorSession:
         self.rev = 0
         self.problems: list[Problem] = validate(settings)
         self._elements: Elements = job_elements(settings, problems=self.problems)
+        self._node_index = _index_nodes(self._elements)
+        self._checker: TaskChecker | None = None
         self._open_task_json: dict[str, Any] | None = None
         self._publish()
 
@@ -178,10 +180,12 @@ class EditorSession:
 
     def _on_references(self, message: Mapping[str, Any]) -> None:
         task_key = message["task_key"]
-        items = [
-            {"reference": reference, "description": description}
-            for reference, description in available_references(self.settings, task_key)
-        ]
+        try:
+            offered = available_references(self.settings, task_key)
+        except ValueError:
+            offered = []  # the task was removed while the panel asked
+        items = [{"reference": reference, "description": description}
+                 for reference, description in offered]  # fmt: skip
         self._send(
             {
                 "kind": "references",
@@ -219,6 +223,7 @@ class EditorSession:
         settings = self.settings
         selected: list[str] | None = None
         typed_task: str | None = None
+        inside: str | None = None
         if op == "set_field":
             key = arguments["task_key"]
             path = _path(arguments["path"])
@@ -226,6 +231,7 @@ class EditorSession:
             new = editing.set_task_field(settings, key, path, value)
             label = f"edit {key}.{'.'.join(map(str, path))}"
             typed_task = key
+            inside = key if _inside_task(settings, key, path) else None
         elif op == "set_job_field":
             path = _path(arguments["path"])
             value = editing.DELETE if arguments.get("delete") else arguments.get("value")
@@ -282,7 +288,7 @@ class EditorSession:
         if selected is not None:
             self.state.selected = selected
         self._set_status("", "")
-        self._refresh(typed_task=typed_task, request_id=request_id)
+        self._refresh(typed_task=typed_task, inside=inside)
 
     def replace(self, settings: JobSettings, label: str = "replace the settings") -> None:
         """New settings from Python (undoable)."""
@@ -400,24 +406,75 @@ class EditorSession:
 
     # --- inside -------------------------------------------------------------------------------
 
-    def _refresh(self, *, typed_task: str | None = None, request_id: Any = None) -> None:
-        settings = self.settings
-        self.problems = validate(settings)
-        old_positions = {
-            node["data"]["id"]: (node["position"]["x"], node["position"]["y"])
-            for node in self._elements["nodes"]
-        }
-        elements = job_elements(
-            settings, problems=self.problems, states=self.states, previous=old_positions
+    def _refresh(self, *, typed_task: str | None = None, inside: str | None = None) -> None:
+        """Validate, patch the view's graph, update the open panel and the traits. ``inside``
+        names the one task an edit changed without touching any task_key, depends_on or task
+        type: only that task is checked and redrawn, so a keystroke costs the same in a job of
+        any size."""
+        if inside is None or not self._refresh_task(inside):
+            self._checker = None
+            settings = self.settings
+            self.problems = validate(settings)
+            old_positions = {
+                node["data"]["id"]: (node["position"]["x"], node["position"]["y"])
+                for node in self._elements["nodes"]
+            }
+            elements = job_elements(
+                settings, problems=self.problems, states=self.states, previous=old_positions
+            )
+            self._patch(diff_elements(self._elements, elements))
+            self._elements = elements
+            self._node_index = _index_nodes(elements)
+        self._send_open_task(typed_task=typed_task)
+        self._publish()
+
+    def _refresh_task(self, key: str) -> bool:
+        """The quick refresh after an edit inside task ``key``; False when it cannot be used."""
+        index = self._node_index.get(key)
+        task = self.settings.task(key)
+        if index is None or task is None:
+            return False
+        if self._checker is None:
+            self._checker = TaskChecker(self.settings)
+        if not self._checker.can_check(key):
+            return False
+        problems = self._checker.check(task)
+        self.problems = [p for p in self.problems if p.task_key != key] + problems
+        errors = sum(1 for p in problems if p.severity == "error")
+        nodes = self._elements["nodes"]
+        before = nodes[index]
+        node = task_node(
+            task,
+            key,
+            task_type=before["data"]["task_type"],
+            width=before["data"]["width"],
+            position=(before["position"]["x"], before["position"]["y"]),
+            counts=(errors, len(problems) - errors),
+            state=self.states.get(key),
         )
-        patch = diff_elements(self._elements, elements)
-        self._elements = elements
+        patch: dict[str, Any] = {}
+        if node["data"] != before["data"]:
+            nodes[index] = node
+            patch["nodes"] = [node]
+        run_if = task.run_if if isinstance(task.run_if, str) and task.run_if else "ALL_SUCCESS"
+        changed_edges = []
+        for position, edge in enumerate(self._elements["edges"]):
+            data = edge["data"]
+            if data["target"] == key and data["run_if"] != run_if:
+                changed = {"data": {**data, "run_if": run_if}}
+                self._elements["edges"][position] = changed
+                changed_edges.append(changed)
+        if changed_edges:
+            patch["remove_edges"] = [edge["data"]["id"] for edge in changed_edges]
+            patch["edges"] = changed_edges
+        self._patch(patch)
+        return True
+
+    def _patch(self, patch: dict[str, Any]) -> None:
         if patch:
             base = self.rev
             self.rev += 1
             self._send({"kind": "patch", "rev": self.rev, "base": base, **patch})
-        self._send_open_task(typed_task=typed_task)
-        self._publish()
 
     def _send_open_task(self, *, typed_task: str | None = None) -> None:
         key = self.open_task
@@ -478,6 +535,21 @@ class EditorSession:
         keys = {str(t.task_key) for t in settings.task_list}
         state.selected = [key for key in state.selected if key in keys]
         self._on_state(state)
+
+
+def _index_nodes(elements: Elements) -> dict[str, int]:
+    return {node["data"]["id"]: index for index, node in enumerate(elements["nodes"])}
+
+
+def _inside_task(settings: JobSettings, task_key: str, path: Sequence[str | int]) -> bool:
+    """Whether an edit at ``path`` leaves the task's key, dependencies and type as they are."""
+    head = path[0] if path else None
+    if not isinstance(head, str) or head in ("task_key", "depends_on"):
+        return False
+    if head.endswith("_task"):
+        task = settings.task(task_key)
+        return len(path) > 1 and task is not None and task.task_types == [head]
+    return True
 
 
 def _job_id(job: Job) -> int | None:

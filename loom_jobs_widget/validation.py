@@ -31,12 +31,13 @@ from loom_jobs_widget.models import (
     TASK_TYPES,
     ApiObject,
     JobSettings,
+    Task,
     task_types_of,
 )
 from loom_jobs_widget.references import REFERENCE, TIME_ARGUMENTS
 from loom_jobs_widget.references import parse as parse_reference
 
-__all__ = ["Problem", "Severity", "validate"]
+__all__ = ["Problem", "Severity", "TaskChecker", "validate"]
 
 Severity = Literal["error", "warning"]
 
@@ -96,6 +97,72 @@ def validate(settings: JobSettings | Mapping[str, Any]) -> list[Problem]:
     for site in job.nested:
         job.run_rules(_REFERENCE_RULES, site)
     return job.problems()
+
+
+class TaskChecker:
+    """Checks one task at a time against the rest of a job, for as long as no task_key, no
+    depends_on and no task type changes (the editor makes one after each such edit, and checks
+    the task being typed in after every keystroke). `check(task)` returns exactly what
+    `validate` would give for that task, but costs what the task costs, not the job: the graph
+    is read once."""
+
+    def __init__(self, settings: JobSettings) -> None:
+        job = _Job(settings)
+        for site in job.sites:
+            job.run_rules((_dependencies,), site)
+        job._found.clear()
+        job.run_rules(_GRAPH_RULES, None)
+        self._graph_problems = job.problems()  # cycles: they only change with depends_on
+        job._found.clear()
+        self._job = job
+        keys = [site.key for site in job.sites]
+        self._unique = {key for key in keys if key is not None and keys.count(key) == 1}
+
+    def can_check(self, task_key: str) -> bool:
+        return task_key in self._unique
+
+    def check(self, task: Task) -> list[Problem]:
+        """The problems of `task`, the new version of a task of the job with the same task_key
+        and depends_on (see `can_check`)."""
+        job = self._job
+        key = task.task_key
+        if not isinstance(key, str) or key not in self._unique:
+            raise ValueError(f"TaskChecker cannot check task {key!r} on its own.")
+        old = job.by_key[key]
+        site = _TaskSite(task, _fields_of(task), old.index, old.path, old.key, node=old.node)
+        position = job.sites.index(old)
+        job.by_key[key], job.sites[position] = site, site
+        upstream = job.parents[old.node] if old.node is not None else None
+        saved = list(upstream) if upstream is not None else None
+        try:
+            job.run_rules(_TASK_RULES, site)
+            nested = _get(site.fields.get("for_each_task"), "task")
+            sites = [site]
+            if _is_object(nested):
+                nested_key = _get(nested, "task_key")
+                nested_site = _TaskSite(
+                    nested,
+                    _fields_of(nested),
+                    old.index,
+                    f"{old.path}.for_each_task.task",
+                    nested_key if isinstance(nested_key, str) and nested_key else None,
+                    parent=site,
+                )
+                job.run_rules(_NESTED_TASK_RULES, nested_site)
+                sites.append(nested_site)
+            rank = job._rank.get("tasks", len(job._rank))
+            for problem in self._graph_problems:  # in the order `validate` finds them
+                if problem.task_key == key:
+                    job._found.append((rank, old.index, len(job._found), problem))
+            for checked in sites:
+                job.run_rules(_REFERENCE_RULES, checked)
+            return job.problems()
+        finally:
+            job._found.clear()
+            job.by_key[key], job.sites[position] = old, old
+            if old.node is not None:
+                # _dependencies ran again for the task: its graph entry is as it was.
+                job.parents[old.node] = saved
 
 
 def _unreadable(reason: str) -> Problem:
@@ -951,15 +1018,16 @@ _REQUIRED: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
 }
 _SQL_TASK_KINDS: Final = ("query", "dashboard", "alert", "file")
 # Task fields with a plain JSON type, checked here because the model keeps a value of another
-# type as given (so that nothing is lost) and the API would refuse it.
+# type as given (so that nothing is lost) and the API would refuse it. The API's parser takes an
+# integer as a decimal string too (proto3 JSON), so that is no fault.
 _TASK_FIELD_TYPES: Final[Mapping[str, tuple[type, str]]] = {
-    "description": (str, "a string"),
     "max_retries": (int, "a whole number"),
     "min_retry_interval_millis": (int, "a whole number of milliseconds"),
     "timeout_seconds": (int, "a whole number of seconds"),
     "retry_on_timeout": (bool, "true or false"),
     "disabled": (bool, "true or false"),
 }
+_INT_TEXT: Final = re.compile(r"-?\d+")
 
 
 def _missing(value: Any) -> bool:
@@ -1005,12 +1073,9 @@ def _field_types(job: _Job, site: _TaskSite) -> None:
         if value is None or _is_interpolation(value):
             continue
         # bool is an int in Python; the API's integers are not booleans.
-        wrong = (
-            type(value) is not expected
-            if expected in (int, bool)
-            else not isinstance(value, expected)
-        )
-        if wrong:
+        if type(value) is not expected and not (
+            expected is int and isinstance(value, str) and _INT_TEXT.fullmatch(value)
+        ):
             job.add(
                 "wrong-type",
                 "error",

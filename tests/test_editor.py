@@ -13,8 +13,9 @@ import yaml
 from loom_jobs_widget import editor_session
 from loom_jobs_widget.editor import JobEditor
 from loom_jobs_widget.editor_session import EditorSession, EditorState, problem_path
+from loom_jobs_widget.graph import job_elements
 from loom_jobs_widget.models import JobSettings
-from loom_jobs_widget.validation import Problem
+from loom_jobs_widget.validation import Problem, validate
 from loom_jobs_widget.workspace import InvalidSettingsError, Workspace
 
 ETL: dict[str, Any] = {
@@ -410,3 +411,38 @@ def test_python_edits_reach_the_view(ws: Workspace) -> None:
     assert editor.counts["tasks"] == 1
     editor.undo()
     assert editor.counts["tasks"] == 3
+
+
+def test_quick_refresh_matches_a_full_one(make: Callable[..., EditorSession], view: View) -> None:
+    """Edits inside one task take the quick path; what the view ends up with must be what a
+    full refresh would have sent."""
+    session = make()
+    edits: list[tuple[str, list[str | int], Any]] = [
+        ("report", ["run_if"], "AT_LEAST_ONE_FAILED"),
+        ("ingest", ["notebook_task", "notebook_path"], ""),
+        ("transform", ["max_retries"], "x"),
+        ("report", ["notebook_task", "base_parameters", "rows"], "{{tasks.nope.values.x}}"),
+        ("ingest", ["job_cluster_key"], "other"),
+        ("ingest", ["disabled"], True),
+        ("ingest", ["notebook_task", "notebook_path"], "/etl/ingest"),
+    ]
+    for key, path, value in edits:
+        session.handle({"kind": "edit", "op": "set_field", "task_key": key, "path": path,
+                        "value": value})  # fmt: skip
+    full = job_elements(session.settings, problems=validate(session.settings))
+    assert session._elements == full
+    assert sorted(map(repr, session.problems)) == sorted(map(repr, validate(session.settings)))
+    # The view, applying the patches in order, has the same graph.
+    shown = {n["data"]["id"]: n["data"] for n in full["nodes"]}
+    drawn: dict[str, Any] = {n["data"]["id"]: n["data"] for n in job_elements(ETL)["nodes"]}
+    edges: dict[str, Any] = {e["data"]["id"]: e["data"] for e in job_elements(ETL)["edges"]}
+    for patch in view.take("patch"):
+        for node in patch.get("nodes", []):
+            drawn[node["data"]["id"]] = node["data"]
+        for edge_id in patch.get("remove_edges", []):
+            del edges[edge_id]
+        for edge in patch.get("edges", []):
+            edges[edge["data"]["id"]] = edge["data"]
+    assert drawn == shown
+    assert edges == {e["data"]["id"]: e["data"] for e in full["edges"]}
+    assert edges["transform->report"]["run_if"] == "AT_LEAST_ONE_FAILED"

@@ -400,14 +400,14 @@ def test_server_refusal_names_task_and_field(ws: Workspace) -> None:
     assert isinstance(job.job_id, int) and job.settings is not None
     task = job.settings.task("transform")
     assert task is not None
-    task.max_retries = "three"  # the model keeps it; the API's parser refuses it
+    task.libraries = {"pypi": {"package": "x"}}  # kept by the model; the API's parser refuses it
     before = snapshot(job)
     with pytest.raises(InvalidSettingsError) as caught:
         ws.jobs.save(job)
     error = caught.value
     assert error.error_code == "MALFORMED_REQUEST"
-    assert error.task_key == "transform" and error.field == "tasks[1].max_retries"
-    assert "max_retries" in str(error) and snapshot(job) == before
+    assert error.task_key == "transform" and error.field == "tasks[1].libraries"
+    assert "libraries" in str(error) and snapshot(job) == before
 
 
 def test_not_found(ws: Workspace) -> None:

@@ -361,7 +361,7 @@ describe("compute", () => {
   it("new cluster: fixed workers to autoscale", () => {
     const m = mount({ notebook_task: { notebook_path: "/n" }, new_cluster: { spark_version: "15.4.x", num_workers: 2, aws_attributes: {} } });
     expect(m.input("new_cluster.num_workers").value).toBe("2");
-    expect(m.container.textContent).toContain("Also kept: aws_attributes");
+    expect(m.container.textContent).toContain("Also kept as they are: aws_attributes");
     const auto = m.container.querySelector<HTMLInputElement>('input[value="autoscale"]')!;
     choose(auto, true);
     expect(m.changes).toEqual([

@@ -191,6 +191,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     const now = performance.now();
     root.dataset.graphMs = (now - graphStart).toFixed(1);
     root.dataset.drawMs = (now - built).toFixed(1);
+    root.dataset.buildMs = `${canvas.timings.definitions.toFixed(1)}+${canvas.timings.add.toFixed(1)}`;
   };
   canvas.onRendered = () => {
     updateGraphAttributes();

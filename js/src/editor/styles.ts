@@ -43,6 +43,21 @@ export const CSS = `
   font-size: 13px;
   line-height: 1.4;
   outline: none;
+  container-type: inline-size;
+}
+/* A narrow notebook: the secondary buttons show their icon only (their title says what they do). */
+@container (max-width: 1080px) {
+  .loom-je-toolbar .loom-je-btn[data-action="clone"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="delete"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="json"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="yaml"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="focus"] .loom-je-btn-text { display: none; }
+  .loom-je-search .loom-je-input { width: 140px; }
+}
+@container (max-width: 760px) {
+  .loom-je-toolbar .loom-je-label { display: none; }
+  .loom-je-search .loom-je-input { width: 110px; }
+  .loom-je-panel { width: 340px !important; }
 }
 .loom-je *, .loom-je *::before, .loom-je *::after { box-sizing: border-box; }
 .loom-je:focus-visible { box-shadow: inset 0 0 0 2px color-mix(in srgb, var(--je-accent) 40%, transparent); }
@@ -171,7 +186,7 @@ export const CSS = `
   font-size: 13px;
 }
 .loom-je-input:focus { outline: none; border-color: var(--je-accent); box-shadow: var(--je-focus); }
-.loom-je-search .loom-je-input { padding-left: 26px; width: 180px; }
+.loom-je-search .loom-je-input { padding-left: 26px; padding-right: 40px; width: 190px; }
 .loom-je-search-count {
   position: absolute; right: 8px; font-size: 11px; color: var(--je-faint); pointer-events: none;
 }

@@ -85,7 +85,9 @@ export const FORMS_CSS = `
 .loom-f-warned .loom-f-input, .loom-f-row-warned .loom-f-input { border-color: var(--loom-f-warn); }
 .loom-f-invalid > .loom-f-label { color: var(--loom-f-error); }
 
-.loom-f-inline { display: flex; gap: 6px; align-items: center; min-width: 0; }
+.loom-f-inline { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; min-width: 0; }
+.loom-f-inline > .loom-f-input:not(.loom-f-num) { flex: 1 1 0; }
+.loom-f-kind-picker .loom-f-inline, .loom-f-kind-text .loom-f-inline, .loom-f-kind-textarea .loom-f-inline { flex-wrap: nowrap; }
 .loom-f-inline > .loom-f-input { flex: 1 1 auto; }
 .loom-f-inline > .loom-f-num { flex: 0 0 90px; }
 
@@ -140,7 +142,9 @@ export const FORMS_CSS = `
 .loom-f-branch, .loom-f-branch-extra { grid-column: 1 / -1; display: flex; flex-direction: column; gap: 8px; }
 .loom-f-branch:empty, .loom-f-branch-extra:empty { display: none; }
 .loom-f-kind-compute > .loom-f-control .loom-f-seg, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg { display: flex; }
-.loom-f-kind-compute > .loom-f-control .loom-f-seg-label, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg-label { flex: 1 1 auto; text-align: center; }
+.loom-f-kind-compute > .loom-f-control .loom-f-seg, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg { flex-wrap: nowrap; }
+.loom-f-kind-compute > .loom-f-control .loom-f-seg-label, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg-label {
+  flex: 1 1 0; min-width: 0; text-align: center; overflow: hidden; text-overflow: ellipsis; padding-left: 4px; padding-right: 4px; }
 
 /* the nested task of a for-each task: indented, with a bar */
 .loom-f-section--nested { margin-left: 6px; padding-left: 8px; border-left: 2px solid color-mix(in srgb, var(--loom-f-brand) 45%, var(--loom-f-border)); }

@@ -61,7 +61,7 @@ abstract class Base implements View {
     opts: FrameOptions = {},
   ) {
     this.claims = [spec.path];
-    this.msgs = h("div", { class: "loom-f-msgs", id: this.msgsId, "aria-live": "polite" });
+    this.msgs = h("div", { class: "loom-f-msgs", id: this.msgsId });
     this.localEl = h("div", { class: "loom-f-msg loom-f-msg--error loom-f-local", hidden: true });
     this.msgs.append(this.localEl);
     this.helpId = spec.help ? uid() : null;
@@ -1033,7 +1033,7 @@ function segmented(name: string, label: string, segments: Segment[], onPick: (va
       if (radio.checked) onPick(s.value);
     });
     radios.push(radio);
-    group.append(radio, h("label", { class: "loom-f-seg-label", for: id }, s.label));
+    group.append(radio, h("label", { class: "loom-f-seg-label", for: id, title: s.label }, s.label));
   }
   return {
     el: group,
@@ -1144,6 +1144,8 @@ class ComputeView extends Base {
   private readonly seg: ReturnType<typeof segmented>;
   private readonly branch: Branch;
   private readonly extra: HTMLElement;
+  private readonly tail: Branch;
+  private readonly note: HTMLElement;
   private workers: ReturnType<typeof segmented> | null = null;
   constructor(env: Env, spec: FieldSpec) {
     super(env, spec, { bare: true });
@@ -1152,8 +1154,10 @@ class ComputeView extends Base {
     this.seg.el.querySelectorAll("input").forEach((r) => this.wire(r));
     this.branch = new Branch(h("div", { class: "loom-f-branch" }), env);
     this.extra = h("div", { class: "loom-f-branch-extra" });
+    this.tail = new Branch(h("div", { class: "loom-f-branch" }), env);
+    this.note = h("div", { class: "loom-f-note loom-f-branch-extra", hidden: true });
     this.body.append(this.seg.el);
-    this.el.append(this.branch.el, this.extra);
+    this.el.append(this.branch.el, this.extra, this.tail.el, this.note);
     this.el.classList.add("loom-f-has-branch");
     this.update();
   }
@@ -1189,8 +1193,6 @@ class ComputeView extends Base {
           { path: this.at("new_cluster", "spark_version"), label: "Runtime version", kind: "text", required: true, placeholder: "15.4.x-scala2.12" },
           { path: this.at("new_cluster", "node_type_id"), label: "Worker type", kind: "text", required: true, placeholder: "i3.xlarge" },
           { path: this.at("new_cluster", "driver_node_type_id"), label: "Driver type", kind: "text", placeholder: "Same as worker" },
-          { path: this.at("new_cluster", "policy_id"), label: "Policy ID", kind: "text" },
-          { path: this.at("new_cluster", "spark_conf"), label: "Spark config", kind: "key_value", addLabel: "Add setting" },
         ];
       default:
         return [
@@ -1213,14 +1215,17 @@ class ComputeView extends Base {
     if (mode === "new_cluster") {
       if (keyBefore !== mode || !this.workers) this.drawWorkers();
       else this.updateWorkers();
+      this.tail.show("new_cluster", [
+        { path: this.at("new_cluster", "policy_id"), label: "Policy ID", kind: "text" },
+        { path: this.at("new_cluster", "spark_conf"), label: "Spark config", kind: "key_value", addLabel: "Add setting" },
+      ]);
       const cluster = getPath(this.env.task, this.at("new_cluster"));
       const others = isObject(cluster) ? Object.keys(cluster).filter((k) => !NEW_CLUSTER_SHOWN.has(k)) : [];
-      const note = this.extra.querySelector(".loom-f-note") as HTMLElement | null;
-      if (note) {
-        note.textContent = others.length ? `Also kept: ${others.join(", ")}` : "";
-        note.hidden = others.length === 0;
-      }
+      this.note.textContent = others.length ? `Also kept as they are: ${others.join(", ")}` : "";
+      this.note.hidden = others.length === 0;
     } else {
+      this.tail.clear();
+      this.note.hidden = true;
       this.workerBranch?.clear();
       this.workerBranch = null;
       this.workerViews = [];
@@ -1242,7 +1247,7 @@ class ComputeView extends Base {
     const branchEl = h("div", { class: "loom-f-branch loom-f-branch--inner" });
     this.workerBranch = new Branch(branchEl, this.env);
     const row = h("div", { class: "loom-f-field loom-f-kind-variant", "data-path": pathKey(this.at("new_cluster")), "data-kind": "workers" }, h("div", { class: "loom-f-label", id: labelId }, "Workers"), h("div", { class: "loom-f-control" }, h("div", { class: "loom-f-body" }, this.workers.el)));
-    this.extra.replaceChildren(row, branchEl, h("div", { class: "loom-f-note", hidden: true }));
+    this.extra.replaceChildren(row, branchEl);
     this.updateWorkers();
   }
   private updateWorkers(): void {
@@ -1275,7 +1280,7 @@ class ComputeView extends Base {
     this.updateWorkers();
   }
   override children(): View[] {
-    return [...this.branch.views, ...this.workerViews];
+    return [...this.branch.views, ...this.workerViews, ...this.tail.views];
   }
   override flush(): void {
     for (const v of this.children()) v.flush();
@@ -1283,6 +1288,7 @@ class ComputeView extends Base {
   override destroy(): void {
     this.branch.clear();
     this.workerBranch?.clear();
+    this.tail.clear();
   }
 }
 
