@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget import editing
-from loom_jobs_widget.diff import diff, summary
+from loom_jobs_widget.diff import Change, diff
 from loom_jobs_widget.documents import settings_text
 from loom_jobs_widget.editing import EditError, History
 from loom_jobs_widget.graph import Elements, diff_elements, job_elements, task_node
@@ -319,11 +319,11 @@ class EditorSession:
                 }
                 for change in changes
             ],
-            "summary": summary(changes) if changes else "No changes to save.",
+            "summary": _review_summary(changes, new_job=self.state.job_id is None),
             "errors": [_problem_dict(p) for p in errors],
         }
 
-    def changes(self) -> list[Any]:
+    def changes(self) -> list[Change]:
         """The edits since the job was loaded (or everything, for a new job)."""
         if self.state.job_id is None:
             return diff({}, self.settings)
@@ -535,6 +535,31 @@ class EditorSession:
         keys = {str(t.task_key) for t in settings.task_list}
         state.selected = [key for key in state.selected if key in keys]
         self._on_state(state)
+
+
+def _review_summary(changes: Sequence[Change], *, new_job: bool) -> str:
+    """One sentence over the list of changes: what a save does, and to which tasks."""
+    if new_job:
+        return "Save creates this job in the workspace."
+    if not changes:
+        return "No changes to save."
+    tasks: list[str] = []
+    job_fields: list[str] = []
+    for change in changes:
+        match = re.match(r"tasks\[([^\]]+)\]", change.path)
+        if match:
+            tasks.append(match.group(1))
+        else:
+            job_fields.append(change.top_level)
+    parts = []
+    if tasks:
+        keys = list(dict.fromkeys(tasks))
+        shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+        parts.append(f"task{'s' if len(keys) > 1 else ''} {shown}")
+    if job_fields:
+        parts.append(", ".join(dict.fromkeys(job_fields)))
+    count = len(changes)
+    return f"{count} change{'s' if count > 1 else ''} to {' and '.join(parts)}."
 
 
 def _index_nodes(elements: Elements) -> dict[str, int]:

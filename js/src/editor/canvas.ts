@@ -510,9 +510,11 @@ export class EditorCanvas {
     this.bindEvents();
     this.observer = new ResizeObserver(() => {
       const cy = this.cy;
-      const before = { w: cy.width(), h: cy.height() };
+      // Our own record: cytoscape's observer may have seen the new size first.
+      const before = this.size;
       cy.resize();
-      if (cy.width() === before.w && cy.height() === before.h) return;
+      this.size = { w: container.clientWidth, h: container.clientHeight };
+      if (this.size.w === before.w && this.size.h === before.h) return;
       if (!this.userMovedViewport || before.w === 0) {
         this.fit();
         return;
@@ -537,9 +539,6 @@ export class EditorCanvas {
       }, 0);
     });
     cy.on("dragpan", () => {
-      this.userMovedViewport = true;
-    });
-    cy.on("tap", "node", () => {
       this.userMovedViewport = true;
     });
     cy.on("dbltap", "node", (event) => this.events.open?.((event.target as NodeSingular).id()));
@@ -595,7 +594,7 @@ export class EditorCanvas {
     // container's ancestors, as they were when it was created: in JupyterLab the widget is not in
     // the page yet then, and a scroll of the notebook left taps landing beside the tasks (or
     // outside the canvas, ignored). Forget it on any scroll, and before every press.
-    const renderer = cy.renderer() as unknown as { invalidateContainerClientCoordsCache?: () => void };
+    const renderer = (cy as unknown as { renderer(): { invalidateContainerClientCoordsCache?: () => void } }).renderer();
     const invalidate = () => renderer.invalidateContainerClientCoordsCache?.();
     document.addEventListener("scroll", invalidate, { capture: true, passive: true });
     container.addEventListener("mousedown", invalidate, { capture: true });
@@ -674,6 +673,7 @@ export class EditorCanvas {
 
   private cleanupWindow: () => void = () => {};
   private cleanupScroll: () => void = () => {};
+  private size = { w: 0, h: 0 };
 
   /** The visible task at a model position, if any. */
   private nodeAt(x: number, y: number): NodeSingular | null {
@@ -880,7 +880,6 @@ export class EditorCanvas {
       cy.zoom(options.zoom);
       cy.center(nodes);
     }
-    this.userMovedViewport = true;
   }
 
   /** Fit the visible graph in the view, within readable zooms. */

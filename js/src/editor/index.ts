@@ -7,6 +7,7 @@ import { pluralize, readTheme, type Theme } from "../canvas-style";
 import { EditorCanvas, type CanvasContainer } from "./canvas";
 import { DialogHost, DocumentDialog, ReviewDialog, Toasts, confirmDialog } from "./dialogs";
 import { button, h } from "./dom";
+import { FORMS_CSS } from "./forms/index";
 import { SHORTCUTS, isTypingTarget, keyAction, type KeyAction } from "./keyboard";
 import { TaskPanel } from "./panel";
 import type {
@@ -39,7 +40,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 function render({ model, el }: RenderProps<JobEditorModel>) {
   // ---- DOM ----
   const root = h("div", { class: "loom-je", tabindex: 0, "data-rev": -1 });
-  const style = h("style", { text: CSS });
+  const style = h("style", { text: CSS + FORMS_CSS });
 
   const titleInput = h("input", {
     class: "loom-je-title",

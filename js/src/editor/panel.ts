@@ -2,8 +2,13 @@
 // blur; the type picker) is drawn here; the sections below by the forms (forms/index.ts).
 import { taskIcon } from "./canvas";
 import { button, h } from "./dom";
-import { renderSections, taskSections } from "./forms/index";
-import { KNOWN_TASK_TYPES, taskTypeLabel, taskTypeOf } from "./forms/spec";
+import {
+  KNOWN_TASK_TYPES,
+  renderSections,
+  taskSections,
+  taskTypeLabel,
+  taskTypeOf,
+} from "./forms/index";
 import type { FormContext, FormHandle } from "./forms/types";
 import type { Choice, JsonPath, PickerKind, Problem, ReferenceChoice } from "./protocol";
 import { PANEL_WIDTH } from "./styles";
@@ -30,7 +35,6 @@ export class TaskPanel {
   private readonly iconEl: HTMLSpanElement;
   private readonly description: HTMLDivElement;
   private readonly body: HTMLDivElement;
-  private readonly problemsEl: HTMLDivElement;
   private taskType: string | null = null;
 
   constructor(private readonly host: PanelHost) {
@@ -80,7 +84,6 @@ export class TaskPanel {
     const resize = h("div", { class: "loom-je-panel-resize", title: "Drag to resize" });
     this.bindResize(resize);
     this.body = h("div", { class: "loom-je-panel-body" });
-    this.problemsEl = h("div", { class: "loom-je-panel-problems", "data-role": "task-problems" });
     this.element = h(
       "div",
       { class: "loom-je-panel", hidden: true, "aria-label": "Task" },
@@ -98,7 +101,6 @@ export class TaskPanel {
           this.typeSelect,
         ),
       ),
-      this.problemsEl,
       this.body,
     );
     this.element.style.width = `${PANEL_WIDTH}px`;
@@ -140,7 +142,6 @@ export class TaskPanel {
     this.keyInput.value = taskKey;
     this.clearKeyError();
     this.description.textContent = "";
-    this.problemsEl.replaceChildren();
     this.body.replaceChildren(
       h("div", { class: "loom-je-panel-loading" }, h("span", { class: "loom-je-spinner" }), " Loading the task…"),
     );
@@ -226,28 +227,9 @@ export class TaskPanel {
 
   /** The open task's problems (after every edit). */
   showProblems(problems: Problem[]): void {
+    // The forms show each at its field, and those they cannot place at the top.
     this.handle?.showProblems(problems);
-    // Problems the forms cannot place at a field are listed at the top.
-    const unplaced = problems.filter((p) => !p.path || p.path.length === 0);
-    if (unplaced.length === 0) {
-      this.problemsEl.replaceChildren();
-      return;
-    }
-    this.problemsEl.replaceChildren(
-      h(
-        "ul",
-        {},
-        unplaced.map((p) =>
-          h(
-            "li",
-            { "data-severity": p.severity },
-            h("span", { class: `loom-je-sev loom-je-sev-${p.severity}`, text: p.severity }),
-            " ",
-            p.message,
-          ),
-        ),
-      ),
-    );
+    this.element.dataset.problems = String(problems.length);
   }
 
   /** An edit of this panel was refused: a rename shows at the key field. */

@@ -10,7 +10,7 @@ export const CSS = `
 .loom-je {
   --je-bg: var(--jp-layout-color1, #ffffff);
   --je-bg2: var(--jp-layout-color2, #f5f6f8);
-  --je-canvas: var(--jp-layout-color2, #f7f8fa);
+  --je-canvas: color-mix(in srgb, var(--jp-layout-color2, #eef0f3) 55%, var(--jp-layout-color1, #ffffff));
   --je-hover: var(--jp-layout-color3, #eceef2);
   --je-border: var(--jp-border-color2, #e1e4e8);
   --je-border-strong: var(--jp-border-color1, #c9ced6);
