@@ -259,6 +259,7 @@ def test_review_lists_the_changes_and_blocking_errors(
     review = view.one("review")
     assert review["errors"] and review["errors"][0]["task_key"] == "ingest"
     assert review["changes"]  # a new job: everything is a change
+    assert review["summary"] == "Save creates this job in the workspace."
 
 
 def test_save_creates_then_updates_and_keeps_unknown_fields(
@@ -274,6 +275,7 @@ def test_save_creates_then_updates_and_keeps_unknown_fields(
     session.handle({"kind": "review"})
     review = view.one("review")
     assert [c["path"] for c in review["changes"]] == ["tasks[report].depends_on"]
+    assert review["summary"] == "1 change to task report."
     session.handle({"kind": "save"})
     view.one("saved")
     raw = ws.client.api_client.do("GET", "/api/2.2/jobs/get", query={"job_id": job_id})

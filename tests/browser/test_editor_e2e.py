@@ -192,3 +192,24 @@ def test_edit_a_job_end_to_end(
     assert tasks["report"]["run_if"] == "ALL_DONE"
     assert json.dumps(settings).count("x_") == json.dumps(JOB).count("x_")
     assert not console.errors_from_our_code(), console.errors_from_our_code()
+
+
+def test_the_editor_works_in_notebook_7(
+    page: Any, jupyter_lab: JupyterLab, console: ConsoleLog, local: tuple[Workspace, Path]
+) -> None:
+    ws, data = local
+    job_id = int(ws.jobs.create(JOB).job_id)  # type: ignore[arg-type]
+    editor_notebook(jupyter_lab, "editor_nb7.ipynb", data, job_id)
+    open_and_run_notebook(page, jupyter_lab, "editor_nb7.ipynb", app="notebook")
+    wait_ready(page, 4)
+    x, y = node_point(page, "transform")
+    page.mouse.click(x, y)
+    page.wait_for_selector(f'{EDITOR}[data-panel-loaded="transform"]')
+    python_file = page.locator('[data-path="spark_python_task.python_file"] input').first
+    assert python_file.input_value() == "etl/transform.py"
+    shoot(page, "editor-notebook7.png")
+    # Notebook 7 (7.6) raises these on load: a JupyterLab command it does not have, and the
+    # schema error the browser-testing recipe notes. Neither comes from our bundle.
+    noise = ("reading 'schema'", "'filebrowser:open-path' not registered")
+    errors = [e for e in console.errors_from_our_code() if not any(n in e for n in noise)]
+    assert not errors, errors

@@ -882,8 +882,11 @@ export class EditorCanvas {
     }
   }
 
-  /** Fit the visible graph in the view, within readable zooms. */
-  fit(): void {
+  /**
+   * Fit the visible graph in the view. Automatic fits (first draw, resize) stay within readable
+   * zooms, showing the start of a big graph; `all` (the Zoom to fit button, F) shows everything.
+   */
+  fit(all = false): void {
     const cy = this.cy;
     const visible = cy.elements(":visible");
     if (visible.nodes().length === 0 || cy.width() === 0) return;
@@ -891,7 +894,7 @@ export class EditorCanvas {
     if (cy.zoom() > MAX_FIT_ZOOM) {
       cy.zoom(MAX_FIT_ZOOM);
       cy.center(visible);
-    } else if (cy.zoom() < MIN_FIT_ZOOM) {
+    } else if (cy.zoom() < MIN_FIT_ZOOM && !all) {
       const box = visible.boundingBox();
       const z = MIN_FIT_ZOOM;
       cy.zoom(z);
@@ -905,7 +908,7 @@ export class EditorCanvas {
   /** Zoom to fit and keep fitting on resize (the toolbar button, F). */
   zoomToFit(): void {
     this.userMovedViewport = false;
-    this.fit();
+    this.fit(true);
   }
 
   zoomBy(factor: number): void {

@@ -33,6 +33,18 @@ interface Pending {
   timer: number;
 }
 
+/** A CSS colour as `rgb(r, g, b)` (cytoscape reads no `color(srgb ...)` from color-mix); null if transparent. */
+function toRgb(color: string): string | null {
+  if (!color || color === "transparent" || color === "rgba(0, 0, 0, 0)") return null;
+  if (/^(#|rgb)/.test(color)) return color;
+  const context = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+  if (!context) return null;
+  context.fillStyle = color;
+  context.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = context.getImageData(0, 0, 1, 1).data;
+  return a === 0 ? null : `rgb(${r}, ${g}, ${b})`;
+}
+
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((key, i) => key === b[i]);
 }
@@ -211,8 +223,8 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   const sentSelections: string[] = [];
 
   function withCanvasBackground(t: Theme): Theme {
-    const canvasBg = getComputedStyle(canvasWrap).backgroundColor;
-    return canvasBg && canvasBg !== "rgba(0, 0, 0, 0)" ? { ...t, background: canvasBg } : t;
+    const canvasBg = toRgb(getComputedStyle(canvasWrap).backgroundColor);
+    return canvasBg ? { ...t, background: canvasBg } : t;
   }
 
   function send(message: ToPython): void {

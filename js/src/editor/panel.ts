@@ -36,6 +36,8 @@ export class TaskPanel {
   private readonly description: HTMLDivElement;
   private readonly body: HTMLDivElement;
   private taskType: string | null = null;
+  /** The user dragged the panel's edge: keep their width. */
+  private resized = false;
 
   constructor(private readonly host: PanelHost) {
     this.keyInput = h("input", {
@@ -116,6 +118,7 @@ export class TaskPanel {
       const move = (e: PointerEvent) => {
         const width = Math.max(320, Math.min(900, startWidth + (startX - e.clientX)));
         this.element.style.width = `${width}px`;
+        this.resized = true;
       };
       const up = () => {
         handle.classList.remove("loom-je-active");
@@ -137,6 +140,12 @@ export class TaskPanel {
     this.closeForms();
     this.taskKey = taskKey;
     this.task = null;
+    if (this.element.hidden && !this.resized) {
+      // At most 40% of the widget in a narrow notebook, so the graph keeps room.
+      const total = this.element.parentElement?.clientWidth ?? 0;
+      const width = total > 0 ? Math.max(320, Math.min(PANEL_WIDTH, Math.round(total * 0.4))) : PANEL_WIDTH;
+      this.element.style.width = `${width}px`;
+    }
     this.element.hidden = false;
     this.element.dataset.task = taskKey;
     this.keyInput.value = taskKey;

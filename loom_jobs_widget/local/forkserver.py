@@ -1,0 +1,392 @@
+"""A warm task interpreter: a fork server that starts each task-run process in about a millisecond.
+
+Starting `python -m loom_jobs_widget.local._bootstrap RUN_DIR` costs 60-80 ms of interpreter start
+and imports per task run, most of a no-op task's overhead. So the workspace starts that very
+command once, in fork-server mode (`_bootstrap --fork-server FD`): the process (the zygote) has
+imported everything the bootstrap imports and then forks one child per task-run attempt. Each
+child then does what a freshly spawned bootstrap would, and is the task's process exactly as
+before: its own pid, its own session (cancel kills its process group and tree), stdin from
+/dev/null, stdout and stderr into the run folder's `output.log`, the run folder as working
+directory and `sys.path[0]`, the server's environment of the moment, `__main__` the bootstrap,
+and a normal interpreter exit (atexit handlers, non-daemon threads) with the bootstrap's status.
+
+The protocol, over a SOCK_SEQPACKET socket pair (`FD` in the zygote):
+
+- the server sends one message per task: JSON `{"run_dir", "env"}`, with two descriptors
+  (SCM_RIGHTS): its end of a fresh stream socket pair for this task (`reply`), and `output.log`,
+  which the server opens (truncating it) as it did for `subprocess.Popen`;
+- the zygote forks and writes `pid <pid>\\n` on `reply`, then `status <wait status>\\n` once it
+  has reaped the child (it watches each child through a pidfd), and closes `reply`. The server
+  waits for a task by waiting for `reply` to turn readable, as it waits on a pidfd for a spawned
+  process; `ForkedProcess` gives it the `subprocess.Popen` methods the runner uses;
+- if the server's end of `reply` is gone when the zygote writes the pid (the server gave up), the
+  zygote kills the child's process group at once: a task never runs unseen;
+- end of file on the control socket (the server closed it, or died) stops the zygote, which first
+  SIGKILLs the process groups of any task still running. The server closes it when the local
+  workspace stops, after the engine has ended every task, and then waits for the zygote by its
+  pid, killing it (by that pid) if it does not exit.
+
+The zygote is single-threaded (forking a threaded process is unsafe) and holds no Python object
+over a descriptor a child might reuse: a child detaches the only socket object and closes every
+inherited descriptor above 2 before it runs anything.
+
+Differences from a spawned interpreter, none of them documented behaviour: the children share
+the zygote's string hash seed (set iteration order is the same in every task run; `random`
+reseeds itself after a fork), and modules the bootstrap imports (the loom package, json, ...)
+are those of the zygote's start. Variables read only at interpreter start (`PYTHON*`, `LD_*`)
+cannot change in a fork: when the server's differ from the zygote's, that task is spawned as
+before. Without `os.fork`, `os.pidfd_open` or `socket.send_fds` (not Linux) every task is spawned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final, NoReturn
+
+__all__ = ["ForkServer", "ForkedProcess", "available", "serve"]
+
+#: The bootstrap module, run in fork-server mode with this flag and the control descriptor.
+FLAG: Final = "--fork-server"
+#: Largest request (JSON of the run folder and the environment): within a socket's buffer.
+_MAX_REQUEST: Final = 128 * 1024
+#: How long the server waits for the zygote to be ready, and for a child's pid.
+_START_SECONDS: Final = 30.0
+_STOP_SECONDS: Final = 5.0
+#: Environment variables read at interpreter start only: a fork cannot honour a change of them.
+_START_ONLY_PREFIXES: Final = ("PYTHON", "LD_", "LC_", "LANG")
+_FORCED: Final = {"PYTHONUNBUFFERED": "1"}  # output.log is complete even when a task is killed
+
+
+def available() -> bool:
+    """Whether this platform can run a fork server (Linux: fork, pidfds, descriptor passing)."""
+    return all(
+        (
+            hasattr(os, "fork"),
+            hasattr(os, "pidfd_open"),
+            hasattr(socket, "send_fds"),
+            hasattr(socket, "SOCK_SEQPACKET"),
+        )
+    )
+
+
+def _start_only(env: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k.startswith(_START_ONLY_PREFIXES) and k not in _FORCED}
+
+
+# --- the server's side ---------------------------------------------------------------------------
+
+
+class ForkServerUnavailable(Exception):
+    """The task could not be handed to the zygote, and no process was started: spawn it."""
+
+
+class ForkedProcess:
+    """A task process forked by the zygote, with the `subprocess.Popen` methods the runner uses
+    (`pid`, `returncode`, `poll`, `wait`) and `fileno()`, readable once it has ended."""
+
+    def __init__(self, pid: int, reply: socket.socket) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self.status_lost = False  # the zygote went away before reporting the exit status
+        self._reply = reply
+        self._buffer = b""
+        self._lock = threading.Lock()
+
+    def fileno(self) -> int:
+        return self._reply.fileno()
+
+    def poll(self) -> int | None:
+        return self._wait(0.0)
+
+    def wait(self, timeout: float | None = None) -> int:
+        returncode = self._wait(timeout)
+        if returncode is None:
+            raise subprocess.TimeoutExpired(f"task process {self.pid}", timeout or 0.0)
+        return returncode
+
+    def _wait(self, timeout: float | None) -> int | None:
+        with self._lock:
+            if self.returncode is not None:
+                return self.returncode
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                poller = select.poll()
+                poller.register(self._reply, select.POLLIN)
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not poller.poll(None if left is None else left * 1000):
+                    return None
+                chunk = self._reply.recv(4096)
+                self._buffer += chunk
+                if b"\n" in self._buffer:
+                    line = self._buffer.split(b"\n", 1)[0].decode()
+                    self._close()
+                    self.returncode = os.waitstatus_to_exitcode(int(line.split()[1]))
+                    return self.returncode
+                if not chunk:  # the zygote died: wait for the process itself, status unknown
+                    self._close()
+                    _wait_gone(self.pid)
+                    self.status_lost = True
+                    self.returncode = 1
+                    return self.returncode
+
+    def _close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._reply.close()
+
+
+def _wait_gone(pid: int) -> None:
+    try:
+        pidfd = os.pidfd_open(pid)
+    except OSError:
+        return  # gone already
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        poller.poll()
+    finally:
+        os.close(pidfd)
+
+
+class ForkServer:
+    """The server's handle on one zygote, started at the first task and stopped by `stop()`."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder  # its working directory and log (nothing of the user's)
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._env: dict[str, str] = {}
+        self._broken = not available()
+        self._stopped = False
+
+    @property
+    def pid(self) -> int | None:
+        """The zygote's pid while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
+    def start_child(self, run_dir: Path, log: int, env: Mapping[str, str]) -> ForkedProcess:
+        """A new task process for `run_dir`, with `log` as its stdout and stderr; raises
+        ForkServerUnavailable when the zygote cannot take it (no process was started)."""
+        control = self._ready(env)
+        reply, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            request = json.dumps({"run_dir": str(run_dir), "env": {**env, **_FORCED}}).encode()
+            if len(request) > _MAX_REQUEST:
+                raise ForkServerUnavailable("the environment is too large to send")
+            try:
+                socket.send_fds(control, [request], [theirs.fileno(), log])
+            except OSError as exc:
+                raise ForkServerUnavailable(f"the fork server is gone: {exc}") from exc
+        except BaseException:
+            reply.close()
+            raise
+        finally:
+            theirs.close()
+        # From here a process may exist: no fallback to spawning, which could run it twice.
+        reply.settimeout(_START_SECONDS)
+        buffer = b""
+        try:
+            while b"\n" not in buffer:
+                chunk = reply.recv(256)
+                if not chunk:
+                    break
+                buffer += chunk
+        except OSError:
+            reply.close()  # the zygote kills the child when it cannot tell us its pid
+            raise RuntimeError("the fork server did not start the task process in time") from None
+        reply.settimeout(None)
+        line, _, rest = buffer.partition(b"\n")
+        words = line.decode(errors="replace").split()
+        if len(words) == 2 and words[0] == "pid":
+            process = ForkedProcess(int(words[1]), reply)
+            process._buffer = rest
+            return process
+        reply.close()
+        if words[:1] == ["refused"]:  # fork failed in the zygote: nothing runs
+            raise ForkServerUnavailable(line.decode(errors="replace"))
+        raise RuntimeError(f"the fork server answered {line!r}")
+
+    def _ready(self, env: Mapping[str, str]) -> socket.socket:
+        """The control socket of a running zygote fit for `env`, started if needed."""
+        with self._lock:
+            if self._broken or self._stopped:
+                raise ForkServerUnavailable("no fork server")
+            if self._process is not None and self._process.poll() is not None:
+                self._discard()  # it died (killed by someone): start another
+            if self._process is None:
+                self._start(env)
+            if _start_only(env) != _start_only(self._env):
+                raise ForkServerUnavailable("the interpreter's start-up environment changed")
+            assert self._control is not None
+            return self._control
+
+    def _start(self, env: Mapping[str, str]) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with (self._folder / "fork-server.log").open("ab") as log:
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "loom_jobs_widget.local._bootstrap",
+                        FLAG,
+                        str(theirs.fileno()),
+                    ],
+                    cwd=self._folder,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env={**env, **_FORCED},
+                    pass_fds=[theirs.fileno()],
+                    start_new_session=True,  # no terminal's signals; its own group
+                )
+        except OSError:
+            ours.close()
+            self._broken = True
+            raise ForkServerUnavailable("the fork server could not start") from None
+        finally:
+            theirs.close()
+        ours.settimeout(_START_SECONDS)
+        try:
+            ready = ours.recv(64)
+        except OSError:
+            ready = b""
+        ours.settimeout(None)
+        self._process, self._control, self._env = process, ours, dict(env)
+        if ready != b"ready":
+            # It cannot serve (an import failed, ...): spawn every task from now on.
+            self._broken = True
+            self._discard()
+            raise ForkServerUnavailable("the fork server did not start")
+
+    def _discard(self) -> None:
+        control, self._control = self._control, None
+        process, self._process = self._process, None
+        if control is not None:
+            control.close()  # end of file: the zygote kills what it still runs and exits
+        if process is not None:
+            try:
+                process.wait(_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()  # by its pid: never by name
+                process.wait()
+
+    def stop(self) -> None:
+        """Stop the zygote (and any task process it still runs); safe to call twice."""
+        with self._lock:
+            self._stopped = True
+            self._discard()
+
+
+# --- the zygote's side ---------------------------------------------------------------------------
+
+
+def serve(control_fd: int) -> str:
+    """The zygote's loop (run by the bootstrap in fork-server mode). Returns only in a forked
+    child, with the child set up as a task process: the run folder to run; the zygote itself
+    exits when the control socket closes."""
+    control = socket.socket(fileno=control_fd)
+    control.sendall(b"ready")
+    poller = select.poll()
+    poller.register(control_fd, select.POLLIN)
+    children: dict[int, tuple[int, int]] = {}  # pidfd -> (pid, reply descriptor)
+    while True:
+        try:
+            events = poller.poll()
+        except InterruptedError:
+            continue
+        for fd, _ in events:
+            if fd != control_fd:
+                pid, reply = children.pop(fd)
+                poller.unregister(fd)
+                os.close(fd)
+                _, status = os.waitpid(pid, 0)
+                with contextlib.suppress(OSError):
+                    os.write(reply, f"status {status}\n".encode())
+                os.close(reply)
+                continue
+            try:
+                message, fds, _, _ = socket.recv_fds(control, _MAX_REQUEST, 2)
+            except OSError:
+                message, fds = b"", []
+            if not message:
+                _shutdown(children)
+            if len(fds) != 2:  # not a request of ours
+                for stray in fds:
+                    os.close(stray)
+                continue
+            reply, log = fds
+            try:
+                request = json.loads(message)
+                pid = os.fork()
+            except Exception as exc:  # a bad request, or no process to be had (EAGAIN)
+                with contextlib.suppress(OSError):
+                    os.write(reply, f"refused {type(exc).__name__}: {exc}\n".encode())
+                os.close(reply)
+                os.close(log)
+                continue
+            if pid == 0:
+                control.detach()  # the only socket object: its descriptor is closed below
+                return _become_task(request, reply, log)
+            os.close(log)
+            try:
+                os.write(reply, f"pid {pid}\n".encode())
+            except OSError:  # the server gave up on this task: it must not run unseen
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(reply)
+                continue
+            pidfd = os.pidfd_open(pid)
+            children[pidfd] = (pid, reply)
+            poller.register(pidfd, select.POLLIN)
+
+
+def _shutdown(children: dict[int, tuple[int, int]]) -> NoReturn:
+    for pidfd, (pid, _) in children.items():
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)  # its own session's group, as the runner cancels
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    for _, (pid, _) in children.items():
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    os._exit(0)
+
+
+def _become_task(request: dict[str, object], reply: int, log: int) -> str:
+    """In the forked child: become what `subprocess.Popen(..., cwd=run_dir, stdin=DEVNULL,
+    stdout=log, stderr=STDOUT, env=env, start_new_session=True)` of the bootstrap would make."""
+    try:
+        run_dir = str(request["run_dir"])
+        env = request["env"]
+        assert isinstance(env, dict)
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # close_range(2): one system call
+        os.chdir(run_dir)
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in env.items()})
+        sys.path[0] = os.getcwd()  # as `python -m` puts its working directory first
+        return run_dir
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.write(2, f"The task process could not be set up: {exc!r}\n".encode())
+        os._exit(70)
