@@ -39,7 +39,7 @@ from typing import NoReturn
 
 from croniter import CroniterBadDateError, croniter
 
-__all__ = ["MAX_YEAR", "CronError", "describe", "from_unix", "next_fire_times"]
+__all__ = ["MAX_YEAR", "CronError", "describe", "from_unix", "next_fire_times", "resolve_zone"]
 
 # Quartz's CronExpression.MAX_YEAR is "current year + 100", taken when the class loads; years after
 # it never fire. The vectors were generated in 2026 (MAX_YEAR 2126). Read at call time, so tests can
@@ -189,6 +189,16 @@ def _zone(timezone_id: str) -> tzinfo:
         raise CronError("the time-zone id is empty; use an IANA id such as 'UTC'",
                         field="timezone")
     return _resolve_zone(timezone_id)
+
+
+def resolve_zone(timezone_id: str) -> tzinfo:
+    """The zone Databricks (Java's ``TimeZone``) evaluates a schedule in, for a ``timezone_id``.
+
+    Java's legacy ids resolve as Java resolves them ('PST' is Los Angeles, 'BST' Dhaka, 'EST' a
+    fixed UTC-5), 'GMT+05:30' is a fixed offset. Raises CronError (``field="timezone"``) where
+    Java would silently fall back to GMT, so that no schedule quietly runs in the wrong zone.
+    """
+    return _zone(timezone_id)
 
 
 # --- parsing: a port of Quartz 2.3.2 CronExpression.buildExpression ------------------------------

@@ -6,6 +6,9 @@ warehouse, a wheel's entry point in this process, a jar's main class or dbt comm
 process of this one), and writes `result.json` as its last act; exit status 0 on success, 1 on
 failure. The parent trusts `result.json`, and treats its absence as a crash.
 
+`python -m loom_jobs_widget.local._bootstrap --fork-server FD` is the same program as a warm
+task interpreter (`forkserver`): it forks one such process per task run instead of being one.
+
 The working directory during the run is the folder of the file or notebook, and that folder comes
 first on `sys.path`: Databricks Runtime 14+ does the same for workspace files and notebooks.
 """
@@ -32,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn
 
-from loom_jobs_widget.local import warehouse
+from loom_jobs_widget.local import forkserver, warehouse
 from loom_jobs_widget.local.dbutils import DBUtils, NotebookExit, load
 from loom_jobs_widget.local.runners import (
     EXECUTED_NOTEBOOK,
@@ -650,4 +653,10 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == [forkserver.FLAG]:
+        # The warm task interpreter (`forkserver`): returns only in a forked task process, set
+        # up as a spawned one would be, with its run folder. What every task imports before any
+        # user code runs is imported once here: runpy.run_path's own import of pkgutil.
+        importlib.import_module("pkgutil")
+        sys.argv[1:] = [forkserver.serve(int(sys.argv[2]))]
     sys.exit(main(sys.argv))

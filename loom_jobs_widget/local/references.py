@@ -293,6 +293,12 @@ def _trigger_value(tail: list[str], context: Context) -> str:
         # Documented as the location "if a file arrival trigger is configured"; empty otherwise [I].
         return context.file_arrival_location or ""
     if tail[0] == "table_update":
+        if context.trigger == "TABLE":
+            # The reference lists these values as inferred only ([I]): not made up here.
+            raise UnresolvedReference(
+                "job.trigger.table_update.* values are not given by the local workspace (their"
+                " names are not documented); job.trigger.type is 'table' in this run"
+            )
         raise UnresolvedReference("table update values only exist in runs a table update started")
     raise UnresolvedReference(
         "the trigger has no such value; known are job.trigger.type, job.trigger.time.<format> "

@@ -43,11 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from loom_jobs_widget.local.forkserver import ForkedProcess, ForkServer, ForkServerUnavailable
+from loom_jobs_widget.local.forkserver import available as forkserver_available
 from loom_jobs_widget.local.warehouse import LOCAL_WAREHOUSE_ID, warehouse_path
 
 __all__ = [
     "SQL_ROWS",
     "TaskInvocation",
+    "TaskLauncher",
     "TaskOutcome",
     "TaskProcess",
     "UnsupportedTask",
@@ -437,8 +440,12 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def start_task(invocation: TaskInvocation) -> TaskProcess:
+def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> TaskProcess:
     """Start the task in a child process; raises UnsupportedTask for what cannot run locally.
+
+    With `forks` the child is forked by that warm task interpreter (`forkserver`), else (or
+    when it cannot take the task) spawned as `python -m loom_jobs_widget.local._bootstrap`:
+    the same process either way, only started faster.
 
     Missing files, path escapes and the like are not raised here: they fail the run, with the
     reason in its output, as they would on Databricks.
@@ -465,30 +472,65 @@ def start_task(invocation: TaskInvocation) -> TaskProcess:
     )
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"  # output.log is complete even when the task is killed
+    process: _Process | None = None
     with (run_dir / LOG_FILE).open("wb") as log:
-        popen = subprocess.Popen(
-            [sys.executable, "-m", BOOTSTRAP_MODULE, str(run_dir.resolve())],
-            # The child starts in run_dir (nothing of the user's on sys.path while the bootstrap
-            # imports) and moves to the file's folder itself.
-            cwd=run_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,  # its own process group: cancel reaches what it starts
-        )
+        if forks is not None:
+            with contextlib.suppress(ForkServerUnavailable):
+                process = forks.start_child(run_dir.resolve(), log.fileno(), env)
+        if process is None:
+            process = subprocess.Popen(
+                [sys.executable, "-m", BOOTSTRAP_MODULE, str(run_dir.resolve())],
+                # The child starts in run_dir (nothing of the user's on sys.path while the
+                # bootstrap imports) and moves to the file's folder itself.
+                cwd=run_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # its own process group: cancel reaches what it starts
+            )
     # runs/get-output has logs for Python files, wheels and jars, not for notebooks or SQL
     # (reference §1.5); their output stays in output.log for whoever looks.
-    return _ChildTask(popen, run_dir, keeps_logs=plan["kind"] not in ("notebook", "sql"))
+    return _ChildTask(process, run_dir, keeps_logs=plan["kind"] not in ("notebook", "sql"))
+
+
+class TaskLauncher:
+    """What the engine starts tasks with: `start_task` through one fork server (started at the
+    first task), which `stop()` ends, with whatever it still runs."""
+
+    def __init__(self, folder: Path, *, fork: bool = True) -> None:
+        self._forks = ForkServer(folder) if fork and forkserver_available() else None
+
+    @property
+    def fork_server_pid(self) -> int | None:
+        return self._forks.pid if self._forks is not None else None
+
+    def start(self, invocation: TaskInvocation) -> TaskProcess:
+        return start_task(invocation, self._forks)
+
+    def stop(self) -> None:
+        if self._forks is not None:
+            self._forks.stop()
 
 
 # --- the running task ----------------------------------------------------------------------------
 
 
+class _Process(Protocol):
+    """What the runner needs of a task process: `subprocess.Popen`, or a `ForkedProcess`."""
+
+    pid: int
+    returncode: int | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
 class _ChildTask:
     """A TaskProcess backed by the bootstrap child process."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], run_dir: Path, *, keeps_logs: bool):
+    def __init__(self, popen: _Process, run_dir: Path, *, keeps_logs: bool):
         self.pid = popen.pid
         self._popen = popen
         self._run_dir = run_dir
@@ -496,21 +538,30 @@ class _ChildTask:
         self._canceled = False
         self._lock = threading.Lock()
         self._outcome: TaskOutcome | None = None
-        # A pidfd (Linux) turns readable the moment the child exits: wait(timeout) then returns
-        # at once, where Popen.wait(timeout) sleeps between polls (up to 50 ms per task).
-        self._pidfd: int | None = None
+        # A descriptor that turns readable the moment the child exits: wait(timeout) then
+        # returns at once, where Popen.wait(timeout) sleeps between polls (up to 50 ms per
+        # task). A spawned child's pidfd (Linux); a forked child's reply socket.
+        self._ready_fd: int | None = None
         self._close_pidfd: Callable[[], None] = lambda: None
-        with contextlib.suppress(AttributeError, OSError):
-            self._pidfd = os.pidfd_open(popen.pid)  # not reaped yet: it is still our child
-            self._close_pidfd = weakref.finalize(self, os.close, self._pidfd)
+        if isinstance(popen, ForkedProcess):
+            self._ready_fd = popen.fileno()
+        else:
+            with contextlib.suppress(AttributeError, OSError):
+                pidfd = os.pidfd_open(popen.pid)  # not reaped yet: it is still our child
+                self._ready_fd = pidfd
+                self._close_pidfd = weakref.finalize(self, os.close, pidfd)
 
     def wait(self, timeout: float | None = None) -> TaskOutcome | None:
         try:
-            if timeout is not None and self._pidfd is not None and self._popen.returncode is None:
+            if (
+                timeout is not None
+                and self._ready_fd is not None
+                and self._popen.returncode is None
+            ):
                 # poll, not select: select fails for descriptors past FD_SETSIZE (1024), which
                 # a long-running server with many open runs can reach.
                 poller = select.poll()
-                poller.register(self._pidfd, select.POLLIN)
+                poller.register(self._ready_fd, select.POLLIN)
                 if not poller.poll(max(0.0, timeout) * 1000):
                     return None
             # Popen.wait blocks in waitpid, or sleeps between polls when given a timeout.
@@ -521,7 +572,7 @@ class _ChildTask:
             if self._outcome is None:
                 self._outcome = _read_outcome(
                     self._run_dir,
-                    returncode,
+                    None if getattr(self._popen, "status_lost", False) else returncode,
                     keeps_logs=self._keeps_logs,
                     canceled=self._canceled,
                 )
@@ -536,7 +587,7 @@ class _ChildTask:
         _kill_tree(self._popen, CANCEL_GRACE_SECONDS)
 
 
-def _kill_tree(popen: subprocess.Popen[bytes], grace: float) -> None:
+def _kill_tree(popen: _Process, grace: float) -> None:
     """SIGTERM the child and everything under it, then SIGKILL what is left after `grace`.
 
     The child's process group is not enough: jupyter_client starts kernels in a session of their
@@ -639,7 +690,9 @@ def _head(text: str, limit: int) -> tuple[str, bool]:
     return data[:limit].decode("utf-8", errors="ignore"), True
 
 
-def _describe_exit(returncode: int) -> str:
+def _describe_exit(returncode: int | None) -> str:
+    if returncode is None:  # its fork server went away before reporting it
+        return "ended (its exit status is unknown)"
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
@@ -650,7 +703,7 @@ def _describe_exit(returncode: int) -> str:
 
 
 def _read_outcome(
-    run_dir: Path, returncode: int, *, keeps_logs: bool, canceled: bool
+    run_dir: Path, returncode: int | None, *, keeps_logs: bool, canceled: bool
 ) -> TaskOutcome:
     state = _read_json(run_dir / STATE_FILE)
     task_values = state.get("task_values", {}) if isinstance(state, dict) else {}

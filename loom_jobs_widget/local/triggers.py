@@ -25,16 +25,25 @@ What starts runs (the run's `trigger` in brackets):
   local folder: `/Workspace/...` under the workspace root, `/Volumes/...` (or
   `dbfs:/Volumes/...`) under `<data folder>/volumes/` — the local stand-in for Unity Catalog
   volumes. Cloud URLs (s3://, abfss://, gs://) cannot be watched and are ignored with a warning;
+- `trigger.table_update` {table_names, condition, min_time_between_triggers_seconds,
+  wait_after_last_change_seconds} [TABLE]: the named tables of the local SQL warehouse (its
+  DuckDB database) are fingerprinted every `table_poll_seconds` (`warehouse.table_fingerprints`:
+  DuckDB keeps no table versions, so columns, row count and a sum of row hashes); a table whose
+  fingerprint changed, or that appeared, is updated. `ANY_UPDATED` (the default) starts a run
+  once one table was updated since the last run, `ALL_UPDATED` once every one was. The two
+  timings work as for file arrival: the run waits until the updates stop for
+  wait_after_last_change_seconds, and min_time_between_triggers_seconds after the last run.
+  Tables as they are when the trigger is first seen do not count. A poll that finds a SQL task
+  holding the warehouse looks again a second later. `{{job.trigger.table_update.*}}` values are
+  not given: the reference has them only as inferred ([I]), so they stay unresolved;
 - `continuous` [CONTINUOUS]: one run always active: a run starts when there is none, and again
   `continuous_restart_seconds` after it ends, with an exponential backoff (to 5 min) after runs
   that did not succeed. A paused continuous job starts no new run; its active run goes on [I].
   CONTINUOUS_RESTART, a manual restart on Databricks, has no local counterpart.
 
 `pause_status: PAUSED` (of `schedule`, `trigger`, `continuous` or a `triggers[]` entry) stops a
-trigger. The newer `triggers[]` list is served entry by entry the same way. `table_update`,
-`model` and `job_completion` triggers are not served; such jobs get no triggered runs. (The local
-DuckDB warehouse keeps no per-table modification time, and reading its tables to notice changes
-would take its exclusive lock from SQL tasks: left for later.)
+trigger. The newer `triggers[]` list is served entry by entry the same way. `model` and
+`job_completion` triggers are not served; such jobs get no triggered runs.
 
 Missed fire times are not caught up: after the workspace was stopped (or the clock jumped), a
 schedule fires at its next time after now, as after a Databricks outage nothing replays [I].
@@ -60,6 +69,7 @@ from typing import Any, Final
 
 from loom_jobs_widget.local.engine import Engine, RunListener, RunRequest, queue_default
 from loom_jobs_widget.local.store import Store
+from loom_jobs_widget.local.warehouse import table_fingerprints, table_key, warehouse_path
 from loom_jobs_widget.schedule import CronError, next_fire_times
 
 __all__ = ["Scheduler", "TriggerOptions"]
@@ -71,6 +81,8 @@ _MAX_BACKOFF_SECONDS: Final = 300.0
 # Settings text without any of these cannot hold a trigger: skip parsing it at start.
 _TRIGGER_WORDS: Final = ('"schedule"', '"trigger"', '"triggers"', '"continuous"')
 _NEVER: Final = math.inf
+# When a SQL task holds the warehouse, a table poll is tried again this much later.
+_BUSY_RETRY_SECONDS: Final = 1.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ class TriggerOptions:
     now: Callable[[], float] = time.time  # epoch seconds
     min_schedule_interval_seconds: float = 10.0
     file_poll_seconds: float = 60.0
+    table_poll_seconds: float = 60.0
     continuous_restart_seconds: float = 1.0
     # The longest sleep: bounds how late a jump of the (wall or injected) clock is noticed.
     max_sleep_seconds: float = 60.0
@@ -90,7 +103,7 @@ class _Watch:
     """One trigger of one job, and what the scheduler remembers of it."""
 
     job_id: int
-    kind: str  # schedule | periodic | file_arrival | continuous
+    kind: str  # schedule | periodic | file_arrival | table_update | continuous
     spec: dict[str, Any]
     identity: str
     next_at: float | None = None  # schedule, periodic: the next fire time (None: to compute)
@@ -101,6 +114,10 @@ class _Watch:
     pending: dict[str, tuple[int, int]] = field(default_factory=dict)  # new since the last run
     last_change: float = 0.0
     next_poll: float = 0.0
+    # table_update: each table's latest fingerprint (None: missing), and those updated since
+    # the last run
+    tables: dict[str, str | None] | None = None
+    updated: set[str] = field(default_factory=set)
     # continuous
     restart_at: float | None = None
     failures: int = 0
@@ -131,6 +148,8 @@ class Scheduler(RunListener):
         self._ended: dict[int, bool] = {}  # continuous jobs whose run ended: did it succeed
         self._continuous: set[int] = set()  # read by run_ended on engine threads
         self._watches: dict[int, list[_Watch]] = {}  # only the scheduler thread touches these
+        # Table fingerprints taken in this pass, shared by the table_update watches.
+        self._fingerprints: dict[str, str | None] = {}
         self._passes_started = 0
         self._passes_done = 0
         self._thread = threading.Thread(target=self._loop, name="loom-triggers", daemon=True)
@@ -258,6 +277,7 @@ class Scheduler(RunListener):
         """Fire what is due; the next time something may be due."""
         now = self._now()
         soonest = _NEVER
+        self._fingerprints = {}
         for watches in list(self._watches.values()):
             for watch in watches:
                 if watch.broken:
@@ -355,6 +375,62 @@ class Scheduler(RunListener):
                 due = min(due, ready)
         return due
 
+    def _step_table_update(self, watch: _Watch, now: float) -> float:
+        names = watch.spec.get("table_names")
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(name, str) and table_key(name) for name in names)
+        ):
+            _LOG.warning("job %s: its table_update trigger names no valid tables", watch.job_id)
+            watch.broken = True
+            return _NEVER
+        if now >= watch.next_poll:
+            current = self._table_fingerprints(names)
+            if current is None:  # a SQL task holds the warehouse: look again soon
+                watch.next_poll = now + min(_BUSY_RETRY_SECONDS, self._options.table_poll_seconds)
+            else:
+                watch.next_poll = now + self._options.table_poll_seconds
+                if watch.tables is not None:  # the first look only learns how they are
+                    for name, fingerprint in current.items():
+                        if fingerprint is not None and fingerprint != watch.tables.get(name):
+                            watch.updated.add(name)
+                            watch.last_change = now
+                watch.tables = current
+        due = watch.next_poll
+        if watch.spec.get("condition") == "ALL_UPDATED":
+            enough = watch.updated >= set(names)
+        else:  # ANY_UPDATED, the default
+            enough = bool(watch.updated)
+        if enough:
+            ready = watch.last_change + _seconds(watch.spec, "wait_after_last_change_seconds")
+            if watch.last_fired is not None:
+                ready = max(
+                    ready,
+                    watch.last_fired + _seconds(watch.spec, "min_time_between_triggers_seconds"),
+                )
+            if ready <= now:
+                self._fire(watch, "TABLE")
+                watch.last_fired = now
+                watch.updated = set()
+            else:
+                due = min(due, ready)
+        return due
+
+    def _table_fingerprints(self, names: list[str]) -> dict[str, str | None] | None:
+        """The tables' fingerprints now (taken once per pass); None while the warehouse is busy."""
+        missing = [name for name in names if name not in self._fingerprints]
+        if missing:
+            try:
+                found = table_fingerprints(warehouse_path(self._workspace_root), missing)
+            except Exception:  # a broken database file: nothing can be noticed
+                _LOG.exception("the tables of the local warehouse could not be read")
+                found = None
+            if found is None:
+                return None
+            self._fingerprints.update(found)
+        return {name: self._fingerprints[name] for name in names}
+
     def _step_continuous(self, watch: _Watch, now: float) -> float:
         if self._store.active_runs(watch.job_id):
             watch.restart_at = None
@@ -445,7 +521,7 @@ def _triggers_of(settings: Mapping[str, Any]) -> Iterable[tuple[str, dict[str, A
     for entry in entries:
         if entry.get("pause_status") == "PAUSED":
             continue
-        for kind in ("schedule", "periodic", "file_arrival", "continuous"):
+        for kind in ("schedule", "periodic", "file_arrival", "table_update", "continuous"):
             spec = entry.get(kind)
             if isinstance(spec, dict):
                 yield kind, spec

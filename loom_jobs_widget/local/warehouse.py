@@ -15,6 +15,8 @@ file beside the database for as long as the connection is open, so SQL tasks que
 warehouse (as statements queue on a one-cluster warehouse) instead of failing with DuckDB's
 "Could not set lock on file". The OS drops the lock when a killed task's process dies.
 
+`table_fingerprints` is how table_update triggers notice that tables changed (see there).
+
 Also here, as pure functions: parameter markers (`:name`, and the legacy `{{name}}`), and the
 task's output (runs/get-output `sql_output`, and the rows `{{tasks.<key>.output.rows}}` reads),
 cut to the documented 1,000 rows and 48 KB.
@@ -47,6 +49,8 @@ __all__ = [
     "file_output",
     "json_value",
     "run_script",
+    "table_fingerprints",
+    "table_key",
     "to_duckdb_markers",
     "warehouse_path",
 ]
@@ -268,3 +272,99 @@ def file_output(
             },
         }
     }
+
+
+# --- noticing table changes (table_update triggers) ----------------------------------------------
+
+
+def table_key(name: str) -> tuple[str, str] | None:
+    """(schema, table) of a trigger's table name, lower-cased; None for a name that is not one.
+
+    Databricks names tables `catalog.schema.table`. The local warehouse is one DuckDB database,
+    so the catalog is ignored, and Databricks' default schema `default` is DuckDB's `main`
+    unless the warehouse has a schema named `default` (see `table_fingerprints`) [I]. A bare
+    `table` is in `main`. Backticks around parts are dropped.
+    """
+    parts = [part.strip().strip("`").lower() for part in name.split(".")]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        return None
+    if len(parts) == 1:
+        return "main", parts[0]
+    return parts[-2], parts[-1]
+
+
+def table_fingerprints(database: Path, names: list[str]) -> dict[str, str | None] | None:
+    """A fingerprint of each named table's content and columns (None: no such table), or None
+    as a whole when a task holds the warehouse: look again later.
+
+    DuckDB keeps no per-table version or modification time, so a table's fingerprint is its
+    column names and types, its row count and the sum of its rows' hashes (order does not count,
+    duplicate rows do). Any insert, delete or update that changes a value, and any change of
+    columns, changes it; it costs one scan of the table. An UPDATE that writes the values the
+    rows already had changes nothing here, where on Databricks it is a commit like any other [I].
+    The database is opened read-only under the warehouse lock, taken without waiting, so a
+    running SQL task is never blocked for long nor made to fail.
+    """
+    found: dict[str, str | None] = dict.fromkeys(names)
+    if not database.is_file():
+        return found  # no SQL task ever ran: no tables yet (and none created by looking)
+    import duckdb
+
+    with open(database.with_name(database.name + LOCK_SUFFIX), "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        try:
+            try:
+                connection = duckdb.connect(str(database), read_only=True)
+            except duckdb.Error:
+                return None
+            try:
+                return _fingerprints(connection, names)
+            finally:
+                connection.close()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fingerprints(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, str | None]:
+    import duckdb
+
+    columns: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+    for schema, table, column, kind in connection.execute(
+        "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()"
+        " WHERE database_name = current_database() AND NOT internal"
+        " ORDER BY schema_name, table_name, column_index"
+    ).fetchall():
+        columns.setdefault((str(schema).lower(), str(table).lower()), []).append(
+            (str(schema), str(table), str(column), str(kind))
+        )
+    tables = {
+        (str(schema).lower(), str(table).lower())
+        for schema, table in connection.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables()"
+            " WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    schemas = {schema for schema, _ in tables}
+    found: dict[str, str | None] = {}
+    for name in names:
+        key: tuple[str, str] | None = table_key(name)
+        if key is not None and key[0] == "default" and "default" not in schemas:
+            key = ("main", key[1])
+        if key is None or key not in tables or not columns.get(key):
+            found[name] = None
+            continue
+        schema, table = columns[key][0][0], columns[key][0][1]
+        quoted = ".".join('"' + part.replace('"', '""') + '"' for part in (schema, table))
+        try:
+            rows, total = connection.execute(
+                f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {quoted} AS t"
+            ).fetchone() or (0, None)
+        except duckdb.Error:
+            found[name] = None
+            continue
+        shape = ",".join(f"{column}:{kind}" for _, _, column, kind in columns[key])
+        found[name] = f"{shape}|{rows}|{total}"
+    return found

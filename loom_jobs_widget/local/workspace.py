@@ -9,6 +9,7 @@ The data folder holds everything, so a restart on it finds the same workspace:
 - `workspace.db`: jobs, runs, task runs and permissions (SQLite);
 - `workspace/`: the workspace files (`/Workspace/...`), unless another root is given;
 - `runs/<job run>/<task run>/`: each task-run attempt's folder (logs, outputs);
+- `fork-server/`: the working folder and log of the warm task interpreter (`forkserver`);
 - `dbfs/`: the local DBFS of the task runners;
 - `volumes/`: what `/Volumes/...` file-arrival triggers watch (the stand-in for UC volumes);
 - `lock`: held while a workspace serves the folder, so two cannot share it;
@@ -34,6 +35,7 @@ from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
 from loom_jobs_widget.local.jobs_api import JobsApi
 from loom_jobs_widget.local.notifications import Notifier
 from loom_jobs_widget.local.permissions_api import PermissionsApi
+from loom_jobs_widget.local.runners import TaskLauncher
 from loom_jobs_widget.local.runs_api import RunsApi
 from loom_jobs_widget.local.server import HttpServer, Router
 from loom_jobs_widget.local.store import Store
@@ -47,6 +49,7 @@ DATABASE_FILE = "workspace.db"
 SERVER_FILE = "server.json"
 LOCK_FILE = "lock"
 VOLUMES_DIR = "volumes"
+FORK_SERVER_DIR = "fork-server"
 
 
 class LocalWorkspace:
@@ -75,6 +78,7 @@ class LocalWorkspace:
         self._lock_file: IO[str] | None = None
         self._store: Store | None = None
         self._engine: Engine | None = None
+        self._launcher: TaskLauncher | None = None
         self._server: HttpServer | None = None
         self._trigger_options = triggers
         self._scheduler: Scheduler | None = None
@@ -105,6 +109,11 @@ class LocalWorkspace:
         if self._store is None:
             raise RuntimeError("The local workspace is not started.")
         return self._store
+
+    @property
+    def fork_server_pid(self) -> int | None:
+        """The pid of the warm task interpreter, while it runs (tests check it stops)."""
+        return self._launcher.fork_server_pid if self._launcher is not None else None
 
     @property
     def scheduler(self) -> Scheduler:
@@ -147,6 +156,8 @@ class LocalWorkspace:
         server = HttpServer(router, self._token, self._host_metadata, self._port)
         self._server = server
         host = self.host  # fixed once bound; runs keep naming it while the workspace stops
+        # Task processes come from a warm interpreter, started at the first task.
+        launcher = self._launcher = TaskLauncher(self.data_dir / FORK_SERVER_DIR)
         engine = self._engine = Engine(
             store,
             workspace_root=self.workspace_root,
@@ -154,6 +165,7 @@ class LocalWorkspace:
             user_name=self.user_name,
             host=lambda: host,
             workers=self._workers,
+            start_task=launcher.start,
         )
         JobsApi(store, engine, self.user_name).register(router)
         RunsApi(store, engine, lambda: host, workspace_id, self.workspace_root).register(router)
@@ -201,6 +213,10 @@ class LocalWorkspace:
         engine, self._engine = self._engine, None
         if engine is not None:
             engine.stop()
+        # After the engine, which ended every task: then the fork server, by its pid.
+        launcher, self._launcher = self._launcher, None
+        if launcher is not None:
+            launcher.stop()
         notifier, self._notifier = self._notifier, None
         if notifier is not None:
             notifier.stop()

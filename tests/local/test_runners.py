@@ -3,6 +3,10 @@
 Each test asserts what a user sees in runs/get and runs/get-output: the result, the messages, the
 logs, the notebook result and the task values. Kernels (`.ipynb`) are the slow part: the tests that
 need one start their tasks side by side.
+
+Every test that starts tasks through the `start` fixture runs twice: with each task spawned as a
+fresh interpreter, and forked by the warm task interpreter (`forkserver`) the workspace uses, so
+both ways give the same results.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from loom_jobs_widget.local.runners import (
     OUTPUT_LIMIT_BYTES,
     WORKLOAD_FAILED,
     TaskInvocation,
+    TaskLauncher,
     TaskOutcome,
     TaskProcess,
     UnsupportedTask,
@@ -47,10 +52,12 @@ def workspace(tmp_path: Path) -> Path:
 Start = Callable[..., TaskProcess]
 
 
-@pytest.fixture
-def start(workspace: Path, tmp_path: Path) -> Iterator[Start]:
-    """Start a task in `workspace` with a fresh run folder; cancel leftovers at teardown."""
+@pytest.fixture(params=["spawn", "fork"])
+def start(workspace: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Start]:
+    """Start a task in `workspace` with a fresh run folder, spawned or forked by a fork server
+    (see the module docstring); cancel leftovers, and stop the fork server, at teardown."""
     started: list[TaskProcess] = []
+    launcher = TaskLauncher(tmp_path / "fork-server", fork=request.param == "fork")
 
     def _start(
         task: dict[str, Any],
@@ -58,7 +65,7 @@ def start(workspace: Path, tmp_path: Path) -> Iterator[Start]:
         upstream_values: dict[str, dict[str, Any]] | None = None,
     ) -> TaskProcess:
         run_dir = tmp_path / "runs" / str(len(started) + 1)
-        process = start_task(
+        process = launcher.start(
             TaskInvocation(
                 task={"task_key": "main", **task},
                 job_parameters=job_parameters or {},
@@ -81,6 +88,7 @@ def start(workspace: Path, tmp_path: Path) -> Iterator[Start]:
     yield _start
     for process in started:
         process.cancel()
+    launcher.stop()
 
 
 def finish(process: TaskProcess) -> TaskOutcome:

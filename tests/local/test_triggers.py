@@ -1,4 +1,5 @@
-"""Triggers: schedules, periodic, file arrival and continuous jobs start runs by themselves.
+"""Triggers: schedules, periodic, file arrival, table update and continuous jobs start runs by
+themselves.
 
 Time is a fake clock the test moves (`TriggerOptions.now`), then `scheduler.wake(wait=...)`
 returns once the scheduler has looked at it; only continuous runs use the real clock.
@@ -15,10 +16,11 @@ from typing import Any
 
 from databricks.sdk import WorkspaceClient
 
-from loom_jobs_widget.local import LocalWorkspace
+from loom_jobs_widget.local import LocalWorkspace, warehouse
 from loom_jobs_widget.local.triggers import TriggerOptions, folder_of_url
+from loom_jobs_widget.local.warehouse import LOCAL_WAREHOUSE_ID
 
-from .helpers import client, create_job, python_task, wait_for, write
+from .helpers import client, create_job, python_task, run_now, wait_for, wait_run, write
 
 OK = "print('ok')\n"
 
@@ -238,3 +240,135 @@ def test_a_continuous_job_keeps_one_run_going_until_paused(
         assert after["start_time"] >= before["end_time"]
     time.sleep(0.5)
     assert len(runs_of(w, job_id)) == len(runs)  # paused: no restart
+
+
+# --- table_update: tables of the local warehouse (DuckDB) ---------------------------------------
+
+
+def change_tables(lw: LocalWorkspace, w: WorkspaceClient, sql: str) -> None:
+    """Changes the warehouse's tables as users do: a SQL task run on the local warehouse."""
+    path = write(lw, f"Shared/sql/{uuid.uuid4().hex[:8]}.sql", sql)
+    sql_task = {"warehouse_id": LOCAL_WAREHOUSE_ID, "file": {"path": path}}
+    job_id = create_job(
+        w, {"name": "change tables", "tasks": [{"task_key": "sql", "sql_task": sql_task}]}
+    )
+    run = wait_run(w, run_now(w, job_id), timeout=60)
+    assert run["state"]["result_state"] == "SUCCESS", run["tasks"][0]["state"]
+
+
+def table_job(
+    lw: LocalWorkspace, w: WorkspaceClient, trigger: dict[str, Any], **settings: Any
+) -> int:
+    return create_job(w, {"name": "on tables", "tasks": [task(lw)], "trigger": trigger, **settings})
+
+
+def test_an_updated_table_starts_a_table_run_after_the_quiet_period(
+    make_workspace: Callable[..., LocalWorkspace],
+) -> None:
+    clock = Clock()
+    lw, w = start(make_workspace, clock, table_poll_seconds=1)
+    sales, stock = (f"{name}_{uuid.uuid4().hex[:8]}" for name in ("sales", "stock"))
+    change_tables(
+        lw,
+        w,
+        f"CREATE TABLE {sales} (item VARCHAR, n INTEGER);"
+        f" CREATE TABLE {stock} (item VARCHAR, n INTEGER);"
+        f" INSERT INTO {sales} VALUES ('pen', 1);",
+    )
+    job_id = table_job(
+        lw,
+        w,
+        {
+            "table_update": {
+                # Unity Catalog names: the catalog is ignored, `default` is DuckDB's `main`.
+                "table_names": [f"main.default.{sales}", f"main.default.{stock}"],
+                "condition": "ANY_UPDATED",
+                "wait_after_last_change_seconds": 60,
+                "min_time_between_triggers_seconds": 300,
+            }
+        },
+        parameters=[{"name": "by", "default": "{{job.trigger.type}}"}],
+    )
+    t0 = clock.t
+    look(lw, clock, t0)
+    look(lw, clock, t0 + 100)
+    assert runs_of(w, job_id) == []  # tables as they were when first seen do not count
+    change_tables(lw, w, f"INSERT INTO {sales} VALUES ('ink', 2)")
+    look(lw, clock, t0 + 110)  # noticed here
+    look(lw, clock, t0 + 150)
+    assert runs_of(w, job_id) == []  # still within the quiet period
+    look(lw, clock, t0 + 171)
+    wait_for(lambda: len(runs_of(w, job_id)) == 1)
+    (run,) = runs_of(w, job_id)
+    assert run["trigger"] == "TABLE" and run["run_type"] == "JOB_RUN"
+    assert run["job_parameters"][0]["value"] == "table"
+    # A statement that changes no row is no update.
+    change_tables(lw, w, f"UPDATE {sales} SET n = n WHERE item = 'pen'")
+    look(lw, clock, t0 + 200)
+    look(lw, clock, t0 + 600)
+    assert len(runs_of(w, job_id)) == 1
+    # The other table, changed: the next run waits for 300 s after the last one (600 + 300).
+    change_tables(lw, w, f"UPDATE {stock} SET n = 0; INSERT INTO {stock} VALUES ('pen', 9)")
+    look(lw, clock, t0 + 601)
+    look(lw, clock, t0 + 700)
+    assert len(runs_of(w, job_id)) == 1
+    look(lw, clock, t0 + 700 + 1)  # noticed at 601: quiet since 661, and 300 s after 171
+    wait_for(lambda: len(runs_of(w, job_id)) == 2)
+    assert runs_of(w, job_id)[1]["trigger"] == "TABLE"
+
+
+def test_all_updated_waits_for_every_table_and_a_paused_trigger_for_nothing(
+    make_workspace: Callable[..., LocalWorkspace],
+) -> None:
+    clock = Clock()
+    lw, w = start(make_workspace, clock, table_poll_seconds=1)
+    orders, refunds = (f"{name}_{uuid.uuid4().hex[:8]}" for name in ("orders", "refunds"))
+    change_tables(lw, w, f"CREATE TABLE {orders} (id INTEGER)")
+    trigger = {"table_update": {"table_names": [orders, refunds], "condition": "ALL_UPDATED"}}
+    job_id = table_job(lw, w, {**trigger, "pause_status": "UNPAUSED"})
+    t0 = clock.t
+    look(lw, clock, t0)  # refunds does not exist yet
+    change_tables(lw, w, f"INSERT INTO {orders} VALUES (1)")
+    look(lw, clock, t0 + 10)
+    look(lw, clock, t0 + 20)
+    assert runs_of(w, job_id) == []  # one of two tables updated
+    change_tables(lw, w, f"CREATE TABLE {refunds} AS SELECT 1 AS id")  # a new table: updated
+    look(lw, clock, t0 + 30)
+    wait_for(lambda: len(runs_of(w, job_id)) == 1)
+    assert runs_of(w, job_id)[0]["trigger"] == "TABLE"
+    # Paused, updates to both tables start nothing.
+    update(w, job_id, trigger={**trigger, "pause_status": "PAUSED"})
+    look(lw, clock, t0 + 40)
+    change_tables(lw, w, f"INSERT INTO {orders} VALUES (2); INSERT INTO {refunds} VALUES (2)")
+    look(lw, clock, t0 + 50)
+    look(lw, clock, t0 + 60)
+    assert len(runs_of(w, job_id)) == 1
+
+
+def test_a_table_changed_by_a_notebook_is_noticed_once_the_warehouse_is_free(
+    make_workspace: Callable[..., LocalWorkspace],
+) -> None:
+    clock = Clock()
+    lw, w = start(make_workspace, clock, table_poll_seconds=1)
+    events = f"events_{uuid.uuid4().hex[:8]}"
+    change_tables(lw, w, f"CREATE TABLE {events} (id INTEGER)")
+    job_id = table_job(lw, w, {"table_update": {"table_names": [f"main.{events}"]}})
+    look(lw, clock, clock.t)
+    # As a notebook or a dbt run would: a DuckDB connection of its own, under the lock SQL
+    # tasks take. While it is held the scheduler cannot look, and waits for no one.
+    with warehouse.connect(warehouse.warehouse_path(lw.workspace_root)) as connection:
+        connection.execute(f"INSERT INTO {events} VALUES (1)")
+        look(lw, clock, clock.t + 10)
+        look(lw, clock, clock.t + 20)
+        assert runs_of(w, job_id) == []
+    look(lw, clock, clock.t + 30)
+    wait_for(lambda: len(runs_of(w, job_id)) == 1)
+
+
+def test_table_names_map_to_duckdb_schemas_and_tables() -> None:
+    assert warehouse.table_key("main.default.Sales") == ("default", "sales")
+    assert warehouse.table_key("raw.events") == ("raw", "events")
+    assert warehouse.table_key("`cat`.`sch`.`t`") == ("sch", "t")
+    assert warehouse.table_key("orders") == ("main", "orders")
+    assert warehouse.table_key("a.b.c.d") is None
+    assert warehouse.table_key("a..b") is None

@@ -164,21 +164,35 @@ export function nodeElementData(
   const label = d.label || d.id;
   const subtitle = nodeSubtitle(d);
   const kept = typeof d.width === "number" && d.width > 0 ? d.width : MAX_NODE_WIDTH;
-  const labelWidth = textWidth(label, LABEL_SIZE, theme.fontFamily, "600");
+  const labelWidth = textWidth(label, LABEL_SIZE, theme.fontFamily);
   const subWidth = textWidth(subtitle, LABEL_SIZE, theme.fontFamily);
   const badge = problemBadge(d.errors ?? 0, d.warnings ?? 0, theme);
   const right = TEXT_RIGHT + (badge ? BADGE_ROOM : 0);
   const content = Math.ceil(Math.max(labelWidth, subWidth)) + left + right;
   // The layout keeps room for the text (graph.node_width); the icon takes some of the gap.
-  const width = Math.min(Math.max(kept, MIN_NODE_WIDTH) + ICON_ROOM, Math.max(MIN_NODE_WIDTH, content));
+  const extra = compact ? 0 : ICON_ROOM + (badge ? BADGE_ROOM : 0);
+  const width = Math.min(Math.max(kept, MIN_NODE_WIDTH) + extra, Math.max(MIN_NODE_WIDTH, content));
   const room = width - left - right;
-  const shownLabel = labelWidth <= room ? label : fitText(label, room, theme.fontFamily, LABEL_SIZE, "600");
-  const shownSub = subWidth <= room ? subtitle : fitText(subtitle, room, theme.fontFamily);
+  const shownLabel = labelWidth <= room ? label : fitText(label, room, theme.fontFamily, LABEL_SIZE);
+  let shownSub = subtitle;
+  let shownSubWidth = subWidth;
+  if (subWidth > room) {
+    // Drop the compute (the tooltip and the panel show it) before shortening the type.
+    const typeOnly = nodeSubtitle({ ...d, compute_label: null });
+    const typeWidth = textWidth(typeOnly, LABEL_SIZE, theme.fontFamily);
+    if (typeWidth <= room) {
+      shownSub = typeOnly;
+      shownSubWidth = typeWidth;
+    } else {
+      shownSub = fitText(typeOnly, room, theme.fontFamily);
+      shownSubWidth = room;
+    }
+  }
   const textW = Math.min(
     room,
     Math.max(
       shownLabel === label ? labelWidth : room,
-      shownSub === subtitle ? subWidth : room,
+      shownSubWidth,
     ),
   );
   const data: Record<string, unknown> = {

@@ -218,9 +218,18 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   let searchMatches: string[] = [];
   let roundtripStart: number | null = null;
   let graphStart = 0;
+  /** The last task JSON and problems Python sent (they may come before the `selected` trait). */
+  let lastTask: Extract<FromPython, { kind: "task" }> | null = null;
+  let lastProblems: { task_key: string; problems: Problem[] } | null = null;
   let jobProblems: Problem[] = [];
   /** Selections we sent and whose echo in the `selected` trait has not come back yet. */
-  const sentSelections: string[] = [];
+  const sentSelections: { keys: string; at: number }[] = [];
+  /** Forget echoes that did not come (Python leaves an unchanged trait alone) after 3 s. */
+  function pendingSelections(): { keys: string; at: number }[] {
+    const now = performance.now();
+    while (sentSelections.length > 0 && now - sentSelections[0].at > 3000) sentSelections.shift();
+    return sentSelections;
+  }
 
   function withCanvasBackground(t: Theme): Theme {
     const canvasBg = toRgb(getComputedStyle(canvasWrap).backgroundColor);
@@ -272,12 +281,24 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
 
   // ---- selection ----
 
+  function showTask(message: Extract<FromPython, { kind: "task" }>): void {
+    if (panel.pendingRename() === message.task_key) panel.adoptRename(message.task_key);
+    panel.setTask(message.task_key, message.task);
+    root.dataset.panelTask = message.task_key;
+    root.dataset.panelLoaded = message.task_key;
+  }
+
   function applySelection(keys: string[]): void {
     root.dataset.selected = keys.join(",");
     if (keys.length === 1) {
       const renamed = panel.pendingRename();
       if (panel.taskKey && renamed === keys[0]) panel.adoptRename(keys[0]);
-      else panel.open(keys[0]);
+      else if (panel.taskKey !== keys[0]) {
+        panel.open(keys[0]);
+        // Python's `task` (and `problems`) may have come before the `selected` trait.
+        if (lastTask && lastTask.task_key === keys[0]) showTask(lastTask);
+        if (lastProblems && lastProblems.task_key === keys[0]) panel.showProblems(lastProblems.problems);
+      }
       root.dataset.panelTask = keys[0];
     } else if (panel.isOpen) {
       panel.close();
@@ -292,8 +313,12 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   function onUserSelection(keys: string[]): void {
     const current = panel.taskKey;
     if (current && !(keys.length === 1 && keys[0] === current)) panel.flush();
-    sentSelections.push(keys.join("\n"));
-    if (sentSelections.length > 20) sentSelections.shift();
+    const signature = keys.join("\n");
+    // No echo comes when the trait already holds this selection.
+    if (signature !== (model.get("selected") ?? []).join("\n") || pendingSelections().length > 0) {
+      sentSelections.push({ keys: signature, at: performance.now() });
+      if (sentSelections.length > 20) sentSelections.shift();
+    }
     send({ kind: "select", task_keys: keys });
     applySelection(keys);
   }
@@ -305,6 +330,8 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   }
 
   function syncSelectionFromTrait(): void {
+    // A selection of ours is on its way to Python: the trait is behind, the canvas is right.
+    if (pendingSelections().length > 0) return;
     const keys = (model.get("selected") ?? []).filter((key) => store.nodes.has(key));
     if (!sameKeys(keys, canvas.selectedTasks())) canvas.setSelection(keys, { reveal: true });
     applySelection(canvas.selectedTasks());
@@ -313,14 +340,17 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   function onSelectedTrait(): void {
     const keys = model.get("selected") ?? [];
     const signature = keys.join("\n");
-    const index = sentSelections.indexOf(signature);
+    const pending = pendingSelections();
+    const index = pending.findIndex((entry) => entry.keys === signature);
     if (index >= 0) {
-      sentSelections.splice(0, index + 1);
+      pending.splice(0, index + 1);
       // An echo of an older selection of ours: newer ones are on their way.
-      if (sentSelections.length > 0) return;
+      if (pending.length > 0) return;
       if (sameKeys(keys, canvas.selectedTasks())) return;
     }
-    if (canvas.pendingReset) return; // applied once the graph is drawn (onRendered)
+    // Applied once the graph is drawn (onRendered): a task Python just added or renamed comes
+    // in a patch that may follow the trait.
+    if (canvas.pendingReset || keys.some((key) => !store.nodes.has(key))) return;
     canvas.setSelection(
       keys.filter((key) => store.nodes.has(key)),
       { reveal: true },
@@ -379,6 +409,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     root.dataset.ready = "true";
     loading.hidden = true;
     empty.hidden = store.nodes.size > 0;
+    zoom.hidden = store.nodes.size === 0;
     if (canvas.focusActive) {
       focusRoots = focusRoots.filter((key) => store.nodes.has(key));
       if (focusRoots.length === 0) exitFocus();
@@ -625,15 +656,15 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         break;
       }
       case "task": {
+        lastTask = message;
+        lastProblems = null;
         if (panel.taskKey === message.task_key || panel.pendingRename() === message.task_key) {
-          if (panel.pendingRename() === message.task_key) panel.adoptRename(message.task_key);
-          panel.setTask(message.task_key, message.task);
-          root.dataset.panelTask = message.task_key;
-          root.dataset.panelLoaded = message.task_key;
+          showTask(message);
         }
         break;
       }
       case "problems": {
+        lastProblems = message.task_key !== null ? { task_key: message.task_key, problems: message.problems ?? [] } : null;
         if (message.task_key !== null && message.task_key === panel.taskKey) {
           panel.showProblems(message.problems ?? []);
         }
@@ -689,12 +720,18 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   updateToolbar();
 
   // A JupyterLab theme switch changes the variables: redraw the canvas in the new colours.
-  const themeObserver = new MutationObserver(() => {
+  const checkTheme = () => {
     const next = withCanvasBackground(readTheme(root));
     if (JSON.stringify(next) !== JSON.stringify(theme)) {
       theme = next;
       canvas.setTheme(theme);
     }
+  };
+  const themeTimers: number[] = [];
+  const themeObserver = new MutationObserver(() => {
+    // The new theme's style sheet may load after the attribute changed: look again a bit later.
+    for (const ms of [0, 300, 1200]) themeTimers.push(window.setTimeout(checkTheme, ms));
+    while (themeTimers.length > 6) themeTimers.shift();
   });
   themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class", "style"] });
 
@@ -705,6 +742,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     panel.flush();
     panel.destroy();
     themeObserver.disconnect();
+    for (const timer of themeTimers) clearTimeout(timer);
     model.off("msg:custom", onMessage);
     model.off("change:selected", onSelectedTrait);
     for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {

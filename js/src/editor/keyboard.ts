@@ -31,7 +31,7 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: "Esc", action: "Clear the selection, close dialogs" },
   { keys: "?", action: "Show these shortcuts" },
   { keys: "Shift click, Shift drag", action: "Select several tasks" },
-  { keys: "Drag from a task onto another", action: "Add a dependency" },
+  { keys: "Drag task → task", action: "Add a dependency" },
   { keys: "Ctrl/⌘ wheel", action: "Zoom" },
 ];
 

@@ -158,6 +158,7 @@ export class TaskPanel {
 
   close(): void {
     this.closeForms();
+    this.renamed();
     this.taskKey = null;
     this.task = null;
     this.element.hidden = true;
@@ -275,6 +276,7 @@ export class TaskPanel {
 
   /** The key a rename was sent for and not yet confirmed (or refused). */
   pendingRename(): string | null {
+    if (this.taskKey === null) return null;
     return this.keyInput.dataset.pending === "true" ? (this.keyInput.dataset.sent ?? null) : null;
   }
 

@@ -45,24 +45,12 @@ export const CSS = `
   outline: none;
   container-type: inline-size;
 }
-/* A narrow notebook: the secondary buttons show their icon only (their title says what they do). */
-@container (max-width: 1080px) {
-  .loom-je-toolbar .loom-je-btn[data-action="clone"] .loom-je-btn-text,
-  .loom-je-toolbar .loom-je-btn[data-action="delete"] .loom-je-btn-text,
-  .loom-je-toolbar .loom-je-btn[data-action="json"] .loom-je-btn-text,
-  .loom-je-toolbar .loom-je-btn[data-action="yaml"] .loom-je-btn-text,
-  .loom-je-toolbar .loom-je-btn[data-action="focus"] .loom-je-btn-text { display: none; }
-  .loom-je-search .loom-je-input { width: 140px; }
-}
-@container (max-width: 760px) {
-  .loom-je-toolbar .loom-je-label { display: none; }
-  .loom-je-search .loom-je-input { width: 110px; }
-  .loom-je-panel { width: 340px !important; }
-}
 .loom-je *, .loom-je *::before, .loom-je *::after { box-sizing: border-box; }
 .loom-je:focus-visible { box-shadow: inset 0 0 0 2px color-mix(in srgb, var(--je-accent) 40%, transparent); }
-.loom-je button, .loom-je input, .loom-je select, .loom-je textarea {
-  font: inherit;
+/* Low specificity (:where), so that every class below sets its own font size. */
+.loom-je :where(button, input, select, textarea) {
+  font-family: inherit;
+  font-size: inherit;
   color: inherit;
 }
 
@@ -187,6 +175,7 @@ export const CSS = `
 }
 .loom-je-input:focus { outline: none; border-color: var(--je-accent); box-shadow: var(--je-focus); }
 .loom-je-search .loom-je-input { padding-left: 26px; padding-right: 40px; width: 190px; }
+.loom-je .loom-je-search .loom-je-input:placeholder-shown { padding-right: 8px; }
 .loom-je-search-count {
   position: absolute; right: 8px; font-size: 11px; color: var(--je-faint); pointer-events: none;
 }
@@ -234,6 +223,7 @@ export const CSS = `
   box-shadow: 0 1px 3px rgba(0,0,0,.08);
   overflow: hidden;
 }
+.loom-je-zoom[hidden] { display: none; }
 .loom-je-zoom .loom-je-btn { border-radius: 0; height: 28px; width: 30px; justify-content: center; padding: 0; }
 .loom-je-zoom .loom-je-btn + .loom-je-btn { border-top: 1px solid var(--je-border); }
 .loom-je-focus-banner {
@@ -524,7 +514,7 @@ export const CSS = `
   top: 6px;
   right: 10px;
   z-index: 15;
-  width: 340px;
+  width: 420px;
   padding: 10px 12px;
   border-radius: 8px;
   border: 1px solid var(--je-border-strong);
@@ -536,7 +526,8 @@ export const CSS = `
 .loom-je-help h4 { margin: 0 0 6px; font-size: 13px; }
 .loom-je-help table { border-collapse: collapse; width: 100%; }
 .loom-je-help td { padding: 2px 0; vertical-align: top; }
-.loom-je-help td:first-child { white-space: nowrap; padding-right: 10px; }
+.loom-je-help td:first-child { width: 48%; padding-right: 10px; line-height: 1.9; }
+.loom-je-help td:last-child { padding-top: 3px; }
 .loom-je-kbd {
   display: inline-block;
   padding: 0 5px;
@@ -546,5 +537,27 @@ export const CSS = `
   background: var(--je-bg2);
   font-family: var(--je-mono);
   font-size: 11px;
+  white-space: nowrap;
+  line-height: 1.5;
 }
+/* A narrow notebook: the secondary buttons show their icon only (their title says what they do). */
+@container (max-width: 1200px) {
+  .loom-je-toolbar .loom-je-btn[data-action="clone"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="delete"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="json"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="yaml"] .loom-je-btn-text,
+  .loom-je-toolbar .loom-je-btn[data-action="focus"] .loom-je-btn-text { display: none; }
+  .loom-je .loom-je-search .loom-je-input { width: 140px; }
+}
+@container (max-width: 940px) {
+  .loom-je-toolbar .loom-je-label { display: none; }
+  .loom-je .loom-je-search .loom-je-input { width: 132px; }
+  .loom-je-toolbar .loom-je-sep { margin: 0 1px; }
+}
+@container (max-width: 760px) {
+  .loom-je-toolbar .loom-je-label { display: none; }
+  .loom-je .loom-je-search .loom-je-input { width: 110px; }
+  .loom-je .loom-je-panel { width: 340px !important; }
+}
+
 `;
