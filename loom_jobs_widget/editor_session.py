@@ -25,7 +25,13 @@ from loom_jobs_widget import editing
 from loom_jobs_widget.diff import Change, diff
 from loom_jobs_widget.documents import settings_text
 from loom_jobs_widget.editing import EditError, History
-from loom_jobs_widget.graph import Elements, diff_elements, job_elements, task_node
+from loom_jobs_widget.graph import (
+    EDITOR_ICON_ROOM,
+    Elements,
+    diff_elements,
+    job_elements,
+    task_node,
+)
 from loom_jobs_widget.models import Job, JobSettings
 from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
 from loom_jobs_widget.references import available_references
@@ -88,7 +94,9 @@ class EditorSession:
         """The state of each task in the run shown on the canvas (issue 8)."""
         self.rev = 0
         self.problems: list[Problem] = validate(settings)
-        self._elements: Elements = job_elements(settings, problems=self.problems)
+        self._elements: Elements = job_elements(
+            settings, problems=self.problems, icon_room=EDITOR_ICON_ROOM
+        )
         self._node_index = _index_nodes(self._elements)
         self._checker: TaskChecker | None = None
         self._open_task_json: dict[str, Any] | None = None
@@ -420,7 +428,11 @@ class EditorSession:
                 for node in self._elements["nodes"]
             }
             elements = job_elements(
-                settings, problems=self.problems, states=self.states, previous=old_positions
+                settings,
+                problems=self.problems,
+                states=self.states,
+                previous=old_positions,
+                icon_room=EDITOR_ICON_ROOM,
             )
             self._patch(diff_elements(self._elements, elements))
             self._elements = elements

@@ -32,6 +32,10 @@ _TEXT_PADDING = 28.0
 _CHAR_WIDTH = 8.1
 
 LAYOUT = LayoutParams(node_height=NODE_HEIGHT)
+# The editor draws a type icon left of the text: TEXT_LEFT - TEXT_RIGHT in js/src/editor/canvas.ts
+# beyond the padding node_width keeps. (Problem badges are not counted: the layout must not change
+# while the user types.)
+EDITOR_ICON_ROOM = 26.0
 
 # From this many tasks on the view draws edges as straight lines (LARGE_GRAPH in
 # js/src/widget.ts: routed edges made the first frame 3x slower), so routes are not sent: they
@@ -118,6 +122,7 @@ def job_elements(
     problems: Iterable[Problem] = (),
     states: Mapping[str, str] | None = None,
     previous: Mapping[str, tuple[float, float]] | None = None,
+    icon_room: float = 0.0,
 ) -> Elements:
     """Nodes (see `task_node`) with a ``position`` (the centre of the node, from a
     left-to-right layered layout), in document order; and edges ``{id, source, target,
@@ -127,7 +132,8 @@ def job_elements(
 
     ``problems`` (from the validator) put error and warning counts on their tasks' nodes,
     ``states`` a run state per task_key; ``previous`` positions keep the drawing steady after an
-    edit (see `layered_layout`).
+    edit (see `layered_layout`); ``icon_room`` widens every node for what a view draws beside
+    its text (the editor's type icon).
 
     Nothing is validated here: an edge to an unknown task is kept (the view skips it, the layout
     ignores it), so what is drawn never hides what is in the settings; the validator reports it.
@@ -142,7 +148,7 @@ def job_elements(
     for task, task_type in zip(tasks, task_types, strict=True):
         key = str(task.task_key)
         if key not in widths:  # the first of duplicates wins
-            widths[key] = node_width(key, task_type)
+            widths[key] = node_width(key, task_type) + icon_room
             run_if = task.run_if
             run_ifs[key] = run_if if isinstance(run_if, str) and run_if else "ALL_SUCCESS"
     layout = layered_layout(

@@ -258,9 +258,10 @@ def validate_acl(grants: Sequence[Grant | Mapping[str, Any]], *, loaded: JobAcl 
             continue
         if grant.level not in PERMISSION_LEVELS:
             allowed = ", ".join(levels_for(grant.kind))
-            add("acl-permission-level", f"{grant.who[0].upper()}{grant.who[1:]} has "
-                f"{grant.level or 'no permission level'!s}, which is not a job permission "
-                f"level; use one of {allowed}.", f"{at}.permission_level")
+            what = (f"has {grant.level}, which is not a job permission level" if grant.level
+                    else "has no permission level")
+            add("acl-permission-level", f"{grant.who[0].upper()}{grant.who[1:]} {what}; use "
+                f"one of {allowed}.", f"{at}.permission_level")
             continue
         if grant.principal in seen:
             add("acl-duplicate-principal", f"{grant.who[0].upper()}{grant.who[1:]} is listed "

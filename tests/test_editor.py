@@ -13,7 +13,7 @@ import yaml
 from loom_jobs_widget import editor_session
 from loom_jobs_widget.editor import JobEditor
 from loom_jobs_widget.editor_session import EditorSession, EditorState, problem_path
-from loom_jobs_widget.graph import job_elements
+from loom_jobs_widget.graph import EDITOR_ICON_ROOM, job_elements
 from loom_jobs_widget.models import JobSettings
 from loom_jobs_widget.validation import Problem, validate
 from loom_jobs_widget.workspace import InvalidSettingsError, Workspace
@@ -431,13 +431,16 @@ def test_quick_refresh_matches_a_full_one(make: Callable[..., EditorSession], vi
     for key, path, value in edits:
         session.handle({"kind": "edit", "op": "set_field", "task_key": key, "path": path,
                         "value": value})  # fmt: skip
-    full = job_elements(session.settings, problems=validate(session.settings))
+    full = job_elements(
+        session.settings, problems=validate(session.settings), icon_room=EDITOR_ICON_ROOM
+    )
     assert session._elements == full
     assert sorted(map(repr, session.problems)) == sorted(map(repr, validate(session.settings)))
     # The view, applying the patches in order, has the same graph.
     shown = {n["data"]["id"]: n["data"] for n in full["nodes"]}
-    drawn: dict[str, Any] = {n["data"]["id"]: n["data"] for n in job_elements(ETL)["nodes"]}
-    edges: dict[str, Any] = {e["data"]["id"]: e["data"] for e in job_elements(ETL)["edges"]}
+    first = job_elements(ETL, icon_room=EDITOR_ICON_ROOM)
+    drawn: dict[str, Any] = {n["data"]["id"]: n["data"] for n in first["nodes"]}
+    edges: dict[str, Any] = {e["data"]["id"]: e["data"] for e in first["edges"]}
     for patch in view.take("patch"):
         for node in patch.get("nodes", []):
             drawn[node["data"]["id"]] = node["data"]

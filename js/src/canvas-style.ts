@@ -1,5 +1,7 @@
 // What the JobGraph view (widget.ts) and the JobEditor canvas (editor/canvas.ts) share: the theme
-// read from JupyterLab's CSS variables, the task type colours, and text measuring for node boxes.
+// read from JupyterLab's CSS variables, the task type colours, text measuring for node boxes, and
+// keeping cytoscape's idea of where its container is right.
+import type { Core } from "cytoscape";
 
 export const FONT_SIZE = 13;
 export const TYPE_FONT_SIZE = 11;
@@ -164,4 +166,22 @@ export function fitText(
     else high = middle;
   }
   return `${text.slice(0, low)}…`;
+}
+
+/**
+ * Cytoscape caches where its container is on the screen and forgets it on scrolls of the
+ * container's ancestors as they were when it was created: in JupyterLab the widget is not in the
+ * page yet then, so after a scroll of the notebook pointer events landed beside the tasks (or
+ * outside the canvas, ignored). Forget it on any scroll, and before every press. Returns the
+ * cleanup.
+ */
+export function trackContainerPosition(cy: Core, container: HTMLElement): () => void {
+  const renderer = (cy as unknown as { renderer(): { invalidateContainerClientCoordsCache?: () => void } }).renderer();
+  const invalidate = () => renderer.invalidateContainerClientCoordsCache?.();
+  document.addEventListener("scroll", invalidate, { capture: true, passive: true });
+  container.addEventListener("mousedown", invalidate, { capture: true });
+  container.addEventListener("touchstart", invalidate, { capture: true, passive: true });
+  container.addEventListener("wheel", invalidate, { capture: true, passive: true });
+  container.addEventListener("mouseover", invalidate, { capture: true, passive: true });
+  return () => document.removeEventListener("scroll", invalidate, { capture: true });
 }

@@ -26,6 +26,7 @@ import {
   readTheme,
   taskColor,
   textWidth,
+  trackContainerPosition,
   type Theme,
 } from "./canvas-style";
 
@@ -386,6 +387,7 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
     // ratio on hi-DPI screens would only blur the graph for no visible gain.
   });
   container.__cy = cy;
+  const stopTracking = trackContainerPosition(cy, container);
 
   // Once the user pans or zooms, stop re-fitting the view on resize.
   let userMovedViewport = false;
@@ -526,6 +528,7 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
   return () => {
     if (frame) cancelAnimationFrame(frame);
     observer.disconnect();
+    stopTracking();
     model.off("change:elements", onElements);
     model.off("change:title", updateHeader);
     delete container.__cy;

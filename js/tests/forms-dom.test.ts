@@ -287,6 +287,23 @@ describe("lists and maps send whole values", () => {
     expect(m.changes.at(-1)).toEqual([["depends_on"], undefined]);
   });
 
+  it("depends_on offers an outcome only after a condition task", () => {
+    const m = mount({ ...NB, depends_on: [{ task_key: "ingest" }, { task_key: "check" }] });
+    m.handle.destroy();
+    m.container.replaceChildren();
+    const task = { ...NB, depends_on: [{ task_key: "ingest" }, { task_key: "check" }] };
+    const types: Record<string, string> = { ingest: "notebook_task", check: "condition_task", load: "sql_task" };
+    renderSections(m.container, taskSections(task), task, { ...m.ctx, taskType: (key) => types[key] ?? null });
+    const outcomes = () => Array.from(m.container.querySelectorAll<HTMLSelectElement>('[data-part="outcome"]'));
+    expect(outcomes().map((o) => o.hidden)).toEqual([true, false]);
+    // Switching the condition row to a task that is no condition drops its outcome.
+    choose(outcomes()[1], "true");
+    const rows = m.container.querySelectorAll<HTMLSelectElement>('[data-part="task"]');
+    choose(rows[1], "load");
+    expect(outcomes()[1].hidden).toBe(true);
+    expect(m.changes.at(-1)).toEqual([["depends_on"], [{ task_key: "ingest" }, { task_key: "load" }]]);
+  });
+
   it("depends_on shows a task that is not in the job", () => {
     const m = mount({ ...NB, depends_on: [{ task_key: "gone" }] });
     const sel = m.field("depends_on").querySelector('[data-part="task"]') as HTMLSelectElement;

@@ -21,10 +21,12 @@ The protocol, over a SOCK_SEQPACKET socket pair (`FD` in the zygote):
   process; `ForkedProcess` gives it the `subprocess.Popen` methods the runner uses;
 - if the server's end of `reply` is gone when the zygote writes the pid (the server gave up), the
   zygote kills the child's process group at once: a task never runs unseen;
-- end of file on the control socket (the server closed it, or died) stops the zygote, which first
-  SIGKILLs the process groups of any task still running. The server closes it when the local
-  workspace stops, after the engine has ended every task, and then waits for the zygote by its
-  pid, killing it (by that pid) if it does not exit.
+- `stop` on the control socket stops the zygote, which first SIGKILLs the process groups of any
+  task still running. The server sends it when the local workspace stops, after the engine has
+  ended every task, and then waits for the zygote by its pid, killing it (by that pid) if it
+  does not exit. End of file without `stop` (the server died) ends the zygote alone: its tasks
+  live on, as spawned ones do, until the next start of the workspace kills them (the engine
+  stores every task process's pid and start time for that).
 
 The zygote is single-threaded (forking a threaded process is unsafe) and holds no Python object
 over a descriptor a child might reuse: a child detaches the only socket object and closes every
@@ -68,6 +70,7 @@ _STOP_SECONDS: Final = 5.0
 #: Environment variables read at interpreter start only: a fork cannot honour a change of them.
 _START_ONLY_PREFIXES: Final = ("PYTHON", "LD_", "LC_", "LANG")
 _FORCED: Final = {"PYTHONUNBUFFERED": "1"}  # output.log is complete even when a task is killed
+_STOP: Final = b"stop"  # the server's last message: the workspace stops
 
 
 def available() -> bool:
@@ -287,7 +290,9 @@ class ForkServer:
         control, self._control = self._control, None
         process, self._process = self._process, None
         if control is not None:
-            control.close()  # end of file: the zygote kills what it still runs and exits
+            with contextlib.suppress(OSError):
+                control.send(_STOP)  # the zygote kills what it still runs, and exits
+            control.close()
         if process is not None:
             try:
                 process.wait(_STOP_SECONDS)
@@ -337,7 +342,9 @@ def serve(control_fd: int) -> str:
                 message, fds, _, _ = socket.recv_fds(control, _MAX_REQUEST, 2)
             except OSError:
                 message, fds = b"", []
-            if not message:
+            if not message:  # the server died: its tasks live on, as spawned ones would
+                os._exit(0)
+            if message == _STOP:
                 _shutdown(children)
             if len(fds) != 2:  # not a request of ours
                 for stray in fds:
@@ -372,6 +379,7 @@ def serve(control_fd: int) -> str:
 
 
 def _shutdown(children: dict[int, tuple[int, int]]) -> NoReturn:
+    """The workspace stops: no task process may outlive it (the engine ended them already)."""
     for pid, _ in children.values():
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)  # its own session's group, as the runner cancels

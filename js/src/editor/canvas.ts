@@ -20,6 +20,7 @@ import {
   prettyTaskType,
   taskColor,
   textWidth,
+  trackContainerPosition,
   type Theme,
 } from "../canvas-style";
 import type { GraphEdge, GraphNode } from "./protocol";
@@ -604,17 +605,7 @@ export class EditorCanvas {
       },
       { passive: false },
     );
-    // Cytoscape caches where its container is on the screen and forgets it on scrolls of the
-    // container's ancestors, as they were when it was created: in JupyterLab the widget is not in
-    // the page yet then, and a scroll of the notebook left taps landing beside the tasks (or
-    // outside the canvas, ignored). Forget it on any scroll, and before every press.
-    const renderer = (cy as unknown as { renderer(): { invalidateContainerClientCoordsCache?: () => void } }).renderer();
-    const invalidate = () => renderer.invalidateContainerClientCoordsCache?.();
-    document.addEventListener("scroll", invalidate, { capture: true, passive: true });
-    container.addEventListener("mousedown", invalidate, { capture: true });
-    container.addEventListener("touchstart", invalidate, { capture: true, passive: true });
-    container.addEventListener("wheel", invalidate, { capture: true, passive: true });
-    this.cleanupScroll = () => document.removeEventListener("scroll", invalidate, { capture: true });
+    this.cleanupScroll = trackContainerPosition(cy, container);
     // After cytoscape's own mousedown handler, which blurs the focused element.
     container.addEventListener("mousedown", () => this.events.pointer?.());
     container.addEventListener("touchstart", () => this.events.pointer?.(), { passive: true });

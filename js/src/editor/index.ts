@@ -165,6 +165,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     pick: (what, options) => pick(what, options),
     references: (taskKey) => references(taskKey),
     taskKeys: () => store.taskKeys(),
+    taskType: (key) => store.nodes.get(key)?.data.task_type ?? null,
     close: () => {
       canvas.clearSelection();
       root.focus({ preventScroll: true });

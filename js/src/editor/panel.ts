@@ -20,6 +20,7 @@ export interface PanelHost {
   pick(what: PickerKind, options?: { path?: string; query?: string }): Promise<Choice[]>;
   references(taskKey: string): Promise<ReferenceChoice[]>;
   taskKeys(): string[];
+  taskType(taskKey: string): string | null;
   close(): void;
 }
 
@@ -215,6 +216,7 @@ export class TaskPanel {
       pick: (what, options) => this.host.pick(what, options),
       references: () => this.host.references(this.taskKey ?? ""),
       taskKeys: () => this.host.taskKeys().filter((key) => key !== this.taskKey),
+      taskType: (key) => this.host.taskType(key),
     };
     this.handle = renderSections(this.body, taskSections(task), task, context);
   }

@@ -800,7 +800,16 @@ class DependsOnView extends RowsView<DepRow> {
     if (!outcomes.some((o) => o.value === row.outcome)) outcomes.push({ value: row.outcome, label: row.outcome });
     outcome.append(...outcomes.map((o) => h("option", { value: o.value }, o.label)));
     outcome.value = row.outcome;
-    task.addEventListener("change", () => this.commit());
+    // An outcome only means something after a condition task: show it there (or where one is
+    // set already), not on every row.
+    const isCondition = (key: string) => this.env.ctx.taskType?.(key) === "condition_task";
+    const known = this.env.ctx.taskType !== undefined;
+    outcome.hidden = known && !isCondition(row.taskKey) && row.outcome === "";
+    task.addEventListener("change", () => {
+      if (known && !isCondition(task.value)) outcome.value = "";
+      outcome.hidden = known && !isCondition(task.value) && outcome.value === "";
+      this.commit();
+    });
     outcome.addEventListener("change", () => this.commit());
     const el = h("div", { class: "loom-f-row loom-f-dep-row", role: "listitem" }, task, outcome);
     el.append(removeButton(`Remove dependency ${index + 1}`, () => this.removeRow(el)));

@@ -83,6 +83,8 @@ export interface FormContext {
   references(): Promise<ReferenceChoice[]>;
   /** The other tasks of the job (for depends_on). */
   taskKeys(): string[];
+  /** A task's type ("condition_task"...), when the panel knows it: depends_on shows an outcome only after a condition task. */
+  taskType?(taskKey: string): string | null;
 }
 
 export interface FormHandle {
