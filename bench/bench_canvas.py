@@ -194,10 +194,17 @@ def settings_of(nodes: list[str], edges: list[tuple[str, str]], name: str) -> di
     deps: dict[str, list[dict[str, str]]] = {}
     for upstream, downstream in edges:
         deps.setdefault(downstream, []).append({"task_key": upstream})
-    kinds = ["notebook_task", "spark_python_task", "sql_task", "pipeline_task"]
+    # Every fourth task (the first too) is a notebook task; each one valid.
+    kinds: list[tuple[str, Any]] = [
+        ("notebook_task", lambda key: {"notebook_path": f"/bench/{key}"}),
+        ("spark_python_task", lambda key: {"python_file": f"bench/{key}.py"}),
+        ("sql_task", lambda key: {"warehouse_id": "local", "query": {"query_id": key}}),
+        ("pipeline_task", lambda key: {"pipeline_id": key}),
+    ]
     tasks = []
     for i, key in enumerate(nodes):
-        task: dict[str, Any] = {"task_key": key, kinds[i % len(kinds)]: {}}
+        kind, body = kinds[i % len(kinds)]
+        task: dict[str, Any] = {"task_key": key, kind: body(key)}
         if key in deps:
             task["depends_on"] = deps[key]
         tasks.append(task)

@@ -202,7 +202,8 @@ class ForkServer:
             if len(request) > _MAX_REQUEST:
                 raise ForkServerUnavailable("the environment is too large to send")
             try:
-                socket.send_fds(control, [request], [theirs.fileno(), log])
+                # MSG_NOSIGNAL: a zygote gone is an error here, never a SIGPIPE.
+                socket.send_fds(control, [request], [theirs.fileno(), log], socket.MSG_NOSIGNAL)
             except OSError as exc:
                 raise ForkServerUnavailable(f"the fork server is gone: {exc}") from exc
         except BaseException:
@@ -291,7 +292,8 @@ class ForkServer:
         process, self._process = self._process, None
         if control is not None:
             with contextlib.suppress(OSError):
-                control.send(_STOP)  # the zygote kills what it still runs, and exits
+                # The zygote kills what it still runs, and exits.
+                control.send(_STOP, socket.MSG_NOSIGNAL)
             control.close()
         if process is not None:
             try:
@@ -312,8 +314,8 @@ class ForkServer:
 
 def serve(control_fd: int) -> str:
     """The zygote's loop (run by the bootstrap in fork-server mode). Returns only in a forked
-    child, with the child set up as a task process: the run folder to run; the zygote itself
-    exits when the control socket closes."""
+    child, set up as a task process: the run folder to run. The zygote itself exits on `stop`
+    or when the control socket closes (see the module docstring)."""
     control = socket.socket(fileno=control_fd)
     # What is alive now lives as long as the zygote: out of the collector's sight, a child
     # neither scans nor copies it (a child's interpreter exit takes ~6 ms instead of ~15 ms).
@@ -373,7 +375,14 @@ def serve(control_fd: int) -> str:
                 os.waitpid(pid, 0)
                 os.close(reply)
                 continue
-            pidfd = os.pidfd_open(pid)
+            try:
+                pidfd = os.pidfd_open(pid)
+            except OSError:  # no descriptor to be had (EMFILE): wait for this one right away
+                _, status = os.waitpid(pid, 0)
+                with contextlib.suppress(OSError):
+                    os.write(reply, f"status {status}\n".encode())
+                os.close(reply)
+                continue
             children[pidfd] = (pid, reply)
             poller.register(pidfd, select.POLLIN)
 
@@ -407,7 +416,8 @@ def _become_task(request: dict[str, object], reply: int, log: int) -> str:
         os.chdir(run_dir)
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in env.items()})
-        sys.path[0] = os.getcwd()  # as `python -m` puts its working directory first
+        if not getattr(sys.flags, "safe_path", False):  # (Python 3.11+: -P)
+            sys.path[0] = os.getcwd()  # as `python -m` puts its working directory first
         return run_dir
     except BaseException as exc:
         with contextlib.suppress(OSError):

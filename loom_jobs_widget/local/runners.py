@@ -3,7 +3,9 @@
 The engine calls `start_task(invocation)` and gets a `TaskProcess` to `wait()` on or `cancel()`.
 Everything the task does happens in a child process (`python -m loom_jobs_widget.local._bootstrap
 RUN_DIR`, in its own session), so a crashing or hanging task never affects the server: the parent
-only writes the invocation file and, once the child has exited, reads files back.
+only writes the invocation file and, once the child has exited, reads files back. The workspace
+starts tasks through a `TaskLauncher`, whose warm interpreter (`forkserver`) forks that same
+process in about a millisecond instead of spawning it (60-80 ms).
 
 Files in the task-run folder (`run_dir`), the whole parent/child protocol:
 

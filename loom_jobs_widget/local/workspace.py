@@ -63,6 +63,7 @@ class LocalWorkspace:
         workspace_root: str | os.PathLike[str] | None = None,
         workers: int = DEFAULT_WORKERS,
         triggers: TriggerOptions | None = None,
+        fork_tasks: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self.workspace_root = (
@@ -73,6 +74,7 @@ class LocalWorkspace:
         self.user_name = identity.LOCAL_USER
         self._port = port
         self._workers = workers
+        self._fork_tasks = fork_tasks  # False: every task a fresh interpreter (benchmarks)
         self._token: str | None = None
         self._workspace_id = ""
         self._lock_file: IO[str] | None = None
@@ -157,7 +159,9 @@ class LocalWorkspace:
         self._server = server
         host = self.host  # fixed once bound; runs keep naming it while the workspace stops
         # Task processes come from a warm interpreter, started at the first task.
-        launcher = self._launcher = TaskLauncher(self.data_dir / FORK_SERVER_DIR)
+        launcher = self._launcher = TaskLauncher(
+            self.data_dir / FORK_SERVER_DIR, fork=self._fork_tasks
+        )
         engine = self._engine = Engine(
             store,
             workspace_root=self.workspace_root,

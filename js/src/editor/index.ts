@@ -203,6 +203,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   canvas.onDrawn = (built) => {
     // For the bench: from the first chunk of a whole graph to the first frame showing it.
     const now = performance.now();
+    root.dataset.drawnAt = now.toFixed(1);
     root.dataset.graphMs = (now - graphStart).toFixed(1);
     root.dataset.drawMs = (now - built).toFixed(1);
     root.dataset.buildMs = `${canvas.timings.definitions.toFixed(1)}+${canvas.timings.add.toFixed(1)}`;
@@ -673,6 +674,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         renderJobProblems();
         if (roundtripStart !== null) {
           root.dataset.lastRoundtripMs = (performance.now() - roundtripStart).toFixed(1);
+          root.dataset.roundtrips = String(Number(root.dataset.roundtrips ?? "0") + 1);
           roundtripStart = null;
         }
         break;
