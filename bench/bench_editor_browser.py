@@ -133,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,1000")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--screenshots", type=Path, help="save editor-<size>.png here")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -175,6 +176,10 @@ def main() -> None:
                     print(f"  {'open, first (cold layout)':<40} {cold:9.1f} ms")
                     print(f"  {opened.line('open again', 40)}")
                     print(f"  {view.line('  of which graph message to frame', 40)}")
+                    if args.screenshots:
+                        args.screenshots.mkdir(parents=True, exist_ok=True)
+                        shot = args.screenshots / f"editor-{size}.png"
+                        page.locator(EDITOR).screenshot(path=str(shot))
                     print(f"  {measure_frames(page, args.repeat * 2).line('pan/zoom frame', 40)}")
                     notebook = keys[len(keys) // 8 * 4]  # a notebook task (see settings_of)
                     roundtrip = measure_roundtrip(page, notebook, args.repeat)

@@ -347,7 +347,15 @@ export function stylesheet(theme: Theme, large: boolean): StylesheetJson {
       ? ([
           {
             selector: "node",
-            style: { "background-image": "none", "border-color": "data(color)", "border-width": 1.5 },
+            // Labels smaller than 6 px on the screen are a smudge, and drawing them was half of
+            // the first frame of a 1000-task job (bench_editor_browser.py): skip them until
+            // the user zooms in (the tooltip still names a task).
+            style: {
+              "background-image": "none",
+              "border-color": "data(color)",
+              "border-width": 1.5,
+              "min-zoomed-font-size": 6,
+            },
           },
           {
             selector: "node[badge]",
