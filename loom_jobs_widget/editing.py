@@ -53,9 +53,11 @@ __all__ = [
     "rename_task",
     "replace_task",
     "set_job_field",
+    "set_job_fields",
     "set_task_field",
     "set_task_type",
     "skeleton",
+    "swap_job_cluster",
 ]
 
 
@@ -422,6 +424,52 @@ def set_job_field(settings: JobSettings, path: Path, value: Any = DELETE) -> Job
     if not _apply(document, parts, value, prefix="", who="The job", key=None):
         return settings
     return _with_job_field(settings, name, document.get(name, DELETE))
+
+
+def set_job_fields(settings: JobSettings, document: Mapping[str, Any]) -> JobSettings:
+    """Makes the job-level fields (all but `tasks`) those of ``document``, a whole settings
+    JSON: fields it lacks are deleted, fields that differ are set, the others stay the very
+    same objects. For edits that move several fields at once (a trigger of another kind)."""
+    current = settings.api_fields()
+    for name in [*current, *(name for name in document if name not in current)]:
+        if name == "tasks":
+            continue
+        if name not in document:
+            settings = set_job_field(settings, [name])
+        elif name not in current or not _same(_copy(current[name]), document[name]):
+            settings = set_job_field(settings, [name], document[name])
+    return settings
+
+
+def swap_job_cluster(settings: JobSettings, old_key: str, new_key: str) -> JobSettings:
+    """Every task (nested ones too) that runs on job cluster ``old_key`` runs on ``new_key``."""
+    keys = {
+        entry.get("job_cluster_key")
+        for entry in settings.to_api().get("job_clusters") or []
+        if isinstance(entry, dict)
+    }
+    if new_key not in keys:
+        raise EditError(
+            f"The job has no job cluster '{new_key}' to move the tasks of '{old_key}' to.",
+            field="job_clusters",
+        )
+    tasks = list(_task_entries(settings))  # a new list: `settings` is never changed
+    changed = False
+    for index, task in enumerate(tasks):
+        if not isinstance(task, Task):
+            continue
+        document = task.to_api()
+        moved = False
+        for holder in (document, (document.get("for_each_task") or {}).get("task")):
+            if isinstance(holder, dict) and holder.get("job_cluster_key") == old_key:
+                holder["job_cluster_key"] = new_key
+                moved = True
+        if moved:
+            tasks[index] = _load(document)
+            changed = True
+    if not changed:
+        raise EditError(f"No task runs on job cluster '{old_key}'.", field="job_clusters")
+    return _with_tasks(settings, tasks)
 
 
 def _with_job_field(settings: JobSettings, name: str, value: Any) -> JobSettings:

@@ -32,9 +32,14 @@ from loom_jobs_widget.graph import (
     job_elements,
     task_node,
 )
+from loom_jobs_widget.job_tabs import PermissionsState, job_message, settings_path
 from loom_jobs_widget.models import Job, JobSettings
+from loom_jobs_widget.permissions import AclError
 from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
 from loom_jobs_widget.references import available_references
+from loom_jobs_widget.schedule import CronError, from_unix
+from loom_jobs_widget.schedule_forms import SimpleSchedule, java_time_zones, preview
+from loom_jobs_widget.triggers import EDITABLE_KINDS, set_pause_status, set_trigger_kind
 from loom_jobs_widget.validation import Problem, TaskChecker, validate
 from loom_jobs_widget.workspace import ConflictError, OnConflict, WorkspaceError
 
@@ -100,6 +105,9 @@ class EditorSession:
         self._node_index = _index_nodes(self._elements)
         self._checker: TaskChecker | None = None
         self._open_task_json: dict[str, Any] | None = None
+        self.permissions = PermissionsState()
+        self._watch_job = False  # the view showed a job tab: keep it up to date
+        self._job_json: dict[str, Any] | None = None
         self._publish()
 
     # --- reading ----------------------------------------------------------------------------
@@ -203,6 +211,61 @@ class EditorSession:
             }
         )
 
+    # --- job-level tabs (issue 6) -------------------------------------------------------------
+
+    def _on_job(self, _: Mapping[str, Any]) -> None:
+        self._watch_job = True
+        self._send_job()
+
+    def _on_schedule_preview(self, message: Mapping[str, Any]) -> None:
+        count = message.get("count", 10)
+        reply: Message = {"kind": "schedule_preview", "request_id": message["request_id"]}
+        reply["preview"] = preview(
+            str(message["quartz_cron_expression"]),
+            str(message["timezone_id"]),
+            count=count if isinstance(count, int) and 1 <= count <= 100 else 10,
+            viewer_timezone=_text_or_none(message.get("viewer_timezone")),
+        )
+        self._send(reply)
+
+    def _on_simple_schedule(self, message: Mapping[str, Any]) -> None:
+        reply: Message = {"kind": "simple_schedule", "request_id": message["request_id"]}
+        try:
+            reply["expression"] = SimpleSchedule.from_json(message["simple"]).to_quartz()
+        except (ValueError, TypeError, KeyError) as error:
+            reply["error"] = str(error)
+        self._send(reply)
+
+    def _on_from_unix(self, message: Mapping[str, Any]) -> None:
+        reply: Message = {"kind": "from_unix", "request_id": message["request_id"]}
+        try:
+            reply["expression"] = from_unix(str(message["expression"]))
+        except CronError as error:
+            reply["error"] = str(error)
+        self._send(reply)
+
+    def _on_time_zones(self, message: Mapping[str, Any]) -> None:
+        self._send(
+            {"kind": "time_zones", "request_id": message["request_id"], "zones": java_time_zones()}
+        )
+
+    def _on_permissions(self, _: Mapping[str, Any]) -> None:
+        workspace = self._workspace_or_none()
+        self.permissions.load(
+            workspace.jobs if workspace is not None else None,
+            self.state.job_id,
+            workspace.user_name if workspace is not None else None,
+        )
+        self._send(self.permissions.message(self._user_name()))
+
+    def _on_set_grants(self, message: Mapping[str, Any]) -> None:
+        grants = message["grants"]
+        if not isinstance(grants, list) or not all(isinstance(g, dict) for g in grants):
+            raise TypeError("grants must be a list of grant objects")
+        self.permissions.set(grants)
+        self._send(self.permissions.message(self._user_name()))
+        self._publish()
+
     _HANDLERS: Mapping[str, Callable[[EditorSession, Mapping[str, Any]], None]] = {
         "ready": _on_ready,
         "select": _on_select,
@@ -214,6 +277,13 @@ class EditorSession:
         "view_as": _on_view_as,
         "pick": _on_pick,
         "references": _on_references,
+        "job": _on_job,
+        "schedule_preview": _on_schedule_preview,
+        "simple_schedule": _on_simple_schedule,
+        "from_unix": _on_from_unix,
+        "time_zones": _on_time_zones,
+        "permissions": _on_permissions,
+        "set_grants": _on_set_grants,
     }
 
     # --- actions (the widget's Python methods call these too) -------------------------------
@@ -231,6 +301,7 @@ class EditorSession:
         settings = self.settings
         selected: list[str] | None = None
         typed_task: str | None = None
+        typed_job = False
         inside: str | None = None
         if op == "set_field":
             key = arguments["task_key"]
@@ -245,6 +316,7 @@ class EditorSession:
             value = editing.DELETE if arguments.get("delete") else arguments.get("value")
             new = editing.set_job_field(settings, path, value)
             label = f"edit {'.'.join(map(str, path))}"
+            typed_job = True
         elif op == "add_task":
             after = list(arguments.get("after") or [])
             new, key = editing.add_task(
@@ -288,6 +360,28 @@ class EditorSession:
                 settings, upstream, downstream, arguments.get("outcome")
             )
             label = f"remove dependency {upstream} → {downstream}"
+        elif op == "set_trigger_kind":
+            kind = arguments["trigger_kind"]
+            if kind not in EDITABLE_KINDS:
+                raise EditError(
+                    f"There is no trigger kind {kind!r}; the kinds are "
+                    f"{', '.join(EDITABLE_KINDS)}.",
+                    field="trigger",
+                )
+            zone = _text_or_none(arguments.get("timezone_id")) or "UTC"
+            document = set_trigger_kind(settings.to_api(), kind, timezone_id=zone)
+            new = editing.set_job_fields(settings, document)
+            label = f"make the trigger {kind.replace('_', ' ')}"
+        elif op == "set_pause_status":
+            status = arguments["status"]
+            if status not in ("PAUSED", "UNPAUSED"):
+                raise EditError(f"pause_status is PAUSED or UNPAUSED, not {status!r}.")
+            new = editing.set_job_fields(settings, set_pause_status(settings.to_api(), status))
+            label = "pause the job" if status == "PAUSED" else "resume the job"
+        elif op == "swap_job_cluster":
+            old, new_key = arguments["from"], arguments["to"]
+            new = editing.swap_job_cluster(settings, old, new_key)
+            label = f"move the tasks of job cluster {old} to {new_key}"
         else:
             raise EditError(f"The editor has no edit {op!r}.")
         if new is settings:
@@ -296,7 +390,7 @@ class EditorSession:
         if selected is not None:
             self.state.selected = selected
         self._set_status("", "")
-        self._refresh(typed_task=typed_task, inside=inside)
+        self._refresh(typed_task=typed_task, inside=inside, typed_job=typed_job)
 
     def replace(self, settings: JobSettings, label: str = "replace the settings") -> None:
         """New settings from Python (undoable)."""
@@ -314,7 +408,12 @@ class EditorSession:
     def review(self) -> Message:
         """The changes a save would write, and the errors that stop it."""
         changes = self.changes()
+        grant_changes = self.permissions.changes()
         errors = [p for p in self.problems if p.severity == "error"]
+        errors += [p for p in self.permissions.problems(None) if p.severity == "error"]
+        summary = _review_summary(changes, new_job=self.state.job_id is None)
+        if grant_changes:
+            summary += f" Permissions: {len(grant_changes)} change(s), saved after the job."
         return {
             "kind": "review",
             "changes": [
@@ -326,8 +425,9 @@ class EditorSession:
                     **_small("after", change.after),
                 }
                 for change in changes
-            ],
-            "summary": _review_summary(changes, new_job=self.state.job_id is None),
+            ]
+            + grant_changes,
+            "summary": summary,
             "errors": [_problem_dict(p) for p in errors],
         }
 
@@ -362,6 +462,16 @@ class EditorSession:
         self._saved = self.settings
         self.job.settings = self.settings
         message = f"Saved job {self.state.job_id}."
+        if self.permissions.dirty and self.state.job_id is not None:
+            try:
+                self.permissions.save(self._workspace().jobs, self.state.job_id)
+            except (WorkspaceError, AclError) as error:
+                text = f"Saved job {self.state.job_id}, but not its permissions: {error}"
+                self._set_status("error", text)
+                self._send({"kind": "save_failed", "message": text, "conflict": False})
+                self._refresh()
+                raise
+            self._send(self.permissions.message(self._user_name()))
         self._set_status("success", message)
         self._send({"kind": "saved", "job_id": self.state.job_id, "message": message})
         self._refresh()
@@ -414,7 +524,9 @@ class EditorSession:
 
     # --- inside -------------------------------------------------------------------------------
 
-    def _refresh(self, *, typed_task: str | None = None, inside: str | None = None) -> None:
+    def _refresh(
+        self, *, typed_task: str | None = None, inside: str | None = None, typed_job: bool = False
+    ) -> None:
         """Validate, patch the view's graph, update the open panel and the traits. ``inside``
         names the one task an edit changed without touching any task_key, depends_on or task
         type: only that task is checked and redrawn, so a keystroke costs the same in a job of
@@ -438,6 +550,8 @@ class EditorSession:
             self._elements = elements
             self._node_index = _index_nodes(elements)
         self._send_open_task(typed_task=typed_task)
+        if self._watch_job and not typed_job and inside is None:
+            self._send_job()
         self._publish()
 
     def _refresh_task(self, key: str) -> bool:
@@ -511,7 +625,29 @@ class EditorSession:
         )  # fmt: skip
 
     def _job_problems(self) -> list[dict[str, Any]]:
-        return [_problem_dict(p) for p in self.problems if p.task_key is None]
+        found = []
+        for problem in self.problems:
+            if problem.task_key is None:
+                entry = _problem_dict(problem)
+                entry["path"] = settings_path(problem.field)
+                found.append(entry)
+        return found
+
+    def _send_job(self) -> None:
+        message = job_message(self.settings)
+        if message != self._job_json:
+            self._job_json = message
+            self._send(message)
+
+    def _workspace_or_none(self) -> Workspace | None:
+        try:
+            return self._workspace()
+        except WorkspaceError:
+            return None
+
+    def _user_name(self) -> str | None:
+        workspace = self._workspace_or_none()
+        return workspace.user_name if workspace is not None else None
 
     def _refuse(self, error: EditError, request_id: Any) -> None:
         reply: Message = {
@@ -533,7 +669,7 @@ class EditorSession:
         settings = self.settings
         state = self.state
         state.title = settings.name if isinstance(settings.name, str) else ""
-        state.dirty = self.history.dirty or state.job_id is None
+        state.dirty = self.history.dirty or state.job_id is None or self.permissions.dirty
         state.can_undo = self.history.can_undo
         state.can_redo = self.history.can_redo
         state.undo_label = self.history.undo_label
@@ -572,6 +708,10 @@ def _review_summary(changes: Sequence[Change], *, new_job: bool) -> str:
         parts.append(", ".join(dict.fromkeys(job_fields)))
     count = len(changes)
     return f"{count} change{'s' if count > 1 else ''} to {' and '.join(parts)}."
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _index_nodes(elements: Elements) -> dict[str, int]:

@@ -940,3 +940,49 @@ def test_model_objects_are_never_changed_by_an_edit() -> None:
     assert [json.dumps(t.to_api()) for t in before.task_list] == dumps
     assert [t.__pydantic_private__ for t in before.task_list] == keys
     assert all(isinstance(t, Task) for t in before.task_list)
+
+
+# --- several job fields at once, and the job cluster swap (issue 6) ---------------------------
+
+
+def test_set_job_fields_changes_only_what_differs() -> None:
+    from loom_jobs_widget.editing import set_job_fields
+
+    settings = JobSettings.from_api(
+        {"name": "j", "schedule": {"quartz_cron_expression": "0 0 1 * * ?", "timezone_id": "UTC"},
+         "tags": {"a": "b"}, "tasks": [{"task_key": "t", "notebook_task": {"notebook_path": "/n"}}]}
+    )  # fmt: skip
+    document = settings.to_api()
+    document.pop("schedule")
+    document["trigger"] = {"periodic": {"interval": 1, "unit": "HOURS"}}
+    new = set_job_fields(settings, document)
+    assert new.to_api() == {**{k: v for k, v in document.items() if k != "trigger"},
+                            "trigger": document["trigger"]}  # fmt: skip
+    assert new.tags is settings.tags and new.tasks is settings.tasks
+    assert "schedule" in settings.to_api()  # the input is untouched
+    assert set_job_fields(settings, settings.to_api()) is settings
+
+
+def test_swap_job_cluster_moves_every_task_including_nested() -> None:
+    from loom_jobs_widget.editing import swap_job_cluster
+
+    settings = JobSettings.from_api(
+        {"job_clusters": [{"job_cluster_key": "s"}, {"job_cluster_key": "l"}],
+         "tasks": [
+             {"task_key": "a", "job_cluster_key": "s", "notebook_task": {"notebook_path": "/a"}},
+             {"task_key": "b", "job_cluster_key": "l", "notebook_task": {"notebook_path": "/b"}},
+             {"task_key": "c", "for_each_task": {"inputs": "[1]", "task": {
+                 "task_key": "c_i", "job_cluster_key": "s",
+                 "notebook_task": {"notebook_path": "/c"}}}},
+         ]}
+    )  # fmt: skip
+    new = swap_job_cluster(settings, "s", "l")
+    tasks = new.to_api()["tasks"]
+    assert tasks[0]["job_cluster_key"] == "l"
+    assert tasks[2]["for_each_task"]["task"]["job_cluster_key"] == "l"
+    assert new.task_list[1] is settings.task_list[1]
+    assert settings.to_api()["tasks"][0]["job_cluster_key"] == "s"
+    with pytest.raises(EditError, match="no job cluster 'x'"):
+        swap_job_cluster(settings, "s", "x")
+    with pytest.raises(EditError, match="No task runs on job cluster 'x'"):
+        swap_job_cluster(settings, "x", "l")

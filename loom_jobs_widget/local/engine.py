@@ -977,9 +977,8 @@ class Engine:
             _LOG.exception("task run %s could not start", attempt.run_id)
             ending = run_states.internal_error(f"The task could not start: {exc}")
         else:
-            with self._lock:
-                attempt.process_info = _process_info(process.pid)
-                self._save_attempt(attempt)
+            if attempt.process_info is None:  # a start_task that does not call on_start
+                self._note_process(attempt, process.pid)
             outcome = self._await(attempt, process)
             ending = self._attempt_ending(run, attempt, outcome)
         with self._lock:
@@ -1013,6 +1012,13 @@ class Engine:
             if canceled_at is not None and now - canceled_at > _CANCEL_WAIT_SECONDS:
                 return None
 
+    def _note_process(self, attempt: _Attempt, pid: int) -> None:
+        """Record the attempt's runner process (before it runs anything: `on_start`), for a
+        restart after a crash to find and kill it."""
+        with self._lock:
+            attempt.process_info = _process_info(pid)
+            self._save_attempt(attempt)
+
     def _attempt_ending(self, run: _Run, attempt: _Attempt, outcome: TaskOutcome | None) -> Ending:
         if outcome is not None and outcome.result_state == "SUCCESS":
             return run_states.task_succeeded()  # it ended on its own before the cancel landed
@@ -1032,6 +1038,7 @@ class Engine:
             workspace_root=self._workspace_root,
             run_dir=run_dir,
             upstream_values=self._upstream_values(run, owner),
+            on_start=lambda pid: self._note_process(attempt, pid),
             context={
                 "job_id": run.job_id,
                 "job_run_id": run.run_id,

@@ -12,15 +12,20 @@ and a normal interpreter exit (atexit handlers, non-daemon threads) with the boo
 
 The protocol, over a SOCK_SEQPACKET socket pair (`FD` in the zygote):
 
-- the server sends one message per task: JSON `{"run_dir", "env"}`, with two descriptors
-  (SCM_RIGHTS): its end of a fresh stream socket pair for this task (`reply`), and `output.log`,
-  which the server opens (truncating it) as it did for `subprocess.Popen`;
+- the server sends one message per task: JSON `{"run_dir", "env"}`, with three descriptors
+  (SCM_RIGHTS): its end of a fresh stream socket pair for this task (`reply`), `output.log`,
+  which the server opens (truncating it) as it did for `subprocess.Popen`, and the read end of
+  a pipe, the child's start gate;
 - the zygote forks and writes `pid <pid>\\n` on `reply`, then `status <wait status>\\n` once it
   has reaped the child (it watches each child through a pidfd), and closes `reply`. The server
   waits for a task by waiting for `reply` to turn readable, as it waits on a pidfd for a spawned
   process; `ForkedProcess` gives it the `subprocess.Popen` methods the runner uses;
-- if the server's end of `reply` is gone when the zygote writes the pid (the server gave up), the
-  zygote kills the child's process group at once: a task never runs unseen;
+- the child waits at its gate until the server, knowing the pid, has recorded the process (the
+  engine stores it, for a restart after a crash to find) and writes `go`; without `go` (the
+  server gave up on it, or died) it exits, having run nothing. So a task never runs unseen, and
+  a forked task, which reaches user code a millisecond after the fork, cannot outrun its
+  record. If the server's end of `reply` is gone when the zygote writes the pid, the zygote
+  kills the child at once;
 - `stop` on the control socket stops the zygote, which first SIGKILLs the process groups of any
   task still running. The server sends it when the local workspace stops, after the engine has
   ended every task, and then waits for the zygote by its pid, killing it (by that pid) if it
@@ -54,7 +59,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, NoReturn
 
@@ -192,25 +197,52 @@ class ForkServer:
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
 
-    def start_child(self, run_dir: Path, log: int, env: Mapping[str, str]) -> ForkedProcess:
+    def start_child(
+        self,
+        run_dir: Path,
+        log: int,
+        env: Mapping[str, str],
+        on_start: Callable[[int], None] | None = None,
+    ) -> ForkedProcess:
         """A new task process for `run_dir`, with `log` as its stdout and stderr; raises
-        ForkServerUnavailable when the zygote cannot take it (no process was started)."""
+        ForkServerUnavailable when the zygote cannot take it (no process was started).
+
+        The process waits at its start gate until `on_start(pid)` has returned, so what the
+        caller records of it is recorded before it runs anything; if `on_start` raises, the
+        process exits without running the task.
+        """
         control = self._ready(env)
         reply, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        gate_read, gate = os.pipe()
         try:
             request = json.dumps({"run_dir": str(run_dir), "env": {**env, **_FORCED}}).encode()
             if len(request) > _MAX_REQUEST:
                 raise ForkServerUnavailable("the environment is too large to send")
             try:
                 # MSG_NOSIGNAL: a zygote gone is an error here, never a SIGPIPE.
-                socket.send_fds(control, [request], [theirs.fileno(), log], socket.MSG_NOSIGNAL)
+                socket.send_fds(
+                    control, [request], [theirs.fileno(), log, gate_read], socket.MSG_NOSIGNAL
+                )
             except OSError as exc:
                 raise ForkServerUnavailable(f"the fork server is gone: {exc}") from exc
         except BaseException:
             reply.close()
+            os.close(gate)
             raise
         finally:
             theirs.close()
+            os.close(gate_read)
+        try:
+            process = self._forked(reply)
+            if on_start is not None:
+                on_start(process.pid)
+            os.write(gate, b"go")  # (a pipe: never a SIGPIPE while the gate end is open)
+        finally:
+            os.close(gate)  # without "go": the process exits at its gate, running nothing
+        return process
+
+    def _forked(self, reply: socket.socket) -> ForkedProcess:
+        """The process the zygote forked for the request just sent, once it names it."""
         # From here a process may exist: no fallback to spawning, which could run it twice.
         reply.settimeout(_START_SECONDS)
         buffer = b""
@@ -341,31 +373,32 @@ def serve(control_fd: int) -> str:
                 os.close(reply)
                 continue
             try:
-                message, fds, _, _ = socket.recv_fds(control, _MAX_REQUEST, 2)
+                message, fds, _, _ = socket.recv_fds(control, _MAX_REQUEST, 3)
             except OSError:
                 message, fds = b"", []
             if not message:  # the server died: its tasks live on, as spawned ones would
                 os._exit(0)
             if message == _STOP:
                 _shutdown(children)
-            if len(fds) != 2:  # not a request of ours
+            if len(fds) != 3:  # not a request of ours
                 for stray in fds:
                     os.close(stray)
                 continue
-            reply, log = fds
+            reply, log, gate = fds
             try:
                 request = json.loads(message)
                 pid = os.fork()
             except Exception as exc:  # a bad request, or no process to be had (EAGAIN)
                 with contextlib.suppress(OSError):
                     os.write(reply, f"refused {type(exc).__name__}: {exc}\n".encode())
-                os.close(reply)
-                os.close(log)
+                for fd in fds:
+                    os.close(fd)
                 continue
             if pid == 0:
                 control.detach()  # the only socket object: its descriptor is closed below
-                return _become_task(request, reply, log)
+                return _become_task(request, log, gate)
             os.close(log)
+            os.close(gate)
             try:
                 os.write(reply, f"pid {pid}\n".encode())
             except OSError:  # the server gave up on this task: it must not run unseen
@@ -400,9 +433,10 @@ def _shutdown(children: dict[int, tuple[int, int]]) -> NoReturn:
     os._exit(0)
 
 
-def _become_task(request: dict[str, object], reply: int, log: int) -> str:
+def _become_task(request: dict[str, object], log: int, gate: int) -> str:
     """In the forked child: become what `subprocess.Popen(..., cwd=run_dir, stdin=DEVNULL,
-    stdout=log, stderr=STDOUT, env=env, start_new_session=True)` of the bootstrap would make."""
+    stdout=log, stderr=STDOUT, env=env, start_new_session=True)` of the bootstrap would make,
+    then wait at the gate until the server has recorded this process."""
     try:
         run_dir = str(request["run_dir"])
         env = request["env"]
@@ -412,7 +446,12 @@ def _become_task(request: dict[str, object], reply: int, log: int) -> str:
         os.dup2(null, 0)
         os.dup2(log, 1)
         os.dup2(log, 2)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # close_range(2): one system call
+        os.dup2(gate, 3)
+        os.closerange(4, os.sysconf("SC_OPEN_MAX"))  # close_range(2): one system call
+        go = _read_gate(3)
+        os.close(3)
+        if go != b"go":  # the server gave up on this task, or died: run nothing
+            os._exit(0)
         os.chdir(run_dir)
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in env.items()})
@@ -423,3 +462,16 @@ def _become_task(request: dict[str, object], reply: int, log: int) -> str:
         with contextlib.suppress(OSError):
             os.write(2, f"The task process could not be set up: {exc!r}\n".encode())
         os._exit(70)
+
+
+def _read_gate(fd: int) -> bytes:
+    data = b""
+    while len(data) < 2:
+        try:
+            chunk = os.read(fd, 2 - len(data))
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        data += chunk
+    return data

@@ -102,6 +102,9 @@ class TaskInvocation:
     run_dir: Path  # a fresh, empty folder for this task-run attempt (logs, outputs)
     upstream_values: dict[str, dict[str, Any]]  # task values set by upstream tasks, by task_key
     context: dict[str, Any]  # job_id, job_run_id, run_id (task run), task_key, attempt_number, host
+    # Called with the task process's pid once it exists, and (forked) before it runs anything:
+    # the engine records the process there, so a restart after a crash always finds it.
+    on_start: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -478,9 +481,11 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
     with (run_dir / LOG_FILE).open("wb") as log:
         if forks is not None:
             with contextlib.suppress(ForkServerUnavailable):
-                process = forks.start_child(run_dir.resolve(), log.fileno(), env)
+                process = forks.start_child(
+                    run_dir.resolve(), log.fileno(), env, invocation.on_start
+                )
         if process is None:
-            process = subprocess.Popen(
+            popen = subprocess.Popen(
                 [sys.executable, "-m", BOOTSTRAP_MODULE, str(run_dir.resolve())],
                 # The child starts in run_dir (nothing of the user's on sys.path while the
                 # bootstrap imports) and moves to the file's folder itself.
@@ -491,6 +496,13 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
                 env=env,
                 start_new_session=True,  # its own process group: cancel reaches what it starts
             )
+            if invocation.on_start is not None:
+                try:
+                    invocation.on_start(popen.pid)
+                except BaseException:
+                    _kill_tree(popen, 0.0)  # a task nobody follows must not run
+                    raise
+            process = popen
     # runs/get-output has logs for Python files, wheels and jars, not for notebooks or SQL
     # (reference §1.5); their output stays in output.log for whoever looks.
     return _ChildTask(process, run_dir, keeps_logs=plan["kind"] not in ("notebook", "sql"))

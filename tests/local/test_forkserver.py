@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import psutil
 import pytest
 
 from loom_jobs_widget.local import LocalWorkspace
+from loom_jobs_widget.local.runners import TaskInvocation, TaskLauncher
 
 from .helpers import client, create_job, python_task, run_now, wait_for, wait_run, write
 
@@ -154,3 +156,59 @@ def test_stopping_the_workspace_leaves_no_process_behind(
     left = {proc.pid for proc in psutil.Process().children(recursive=True)}
     assert not left & {zygote, task_pid, grandchild_pid}
     assert lw.fork_server_pid is None
+
+
+def invocation(
+    workspace: Path, run_dir: Path, script: str, on_start: Callable[[int], None]
+) -> TaskInvocation:
+    return TaskInvocation(
+        task={"task_key": "t", "spark_python_task": {"python_file": script}},
+        job_parameters={},
+        workspace_root=workspace,
+        run_dir=run_dir,
+        upstream_values={},
+        context={"run_id": 1},
+        on_start=on_start,
+    )
+
+
+def test_a_forked_task_runs_nothing_before_its_process_is_recorded(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    marker = tmp_path / "recorded"
+    started = tmp_path / "started"
+    (workspace / "Shared").mkdir(parents=True)
+    (workspace / "Shared" / "check.py").write_text(
+        f"import pathlib\npathlib.Path({str(started)!r}).write_text("
+        f"str(pathlib.Path({str(marker)!r}).exists()))\n",
+        encoding="utf-8",
+    )
+    launcher = TaskLauncher(tmp_path / "fork-server")
+    seen: list[int] = []
+
+    def record(pid: int) -> None:
+        seen.append(pid)
+        time.sleep(0.3)  # a slow record: the task must still not start before it is done
+        marker.write_text("yes")
+
+    try:
+        process = launcher.start(
+            invocation(workspace, tmp_path / "run1", "/Shared/check.py", record)
+        )
+        outcome = process.wait(WAIT)
+        assert outcome is not None and outcome.result_state == "SUCCESS"
+        assert seen == [process.pid] and process.pid != launcher.fork_server_pid
+        assert started.read_text() == "True"
+
+        # A record that fails: the task process ends without running the task.
+        started.unlink()
+
+        def fail(pid: int) -> None:
+            seen.append(pid)
+            raise RuntimeError("the store is gone")
+
+        with pytest.raises(RuntimeError, match="the store is gone"):
+            launcher.start(invocation(workspace, tmp_path / "run2", "/Shared/check.py", fail))
+        wait_for(lambda: gone(seen[-1]), timeout=WAIT)
+        assert not started.exists()
+    finally:
+        launcher.stop()

@@ -111,7 +111,39 @@ export type FromPython =
   | { kind: "review"; changes: Change[]; summary: string; errors: Problem[] }
   | { kind: "document"; format: "json" | "yaml"; text: string }
   | { kind: "saved"; job_id: number; message: string }
-  | { kind: "save_failed"; message: string; conflict: boolean };
+  | { kind: "save_failed"; message: string; conflict: boolean }
+  // ---- job-level tabs (issue 6) ----
+  /**
+   * The job's own settings (everything but `tasks`) for the job tabs; sent on `job` and after
+   * every edit that changed them other than by typing in a job tab's field.
+   */
+  | {
+      kind: "job";
+      settings: Record<string, unknown>;
+      trigger: TriggerView;
+      task_keys: string[];
+      /** job_cluster_key -> the tasks using it (for the swap action and "used by"). */
+      job_clusters_in_use: Record<string, string[]>;
+      /** environment_key -> the tasks using it. */
+      environments_in_use: Record<string, string[]>;
+    }
+  | { kind: "schedule_preview"; request_id: number; preview: SchedulePreview }
+  | { kind: "simple_schedule"; request_id: number; expression?: string; error?: string }
+  | { kind: "from_unix"; request_id: number; expression?: string; error?: string }
+  | { kind: "time_zones"; request_id: number; zones: TimeZoneOption[] }
+  /**
+   * The Permissions tab: the grants as loaded (`loaded`, null for a job not saved yet or when
+   * they could not be read: `error`), as edited (`grants`), their problems, and the levels each
+   * kind of principal may get. Edited grants are saved with the job (Review & save).
+   */
+  | {
+      kind: "permissions";
+      loaded: Grant[] | null;
+      grants: Grant[];
+      problems: Problem[];
+      levels: Record<PrincipalKind, string[]>;
+      error?: string;
+    };
 
 export type PickerKind =
   | "notebook" // workspace notebooks (and folders to browse)
@@ -138,7 +170,12 @@ export type EditOp =
   /** Replace a task's whole JSON (the JSON editor of an unknown task type). */
   | { op: "replace_task"; task_key: string; task: Record<string, unknown> }
   | { op: "add_dependency"; upstream: string; downstream: string; outcome?: string | null }
-  | { op: "remove_dependency"; upstream: string; downstream: string; outcome?: string | null };
+  | { op: "remove_dependency"; upstream: string; downstream: string; outcome?: string | null }
+  /** Schedules & triggers: make the job's trigger this kind (and no other); see TriggerView. */
+  | { op: "set_trigger_kind"; trigger_kind: EditableTriggerKind; timezone_id?: string }
+  | { op: "set_pause_status"; status: "PAUSED" | "UNPAUSED" }
+  /** Every task using job cluster `from` uses `to` instead. */
+  | { op: "swap_job_cluster"; from: string; to: string };
 
 export type ToPython =
   | { kind: "ready" }
@@ -150,7 +187,96 @@ export type ToPython =
   | { kind: "save" }
   | { kind: "view_as"; format: "json" | "yaml" }
   | { kind: "pick"; request_id: number; what: PickerKind; path?: string; query?: string }
-  | { kind: "references"; request_id: number; task_key: string };
+  | { kind: "references"; request_id: number; task_key: string }
+  // ---- job-level tabs (issue 6) ----
+  | { kind: "job" }
+  | {
+      kind: "schedule_preview";
+      request_id: number;
+      quartz_cron_expression: string;
+      timezone_id: string;
+      /** The viewer's IANA zone (Intl.DateTimeFormat().resolvedOptions().timeZone). */
+      viewer_timezone?: string;
+      count?: number;
+    }
+  | { kind: "simple_schedule"; request_id: number; simple: SimpleSchedule }
+  | { kind: "from_unix"; request_id: number; expression: string }
+  | { kind: "time_zones"; request_id: number }
+  | { kind: "permissions" }
+  /** The Permissions tab's rows as edited (inherited rows included, unchanged). */
+  | { kind: "set_grants"; grants: Grant[] };
+
+// ---- job-level tabs: the shapes of loom_jobs_widget.triggers, schedule_forms, permissions ----
+
+export type TriggerKind =
+  | "none"
+  | "scheduled"
+  | "periodic"
+  | "continuous"
+  | "file_arrival"
+  | "table_update"
+  /** Something the tab cannot show as a form (a model trigger, several at once...): `note` says what. */
+  | "other";
+export type EditableTriggerKind = Exclude<TriggerKind, "other">;
+
+export interface TriggerView {
+  kind: TriggerKind;
+  pause_status: "PAUSED" | "UNPAUSED" | null; // null: nothing to pause
+  /** A copy of the kind's object (`schedule`, `trigger.periodic`, `continuous`...), null for none. */
+  spec: Record<string, unknown> | null;
+  note: string | null;
+}
+
+export interface SimpleSchedule {
+  every: number;
+  unit: "minutes" | "hours" | "days" | "weeks";
+  hour: number;
+  minute: number;
+  weekdays: ("MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT" | "SUN")[];
+}
+
+export interface FireTime {
+  utc: string;
+  job_time: string; // ISO 8601 with the job zone's offset
+  job_zone_name: string; // "EDT"
+  viewer_time: string;
+  viewer_zone_name: string;
+  dst: { kind: "repeated" | "after_skipped"; message: string }[];
+}
+
+export interface SchedulePreview {
+  expression: string;
+  timezone_id: string;
+  viewer_timezone: string;
+  valid: boolean;
+  problems: Problem[];
+  description: string | null; // "At 02:30 every day"
+  simple: SimpleSchedule | null; // the simple-mode form of the expression, when there is one
+  fire_times: FireTime[];
+  ends: boolean; // fewer fire times than asked: the schedule stops firing
+  skipped: { wall_time: string; reason: "nonexistent" | "quartz_gap_search" }[];
+  warnings: { kind: "skipped" | "repeated" | "viewer_timezone"; date: string | null; message: string }[];
+}
+
+export interface TimeZoneOption {
+  id: string;
+  offset: string; // "+05:30"
+  offset_minutes: number;
+  label: string; // "(UTC+05:30) Asia/Kolkata"
+  alias_of: string | null;
+  note: string | null;
+}
+
+export type PrincipalKind = "user_name" | "group_name" | "service_principal_name";
+
+export interface Grant {
+  kind: PrincipalKind | string;
+  name: string;
+  level: string; // IS_OWNER, CAN_MANAGE, CAN_MANAGE_RUN, CAN_VIEW
+  inherited: boolean; // read only
+  inherited_from: string[];
+  display_name: string | null;
+}
 
 // ---- traits -------------------------------------------------------------------------------
 

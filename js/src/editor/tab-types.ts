@@ -1,0 +1,38 @@
+// The contract between the editor's shell (index.ts, which owns the tab bar and the messages)
+// and the job-level tabs (issue 6): each tab is a class with an element the shell shows when the
+// tab is active, fed with Python's messages, and sending edits through the context.
+import type { EditOp, FromPython, JsonPath, Problem, ToPython } from "./protocol";
+
+export type JobTabId = "tasks" | "details" | "schedule" | "notifications" | "parameters" | "permissions";
+
+export type JobMessage = Extract<FromPython, { kind: "job" }>;
+export type PermissionsMessage = Extract<FromPython, { kind: "permissions" }>;
+
+export interface JobTabContext {
+  /** One edit (undoable); Python answers with `job` / `problems` (or `edit_error`). */
+  edit(op: EditOp): void;
+  /** Set (value) or delete (undefined) a job-level field: `set_job_field`. Debounce typing before calling. */
+  setJobField(path: JsonPath, value: unknown): void;
+  /** A message with a request_id, resolved with Python's reply of the same kind and id. */
+  request<T extends FromPython>(message: ToPython & { request_id: number }): Promise<T>;
+  /** A message without reply matching (`permissions`, `set_grants`, `job`). */
+  send(message: ToPython): void;
+  /** A fresh request id. */
+  nextId(): number;
+  /** Show a message as a toast (errors Python did not already show). */
+  notify(level: "error" | "success" | "info", text: string): void;
+}
+
+export interface JobTab {
+  readonly id: JobTabId;
+  readonly element: HTMLElement;
+  /** The job's settings changed (or were loaded): redraw, without clobbering a field being typed in. */
+  update(job: JobMessage): void;
+  /** Job-level problems (task_key null; `path` from the settings' root): show them at their fields. */
+  showProblems(problems: Problem[]): void;
+  /** The tab became visible (load lazily, e.g. the time zone list or the permissions). */
+  shown?(): void;
+  /** Send any debounced edit now. */
+  flush(): void;
+  destroy(): void;
+}
