@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget import editing
@@ -220,11 +221,13 @@ class EditorSession:
     def _on_schedule_preview(self, message: Mapping[str, Any]) -> None:
         count = message.get("count", 10)
         reply: Message = {"kind": "schedule_preview", "request_id": message["request_id"]}
+        start = _text_or_none(message.get("start"))
         reply["preview"] = preview(
             str(message["quartz_cron_expression"]),
             str(message["timezone_id"]),
             count=count if isinstance(count, int) and 1 <= count <= 100 else 10,
             viewer_timezone=_text_or_none(message.get("viewer_timezone")),
+            start=_instant(start) if start is not None else None,
         )
         self._send(reply)
 
@@ -708,6 +711,14 @@ def _review_summary(changes: Sequence[Change], *, new_job: bool) -> str:
         parts.append(", ".join(dict.fromkeys(job_fields)))
     count = len(changes)
     return f"{count} change{'s' if count > 1 else ''} to {' and '.join(parts)}."
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant from the view ("...Z" or with an offset)."""
+    instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if instant.tzinfo is None:
+        raise ValueError(f"the start {text!r} has no time zone")
+    return instant
 
 
 def _text_or_none(value: Any) -> str | None:

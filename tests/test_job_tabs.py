@@ -136,6 +136,15 @@ def test_schedule_previews(make: Callable[..., EditorSession], view: View) -> No
                                     after=times[0] - timedelta(seconds=1))  # fmt: skip
     assert all("T02:30:00" in t["job_time"] for t in shown["fire_times"])
     assert shown["viewer_timezone"] == "Europe/Paris"
+    # From a chosen instant: the fire times after it, as the schedule engine gives them.
+    session.handle({"kind": "schedule_preview", "request_id": 41, "quartz_cron_expression":
+                    "0 30 2 * * ?", "timezone_id": "America/New_York",
+                    "start": "2027-03-12T00:00:00Z", "count": 3})  # fmt: skip
+    dst = view.one("schedule_preview")["preview"]
+    assert [t["utc"] for t in dst["fire_times"]] == [
+        "2027-03-12T07:30:00Z", "2027-03-13T07:30:00Z", "2027-03-15T06:30:00Z",
+    ]  # fmt: skip
+    assert any(w["kind"] == "skipped" and w["date"] == "2027-03-14" for w in dst["warnings"])
     session.handle({"kind": "simple_schedule", "request_id": 5,
                     "simple": {"every": 1, "unit": "days", "hour": 6, "minute": 15,
                                "weekdays": []}})  # fmt: skip

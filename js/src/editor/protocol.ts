@@ -198,6 +198,8 @@ export type ToPython =
       /** The viewer's IANA zone (Intl.DateTimeFormat().resolvedOptions().timeZone). */
       viewer_timezone?: string;
       count?: number;
+      /** Fire times after this instant (ISO 8601 with an offset or Z); now when absent. */
+      start?: string;
     }
   | { kind: "simple_schedule"; request_id: number; simple: SimpleSchedule }
   | { kind: "from_unix"; request_id: number; expression: string }
