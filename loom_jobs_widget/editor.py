@@ -18,8 +18,9 @@ from loom_jobs_widget.diff import Change
 from loom_jobs_widget.editing import DELETE
 from loom_jobs_widget.editor_session import EditorSession, EditorState
 from loom_jobs_widget.models import Job, JobSettings
+from loom_jobs_widget.runs import RunHandle, task_states
 from loom_jobs_widget.validation import Problem
-from loom_jobs_widget.workspace import OnConflict, Workspace
+from loom_jobs_widget.workspace import ConfigurationError, OnConflict, Workspace
 
 __all__ = ["JobEditor"]
 
@@ -68,6 +69,7 @@ class JobEditor(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._workspace = workspace
         self._publishing = False
+        self._following: RunHandle | None = None
         job: Job | None = None
         if job_id is not None:
             if settings is not None:
@@ -131,6 +133,32 @@ class JobEditor(anywidget.AnyWidget):
     def save(self, *, on_conflict: OnConflict = "raise") -> Job:
         """Create or update the job; raises the workspace's typed errors, edits kept."""
         return self._session.save(on_conflict=on_conflict)
+
+    def run(
+        self,
+        parameters: Mapping[str, str] | None = None,
+        *,
+        only: Sequence[str] | None = None,
+        performance_target: str | None = None,
+    ) -> RunHandle:
+        """Run the saved job now (with job parameter overrides, or ``only`` some tasks); the
+        canvas colours its tasks by their state until the run ends. Returns the run's handle:
+        ``.wait()``, ``.state``, ``.cancel()``."""
+        job_id = self._session.state.job_id
+        if job_id is None:
+            raise ConfigurationError("Save the job before running it: it has no job_id yet.")
+        extra: dict[str, Any] = {}
+        if performance_target:
+            extra["performance_target"] = performance_target
+        answer = self.workspace.jobs.run_now(
+            job_id, job_parameters=parameters, only=only, **extra
+        )
+        if self._following is not None:
+            self._following.stop()
+        handle = RunHandle(self.workspace.jobs, int(answer["run_id"]))
+        handle.follow(lambda run: self._session.set_run_states(task_states(run)))
+        self._following = handle
+        return handle
 
     def undo(self) -> None:
         self._session.undo()
