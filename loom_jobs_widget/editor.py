@@ -18,7 +18,7 @@ from loom_jobs_widget.diff import Change
 from loom_jobs_widget.editing import DELETE
 from loom_jobs_widget.editor_session import EditorSession, EditorState
 from loom_jobs_widget.models import Job, JobSettings
-from loom_jobs_widget.runs import RunHandle, task_states
+from loom_jobs_widget.runs import RunHandle
 from loom_jobs_widget.validation import Problem
 from loom_jobs_widget.workspace import ConfigurationError, OnConflict, Workspace
 
@@ -69,7 +69,6 @@ class JobEditor(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._workspace = workspace
         self._publishing = False
-        self._following: RunHandle | None = None
         job: Job | None = None
         if job_id is not None:
             if settings is not None:
@@ -153,12 +152,7 @@ class JobEditor(anywidget.AnyWidget):
         answer = self.workspace.jobs.run_now(
             job_id, job_parameters=parameters, only=only, **extra
         )
-        if self._following is not None:
-            self._following.stop()
-        handle = RunHandle(self.workspace.jobs, int(answer["run_id"]))
-        handle.follow(lambda run: self._session.set_run_states(task_states(run)))
-        self._following = handle
-        return handle
+        return self._session.runs.follow(int(answer["run_id"]))
 
     def undo(self) -> None:
         self._session.undo()

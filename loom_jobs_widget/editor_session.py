@@ -17,15 +17,17 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from loom_jobs_widget import editing
 from loom_jobs_widget.diff import Change, diff
 from loom_jobs_widget.documents import settings_text
 from loom_jobs_widget.editing import EditError, History
+from loom_jobs_widget.editor_runs import RUN_MESSAGES, EditorRuns
 from loom_jobs_widget.graph import (
     EDITOR_ICON_ROOM,
     Elements,
@@ -73,6 +75,24 @@ class EditorState:
     status: dict[str, str] = field(default_factory=lambda: {"level": "", "text": ""})
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(
+    method: Callable[Concatenate[EditorSession, P], R],
+) -> Callable[Concatenate[EditorSession, P], R]:
+    """Runs the method holding the session's lock: a run being followed updates the canvas
+    from its own thread while the kernel's thread handles the view's messages."""
+
+    def locked(self: EditorSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    locked.__name__, locked.__doc__ = method.__name__, method.__doc__
+    return locked
+
+
 class EditorSession:
     """One job being edited.
 
@@ -89,6 +109,7 @@ class EditorSession:
         on_state: Callable[[EditorState], None],
         workspace: Callable[[], Workspace],
     ) -> None:
+        self._lock = threading.RLock()
         self._send = send
         self._on_state = on_state
         self._workspace = workspace
@@ -107,6 +128,14 @@ class EditorSession:
         self._checker: TaskChecker | None = None
         self._open_task_json: dict[str, Any] | None = None
         self.permissions = PermissionsState()
+        self.runs = EditorRuns(
+            jobs=lambda: self._workspace().jobs,
+            job_id=lambda: self.state.job_id,
+            settings=lambda: self.settings,
+            send=self._send,
+            show_states=self.set_run_states,
+            status=self._report,
+        )
         self._watch_job = False  # the view showed a job tab: keep it up to date
         self._job_json: dict[str, Any] | None = None
         self._publish()
@@ -127,10 +156,13 @@ class EditorSession:
 
     # --- the view's messages ----------------------------------------------------------------
 
+    @_locked
     def handle(self, message: Mapping[str, Any]) -> None:
         """Answer one message of the view. Never raises."""
         kind = message.get("kind")
         handler = self._HANDLERS.get(kind) if isinstance(kind, str) else None
+        if kind in RUN_MESSAGES:
+            handler = EditorSession._on_run_message
         if handler is None:
             self._set_status("error", f"The editor got a message it does not know: {kind!r}.")
             self._publish()
@@ -212,6 +244,9 @@ class EditorSession:
             }
         )
 
+    def _on_run_message(self, message: Mapping[str, Any]) -> None:
+        self.runs.handle(message)
+
     # --- job-level tabs (issue 6) -------------------------------------------------------------
 
     def _on_job(self, _: Mapping[str, Any]) -> None:
@@ -291,6 +326,7 @@ class EditorSession:
 
     # --- actions (the widget's Python methods call these too) -------------------------------
 
+    @_locked
     def select(self, task_keys: Sequence[str]) -> None:
         keys = list(dict.fromkeys(task_keys))
         if keys == self.state.selected:
@@ -299,6 +335,7 @@ class EditorSession:
         self._send_open_task()
         self._publish()
 
+    @_locked
     def apply(self, op: str, arguments: Mapping[str, Any], *, request_id: Any = None) -> None:
         """Apply one edit (`EditOp` in protocol.ts); raises `EditError` when it is refused."""
         settings = self.settings
@@ -395,15 +432,18 @@ class EditorSession:
         self._set_status("", "")
         self._refresh(typed_task=typed_task, inside=inside, typed_job=typed_job)
 
+    @_locked
     def replace(self, settings: JobSettings, label: str = "replace the settings") -> None:
         """New settings from Python (undoable)."""
         self.history.push(settings, label)
         self._refresh()
 
+    @_locked
     def undo(self) -> None:
         if self.history.undo() is not None:
             self._refresh()
 
+    @_locked
     def redo(self) -> None:
         if self.history.redo() is not None:
             self._refresh()
@@ -440,6 +480,7 @@ class EditorSession:
             return diff({}, self.settings)
         return diff(self._saved, self.settings)
 
+    @_locked
     def save(self, *, on_conflict: OnConflict = "raise") -> Job:
         """Create or update the job; the edits stay (and the error is shown) when it fails."""
         self.job.settings = self.settings
@@ -503,10 +544,24 @@ class EditorSession:
                 found.append({"value": key, "label": key, "detail": _entry_detail(entry)})
         return found
 
-    def set_run_states(self, states: Mapping[str, str]) -> None:
-        """Colour the nodes by the state of their task in a run (issue 8)."""
-        self.states = dict(states)
-        self._refresh()
+    @_locked
+    def set_run_states(self, states: Mapping[str, str] | None) -> None:
+        """Colour the nodes by the state of their task in a run (issue 8); None clears it. Only
+        the nodes whose state changed are sent."""
+        self.states = dict(states or {})
+        nodes = self._elements["nodes"]
+        changed = []
+        for index, node in enumerate(nodes):
+            data = node["data"]
+            state = self.states.get(data["id"])
+            if data.get("state") != state:
+                data = {k: v for k, v in data.items() if k != "state"}
+                if state is not None:
+                    data["state"] = state
+                nodes[index] = {**node, "data": data}
+                changed.append(nodes[index])
+        if changed:
+            self._patch({"nodes": changed})
 
     def send_graph(self) -> None:
         """The whole graph, in chunks that stay far below the message limit."""
@@ -663,6 +718,11 @@ class EditorSession:
             reply["request_id"] = request_id
         self._send(reply)
         self._set_status("error", error.message)
+        self._publish()
+
+    @_locked
+    def _report(self, level: str, text: str) -> None:
+        self._set_status(level, text)
         self._publish()
 
     def _set_status(self, level: str, text: str) -> None:

@@ -25,10 +25,14 @@ __all__ = [
     "RepairPlan",
     "RunHandle",
     "latest_task_runs",
+    "matrix_rows",
     "poll_intervals",
+    "progress",
     "repair_plan",
     "root_causes",
+    "run_detail",
     "run_state",
+    "run_summary",
     "task_states",
 ]
 
@@ -144,9 +148,7 @@ def repair_plan(
     return RepairPlan(rerun=known, reused=reused, request=request)
 
 
-def poll_intervals(
-    first: float = 0.25, factor: float = 1.5, most: float = 5.0
-) -> Iterator[float]:
+def poll_intervals(first: float = 0.25, factor: float = 1.5, most: float = 5.0) -> Iterator[float]:
     """Seconds to wait between two reads of a running run: quick at first (a short run shows
     its end at once), then slower, never more than ``most``."""
     wait = first
@@ -221,3 +223,150 @@ class RunHandle:
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=10)
+
+
+# --- views for the Runs tab ---------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _message(run: Mapping[str, Any]) -> str:
+    state = run.get("state")
+    text = state.get("state_message") if isinstance(state, Mapping) else None
+    return text if isinstance(text, str) else ""
+
+
+def run_summary(run: Mapping[str, Any], *, now_ms: int | None = None) -> dict[str, Any]:
+    """A row of the run history (`RunSummary` in protocol.ts)."""
+    start, end = _int(run.get("start_time")), _int(run.get("end_time")) or None
+    ended = (run.get("state") or {}).get("life_cycle_state") in TERMINAL
+    duration = _int(run.get("run_duration"))
+    if duration is None and start:
+        finish = end if ended and end else (now_ms if now_ms is not None else _now_ms())
+        duration = max(0, finish - start)
+    parameters = {
+        str(p.get("name")): str(p.get("value", p.get("default", "")))
+        for p in run.get("job_parameters") or []
+        if isinstance(p, Mapping) and "name" in p
+    }
+    return {
+        "run_id": _int(run.get("run_id")),
+        "number_in_job": _int(run.get("number_in_job")),
+        "start_time": start or None,
+        "end_time": end,
+        "duration_ms": duration,
+        "state": run_state(run),
+        "state_message": _message(run),
+        "ended": ended,
+        "trigger": run.get("trigger") if isinstance(run.get("trigger"), str) else None,
+        "triggered_by": run.get("creator_user_name")
+        if isinstance(run.get("creator_user_name"), str)
+        else None,
+        "job_parameters": parameters,
+        "run_page_url": run.get("run_page_url")
+        if isinstance(run.get("run_page_url"), str)
+        else None,
+    }
+
+
+def _task_run_view(task_run: Mapping[str, Any], causes: set[str], attempts: int) -> dict[str, Any]:
+    state = run_state(task_run)
+    iterations = None
+    stats = (
+        (task_run.get("for_each_task") or {}).get("stats")
+        if isinstance(task_run.get("for_each_task"), Mapping)
+        else None
+    )
+    if isinstance(stats, Mapping):
+        counts = stats.get("task_run_stats") or {}
+        iterations = {
+            "done": int(counts.get("completed_iterations") or 0),
+            "total": int(counts.get("total_iterations") or 0),
+            "failed": int(counts.get("failed_iterations") or 0),
+        }
+    child = task_run.get("run_job_output") or {}
+    resolved = task_run.get("resolved_values")
+    return {
+        "task_key": task_run.get("task_key"),
+        "run_id": _int(task_run.get("run_id")),
+        "attempt_number": _int(task_run.get("attempt_number")) or 0,
+        "state": state,
+        "state_message": _message(task_run),
+        "start_time": _int(task_run.get("start_time")) or None,
+        "end_time": _int(task_run.get("end_time")) or None,
+        "queue_duration": _int(task_run.get("queue_duration")),
+        "setup_duration": _int(task_run.get("setup_duration")),
+        "execution_duration": _int(task_run.get("execution_duration")),
+        "cleanup_duration": _int(task_run.get("cleanup_duration")),
+        "upstream_only": state in _KNOCK_ON,
+        "root_cause": task_run.get("task_key") in causes,
+        "run_page_url": task_run.get("run_page_url")
+        if isinstance(task_run.get("run_page_url"), str)
+        else None,
+        "resolved_parameters": dict(resolved) if isinstance(resolved, Mapping) else None,
+        "child_run_id": _int(child.get("run_id")) if isinstance(child, Mapping) else None,
+        "iterations": iterations,
+        "attempts": attempts,
+    }
+
+
+def run_detail(run: Mapping[str, Any], order: Sequence[str] = ()) -> dict[str, Any]:
+    """A run with its tasks for the run detail and its timeline (`RunDetail`): each task's
+    latest task run in the job's ``order`` (others after), and every attempt."""
+    latest = latest_task_runs(run)
+    causes = set(root_causes(run))
+    counts: dict[str, int] = {}
+    for task_run in run.get("tasks") or []:
+        if isinstance(task_run, Mapping) and isinstance(task_run.get("task_key"), str):
+            counts[task_run["task_key"]] = counts.get(task_run["task_key"], 0) + 1
+    keys = [key for key in order if key in latest] + [key for key in latest if key not in order]
+    history = [h for h in run.get("repair_history") or [] if isinstance(h, Mapping)]
+    repairs = [_int(h.get("id")) for h in history if h.get("type") == "REPAIR"]
+    return {
+        **run_summary(run),
+        "tasks": [_task_run_view(latest[key], causes, counts.get(key, 1)) for key in keys],
+        "attempts": [
+            _task_run_view(task_run, causes, counts.get(str(task_run.get("task_key")), 1))
+            for task_run in sorted(
+                (t for t in run.get("tasks") or [] if isinstance(t, Mapping)),
+                key=lambda t: (int(t.get("start_time") or 0), int(t.get("attempt_number") or 0)),
+            )
+        ],
+        "repair_history": [dict(h) for h in history],
+        "latest_repair_id": repairs[-1] if repairs else None,
+    }
+
+
+def matrix_rows(
+    runs: Sequence[Mapping[str, Any]], task_keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The runs-by-tasks matrix of the Runs tab: per run (as given, newest first) its summary
+    and one state per task of ``task_keys`` (None where the task did not run)."""
+    rows = []
+    for run in runs:
+        states = task_states(run)
+        rows.append({"run": run_summary(run), "cells": [states.get(key) for key in task_keys]})
+    return rows
+
+
+def progress(run: Mapping[str, Any]) -> dict[str, Any]:
+    """How far a run is: tasks ended of all, for the progress bar (`run_progress`)."""
+    states = latest_task_runs(run)
+    done = sum(
+        1
+        for task_run in states.values()
+        if (task_run.get("state") or {}).get("life_cycle_state") in TERMINAL
+    )
+    return {
+        "run": run_summary(run),
+        "done": done,
+        "total": len(states),
+        "finished": (run.get("state") or {}).get("life_cycle_state") in TERMINAL,
+        "root_causes": root_causes(run),
+    }
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -4,6 +4,8 @@ workspace then makes, and following a run from the editor until it ends."""
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +14,8 @@ import pytest
 from databricks.sdk.service.workspace import ImportFormat
 
 from loom_jobs_widget.editor import JobEditor
+from loom_jobs_widget.editor_session import EditorSession
+from loom_jobs_widget.models import JobSettings
 from loom_jobs_widget.runs import (
     RunHandle,
     latest_task_runs,
@@ -22,6 +26,8 @@ from loom_jobs_widget.runs import (
     task_states,
 )
 from loom_jobs_widget.workspace import ConfigurationError, Workspace
+
+from .test_editor import View
 
 
 @pytest.fixture
@@ -155,3 +161,88 @@ def test_states_of_runs_in_every_phase() -> None:
          "state": {"life_cycle_state": "RUNNING"}},
     ]}  # fmt: skip
     assert task_states(run) == {"a": "RUNNING"}
+
+
+def wait_for(view: Any, predicate: Any, timeout: float = 120.0) -> dict[str, Any]:
+    """The first message the follower thread sent that satisfies ``predicate``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(view.messages):
+            if predicate(message):
+                return message  # type: ignore[no-any-return]
+        time.sleep(0.05)
+    raise AssertionError(f"no such message in {timeout} s: {[m['kind'] for m in view.messages]}")
+
+
+def test_the_runs_tab_messages(ws: Workspace, failing_job: tuple[int, str]) -> None:
+    job_id, flag = failing_job
+    view = View()
+    session = EditorSession(
+        ws.jobs.get(job_id).settings,  # type: ignore[arg-type]
+        job=ws.jobs.get(job_id),
+        send=view.send,
+        on_state=view.on_state,
+        workspace=lambda: ws,
+    )
+    session.handle({"kind": "runs", "request_id": 1})
+    assert view.one("runs")["runs"] == []
+
+    session.handle({"kind": "run_now", "job_parameters": {}})
+    ended = wait_for(view, lambda m: m["kind"] == "run_progress" and m["finished"])
+    assert ended["run"]["state"] == "FAILED" and ended["root_causes"] == ["load"]
+    assert ended["done"] == ended["total"] == 5
+    run_id = ended["run"]["run_id"]
+    # The canvas shows the run: the nodes carry their task's state.
+    nodes = {n["data"]["id"]: n["data"] for n in session._elements["nodes"]}
+    assert nodes["load"]["state"] == "FAILED" and nodes["audit"]["state"] == "SUCCESS"
+    session.runs.stop()
+    view.messages.clear()
+
+    session.handle({"kind": "runs", "request_id": 2, "limit": 10})
+    history = view.one("runs")
+    assert [r["run_id"] for r in history["runs"]] == [run_id] and not history["has_more"]
+    assert history["runs"][0]["trigger"] == "ONE_TIME" and history["runs"][0]["duration_ms"] >= 0
+
+    session.handle({"kind": "run", "request_id": 3, "run_id": run_id})
+    detail = view.one("run")["run"]
+    tasks = {t["task_key"]: t for t in detail["tasks"]}
+    assert [t["task_key"] for t in detail["tasks"]] == ["extract", "load", "report", "audit",
+                                                        "alert"]  # fmt: skip
+    assert tasks["load"]["root_cause"] and not tasks["report"]["root_cause"]
+    assert tasks["report"]["upstream_only"] and not tasks["load"]["upstream_only"]
+    assert tasks["load"]["execution_duration"] is not None
+
+    session.handle({"kind": "task_output", "request_id": 4, "run_id": tasks["load"]["run_id"]})
+    output = view.one("task_output")["output"]
+    assert "no flag yet" in json.dumps(output)
+
+    session.handle({"kind": "matrix", "request_id": 5, "limit": 10})
+    matrix = view.one("matrix")
+    assert matrix["task_keys"] == ["extract", "load", "report", "audit", "alert"]
+    assert matrix["runs"][0]["cells"] == ["SUCCESS", "FAILED", "UPSTREAM_FAILED", "SUCCESS",
+                                          "SUCCESS"]  # fmt: skip
+
+    session.handle({"kind": "repair_preview", "request_id": 6, "run_id": run_id})
+    preview = view.one("repair_preview")
+    assert preview["plan"]["rerun"] == ["load", "report", "alert"]
+    assert preview["plan"]["reused"] == ["extract", "audit"]
+
+    open(flag, "w").close()
+    session.handle({"kind": "repair", "run_id": run_id})
+    repaired = wait_for(view, lambda m: m["kind"] == "run_progress" and m["finished"])
+    assert repaired["run"]["state"] == "SUCCESS" and repaired["root_causes"] == []
+    session.runs.stop()
+    session.handle({"kind": "show_run", "run_id": None})
+    assert all("state" not in n["data"] for n in session._elements["nodes"])
+
+
+def test_run_messages_of_an_unsaved_job(ws: Workspace) -> None:
+    view = View()
+    session = EditorSession(
+        JobSettings.from_api({"name": "draft", "tasks": []}), job=None, send=view.send,
+        on_state=view.on_state, workspace=lambda: ws,
+    )  # fmt: skip
+    session.handle({"kind": "runs", "request_id": 1})
+    assert view.one("runs")["runs"] == []
+    session.handle({"kind": "run_now"})
+    assert view.state is not None and "Save the job first" in view.state.status["text"]

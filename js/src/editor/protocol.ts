@@ -143,7 +143,15 @@ export type FromPython =
       problems: Problem[];
       levels: Record<PrincipalKind, string[]>;
       error?: string;
-    };
+    }
+  // ---- runs (issue 8) ----
+  | { kind: "runs"; request_id: number; runs: RunSummary[]; has_more: boolean; error?: string }
+  | { kind: "run"; request_id: number; run?: RunDetail; error?: string }
+  | { kind: "task_output"; request_id: number; output?: Record<string, unknown>; error?: string }
+  | { kind: "repair_preview"; request_id: number; plan?: RepairPlan; root_causes: string[]; error?: string }
+  | { kind: "matrix"; request_id: number; task_keys: string[]; runs: MatrixRow[]; error?: string }
+  /** The run followed live (run now, repair, or one chosen with `show_run`), after each read. */
+  | { kind: "run_progress"; run: RunSummary; done: number; total: number; finished: boolean; root_causes: string[] };
 
 export type PickerKind =
   | "notebook" // workspace notebooks (and folders to browse)
@@ -206,7 +214,32 @@ export type ToPython =
   | { kind: "time_zones"; request_id: number }
   | { kind: "permissions" }
   /** The Permissions tab's rows as edited (inherited rows included, unchanged). */
-  | { kind: "set_grants"; grants: Grant[] };
+  | { kind: "set_grants"; grants: Grant[] }
+  // ---- runs (issue 8) ----
+  /** Run history of this job, newest first: `offset`/`limit` page it; filters as runs/list. */
+  | {
+      kind: "runs";
+      request_id: number;
+      offset?: number;
+      limit?: number;
+      active_only?: boolean;
+      completed_only?: boolean;
+      start_time_from?: number; // epoch ms
+      start_time_to?: number;
+    }
+  | { kind: "run"; request_id: number; run_id: number }
+  /** The output of one task run (notebook exit value, logs, error and trace). */
+  | { kind: "task_output"; request_id: number; run_id: number }
+  /** Run the saved job now; Python follows it (run_progress) and colours the canvas. */
+  | { kind: "run_now"; job_parameters?: Record<string, string>; only?: string[]; performance_target?: string }
+  /** Colour the canvas by this run and follow it while it runs; null clears the overlay. */
+  | { kind: "show_run"; run_id: number | null }
+  | { kind: "cancel_run"; run_id: number }
+  | { kind: "cancel_all"; all_queued_runs: boolean }
+  /** What a repair would rerun and reuse (all failed tasks and their dependents by default). */
+  | { kind: "repair_preview"; request_id: number; run_id: number; rerun_tasks?: string[]; rerun_dependent_tasks?: boolean }
+  | { kind: "repair"; run_id: number; rerun_tasks?: string[]; rerun_dependent_tasks?: boolean; job_parameters?: Record<string, string> }
+  | { kind: "matrix"; request_id: number; limit?: number };
 
 // ---- job-level tabs: the shapes of loom_jobs_widget.triggers, schedule_forms, permissions ----
 
@@ -278,6 +311,64 @@ export interface Grant {
   inherited: boolean; // read only
   inherited_from: string[];
   display_name: string | null;
+}
+
+// ---- runs (issue 8): the shapes of loom_jobs_widget.runs ----------------------------------
+
+export interface RunSummary {
+  run_id: number;
+  number_in_job: number | null;
+  start_time: number | null; // epoch ms
+  end_time: number | null;
+  duration_ms: number | null; // so far, for a run still going
+  state: string; // a result once ended (SUCCESS, FAILED...), else QUEUED / PENDING / RUNNING...
+  state_message: string;
+  ended: boolean;
+  trigger: string | null; // ONE_TIME, PERIODIC, FILE_ARRIVAL, RUN_JOB_TASK, RETRY...
+  triggered_by: string | null; // the user who started it, when known
+  job_parameters: Record<string, string>;
+  run_page_url: string | null;
+}
+
+export interface TaskRunView {
+  task_key: string;
+  run_id: number | null;
+  attempt_number: number;
+  state: string;
+  state_message: string;
+  start_time: number | null;
+  end_time: number | null;
+  queue_duration: number | null; // ms
+  setup_duration: number | null;
+  execution_duration: number | null;
+  cleanup_duration: number | null;
+  /** The task ended so because another one failed (UPSTREAM_FAILED / UPSTREAM_CANCELED). */
+  upstream_only: boolean;
+  root_cause: boolean;
+  run_page_url: string | null;
+  resolved_parameters: Record<string, unknown> | null;
+  child_run_id: number | null; // run_job_task: the child run
+  iterations: { done: number; total: number; failed: number } | null; // for_each
+  attempts: number; // task runs of this key (retries and repairs)
+}
+
+export interface RunDetail extends RunSummary {
+  tasks: TaskRunView[]; // the latest task run of each task, in the job's order
+  attempts: TaskRunView[]; // every task run, oldest first (retries, repairs)
+  repair_history: Record<string, unknown>[];
+  latest_repair_id: number | null;
+}
+
+export interface RepairPlan {
+  rerun: string[];
+  reused: string[];
+  request: Record<string, unknown>;
+}
+
+export interface MatrixRow {
+  run: RunSummary;
+  /** One state per task of `task_keys` (null: the task did not run in that run). */
+  cells: (string | null)[];
 }
 
 // ---- traits -------------------------------------------------------------------------------
