@@ -138,8 +138,8 @@ def export_job(
     """The job as a bundle resources file (YAML), as `databricks bundle generate job` writes
     it: the settings under `resources.jobs.<key>`, without the fields the workspace sets."""
     document = settings.to_api() if isinstance(settings, JobSettings) else dict(settings)
-    for name in _SERVER_FIELDS:
-        document.pop(name, None)
+    for server_field in _SERVER_FIELDS:
+        document.pop(server_field, None)
     if permissions:
         document["permissions"] = [dict(p) for p in permissions]
     name = document.get("name")
