@@ -51,6 +51,13 @@ if TYPE_CHECKING:
     from loom_jobs_widget.widget import JobGraph
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext loom_jobs_widget`: the %loom_* magics (see `loom_jobs_widget.magics`)."""
+    from loom_jobs_widget.magics import load
+
+    load(ipython)
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
