@@ -36,3 +36,24 @@ export interface JobTab {
   flush(): void;
   destroy(): void;
 }
+
+/**
+ * The Runs tab (issue 8), mounted by the shell beside the job tabs: it sends its own messages
+ * (`runs`, `run`, `run_now`...) and receives every message of the run kinds (`runs`, `run`,
+ * `task_output`, `repair_preview`, `matrix` through `request`; `run_progress` through
+ * `onProgress`), and the `job` messages (for the job parameters of the Run now dialog).
+ */
+export interface RunsTabContext extends JobTabContext {
+  /** Select these tasks on the canvas (and switch to the Tasks tab). */
+  showTasks(taskKeys: string[]): void;
+}
+
+export interface RunsTabApi {
+  readonly element: HTMLElement;
+  /** The tab became visible: load the history. */
+  shown(): void;
+  update(job: JobMessage): void;
+  /** A followed run's progress (run now, repair, show_run). */
+  onProgress(message: Extract<FromPython, { kind: "run_progress" }>): void;
+  destroy(): void;
+}
