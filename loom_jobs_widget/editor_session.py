@@ -251,6 +251,7 @@ class EditorSession:
 
     def _on_job(self, _: Mapping[str, Any]) -> None:
         self._watch_job = True
+        self._job_json = None  # a view (maybe a new one) asks: it gets the job, changed or not
         self._send_job()
 
     def _on_schedule_preview(self, message: Mapping[str, Any]) -> None:
@@ -608,8 +609,13 @@ class EditorSession:
             self._elements = elements
             self._node_index = _index_nodes(elements)
         self._send_open_task(typed_task=typed_task)
-        if self._watch_job and not typed_job and inside is None:
-            self._send_job()
+        if self._watch_job and inside is None:
+            if typed_job:
+                # The tab shows what was typed; remember it as sent, so that an undo back to
+                # the value before is sent.
+                self._job_json = job_message(self.settings)
+            else:
+                self._send_job()
         self._publish()
 
     def _refresh_task(self, key: str) -> bool:

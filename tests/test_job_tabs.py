@@ -216,3 +216,17 @@ def test_permissions_are_edited_reviewed_and_saved_with_the_job(
     }
     assert groups["analysts"] == ["CAN_VIEW"]
     assert json.dumps(acl).count(ws.user_name or "?") >= 1
+
+
+def test_the_job_tab_follows_undo_and_a_new_view(
+    make: Callable[..., EditorSession], view: View
+) -> None:
+    session = make()
+    session.handle({"kind": "job"})
+    view.take()
+    edit(session, op="set_job_field", path=["name"], value="typed")
+    assert view.take("job") == []  # the tab shows what was typed
+    session.undo()
+    assert view.one("job")["settings"]["name"] == "tabs"
+    session.handle({"kind": "job"})  # a second view (or a reload) asks again
+    assert view.one("job")["settings"]["name"] == "tabs"
