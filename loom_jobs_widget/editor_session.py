@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from loom_jobs_widget import editing
@@ -40,7 +40,7 @@ from loom_jobs_widget.models import Job, JobSettings
 from loom_jobs_widget.permissions import AclError
 from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
 from loom_jobs_widget.references import available_references
-from loom_jobs_widget.schedule import CronError, from_unix
+from loom_jobs_widget.schedule import CronError, from_unix, resolve_zone
 from loom_jobs_widget.schedule_forms import SimpleSchedule, java_time_zones, preview
 from loom_jobs_widget.triggers import EDITABLE_KINDS, set_pause_status, set_trigger_kind
 from loom_jobs_widget.validation import Problem, TaskChecker, validate
@@ -263,7 +263,7 @@ class EditorSession:
             str(message["timezone_id"]),
             count=count if isinstance(count, int) and 1 <= count <= 100 else 10,
             viewer_timezone=_text_or_none(message.get("viewer_timezone")),
-            start=_instant(start) if start is not None else None,
+            start=_instant(start, str(message["timezone_id"])) if start is not None else None,
         )
         self._send(reply)
 
@@ -779,11 +779,16 @@ def _review_summary(changes: Sequence[Change], *, new_job: bool) -> str:
     return f"{count} change{'s' if count > 1 else ''} to {' and '.join(parts)}."
 
 
-def _instant(text: str) -> datetime:
-    """An ISO 8601 instant from the view ("...Z" or with an offset)."""
+def _instant(text: str, timezone_id: str) -> datetime:
+    """An instant from the view: ISO 8601 with an offset (or Z), or a wall time in the job's
+    zone (a datetime-local input's value)."""
     instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if instant.tzinfo is None:
-        raise ValueError(f"the start {text!r} has no time zone")
+        try:
+            zone = resolve_zone(timezone_id)
+        except CronError:
+            zone = timezone.utc
+        instant = instant.replace(tzinfo=zone)
     return instant
 
 

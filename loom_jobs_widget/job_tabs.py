@@ -79,7 +79,25 @@ def job_message(settings: JobSettings) -> dict[str, Any]:
         "task_keys": [t["task_key"] for t in tasks if isinstance(t, dict) and "task_key" in t],
         "job_clusters_in_use": _in_use(tasks, "job_cluster_key"),
         "environments_in_use": _in_use(tasks, "environment_key"),
+        "task_notifications": _task_notifications(tasks),
     }
+
+
+def _task_notifications(tasks: Sequence[Any]) -> dict[str, list[str]]:
+    """The events each task notifies of by itself (emails or webhooks), for the Notifications
+    tab's summary."""
+    found: dict[str, list[str]] = {}
+    for task in tasks:
+        if not isinstance(task, dict) or not isinstance(task.get("task_key"), str):
+            continue
+        events: list[str] = []
+        for holder in ("email_notifications", "webhook_notifications"):
+            entries = task.get(holder)
+            if isinstance(entries, dict):
+                events += [e for e, v in entries.items() if isinstance(v, list) and v]
+        if events:
+            found[task["task_key"]] = list(dict.fromkeys(events))
+    return found
 
 
 class PermissionsState:

@@ -73,6 +73,7 @@ def test_the_job_message(make: Callable[..., EditorSession], view: View) -> None
     assert job["task_keys"] == ["a", "b", "c"]
     assert job["job_clusters_in_use"] == {"small": ["a", "b"], "large": ["c"]}
     assert job["environments_in_use"] == {}
+    assert job["task_notifications"] == {}
     assert job == job_message(session.settings)
 
 

@@ -5,24 +5,33 @@
 import type { RenderProps } from "@anywidget/types";
 import { pluralize, readTheme, type Theme } from "../canvas-style";
 import { EditorCanvas, type CanvasContainer } from "./canvas";
+import { DetailsTab } from "./details-tab";
 import { DialogHost, DocumentDialog, ReviewDialog, Toasts, confirmDialog } from "./dialogs";
 import { button, h } from "./dom";
-import { FORMS_CSS } from "./forms/index";
+import { FORMS_CSS, setPath } from "./forms/index";
+import { JOB_FORMS_CSS } from "./forms/job-css";
 import { SHORTCUTS, isTypingTarget, keyAction, type KeyAction } from "./keyboard";
+import { NotificationsTab } from "./notifications-tab";
 import { TaskPanel } from "./panel";
+import { ParametersTab } from "./parameters-tab";
+import { PermissionsTab } from "./permissions-tab";
 import type {
   Choice,
   EditOp,
   FromPython,
   JobEditorModel,
+  JsonPath,
   PickerKind,
   Problem,
   ReferenceChoice,
   Status,
   ToPython,
 } from "./protocol";
+import { ScheduleTab } from "./schedule-tab";
 import { GraphStore, searchTasks } from "./store";
 import { CSS } from "./styles";
+import type { JobTab, JobTabContext, JobTabId } from "./tab-types";
+import { JobTabs, problemPath, tabOfPath, type JobTabShell } from "./tabs";
 import { Toolbar, type ToolbarAction } from "./toolbar";
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -31,7 +40,15 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: number;
+  /** A job tab's request: resolved with Python's whole reply (else with its items). */
+  raw?: boolean;
 }
+
+/** Replies to a job tab's request, matched by request_id. */
+const REPLY_KINDS = new Set(["schedule_preview", "simple_schedule", "from_unix", "time_zones"]);
+
+/** Keyboard shortcuts that act on a job tab too (the others are the canvas's). */
+const JOB_TAB_KEYS = new Set(["undo", "redo", "help", "escape"]);
 
 /** A CSS colour as `rgb(r, g, b)` (cytoscape reads no `color(srgb ...)` from color-mix); null if transparent. */
 function toRgb(color: string): string | null {
@@ -52,7 +69,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 function render({ model, el }: RenderProps<JobEditorModel>) {
   // ---- DOM ----
   const root = h("div", { class: "loom-je", tabindex: 0, "data-rev": -1 });
-  const style = h("style", { text: CSS + FORMS_CSS });
+  const style = h("style", { text: CSS + FORMS_CSS + JOB_FORMS_CSS });
 
   const titleInput = h("input", {
     class: "loom-je-title",
@@ -106,7 +123,6 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     empty,
     focusBanner,
     zoom,
-    toasts.element,
   );
 
   const problemsSummary = h("summary", {});
@@ -172,13 +188,44 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     },
   });
   const main = h("div", { class: "loom-je-main" }, canvasWrap, panel.element);
-  root.append(style, header, statusLine, toolbar.element, main, problemsBox, help);
+
+  // ---- job tabs (issue 6) ----
+  /** A context per tab (the tab's edits are its own). */
+  const tabContext = (): JobTabShell => ({
+    edit: (op) => edit(op),
+    setJobField: (path, value) => setJobField(path, value),
+    request: <T extends FromPython>(message: ToPython & { request_id: number }) => request<T>(message, true),
+    send: (message) => send(message),
+    nextId: () => ++requestId,
+    notify: (level, text) => void toasts.show(level, text),
+    openTask: (taskKey) => openTask(taskKey),
+  });
+  const jobTabs: JobTab[] = [
+    new DetailsTab(tabContext()),
+    new ScheduleTab(tabContext() as JobTabContext),
+    new NotificationsTab(tabContext()),
+    new ParametersTab(tabContext()),
+    new PermissionsTab(tabContext() as JobTabContext),
+  ];
+  const tabs = new JobTabs(
+    {
+      send: (message) => send(message),
+      flushTasks: () => panel.flush(),
+      changed: (id) => onTabChanged(id),
+    },
+    jobTabs,
+    main,
+  );
+  tabs.panels.hidden = true;
+  const stage = h("div", { class: "loom-je-stage" }, main, tabs.panels, toasts.element);
+  root.dataset.tab = "tasks";
+  root.append(style, header, statusLine, tabs.bar, toolbar.element, stage, problemsBox, help);
   el.append(root);
 
   const dialogs = new DialogHost(root);
   const review = new ReviewDialog(dialogs, {
     save: () => {
-      panel.flush();
+      tabs.flushActive();
       send({ kind: "save" });
     },
     selectTask: (key) => selectFromView([key], true),
@@ -246,7 +293,34 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     send({ kind: "edit", request_id: ++requestId, ...op } as ToPython);
   }
 
-  function request<T>(message: ToPython & { request_id: number }): Promise<T> {
+  /** A job-level field (set, or deleted when `value` is undefined); the last `job` follows it. */
+  function setJobField(path: JsonPath, value: unknown): void {
+    edit(value === undefined ? { op: "set_job_field", path, delete: true } : { op: "set_job_field", path, value });
+    // Python sends no `job` back for a typed field: keep the last one in step.
+    if (tabs.lastJob) tabs.lastJob = { ...tabs.lastJob, settings: setPath(tabs.lastJob.settings, path, value) as Record<string, unknown> };
+  }
+
+  function onTabChanged(id: JobTabId): void {
+    root.dataset.tab = id;
+    main.inert = id !== "tasks";
+    help.hidden = true;
+    if (id !== "tasks") {
+      // The canvas stays laid out under the job tab (its viewport is kept); only its tools go.
+      toolbar.searchInput.blur();
+    }
+  }
+
+  function openTask(taskKey: string): void {
+    tabs.select("tasks");
+    if (store.nodes.has(taskKey)) selectFromView([taskKey], true);
+  }
+
+  /** Send the active tab's pending edit (the task panel, or a job tab's field). */
+  function flushActive(): void {
+    tabs.flushActive();
+  }
+
+  function request<T>(message: ToPython & { request_id: number }, raw = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         pending.delete(message.request_id);
@@ -256,6 +330,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         resolve: resolve as (value: unknown) => void,
         reject,
         timer,
+        raw,
       });
       send(message);
     });
@@ -272,12 +347,14 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     return request<ReferenceChoice[]>({ kind: "references", request_id: ++requestId, task_key: taskKey });
   }
 
-  function settle(id: number, value: unknown, error?: string): void {
+  function settle(id: number, value: unknown, error?: string, message?: FromPython): void {
     const entry = pending.get(id);
     if (!entry) return;
     pending.delete(id);
     clearTimeout(entry.timer);
-    if (error) entry.reject(new Error(error));
+    // A job tab reads the whole reply (its error included).
+    if (entry.raw && message) entry.resolve(message);
+    else if (error) entry.reject(new Error(error));
     else entry.resolve(value);
   }
 
@@ -442,7 +519,12 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         );
         if (p.task_key) {
           item.title = "Select this task";
-          item.addEventListener("click", () => selectFromView([p.task_key as string], true));
+          item.addEventListener("click", () => openTask(p.task_key as string));
+        } else {
+          const tab = tabOfPath(problemPath(p));
+          item.dataset.tab = tab;
+          item.title = "Show it on its tab";
+          item.addEventListener("click", () => tabs.select(tab));
         }
         return item;
       }),
@@ -532,6 +614,8 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   }
 
   async function onAction(action: ToolbarAction | KeyAction): Promise<void> {
+    // On a job tab only the job-wide actions apply (not the canvas's: add, delete, fit...).
+    if (tabs.active !== "tasks" && !JOB_TAB_KEYS.has(action) && !["json", "yaml", "review"].includes(action)) return;
     switch (action) {
       case "add":
         panel.flush();
@@ -551,11 +635,11 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         await deleteSelection();
         break;
       case "undo":
-        panel.flush();
+        flushActive();
         send({ kind: "undo" });
         break;
       case "redo":
-        panel.flush();
+        flushActive();
         send({ kind: "redo" });
         break;
       case "fit":
@@ -567,11 +651,11 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         break;
       case "json":
       case "yaml":
-        panel.flush();
+        flushActive();
         documents.open(action);
         break;
       case "review":
-        panel.flush();
+        flushActive();
         review.openLoading();
         send({ kind: "review" });
         break;
@@ -584,6 +668,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         break;
       case "escape":
         if (!help.hidden) help.hidden = true;
+        else if (tabs.active !== "tasks") return;
         else if (canvas.selectedTasks().length || canvas.selectedEdges().length) canvas.clearSelection();
         else if (canvas.focusActive) exitFocus();
         break;
@@ -606,7 +691,11 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       titleInput.value = title;
       return;
     }
-    if (value !== title) edit({ op: "set_job_field", path: ["name"], value });
+    if (value !== title) {
+      setJobField(["name"], value);
+      // The Details tab shows the name too.
+      if (tabs.lastJob) for (const tab of jobTabs) tab.update(tabs.lastJob);
+    }
   };
   titleInput.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -636,6 +725,12 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
 
   const onMessage = (message: FromPython) => {
     if (!message || typeof message !== "object") return;
+    if (REPLY_KINDS.has(message.kind)) {
+      const reply = message as FromPython & { request_id: number; error?: string };
+      settle(reply.request_id, reply, reply.error, reply);
+      return;
+    }
+    if (tabs.handle(message)) return;
     switch (message.kind) {
       case "graph":
       case "graph_more":
@@ -689,10 +784,10 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         break;
       }
       case "choices":
-        settle(message.request_id, message.items ?? [], message.error);
+        settle(message.request_id, message.items ?? [], message.error, message);
         break;
       case "references":
-        settle(message.request_id, message.items ?? []);
+        settle(message.request_id, message.items ?? [], undefined, message);
         break;
       case "review":
         review.show(message);
@@ -744,6 +839,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   return () => {
     panel.flush();
     panel.destroy();
+    tabs.destroy();
     themeObserver.disconnect();
     for (const timer of themeTimers) clearTimeout(timer);
     model.off("msg:custom", onMessage);

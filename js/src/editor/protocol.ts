@@ -126,6 +126,8 @@ export type FromPython =
       job_clusters_in_use: Record<string, string[]>;
       /** environment_key -> the tasks using it. */
       environments_in_use: Record<string, string[]>;
+      /** task_key -> the events it notifies of by itself (email or webhook), when any. */
+      task_notifications: Record<string, string[]>;
     }
   | { kind: "schedule_preview"; request_id: number; preview: SchedulePreview }
   | { kind: "simple_schedule"; request_id: number; expression?: string; error?: string }
@@ -206,7 +208,8 @@ export type ToPython =
       /** The viewer's IANA zone (Intl.DateTimeFormat().resolvedOptions().timeZone). */
       viewer_timezone?: string;
       count?: number;
-      /** Fire times after this instant (ISO 8601 with an offset or Z); now when absent. */
+      /** Fire times after this time: ISO 8601 with an offset (or Z), or a wall time without
+       *  one, read in the job's time zone (timezone_id); now when absent. */
       start?: string;
     }
   | { kind: "simple_schedule"; request_id: number; simple: SimpleSchedule }

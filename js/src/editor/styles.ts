@@ -540,6 +540,154 @@ export const CSS = `
   white-space: nowrap;
   line-height: 1.5;
 }
+/* ---- tabs: Tasks and the job-level tabs ---- */
+.loom-je-tabbar {
+  display: flex;
+  align-items: flex-end;
+  gap: 4px;
+  padding: 0 12px;
+  border-bottom: 1px solid var(--je-border);
+  overflow-x: auto;
+  scrollbar-width: none;
+}
+.loom-je-tabbar::-webkit-scrollbar { display: none; }
+.loom-je-tabbar + .loom-je-toolbar { border-top: none; }
+.loom-je-tab {
+  position: relative;
+  display: inline-flex;
+  align-items: center;
+  gap: 6px;
+  height: 34px;
+  padding: 0 8px;
+  margin-bottom: -1px;
+  border: none;
+  border-bottom: 2px solid transparent;
+  background: none;
+  color: var(--je-muted);
+  font-size: 13px;
+  font-weight: 500;
+  white-space: nowrap;
+  cursor: pointer;
+}
+.loom-je-tab:hover { color: var(--je-text); border-bottom-color: var(--je-border-strong); }
+.loom-je-tab[aria-selected="true"] { color: var(--je-text); border-bottom-color: var(--je-accent); }
+.loom-je-tab:focus-visible { outline: none; box-shadow: inset 0 0 0 2px color-mix(in srgb, var(--je-accent) 45%, transparent); border-radius: 4px 4px 0 0; }
+/* The label keeps its width when it turns bold. */
+.loom-je-tab-label { display: inline-flex; flex-direction: column; align-items: center; }
+.loom-je-tab[aria-selected="true"] .loom-je-tab-label { font-weight: 600; }
+.loom-je-tab-label::after { content: attr(data-text); height: 0; overflow: hidden; visibility: hidden; font-weight: 600; }
+.loom-je-tab-badge {
+  min-width: 17px;
+  height: 17px;
+  padding: 0 5px;
+  border-radius: 9px;
+  background: var(--je-warn);
+  color: #fff;
+  font-size: 10.5px;
+  font-weight: 700;
+  line-height: 17px;
+  text-align: center;
+}
+.loom-je-tab-badge[data-severity="error"] { background: var(--je-error); }
+.loom-je-tab-badge[hidden] { display: none; }
+
+/* On a job tab: the canvas's tools go, undo / redo / JSON / YAML / Review & save stay. */
+.loom-je:not([data-tab="tasks"]) .loom-je-toolbar :is([data-action="add"], [data-action="clone"], [data-action="delete"], [data-action="fit"], [data-action="help"], .loom-je-search, .loom-je-focus-group, .loom-je-sep) { display: none; }
+.loom-je:not([data-tab="tasks"]) .loom-je-main { visibility: hidden; }
+
+.loom-je-stage { position: relative; }
+.loom-je-jobpanels {
+  position: absolute;
+  inset: 0;
+  z-index: 4;
+  background: var(--je-canvas);
+  --loom-f-font: var(--jp-ui-font-family, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif);
+  --loom-f-mono: var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, monospace);
+  --loom-f-bg: var(--jp-layout-color1, #ffffff);
+  --loom-f-bg2: var(--jp-layout-color2, #f3f4f6);
+  --loom-f-border: var(--jp-border-color2, #d5d9de);
+  --loom-f-fg: var(--jp-ui-font-color1, #1f2328);
+  --loom-f-fg2: var(--jp-ui-font-color2, #5b6470);
+  --loom-f-brand: var(--jp-brand-color1, #2272b4);
+  --loom-f-error: var(--jp-error-color1, #c62828);
+  --loom-f-warn: var(--jp-warn-color1, #b26a00);
+}
+.loom-je-jobpanels[hidden], .loom-je-jobpanel[hidden] { display: none; }
+.loom-je-jobpanel { position: absolute; inset: 0; overflow: auto; }
+.loom-je-jobtab { padding: 16px 20px 40px; }
+.loom-je-jobtab-page { max-width: 880px; margin: 0 auto; display: flex; flex-direction: column; gap: 12px; }
+.loom-je-jobtab-intro:empty, .loom-je-jobtab-extra:empty { display: none; }
+.loom-je-jobtab-intro p { margin: 0; color: var(--je-muted); font-size: 12.5px; }
+.loom-je-jobtab-intro code, .loom-je-bundle-banner code { font-family: var(--je-mono); font-size: 11.5px; padding: 0 4px; border-radius: 3px; background: color-mix(in srgb, var(--je-text) 8%, transparent); }
+.loom-je-jobtab-loading { padding: 24px 0; color: var(--je-muted); text-align: center; }
+.loom-je-jobtab-loading[hidden] { display: none; }
+.loom-je-jobtab .loom-f-form { background: transparent; font-size: 13px; }
+.loom-je-jobtab .loom-f-sections { display: flex; flex-direction: column; gap: 12px; }
+.loom-je-jobtab .loom-f-section, .loom-je-task-notifications {
+  background: var(--je-bg);
+  border: 1px solid var(--je-border);
+  border-radius: 8px;
+  padding: 0 16px;
+  box-shadow: 0 1px 2px rgba(0, 0, 0, .04);
+}
+.loom-je-jobtab .loom-f-section:last-child { border-bottom: 1px solid var(--je-border); }
+.loom-je-jobtab .loom-f-section-toggle { padding: 11px 0; font-size: 13.5px; }
+.loom-je-jobtab .loom-f-section-body { padding: 2px 0 16px; gap: 10px; }
+.loom-je-jobtab .loom-f-field:not(.loom-f-field--wide):not(.loom-f-field--bare) { grid-template-columns: 200px minmax(0, 1fr); column-gap: 16px; }
+.loom-je-jobtab .loom-f-events { grid-template-columns: 200px minmax(0, 1fr); column-gap: 16px; }
+.loom-je-jobtab .loom-f-label { font-size: 12.5px; }
+.loom-je-jobtab .loom-f-kind-text .loom-f-inline, .loom-je-jobtab .loom-f-kind-select .loom-f-select { max-width: 520px; }
+.loom-je-jobtab .loom-f-kind-textarea .loom-f-textarea { max-width: 640px; }
+.loom-je-jobtab .loom-f-section-body > .loom-f-kind-boolean { padding-left: 216px; }
+.loom-je-jobtab .loom-f-section-body > .loom-f-kind-key_value.loom-f-field--wide { grid-template-columns: 200px minmax(0, 1fr); column-gap: 16px; }
+.loom-je-jobtab .loom-f-section-body > .loom-f-kind-key_value.loom-f-field--wide > .loom-f-label { padding-top: 5px; }
+.loom-je-jobtab .loom-f-kind-key_value .loom-f-rows, .loom-je-jobtab .loom-f-kind-key_value .loom-f-rows-footer { max-width: 640px; }
+.loom-je-jobtab .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg { max-width: 420px; }
+.loom-je-jobtab .loom-f-card .loom-f-field:not(.loom-f-field--wide):not(.loom-f-field--bare) { grid-template-columns: 160px minmax(0, 1fr); }
+.loom-je-task-notifications { padding: 12px 16px 14px; }
+.loom-je-subhead { margin: 0 0 6px; font-size: 13.5px; font-weight: 600; }
+.loom-je-task-notifications p { margin: 0; font-size: 12.5px; }
+.loom-je-table { width: 100%; border-collapse: collapse; font-size: 12.5px; }
+.loom-je-table th { text-align: left; font-weight: 600; color: var(--je-muted); font-size: 11.5px; padding: 4px 8px; border-bottom: 1px solid var(--je-border); }
+.loom-je-table td { padding: 5px 8px; border-bottom: 1px solid var(--je-border); }
+.loom-je-table tr:last-child td { border-bottom: none; }
+.loom-je-linkish { border: none; background: none; padding: 0; color: var(--je-accent); cursor: pointer; font-family: var(--je-mono); font-size: 12px; }
+.loom-je-linkish:hover { text-decoration: underline; }
+.loom-je-bundle-banner {
+  display: flex;
+  gap: 10px;
+  align-items: flex-start;
+  padding: 10px 14px;
+  border-radius: 8px;
+  border: 1px solid color-mix(in srgb, var(--je-warn) 45%, var(--je-bg));
+  background: color-mix(in srgb, var(--je-warn) 10%, var(--je-bg));
+  font-size: 12.5px;
+}
+.loom-je-bundle-banner[hidden] { display: none; }
+.loom-je-bundle-icon {
+  flex: none;
+  width: 18px;
+  height: 18px;
+  margin-top: 1px;
+  border-radius: 50%;
+  background: var(--je-warn);
+  color: #fff;
+  font-weight: 700;
+  font-size: 12px;
+  display: inline-flex;
+  align-items: center;
+  justify-content: center;
+}
+.loom-je-tab-placeholder { padding: 24px; color: var(--je-muted); }
+.loom-je-problem[data-tab] { cursor: pointer; }
+.loom-je-problem[data-tab]:hover { background: var(--je-hover); }
+@container (max-width: 760px) {
+  .loom-je-jobtab .loom-f-field:not(.loom-f-field--wide):not(.loom-f-field--bare), .loom-je-jobtab .loom-f-events,
+  .loom-je-jobtab .loom-f-section-body > .loom-f-kind-key_value.loom-f-field--wide { grid-template-columns: 140px minmax(0, 1fr); }
+  .loom-je-tab { padding: 0 6px; }
+  .loom-je-jobtab .loom-f-section-body > .loom-f-kind-boolean { padding-left: 156px; }
+}
+
 /* A narrow notebook: the secondary buttons show their icon only (their title says what they do). */
 @container (max-width: 1200px) {
   .loom-je-toolbar .loom-je-btn[data-action="clone"] .loom-je-btn-text,

@@ -1,7 +1,7 @@
 // The field renderers: one View per field, reading its value by path from the task and
 // reporting every edit as (path, value | undefined) through the Env.
 import type { JsonPath, Problem } from "../protocol";
-import type { FieldSpec, FormContext, VariantSpec } from "./types";
+import type { FieldKind, FieldSpec, FormContext, VariantSpec } from "./types";
 import { Debouncer, bindText, h, hasFocus, insertAtCaret, uid } from "./dom";
 import { openList, parentFolder, type ListItem, type OpenList } from "./popup";
 import { getPath, isObject, jsonEqual, pathKey } from "./paths";
@@ -33,7 +33,7 @@ export interface View {
 
 // ---- base ---------------------------------------------------------------------------------
 
-interface FrameOptions {
+export interface FrameOptions {
   /** Label above the control (lists, maps, JSON) instead of in the left column. */
   wide?: boolean;
   /** No label element (the caller labels its controls), e.g. a composite's inner lists. */
@@ -42,7 +42,7 @@ interface FrameOptions {
   group?: boolean;
 }
 
-abstract class Base implements View {
+export abstract class Base implements View {
   readonly el: HTMLElement;
   readonly body: HTMLElement;
   readonly msgs: HTMLElement;
@@ -155,27 +155,27 @@ abstract class Base implements View {
   abstract update(): void;
 }
 
-function display(value: unknown): string {
+export function display(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }
 
-function removeButton(label: string, onClick: () => void): HTMLButtonElement {
+export function removeButton(label: string, onClick: () => void): HTMLButtonElement {
   const b = h("button", { type: "button", class: "loom-f-icon-btn loom-f-remove", "aria-label": label, title: label }, "×");
   b.addEventListener("click", onClick);
   return b;
 }
 
-function addButton(text: string, onClick: () => void): HTMLButtonElement {
+export function addButton(text: string, onClick: () => void): HTMLButtonElement {
   const b = h("button", { type: "button", class: "loom-f-link-btn loom-f-add" }, h("span", { "aria-hidden": "true" }, "+ "), text);
   b.addEventListener("click", onClick);
   return b;
 }
 
 /** The { } button: lists ctx.references() and inserts the chosen one at the caret of `input`. */
-function referencesButton(env: Env, host: HTMLElement, input: HTMLInputElement | HTMLTextAreaElement, after: () => void): HTMLButtonElement {
+export function referencesButton(env: Env, host: HTMLElement, input: HTMLInputElement | HTMLTextAreaElement, after: () => void): HTMLButtonElement {
   const b = h("button", { type: "button", class: "loom-f-btn loom-f-ref-btn", "aria-label": "Insert a dynamic value reference", title: "Insert a dynamic value reference", "aria-haspopup": "listbox" }, "{ }");
   b.addEventListener("click", () => {
     const wasOpen = env.popup?.el.dataset.popup === "Dynamic values" && host.contains(env.popup.el);
@@ -315,7 +315,7 @@ class TextView extends Base {
 
 // ---- boolean, select ----------------------------------------------------------------------
 
-class BooleanView extends Base {
+export class BooleanView extends Base {
   private readonly box: HTMLInputElement;
   constructor(env: Env, spec: FieldSpec) {
     super(env, spec, { bare: true });
@@ -523,7 +523,7 @@ class RetriesView extends Base {
 // ---- lists: string_list, key_value, depends_on, libraries -----------------------------------
 
 /** Shared machinery of row-based fields: one debouncer for the field, rows redrawn from the value. */
-abstract class RowsView<Row> extends Base {
+export abstract class RowsView<Row> extends Base {
   protected readonly rowsEl: HTMLElement;
   protected readonly deb: Debouncer;
   protected rows: { el: HTMLElement; data: Row }[] = [];
@@ -550,6 +550,9 @@ abstract class RowsView<Row> extends Base {
     if (got === null) return;
     this.setLocalError(null);
     this.env.send(this.spec.path, got.value);
+    // The DOM shows what was sent: a later value equal to the first one drawn (an undo) redraws.
+    this.lastSig = JSON.stringify(got.value ?? null) + "|" + this.extraSig();
+    this.lastExtra = this.extraSig();
   }
 
   protected addRow(row: Row, focus = true): void {
@@ -707,10 +710,22 @@ interface KvRow {
 }
 
 class KeyValueView extends RowsView<KvRow> {
+  private readonly add: HTMLButtonElement;
+  private readonly limit: HTMLElement;
   constructor(env: Env, spec: FieldSpec, bare = false) {
     super(env, spec, { wide: true, bare });
-    this.footer.append(addButton(spec.addLabel ?? "Add parameter", () => this.addRow({ key: "", text: "", orig: undefined })));
+    this.add = addButton(spec.addLabel ?? "Add parameter", () => this.addRow({ key: "", text: "", orig: undefined }));
+    this.limit = h("span", { class: "loom-f-muted loom-f-limit" });
+    this.footer.append(this.add, this.limit);
     this.update();
+  }
+  protected override afterRows(): void {
+    const max = this.spec.maxItems;
+    if (max === undefined || !this.add) return;
+    this.add.disabled = this.rows.length >= max;
+    this.add.title = this.add.disabled ? `At most ${max}` : "";
+    this.limit.textContent = `${this.rows.length} / ${max}`;
+    this.limit.classList.toggle("loom-f-limit--full", this.rows.length >= max);
   }
   protected rowsFor(value: unknown): KvRow[] {
     return isObject(value) ? Object.entries(value).map(([key, v]) => ({ key, text: display(v), orig: v })) : [];
@@ -1026,13 +1041,13 @@ class JsonView extends Base {
 
 // ---- segmented choices: variant, compute ------------------------------------------------------
 
-interface Segment {
+export interface Segment {
   value: string;
   label: string;
 }
 
 /** A radio group drawn as a segmented control. */
-function segmented(name: string, label: string, segments: Segment[], onPick: (value: string) => void, labelledBy?: string): { el: HTMLElement; set(value: string | null): void; first(): HTMLInputElement | null } {
+export function segmented(name: string, label: string, segments: Segment[], onPick: (value: string) => void, labelledBy?: string): { el: HTMLElement; set(value: string | null): void; first(): HTMLInputElement | null } {
   const group = h("div", { class: "loom-f-seg", role: "radiogroup", "aria-label": labelledBy ? undefined : label, "aria-labelledby": labelledBy });
   const radios: HTMLInputElement[] = [];
   for (const s of segments) {
@@ -1054,7 +1069,7 @@ function segmented(name: string, label: string, segments: Segment[], onPick: (va
 }
 
 /** Child views of a composite, redrawn when the chosen branch changes. */
-class Branch {
+export class Branch {
   views: View[] = [];
   key: string | null = null;
   constructor(
@@ -1335,11 +1350,12 @@ class NotificationsView extends Base {
       this.views.push(emails, hooks);
       table.append(h("div", { class: "loom-f-event", "data-event": ev.value }, h("div", { class: "loom-f-event-name" }, ev.label), h("div", { class: "loom-f-event-lists" }, emails.el, hooks.el)));
     }
+    const hidden = new Set(spec.hide ?? []);
     const settings = [
       { key: "no_alert_for_skipped_runs", label: "Mute notifications for skipped runs" },
       { key: "no_alert_for_canceled_runs", label: "Mute notifications for canceled runs" },
       { key: "alert_on_last_attempt", label: "Mute notifications until the last retry" },
-    ].map((s) => new BooleanView(env, { path: [...p, "notification_settings", s.key], label: s.label, kind: "boolean" }));
+    ].filter((s) => !hidden.has(s.key)).map((s) => new BooleanView(env, { path: [...p, "notification_settings", s.key], label: s.label, kind: "boolean" }));
     this.views.push(...settings);
     this.body.append(table, h("div", { class: "loom-f-note" }, "Webhooks: system notification destinations, at most 3 per event."), h("div", { class: "loom-f-settings" }, ...settings.map((v) => v.el)));
   }
@@ -1392,7 +1408,17 @@ class TaskTypeView extends Base {
 
 // ---- factory ------------------------------------------------------------------------------
 
+/** Field kinds drawn by other modules (the job-level kinds: job_clusters, environments...). */
+const EXTRA_KINDS = new Map<string, (env: Env, spec: FieldSpec) => View>();
+
+/** Add a field kind drawn by another module (which builds on Base / RowsView from here). */
+export function registerFieldKind(kind: FieldKind, factory: (env: Env, spec: FieldSpec) => View): void {
+  EXTRA_KINDS.set(kind, factory);
+}
+
 export function createView(env: Env, spec: FieldSpec): View {
+  const extra = EXTRA_KINDS.get(spec.kind);
+  if (extra) return extra(env, spec);
   switch (spec.kind) {
     case "text":
     case "textarea":
@@ -1430,5 +1456,8 @@ export function createView(env: Env, spec: FieldSpec): View {
       return new NotificationsView(env, spec);
     case "task_type":
       return new TaskTypeView(env, spec);
+    default:
+      // A registered kind whose module was not loaded: the value as JSON, kept as it is.
+      return new JsonView(env, { ...spec, kind: "json" });
   }
 }

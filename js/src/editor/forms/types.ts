@@ -5,7 +5,7 @@
 // draws them, reads values by path from the task JSON, and reports every edit as (path, value)
 // or (path, deleted): the panel turns those into `set_field` edits for Python. The forms never
 // hold state of their own beyond the DOM: Python's answer is the truth.
-import type { Choice, JsonPath, PickerKind, Problem, ReferenceChoice } from "../protocol";
+import type { Choice, EditOp, JsonPath, PickerKind, Problem, ReferenceChoice } from "../protocol";
 
 export type FieldKind =
   | "text" // one line; `references: true` adds the { } helper
@@ -26,7 +26,14 @@ export type FieldKind =
   | "duration" // a number of seconds or milliseconds (`unit`), shown in s / min / h
   | "retries" // max_retries with "retry indefinitely" (-1)
   | "variant" // one of several sub-objects / keys under `path` (sql_task query / file...)
-  | "task_type"; // the type of the nested task of a for_each task
+  | "task_type" // the type of the nested task of a for_each task
+  // Job-level kinds (the job tabs; drawn by their own modules, see job-spec.ts):
+  | "optional" // an object that is there or not (git_source): a switch, and its `fields` when there
+  | "health_rules" // health.rules: metric, op, value per rule
+  | "job_clusters" // the job's shared clusters, with "used by" and a swap action
+  | "environments" // the job's serverless environments, with their dependencies
+  | "job_parameters" // the job's ordered parameters [{name, default}]
+  | "readonly"; // a value shown, not edited (edit_mode, deployment)
 
 export interface FieldSpec {
   /** Path of the value inside the task JSON. For "compute" and "notifications": [] (the task). */
@@ -55,6 +62,12 @@ export interface FieldSpec {
   addLabel?: string;
   /** "variant": the choices; each is a key under `path` with its own fields (paths are absolute). */
   variants?: VariantSpec[];
+  /** "notifications": notification_settings keys not shown (alert_on_last_attempt at job level). */
+  hide?: string[];
+  /** "optional": the fields shown while the object is there (paths are absolute). */
+  fields?: FieldSpec[];
+  /** "optional": the object sent when the switch is turned on. */
+  init?: unknown;
 }
 
 export interface VariantSpec {
@@ -85,6 +98,13 @@ export interface FormContext {
   taskKeys(): string[];
   /** A task's type ("condition_task"...), when the panel knows it: depends_on shows an outcome only after a condition task. */
   taskType?(taskKey: string): string | null;
+  // Job-level forms (the job tabs) only:
+  /** Which tasks use each job cluster / environment (the `job` message's *_in_use). */
+  usage?(what: "job_cluster" | "environment"): Record<string, string[]>;
+  /** An edit that is not one field (swap_job_cluster). */
+  edit?(op: EditOp): void;
+  /** Show a task on the Tasks tab (the "used by" links). */
+  openTask?(taskKey: string): void;
 }
 
 export interface FormHandle {
