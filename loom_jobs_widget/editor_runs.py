@@ -72,6 +72,7 @@ class EditorRuns:
             if request_id is not None:
                 self._send({"kind": kind, "request_id": request_id, "error": str(error)})
             else:
+                self._send({"kind": "run_error", "message": str(error)})
                 self._status("error", str(error))
 
     def stop(self) -> None:

@@ -70,7 +70,7 @@ describe("the tab bar", () => {
     const m = mountTabs();
     const tabs = Array.from(m.tabs.bar.querySelectorAll('[role="tab"]'));
     expect(m.tabs.bar.getAttribute("role")).toBe("tablist");
-    expect(tabs.map((t) => t.textContent)).toEqual(["Tasks", "Details", "Schedules & triggers", "Notifications", "Parameters", "Permissions"]);
+    expect(tabs.map((t) => t.textContent)).toEqual(["Tasks", "Runs", "Details", "Schedules & triggers", "Notifications", "Parameters", "Permissions"]);
     expect(m.button("tasks").getAttribute("aria-selected")).toBe("true");
     expect(m.main.getAttribute("role")).toBe("tabpanel");
     expect(m.main.getAttribute("aria-labelledby")).toBe(m.button("tasks").id);
@@ -111,8 +111,8 @@ describe("the tab bar", () => {
     const m = mountTabs();
     const key = (k: string) => m.tabs.bar.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
     key("ArrowRight");
-    expect(m.tabs.active).toBe("details");
-    expect(document.activeElement).toBe(m.button("details"));
+    expect(m.tabs.active).toBe("runs");
+    expect(document.activeElement).toBe(m.button("runs"));
     key("ArrowLeft");
     key("ArrowLeft");
     expect(m.tabs.active).toBe("permissions");

@@ -32,6 +32,8 @@ import { GraphStore, searchTasks } from "./store";
 import { CSS } from "./styles";
 import type { JobTab, JobTabContext, JobTabId } from "./tab-types";
 import { JobTabs, problemPath, tabOfPath, type JobTabShell } from "./tabs";
+import { RUNS_CSS, RunsTab } from "./runs-tab";
+import { ProgressStrip } from "./runs/progress";
 import { Toolbar, type ToolbarAction } from "./toolbar";
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -45,7 +47,18 @@ interface Pending {
 }
 
 /** Replies to a job tab's request, matched by request_id. */
-const REPLY_KINDS = new Set(["schedule_preview", "simple_schedule", "from_unix", "time_zones"]);
+const REPLY_KINDS = new Set([
+  "schedule_preview",
+  "simple_schedule",
+  "from_unix",
+  "time_zones",
+  // the Runs tab's (issue 8)
+  "runs",
+  "run",
+  "task_output",
+  "repair_preview",
+  "matrix",
+]);
 
 /** Keyboard shortcuts that act on a job tab too (the others are the canvas's). */
 const JOB_TAB_KEYS = new Set(["undo", "redo", "help", "escape"]);
@@ -69,7 +82,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 function render({ model, el }: RenderProps<JobEditorModel>) {
   // ---- DOM ----
   const root = h("div", { class: "loom-je", tabindex: 0, "data-rev": -1 });
-  const style = h("style", { text: CSS + FORMS_CSS + JOB_FORMS_CSS });
+  const style = h("style", { text: CSS + FORMS_CSS + JOB_FORMS_CSS + RUNS_CSS });
 
   const titleInput = h("input", {
     class: "loom-je-title",
@@ -115,6 +128,20 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   const focusExit = button("Show all", { action: "focus-exit", variant: "outline" });
   const focusBanner = h("div", { class: "loom-je-focus-banner", hidden: true }, focusText, focusExit);
   const toasts = new Toasts();
+  // The followed run on the canvas (issue 8): the nodes take their task's state (Python's
+  // patches), this strip says how far the run is.
+  const canvasProgress = new ProgressStrip({
+    open: (runId) => {
+      tabs.select("runs");
+      runsTab.openRun(runId);
+    },
+    cancel: (runId) => send({ kind: "cancel_run", run_id: runId }),
+    clear: () => {
+      send({ kind: "show_run", run_id: null });
+      canvasProgress.hide();
+    },
+  });
+  canvasProgress.element.classList.add("loom-je-run-strip");
   const canvasWrap = h(
     "div",
     { class: "loom-je-canvas-wrap" },
@@ -122,6 +149,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     loading,
     empty,
     focusBanner,
+    canvasProgress.element,
     zoom,
   );
 
@@ -200,7 +228,25 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     notify: (level, text) => void toasts.show(level, text),
     openTask: (taskKey) => openTask(taskKey),
   });
+  const runsTab = new RunsTab({
+    ...tabContext(),
+    showTasks: (taskKeys) => {
+      tabs.select("tasks");
+      const known = taskKeys.filter((key) => store.nodes.has(key));
+      if (known.length) selectFromView(known, known.length === 1);
+    },
+  });
+  const runsJobTab: JobTab = {
+    id: "runs",
+    element: runsTab.element,
+    update: (job) => runsTab.update(job),
+    showProblems: () => undefined,
+    shown: () => runsTab.shown(),
+    flush: () => undefined,
+    destroy: () => runsTab.destroy(),
+  };
   const jobTabs: JobTab[] = [
+    runsJobTab,
     new DetailsTab(tabContext()),
     new ScheduleTab(tabContext() as JobTabContext),
     new NotificationsTab(tabContext()),
@@ -732,6 +778,13 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     }
     if (tabs.handle(message)) return;
     switch (message.kind) {
+      case "run_progress":
+        runsTab.onProgress(message);
+        canvasProgress.update(message);
+        break;
+      case "run_error":
+        toasts.show("error", message.message);
+        break;
       case "graph":
       case "graph_more":
       case "patch": {

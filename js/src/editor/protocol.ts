@@ -152,6 +152,8 @@ export type FromPython =
   | { kind: "task_output"; request_id: number; output?: Record<string, unknown>; error?: string }
   | { kind: "repair_preview"; request_id: number; plan?: RepairPlan; root_causes: string[]; error?: string }
   | { kind: "matrix"; request_id: number; task_keys: string[]; runs: MatrixRow[]; error?: string }
+  /** A run message without a reply (run_now, repair, cancel...) failed: why. */
+  | { kind: "run_error"; message: string }
   /** The run followed live (run now, repair, or one chosen with `show_run`), after each read. */
   | { kind: "run_progress"; run: RunSummary; done: number; total: number; finished: boolean; root_causes: string[] };
 

@@ -614,6 +614,8 @@ export const CSS = `
 }
 .loom-je-jobpanels[hidden], .loom-je-jobpanel[hidden] { display: none; }
 .loom-je-jobpanel { position: absolute; inset: 0; overflow: auto; }
+.loom-je-jobpanel[data-tab="runs"] { overflow: hidden; }
+.loom-je-run-strip { position: absolute; left: 12px; right: 64px; top: 10px; z-index: 3; }
 .loom-je-jobtab { padding: 16px 20px 40px; }
 .loom-je-jobtab-page { max-width: 880px; margin: 0 auto; display: flex; flex-direction: column; gap: 12px; }
 .loom-je-jobtab-intro:empty, .loom-je-jobtab-extra:empty { display: none; }

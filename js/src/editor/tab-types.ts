@@ -3,7 +3,7 @@
 // tab is active, fed with Python's messages, and sending edits through the context.
 import type { EditOp, FromPython, JsonPath, Problem, ToPython } from "./protocol";
 
-export type JobTabId = "tasks" | "details" | "schedule" | "notifications" | "parameters" | "permissions";
+export type JobTabId = "tasks" | "runs" | "details" | "schedule" | "notifications" | "parameters" | "permissions";
 
 export type JobMessage = Extract<FromPython, { kind: "job" }>;
 export type PermissionsMessage = Extract<FromPython, { kind: "permissions" }>;

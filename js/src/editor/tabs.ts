@@ -8,6 +8,7 @@ import type { JobMessage, JobTab, JobTabContext, JobTabId, PermissionsMessage } 
 
 export const TABS: { id: JobTabId; label: string }[] = [
   { id: "tasks", label: "Tasks" },
+  { id: "runs", label: "Runs" },
   { id: "details", label: "Details" },
   { id: "schedule", label: "Schedules & triggers" },
   { id: "notifications", label: "Notifications" },
@@ -29,7 +30,7 @@ export interface PermissionsTabLike extends JobTab {
 const NOTIFICATION_KEYS = ["email_notifications", "webhook_notifications", "notification_settings"];
 
 /** The tab a job-level problem belongs to, by the first key of its path from the settings' root. */
-export function tabOfPath(path: JsonPath | null | undefined): Exclude<JobTabId, "tasks"> {
+export function tabOfPath(path: JsonPath | null | undefined): Exclude<JobTabId, "tasks" | "runs"> {
   const head = path && path.length ? String(path[0]) : "";
   if (head === "parameters") return "parameters";
   if (NOTIFICATION_KEYS.includes(head)) return "notifications";
@@ -185,7 +186,7 @@ export class JobTabs {
     this.problems = problems;
     for (const tab of this.tabs.values()) tab.showProblems(problems);
     for (const { id } of TABS) {
-      if (id === "tasks") continue;
+      if (id === "tasks" || id === "runs") continue;
       this.setBadge(id, problems.filter((p) => tabOfPath(problemPath(p)) === id), id === "permissions" ? this.permissionProblems : []);
     }
   }
