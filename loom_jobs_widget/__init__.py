@@ -23,6 +23,7 @@ _LAZY = {
     "CronError": "loom_jobs_widget.schedule",
     "JobGraph": "loom_jobs_widget.widget",
     "JobEditor": "loom_jobs_widget.editor",
+    "RunView": "loom_jobs_widget.editor",
     "connect": "loom_jobs_widget.connection",
 }
 
@@ -39,12 +40,13 @@ __all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
     "CronError",
     "JobGraph",
     "JobEditor",
+    "RunView",
     "connect",
 ]
 
 if TYPE_CHECKING:
     from loom_jobs_widget.connection import connect
-    from loom_jobs_widget.editor import JobEditor
+    from loom_jobs_widget.editor import JobEditor, RunView
     from loom_jobs_widget.models import Job, JobSettings, Task
     from loom_jobs_widget.schedule import CronError, describe, from_unix, next_fire_times
     from loom_jobs_widget.validation import Problem, validate

@@ -22,7 +22,7 @@ from loom_jobs_widget.runs import RunHandle
 from loom_jobs_widget.validation import Problem
 from loom_jobs_widget.workspace import ConfigurationError, OnConflict, Workspace
 
-__all__ = ["JobEditor"]
+__all__ = ["JobEditor", "RunView"]
 
 _BUNDLE = Path(__file__).parent / "static" / "editor.js"
 
@@ -57,6 +57,8 @@ class JobEditor(anywidget.AnyWidget):
     redo_label = traitlets.Unicode("").tag(sync=True)
     counts = traitlets.Dict().tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
+    shown_run = traitlets.Int(None, allow_none=True).tag(sync=True)
+    """A run the view opens in its Runs tab (set by `show_run` and `RunView`)."""
 
     def __init__(
         self,
@@ -154,6 +156,12 @@ class JobEditor(anywidget.AnyWidget):
         )
         return self._session.runs.follow(int(answer["run_id"]))
 
+    def show_run(self, run_id: int) -> None:
+        """Open a run of this job in the Runs tab, and colour the canvas by it (following it
+        while it runs)."""
+        self._session.runs.follow(run_id)
+        self.shown_run = run_id
+
     def undo(self) -> None:
         self._session.undo()
 
@@ -242,3 +250,20 @@ class JobEditor(anywidget.AnyWidget):
     def _selected_changed(self, change: Mapping[str, Any]) -> None:
         if not self._publishing and hasattr(self, "_session"):
             self._session.select(change["new"])
+
+
+def RunView(run_id: int, workspace: Workspace | None = None) -> JobEditor:
+    """One run, shown as its job's editor opened at the run: its timeline, tasks, output, and the
+    canvas coloured by it. (A function named like a class: it is what users call.)"""
+    editor_workspace = workspace
+    if editor_workspace is None:
+        from loom_jobs_widget.connection import connect
+
+        editor_workspace = connect("local")
+    run = editor_workspace.jobs.get_run(run_id)
+    job_id = run.get("job_id")
+    if not isinstance(job_id, int):
+        raise ConfigurationError(f"Run {run_id} belongs to no job (a one-time submitted run).")
+    editor = JobEditor(job_id, editor_workspace)
+    editor.show_run(run_id)
+    return editor

@@ -113,7 +113,9 @@ class EditorRuns:
         self._send(reply)
 
     def _on_run(self, message: Mapping[str, Any]) -> None:
-        run = self._jobs().get_run(int(message["run_id"]), include_history=True)
+        run = self._jobs().get_run(
+            int(message["run_id"]), include_history=True, include_resolved_values=True
+        )
         self._send({"kind": "run", "request_id": message["request_id"],
                     "run": run_detail(run, self._order())})  # fmt: skip
 

@@ -246,3 +246,19 @@ def test_run_messages_of_an_unsaved_job(ws: Workspace) -> None:
     assert view.one("runs")["runs"] == []
     session.handle({"kind": "run_now"})
     assert view.state is not None and "Save the job first" in view.state.status["text"]
+
+
+def test_run_view_opens_the_run(ws: Workspace, failing_job: tuple[int, str]) -> None:
+    from loom_jobs_widget.editor import RunView
+
+    job_id, _ = failing_job
+    run_id = int(ws.jobs.run_now(job_id)["run_id"])
+    RunHandle(ws.jobs, run_id).wait(timeout=120)
+    view = RunView(run_id, ws)
+    assert view.job_id == job_id and view.shown_run == run_id
+    follower = view._session.runs.followed
+    assert follower is not None
+    follower.wait(timeout=60)
+    follower.stop()
+    nodes = {n["data"]["id"]: n["data"] for n in view._session._elements["nodes"]}
+    assert nodes["load"]["state"] == "FAILED"

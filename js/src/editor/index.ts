@@ -861,6 +861,15 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
 
   model.on("msg:custom", onMessage);
   model.on("change:selected", onSelectedTrait);
+  // JobEditor.show_run / RunView: open that run in the Runs tab.
+  const onShownRun = () => {
+    const runId = model.get("shown_run");
+    if (typeof runId !== "number") return;
+    tabs.select("runs");
+    runsTab.openRun(runId);
+  };
+  model.on("change:shown_run", onShownRun);
+  requestAnimationFrame(onShownRun);
   for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {
     model.on(`change:${name}`, updateHeader);
   }
@@ -897,6 +906,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     for (const timer of themeTimers) clearTimeout(timer);
     model.off("msg:custom", onMessage);
     model.off("change:selected", onSelectedTrait);
+    model.off("change:shown_run", onShownRun);
     for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {
       model.off(`change:${name}`, updateHeader);
     }

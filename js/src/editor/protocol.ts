@@ -396,4 +396,6 @@ export interface JobEditorModel {
   redo_label: string;
   counts: { errors: number; warnings: number; tasks: number };
   status: Status;
+  /** A run to open in the Runs tab (JobEditor.show_run, RunView); null: none. */
+  shown_run: number | null;
 }
