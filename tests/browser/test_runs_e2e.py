@@ -37,7 +37,7 @@ def failing_job(ws: Workspace, flag: Path) -> int:
     ws.client.workspace.mkdirs(folder)
     scripts = {
         # Slow enough to be seen running on the canvas.
-        "slow.py": b"import time\ntime.sleep(3)\nprint('extracted')\n",
+        "slow.py": b"import time\ntime.sleep(5)\nprint('extracted')\n",
         "ok.py": b"print('ok')\n",
         "flaky.py": b"import os, sys\nif not os.path.exists(sys.argv[1]):\n"
         b"    raise SystemExit('the input is not there yet')\nprint('loaded')\n",
@@ -113,8 +113,9 @@ def test_run_follow_inspect_and_repair(
     # Live: the canvas colours the running task while the run goes on.
     page.locator('.loom-je-tab[data-tab="tasks"]').click()
     page.wait_for_function(
-        """() => document.querySelector('.loom-je-canvas').__cy
-                .getElementById('extract').data('state') === 'RUNNING'"""
+        """() => ['PENDING', 'QUEUED', 'RUNNING'].includes(document.querySelector(
+                '.loom-je-canvas').__cy.getElementById('extract').data('state'))""",
+        timeout=60_000,
     )
     strip = page.locator(".loom-je-run-strip")
     strip.wait_for()

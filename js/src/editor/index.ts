@@ -346,6 +346,30 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     if (tabs.lastJob) tabs.lastJob = { ...tabs.lastJob, settings: setPath(tabs.lastJob.settings, path, value) as Record<string, unknown> };
   }
 
+  /**
+   * Values a form refused by itself (a number out of range, text that is no number): they were
+   * never sent, so Python cannot list them; saving now would keep the old value while the field
+   * shows another. They block the save like Python's errors.
+   */
+  function refusedInputs(): Problem[] {
+    const found: Problem[] = [];
+    for (const message of Array.from(root.querySelectorAll<HTMLElement>(".loom-f-local"))) {
+      if (message.hidden || !message.textContent) continue;
+      const field = message.closest<HTMLElement>(".loom-f-field");
+      const label = field?.querySelector("label")?.textContent?.replace(/\s*\*$/, "") ?? "A field";
+      const where = message.closest<HTMLElement>("[data-tab]")?.dataset.tab;
+      const taskKey = where === "tasks" || !where ? panel.taskKey : null;
+      found.push({
+        code: "value-not-accepted",
+        severity: "error",
+        message: `${label}: ${message.textContent} (the value shown was not applied)`,
+        task_key: taskKey,
+        field: field?.dataset.path ?? null,
+      });
+    }
+    return found;
+  }
+
   function onTabChanged(id: JobTabId): void {
     root.dataset.tab = id;
     main.inert = id !== "tasks";
@@ -843,7 +867,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         settle(message.request_id, message.items ?? [], undefined, message);
         break;
       case "review":
-        review.show(message);
+        review.show({ ...message, errors: [...message.errors, ...refusedInputs()] });
         break;
       case "document":
         documents.show(message.format, message.text);

@@ -66,7 +66,7 @@ export function jobSections(settings: Record<string, unknown>): SectionSpec[] {
       id: "run",
       title: "Runs",
       fields: [
-        { path: ["max_concurrent_runs"], label: "Maximum concurrent runs", kind: "number", min: 1, max: 1000, placeholder: "1", help: "Runs beyond it are queued (if queueing is on) or skipped." },
+        { path: ["max_concurrent_runs"], label: "Maximum concurrent runs", kind: "number", min: 0, max: 1000, placeholder: "1", help: "Runs beyond it are queued (if queueing is on) or skipped; 0 skips every new run." },
         { path: ["queue", "enabled"], label: "Queue runs that cannot start yet", kind: "boolean", keepFalse: true },
         { path: ["timeout_seconds"], label: "Timeout", kind: "duration", unit: "s", placeholder: "None", help: "A run taking longer is canceled. Empty or 0: no timeout." },
         { path: ["performance_target"], label: "Performance target", kind: "select", options: PERFORMANCE_TARGETS, default: "", help: "Serverless tasks: fast start and run, or lower cost." },
