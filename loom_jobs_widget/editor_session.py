@@ -35,7 +35,7 @@ from loom_jobs_widget.graph import (
     job_elements,
     task_node,
 )
-from loom_jobs_widget.job_tabs import PermissionsState, job_message, settings_path
+from loom_jobs_widget.job_tabs import PermissionsState, job_message
 from loom_jobs_widget.models import Job, JobSettings
 from loom_jobs_widget.permissions import AclError
 from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
@@ -43,7 +43,7 @@ from loom_jobs_widget.references import available_references
 from loom_jobs_widget.schedule import CronError, from_unix, resolve_zone
 from loom_jobs_widget.schedule_forms import SimpleSchedule, java_time_zones, preview
 from loom_jobs_widget.triggers import EDITABLE_KINDS, set_pause_status, set_trigger_kind
-from loom_jobs_widget.validation import Problem, TaskChecker, validate
+from loom_jobs_widget.validation import Problem, TaskChecker, field_path, validate
 from loom_jobs_widget.workspace import ConflictError, OnConflict, WorkspaceError
 
 if TYPE_CHECKING:
@@ -693,7 +693,7 @@ class EditorSession:
         for problem in self.problems:
             if problem.task_key is None:
                 entry = _problem_dict(problem)
-                entry["path"] = settings_path(problem.field)
+                entry["path"] = field_path(problem.field)
                 found.append(entry)
         return found
 
@@ -849,32 +849,13 @@ def _small(name: str, value: Any, limit: int = 2000) -> dict[str, Any]:
     return {name: value} if len(text) <= limit else {name: text[:limit] + "…"}
 
 
-_SEGMENT = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[(\"(?:[^\"\\]|\\.)*\")\]")
-
-
 def problem_path(problem: Problem, task_key: str) -> list[str | int] | None:
     """Where a problem is inside its task, as a JSON path (``["depends_on", 0, "task_key"]``),
     for the panel to show it at its field; None when it is not inside one."""
-    field_path = problem.field
     prefix = f"tasks[{task_key}]"
-    if field_path is None or not field_path.startswith(prefix):
+    if problem.field is None or not problem.field.startswith(prefix):
         return None
-    rest = field_path[len(prefix) :]
-    path: list[str | int] = []
-    position = 0
-    while position < len(rest):
-        match = _SEGMENT.match(rest, position)
-        if match is None:
-            return path
-        name, index, quoted = match.groups()
-        if name is not None:
-            path.append(name)
-        elif index is not None:
-            path.append(int(index))
-        else:
-            path.append(json.loads(quoted))
-        position = match.end()
-    return path
+    return field_path(problem.field[len(prefix) :]) or []
 
 
 def _problem_dict(problem: Problem, task_key: str | None = None) -> dict[str, Any]:

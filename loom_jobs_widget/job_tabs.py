@@ -8,8 +8,6 @@ in ``js/src/editor/protocol.ts``). Schedules, triggers and grants are worked out
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,37 +21,12 @@ from loom_jobs_widget.permissions import (
     validate_acl,
 )
 from loom_jobs_widget.triggers import trigger_view
-from loom_jobs_widget.validation import Problem
+from loom_jobs_widget.validation import Problem, field_path
 
 if TYPE_CHECKING:
     from loom_jobs_widget.workspace import JobsService
 
-__all__ = ["PermissionsState", "job_message", "settings_path"]
-
-_SEGMENT = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[(\"(?:[^\"\\]|\\.)*\")\]")
-
-
-def settings_path(field: str | None) -> list[str | int] | None:
-    """A problem's field (``schedule.quartz_cron_expression``, ``parameters[2].name``) as a JSON
-    path from the settings' root, for a job tab to show it at its field."""
-    if not field:
-        return None
-    path: list[str | int] = []
-    position = 0
-    while position < len(field):
-        match = _SEGMENT.match(field, position)
-        if match is None:
-            break
-        name, index, quoted = match.groups()
-        if name is not None:
-            path.append(name)
-        elif index is not None:
-            path.append(int(index))
-        else:
-            path.append(json.loads(quoted))
-        position = match.end()
-    return path
-
+__all__ = ["PermissionsState", "job_message"]
 
 def _in_use(tasks: Sequence[Any], field: str) -> dict[str, list[str]]:
     used: dict[str, list[str]] = {}
@@ -147,7 +120,7 @@ class PermissionsState:
         problems = []
         for problem in self.problems(user_name):
             entry: dict[str, Any] = problem.to_dict()
-            entry["path"] = settings_path(problem.field)
+            entry["path"] = field_path(problem.field)
             problems.append(entry)
         message: dict[str, Any] = {
             "kind": "permissions",

@@ -37,7 +37,7 @@ from loom_jobs_widget.models import (
 from loom_jobs_widget.references import REFERENCE, TIME_ARGUMENTS
 from loom_jobs_widget.references import parse as parse_reference
 
-__all__ = ["Problem", "Severity", "TaskChecker", "validate"]
+__all__ = ["Problem", "Severity", "TaskChecker", "field_path", "validate"]
 
 Severity = Literal["error", "warning"]
 
@@ -71,6 +71,34 @@ class Problem:
 
     def to_dict(self) -> dict[str, str | None]:
         return asdict(self)
+
+
+_FIELD_SEGMENT: Final = re.compile(
+    r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[(\"(?:[^\"\\]|\\.)*\")\]"
+)
+
+
+def field_path(field: str | None) -> list[str | int] | None:
+    """A problem's `field` (`schedule.quartz_cron_expression`, `parameters[2].name`,
+    `notebook_task.base_parameters["a b"]`) as a JSON path, for a form to show the problem at
+    its field. Reads up to the first part it cannot (a `tasks[<task_key>]`: see the editor)."""
+    if not field:
+        return None
+    path: list[str | int] = []
+    position = 0
+    while position < len(field):
+        match = _FIELD_SEGMENT.match(field, position)
+        if match is None:
+            break
+        name, index, quoted = match.groups()
+        if name is not None:
+            path.append(name)
+        elif index is not None:
+            path.append(int(index))
+        else:
+            path.append(json.loads(quoted))
+        position = match.end()
+    return path
 
 
 def validate(settings: JobSettings | Mapping[str, Any]) -> list[Problem]:

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from loom_jobs_widget.editor_session import EditorSession
-from loom_jobs_widget.job_tabs import job_message, settings_path
+from loom_jobs_widget.job_tabs import job_message
 from loom_jobs_widget.models import JobSettings
 from loom_jobs_widget.schedule import next_fire_times
+from loom_jobs_widget.validation import field_path
 from loom_jobs_widget.workspace import Workspace
 
 from .test_editor import View
@@ -164,12 +165,12 @@ def test_schedule_previews(make: Callable[..., EditorSession], view: View) -> No
 
 
 def test_settings_paths() -> None:
-    assert settings_path("schedule.quartz_cron_expression") == [
+    assert field_path("schedule.quartz_cron_expression") == [
         "schedule", "quartz_cron_expression",
     ]  # fmt: skip
-    assert settings_path("parameters[2].name") == ["parameters", 2, "name"]
-    assert settings_path('tags["a b"]') == ["tags", "a b"]
-    assert settings_path(None) is None
+    assert field_path("parameters[2].name") == ["parameters", 2, "name"]
+    assert field_path('tags["a b"]') == ["tags", "a b"]
+    assert field_path(None) is None
 
 
 @pytest.fixture

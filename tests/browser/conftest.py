@@ -12,11 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from loom_jobs_widget.connection import connect
+from loom_jobs_widget.workspace import Workspace
 
 from .lab import (
     CHROMIUM_ARGS,
@@ -28,10 +32,36 @@ from .lab import (
     write_notebook,
 )
 
-__all__ = ["SCREENSHOT_DIR", "ConsoleLog", "JupyterLab", "open_and_run_notebook",
-           "run_in_kernel", "write_notebook"]  # fmt: skip
+__all__ = ["EDITOR", "SCREENSHOT_DIR", "ConsoleLog", "JupyterLab", "local_workspace",
+           "open_and_run_notebook", "run_in_kernel", "shoot", "write_notebook"]  # fmt: skip
 
 SCREENSHOT_DIR = Path(os.environ.get("LOOM_SCREENSHOT_DIR", "/tmp/loom-screens"))
+EDITOR = ".loom-je"
+"""The JobEditor's root element."""
+
+
+def shoot(page: Any, name: str, selector: str = EDITOR) -> None:
+    """A screenshot of the widget, kept as a test artifact in SCREENSHOT_DIR."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator(selector).screenshot(path=str(SCREENSHOT_DIR / name))
+
+
+@contextmanager
+def local_workspace(folder: Path) -> Iterator[tuple[Workspace, Path]]:
+    """A local workspace served by this process, and its data folder: the notebook's kernel
+    connects to it through the folder (connect() finds the running server)."""
+    data = folder / "workspace"
+    ws = connect("local", data_dir=data)
+    try:
+        yield ws, data
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Iterator[tuple[Workspace, Path]]:
+    with local_workspace(tmp_path) as served:
+        yield served
 
 
 @dataclass

@@ -6,26 +6,17 @@ then sees the change, and every field the editor does not know survived."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from loom_jobs_widget.connection import connect
 from loom_jobs_widget.workspace import Workspace
 
-from .conftest import (
-    SCREENSHOT_DIR,
-    ConsoleLog,
-    JupyterLab,
-    open_and_run_notebook,
-    write_notebook,
-)
+from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
 
 pytestmark = pytest.mark.browser
 
-EDITOR = ".loom-je"
 
 JOB: dict[str, Any] = {
     "name": "e2e nightly etl",
@@ -56,17 +47,6 @@ JOB: dict[str, Any] = {
     ],
 }
 
-
-@pytest.fixture
-def local(tmp_path: Path) -> Iterator[tuple[Workspace, Path]]:
-    """A local workspace served by this process; the notebook's kernel connects to it through
-    its data folder (connect() finds the running server)."""
-    data = tmp_path / "workspace"
-    ws = connect("local", data_dir=data)
-    try:
-        yield ws, data
-    finally:
-        ws.close()
 
 
 def editor_notebook(lab: JupyterLab, name: str, data: Path, job_id: int) -> None:
@@ -112,10 +92,6 @@ def drag(page: Any, source: str, target: str) -> None:
 def wait_ready(page: Any, nodes: int) -> None:
     page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="{nodes}"]')
 
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.locator(EDITOR).screenshot(path=str(SCREENSHOT_DIR / name))
 
 
 def test_edit_a_job_end_to_end(

@@ -24,21 +24,21 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.connection import connect
 from loom_jobs_widget.workspace import Workspace
 
 from ..corpus import DATA
 from .conftest import (
-    SCREENSHOT_DIR,
+    EDITOR,
     ConsoleLog,
     JupyterLab,
+    local_workspace,
     open_and_run_notebook,
+    shoot,
     write_notebook,
 )
 
 pytestmark = pytest.mark.browser
 
-EDITOR = ".loom-je"
 NOTEBOOK = "job_tabs_e2e.ipynb"
 VIEWER_ZONE = "Europe/Paris"  # the browser's zone: "Your time" differs from the job's
 
@@ -139,14 +139,8 @@ def quartz_sample() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Path]]:
-    """A local workspace served by this process; the notebook's kernel connects to it through
-    its data folder (connect() finds the running server)."""
-    data = tmp_path_factory.mktemp("job_tabs") / "workspace"
-    ws = connect("local", data_dir=data)
-    try:
-        yield ws, data
-    finally:
-        ws.close()
+    with local_workspace(tmp_path_factory.mktemp("job_tabs")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -218,11 +212,6 @@ def editor(lab_page: Any, module_console: ConsoleLog) -> Iterator[Any]:
 
 def wait_ready(page: Any) -> None:
     page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="2"]', timeout=90_000)
-
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.locator(EDITOR).screenshot(path=str(SCREENSHOT_DIR / name))
 
 
 def open_tab(page: Any, tab: str) -> Any:

@@ -5,31 +5,19 @@ the tasks that only failed upstream, preview a repair, repair to success."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from databricks.sdk.service.workspace import ImportFormat
 
-from loom_jobs_widget.connection import connect
 from loom_jobs_widget.workspace import Workspace
 
-from .conftest import SCREENSHOT_DIR, ConsoleLog, JupyterLab, open_and_run_notebook, write_notebook
+from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
 
 pytestmark = pytest.mark.browser
 
-EDITOR = ".loom-je"
 
-
-@pytest.fixture
-def local(tmp_path: Path) -> Iterator[tuple[Workspace, Path]]:
-    data = tmp_path / "workspace"
-    ws = connect("local", data_dir=data)
-    try:
-        yield ws, data
-    finally:
-        ws.close()
 
 
 def failing_job(ws: Workspace, flag: Path) -> int:
@@ -75,10 +63,6 @@ def node_state(page: Any, key: str) -> Any:
         key,
     )
 
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.locator(EDITOR).screenshot(path=str(SCREENSHOT_DIR / name))
 
 
 def test_run_follow_inspect_and_repair(

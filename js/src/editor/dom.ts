@@ -1,7 +1,7 @@
 // Small DOM helpers and the toolbar's icons (inline SVG, drawn in currentColor).
 
 type Attrs = Record<string, string | number | boolean | null | undefined>;
-type Child = Node | string | null | undefined | false;
+export type Child = Node | string | null | undefined | false;
 
 /** `h("button", { class: "x", "data-action": "add" }, "Add")` */
 export function h<K extends keyof HTMLElementTagNameMap>(

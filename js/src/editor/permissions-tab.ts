@@ -5,26 +5,10 @@
 //
 // The tab brings its own CSS (PERMISSIONS_TAB_CSS): a <style> inside its element.
 import { hasFocus } from "./forms/dom";
+import { h } from "./dom";
 import type { Grant, JsonPath, PrincipalKind, Problem } from "./protocol";
 import type { JobMessage, JobTab, JobTabContext, PermissionsMessage } from "./tab-types";
 
-type Attrs = Record<string, string | number | boolean | null | undefined>;
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") el.className = String(value);
-    else if (name === "text") el.textContent = String(value);
-    else el.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child);
-  }
-  return el;
-}
 
 const ICONS: Record<string, string> = {
   user: '<circle cx="8" cy="5.2" r="2.7"/><path d="M2.8 14c.4-2.9 2.6-4.6 5.2-4.6s4.8 1.7 5.2 4.6"/>',

@@ -7,6 +7,7 @@
 // shadow root too. It also uses the forms' controls (loom-f-input, loom-f-select...), whose CSS the
 // shell injects.
 import { bindText, Debouncer, hasFocus } from "./forms/dom";
+import { h, type Child } from "./dom";
 import type {
   EditableTriggerKind,
   FireTime,
@@ -20,25 +21,6 @@ import type {
 } from "./protocol";
 import type { JobMessage, JobTab, JobTabContext } from "./tab-types";
 
-// ---- small helpers (shared in spirit with permissions-tab.ts) ----------------------------------
-
-type Attrs = Record<string, string | number | boolean | null | undefined>;
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") el.className = String(value);
-    else if (name === "text") el.textContent = String(value);
-    else el.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child);
-  }
-  return el;
-}
 
 const ICONS: Record<string, string> = {
   warn: '<path d="M8 1.8L15 14H1z"/><path d="M8 6.2v3.6"/><circle cx="8" cy="11.9" r=".45" fill="currentColor"/>',
