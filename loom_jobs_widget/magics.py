@@ -35,10 +35,11 @@ class LoomMagics(Magics):
     def __init__(self, shell: InteractiveShell) -> None:
         super().__init__(shell)
         self.workspace: Workspace | None = None
+        self._own = False  # whether the magics connected it (and so close it)
 
     def _connected(self) -> Workspace:
         if self.workspace is None:
-            self.workspace = self._connect([])
+            self.workspace, self._own = self._connect([]), True
         return self.workspace
 
     def _connect(self, words: list[str]) -> Workspace:
@@ -77,11 +78,11 @@ class LoomMagics(Magics):
             words = shlex.split(line)
         except ValueError as error:
             raise UsageError(f"%loom_connect: {error}.") from None
-        if self.workspace is not None:
+        workspace = self._connect(words)  # the old connection stays if this one fails
+        if self.workspace is not None and self._own and self.workspace is not workspace:
             self.workspace.close()
-            self.workspace = None
-        self.workspace = self._connect(words)
-        return self.workspace
+        self.workspace, self._own = workspace, True
+        return workspace
 
     @line_magic
     def loom_job(self, line: str) -> JobEditor:

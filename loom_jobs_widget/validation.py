@@ -27,6 +27,7 @@ from loom_jobs_widget.models import (
     CONDITION_OPS,
     GIT_PROVIDERS,
     HEALTH_METRICS,
+    PERIODIC_UNITS,
     RUN_IF_VALUES,
     TASK_TYPES,
     ApiObject,
@@ -593,6 +594,7 @@ def _schedules_and_triggers(job: _Job, _: None) -> None:
     trigger = _get(job.settings, "trigger")
     if _is_object(trigger):
         _check_trigger_types(job, trigger, "trigger", _TRIGGER_TYPES)
+        _check_trigger_settings(job, trigger, "trigger")
     triggers = _get(job.settings, "triggers")
     if isinstance(triggers, list):
         for index, entry in enumerate(triggers):
@@ -600,6 +602,59 @@ def _schedules_and_triggers(job: _Job, _: None) -> None:
                 path = f"triggers[{index}]"
                 _check_trigger_types(job, entry, path, _TRIGGER_LIST_TYPES)
                 _check_cron(job, _get(entry, "schedule"), f"{path}.schedule")
+                _check_trigger_settings(job, entry, path)
+
+
+# The Jobs API's floor for file arrival and table update triggers' timings (SDK docstrings).
+MIN_TRIGGER_SECONDS: Final = 60
+
+
+def _check_trigger_settings(job: _Job, trigger: Any, path: str) -> None:
+    """The required fields and limits of a periodic, file arrival or table update trigger."""
+    periodic = _get(trigger, "periodic")
+    if _is_object(periodic):
+        interval = _get(periodic, "interval")
+        if interval is None or (type(interval) is int and interval < 1):
+            job.add(
+                "trigger-field",
+                "error",
+                f"The periodic trigger's interval is {_quote(interval)}; it must be 1 or more.",
+                f"{path}.periodic.interval",
+            )
+        unit = _get(periodic, "unit")
+        if not _is_interpolation(unit) and unit not in PERIODIC_UNITS:
+            job.add(
+                "trigger-field",
+                "error",
+                f"The periodic trigger's unit is {_quote(unit)}; it is one of "
+                f"{', '.join(PERIODIC_UNITS)}.",
+                f"{path}.periodic.unit",
+            )
+    for kind, required, what in (
+        ("file_arrival", "url", "the storage location to watch"),
+        ("table_update", "table_names", "the tables to watch"),
+    ):
+        settings = _get(trigger, kind)
+        if not _is_object(settings):
+            continue
+        if _missing(_get(settings, required)):
+            job.add(
+                "trigger-field",
+                "error",
+                f"The {kind.replace('_', ' ')} trigger has no {required}: it needs {what}.",
+                f"{path}.{kind}.{required}",
+            )
+        for name in ("min_time_between_triggers_seconds", "wait_after_last_change_seconds"):
+            value = _get(settings, name)
+            # 0 is taken as "not set" (databricks/bundle-examples' table_update_trigger uses it).
+            if type(value) is int and (value < 0 or 0 < value < MIN_TRIGGER_SECONDS):
+                job.add(
+                    "trigger-field",
+                    "error",
+                    f"The {kind.replace('_', ' ')} trigger's {name} is {value}; the API's "
+                    f"minimum is {MIN_TRIGGER_SECONDS} seconds.",
+                    f"{path}.{kind}.{name}",
+                )
 
 
 def _check_trigger_types(job: _Job, trigger: Any, path: str, types: Sequence[str]) -> None:

@@ -21,9 +21,9 @@ def shell(ws: Workspace) -> Iterator[InteractiveShell]:
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "loom_jobs_widget")
     magics = next(m for m in shell.magics_manager.registry.values() if isinstance(m, LoomMagics))
-    magics.workspace = ws  # the session's local workspace
+    magics.workspace, magics._own = ws, False  # the session's local workspace: not theirs
     yield shell
-    magics.workspace = None
+    magics.workspace, magics._own = None, False
 
 
 def test_loading_twice_registers_once(shell: InteractiveShell) -> None:
@@ -74,11 +74,26 @@ resources:
         shell.run_cell_magic("loom_job", "", "name: x\ntasks: [\n")
 
 
-def test_connect_errors_are_one_line(shell: InteractiveShell) -> None:
+def test_connect_errors_are_one_line(shell: InteractiveShell, ws: Workspace) -> None:
     with pytest.raises(UsageError, match="does not know --port"):
         shell.run_line_magic("loom_connect", "local --port 5")
     with pytest.raises(UsageError, match="give \"local\", or a workspace URL"):
         shell.run_line_magic("loom_connect", "nowhere")
+    # A failed connect leaves the connection as it was, open.
+    magics = next(m for m in shell.magics_manager.registry.values() if isinstance(m, LoomMagics))
+    assert magics.workspace is ws
+    assert ws.jobs.list(limit=1) is not None and list(ws.jobs.list(limit=1)) is not None
+
+
+def test_connect_replaces_only_its_own_connection(
+    shell: InteractiveShell, ws: Workspace, tmp_path: Path
+) -> None:
+    first = shell.run_line_magic("loom_connect", f"local --data {tmp_path / 'a'}")
+    assert first is not ws
+    second = shell.run_line_magic("loom_connect", f"local --data {tmp_path / 'b'}")
+    assert second is not first
+    assert list(ws.jobs.list(limit=1)) is not None  # the session's workspace was not closed
+    second.close()
 
 
 def test_loading_the_extension_imports_nothing_heavy() -> None:

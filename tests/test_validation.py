@@ -1345,6 +1345,7 @@ EXPECTED = {
         ("invalid-task-key", "tasks[2].task_key"),
         ("conflicting-triggers", "trigger"),
         ("several-trigger-types", "trigger.periodic"),
+        ("trigger-field", "trigger.periodic.interval"),  # the README: "periodic.interval 0"
     ],
     "cli__for_each_wheel_create.json": [
         ("nested-task-key-reused", "tasks[TestTask2].for_each_task.task.task_key")
@@ -1548,3 +1549,29 @@ def test_task_checker_refuses_a_duplicate_key() -> None:
     assert not checker.can_check("a") and checker.can_check("b")
     with pytest.raises(ValueError, match="cannot check"):
         checker.check(model.task_list[0])
+
+
+@pytest.mark.parametrize(
+    ("trigger", "field"),
+    [
+        ({"periodic": {"interval": 0, "unit": "HOURS"}}, "trigger.periodic.interval"),
+        ({"periodic": {"interval": 2, "unit": "FORTNIGHTS"}}, "trigger.periodic.unit"),
+        ({"file_arrival": {"url": ""}}, "trigger.file_arrival.url"),
+        ({"file_arrival": {"url": "/Volumes/a/b/c/", "wait_after_last_change_seconds": 30}},
+         "trigger.file_arrival.wait_after_last_change_seconds"),
+        ({"table_update": {"table_names": []}}, "trigger.table_update.table_names"),
+        ({"table_update": {"table_names": ["a.b.c"], "min_time_between_triggers_seconds": 59}},
+         "trigger.table_update.min_time_between_triggers_seconds"),
+    ],
+)  # fmt: skip
+def test_trigger_fields(trigger: dict[str, Any], field: str) -> None:
+    problem = only(job(task("a"), trigger=trigger))
+    assert (problem.code, problem.field) == ("trigger-field", field)
+
+
+def test_trigger_fields_given() -> None:
+    clean(job(task("a"), trigger={"periodic": {"interval": 1, "unit": "WEEKS"}}))
+    floor = {"min_time_between_triggers_seconds": 60}
+    clean(job(task("a"), trigger={"file_arrival": {"url": "/Volumes/a/b/c/", **floor}}))
+    unset = {"min_time_between_triggers_seconds": 0}
+    clean(job(task("a"), trigger={"table_update": {"table_names": ["a.b.c"], **unset}}))

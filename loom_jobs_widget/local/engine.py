@@ -39,9 +39,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-import os
 import shutil
-import signal
 import threading
 import time
 from collections import deque
@@ -61,6 +59,8 @@ from loom_jobs_widget.local.runners import (
     TaskOutcome,
     TaskProcess,
     UnsupportedTask,
+    kill_recorded,
+    process_record,
     sql_output_of,
     start_task,
 )
@@ -1016,7 +1016,7 @@ class Engine:
         """Record the attempt's runner process (before it runs anything: `on_start`), for a
         restart after a crash to find and kill it."""
         with self._lock:
-            attempt.process_info = _process_info(pid)
+            attempt.process_info = process_record(pid)
             self._save_attempt(attempt)
 
     def _attempt_ending(self, run: _Run, attempt: _Attempt, outcome: TaskOutcome | None) -> Ending:
@@ -1458,7 +1458,7 @@ class Engine:
                 state = task_doc.get("state") or {}
                 if state.get("life_cycle_state") in run_states.TERMINAL_LIFE_CYCLE_STATES:
                     continue
-                _kill_orphan(task_record.process)
+                kill_recorded(task_record.process)
                 task_doc.update(ending.documents())
                 task_doc["end_time"] = ended
                 if not task_doc.get("start_time"):
@@ -1718,47 +1718,6 @@ def _task_values(record: TaskRunRecord) -> dict[str, Any]:
         if isinstance(values, dict):
             return values
     return {}
-
-
-def _process_info(pid: int) -> str:
-    """What identifies the runner process after a restart: its pid and its start time (pids are
-    reused; the pair is not)."""
-    started: float | None = None
-    try:
-        import psutil  # type: ignore[import-untyped,unused-ignore]
-
-        started = psutil.Process(pid).create_time()
-    except Exception:  # psutil missing, or the process already gone
-        started = None
-    return json.dumps({"pid": pid, "started": started})
-
-
-def _kill_orphan(process: str | None) -> None:
-    """Kill a task process left by a previous server process, and its process group, if it
-    is still the same process (same start time)."""
-    if not process:
-        return
-    try:
-        import psutil  # type: ignore[import-untyped,unused-ignore]
-
-        info = json.loads(process)
-        pid = int(info["pid"])
-        started = info.get("started")
-        if started is None:
-            return
-        proc = psutil.Process(pid)
-        if abs(proc.create_time() - float(started)) > 0.01:
-            return
-        for child in proc.children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                child.kill()
-        with contextlib.suppress(OSError):
-            if os.getpgid(pid) == pid:  # its own group (runners start a new session)
-                os.killpg(pid, signal.SIGKILL)
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-    except Exception:
-        return  # gone already, or not ours to kill
 
 
 def queue_default(record: JobRecord, settings: Mapping[str, Any]) -> bool:

@@ -39,10 +39,12 @@ inherited descriptor above 2 before it runs anything.
 
 Differences from a spawned interpreter, none of them documented behaviour: the children share
 the zygote's string hash seed (set iteration order is the same in every task run; `random`
-reseeds itself after a fork), and modules the bootstrap imports (the loom package, json, ...)
-are those of the zygote's start. Variables read only at interpreter start (`PYTHON*`, `LD_*`)
-cannot change in a fork: when the server's differ from the zygote's, that task is spawned as
-before. Without `os.fork`, `os.pidfd_open` or `socket.send_fds` (not Linux) every task is spawned.
+reseeds itself after a fork); their parent (`os.getppid()`) is the zygote, not the server; the
+modules the bootstrap imports (the loom package, json, ...) are those of the zygote's start, and
+frozen out of the cyclic collector (`gc.freeze`). Variables read only at interpreter start
+(`PYTHON*`, `LD_*`, `LC_*`, `LANG`) cannot change in a fork: when the server's differ from the
+zygote's, that task is spawned as before. Without `os.fork`, `os.pidfd_open` or
+`socket.send_fds` (not Linux) every task is spawned.
 """
 
 from __future__ import annotations
@@ -242,8 +244,9 @@ class ForkServer:
         return process
 
     def _forked(self, reply: socket.socket) -> ForkedProcess:
-        """The process the zygote forked for the request just sent, once it names it."""
-        # From here a process may exist: no fallback to spawning, which could run it twice.
+        """The process the zygote forked for the request just sent, once it names it. Without
+        a pid, ForkServerUnavailable: a process forked all the same never passes its gate
+        (closed without `go` by the caller), so spawning the task instead cannot run it twice."""
         reply.settimeout(_START_SECONDS)
         buffer = b""
         try:
@@ -253,17 +256,21 @@ class ForkServer:
                     break
                 buffer += chunk
         except OSError:
-            reply.close()  # the zygote kills the child when it cannot tell us its pid
-            raise RuntimeError("the fork server did not start the task process in time") from None
+            reply.close()
+            self._give_up()  # hung: it is replaced at the next task
+            raise ForkServerUnavailable("the fork server did not answer in time") from None
         reply.settimeout(None)
         line, _, rest = buffer.partition(b"\n")
         words = line.decode(errors="replace").split()
         if len(words) == 2 and words[0] == "pid":
             return ForkedProcess(int(words[1]), reply, rest)
-        reply.close()
-        if words[:1] == ["refused"]:  # fork failed in the zygote: nothing runs
-            raise ForkServerUnavailable(line.decode(errors="replace"))
-        raise RuntimeError(f"the fork server answered {line!r}")
+        reply.close()  # refused (fork failed in the zygote), or the zygote died
+        raise ForkServerUnavailable(f"the fork server answered {line!r}")
+
+    def _give_up(self) -> None:
+        with self._lock:
+            if self._process is not None:
+                self._process.kill()  # by its pid; `_ready` then starts another
 
     def _ready(self, env: Mapping[str, str]) -> socket.socket:
         """The control socket of a running zygote fit for `env`, started if needed."""

@@ -56,6 +56,8 @@ __all__ = [
     "TaskOutcome",
     "TaskProcess",
     "UnsupportedTask",
+    "kill_recorded",
+    "process_record",
     "resolve_inside",
     "resolve_notebook_path",
     "resolve_workspace_path",
@@ -661,6 +663,50 @@ def _kill_tree(popen: _Process, grace: float) -> None:
     signal_all(survivors, groups | groups_of(survivors), signal.SIGKILL)
     popen.wait()
     psutil.wait_procs([proc for proc in survivors if proc.pid != root.pid], timeout=2.0)
+
+
+# --- task processes after a restart --------------------------------------------------------------
+
+
+def process_record(pid: int) -> str:
+    """What identifies a task process after a restart of the workspace (the engine stores it
+    with the task run): its pid and its start time (pids are reused; the pair is not)."""
+    started: float | None = None
+    try:
+        import psutil  # type: ignore[import-untyped,unused-ignore]
+
+        started = psutil.Process(pid).create_time()
+    except Exception:  # psutil missing, or the process already gone
+        started = None
+    return json.dumps({"pid": pid, "started": started})
+
+
+def kill_recorded(record: str | None) -> None:
+    """Kill a task process a previous server process left running (`process_record`), with its
+    process group and its descendants, if it is still the same process (same start time)."""
+    if not record:
+        return
+    try:
+        import psutil  # type: ignore[import-untyped,unused-ignore]
+
+        info = json.loads(record)
+        pid = int(info["pid"])
+        started = info.get("started")
+        if started is None:
+            return
+        proc = psutil.Process(pid)
+        if abs(proc.create_time() - float(started)) > 0.01:
+            return
+        for child in proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        with contextlib.suppress(OSError):
+            if os.getpgid(pid) == pid:  # its own group (task processes start a new session)
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    except Exception:
+        return  # gone already, or not ours to kill
 
 
 # --- reading the outcome -------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Triggers: the thread that starts job runs on schedules, intervals, file arrivals and
-continuously (reference jobs-run-semantics §11).
+"""Triggers: the thread that starts job runs on schedules, intervals, file arrivals, table
+updates and continuously (reference jobs-run-semantics §11).
 
 One `Scheduler` thread per workspace. It keeps a watch per trigger of every job that has one,
 rebuilt for a job whenever the store announces a write of it (jobs/create, update, reset,
 delete, whichever API wrote), and sleeps on a condition until the earliest due time, a job
 change or a run end (continuous jobs) wakes it: no polling loop, except the file-arrival scan
-every `file_poll_seconds`. Editing a job keeps the state of the triggers it did not change.
+every `file_poll_seconds` and the table-update look every `table_poll_seconds`. Editing a job
+keeps the state of the triggers it did not change.
 
 What starts runs (the run's `trigger` in brackets):
 
@@ -25,17 +26,18 @@ What starts runs (the run's `trigger` in brackets):
   local folder: `/Workspace/...` under the workspace root, `/Volumes/...` (or
   `dbfs:/Volumes/...`) under `<data folder>/volumes/` — the local stand-in for Unity Catalog
   volumes. Cloud URLs (s3://, abfss://, gs://) cannot be watched and are ignored with a warning;
-- `trigger.table_update` {table_names, condition, min_time_between_triggers_seconds,
-  wait_after_last_change_seconds} [TABLE]: the named tables of the local SQL warehouse (its
-  DuckDB database) are fingerprinted every `table_poll_seconds` (`warehouse.table_fingerprints`:
-  DuckDB keeps no table versions, so columns, row count and a sum of row hashes); a table whose
-  fingerprint changed, or that appeared, is updated. `ANY_UPDATED` (the default) starts a run
-  once one table was updated since the last run, `ALL_UPDATED` once every one was. The two
-  timings work as for file arrival: the run waits until the updates stop for
-  wait_after_last_change_seconds, and min_time_between_triggers_seconds after the last run.
-  Tables as they are when the trigger is first seen do not count. A poll that finds a SQL task
-  holding the warehouse looks again a second later. `{{job.trigger.table_update.*}}` values are
-  not given: the reference has them only as inferred ([I]), so they stay unresolved;
+- `trigger.table_update` (or its older name `trigger.table`) {table_names, condition,
+  min_time_between_triggers_seconds, wait_after_last_change_seconds} [TABLE]: the named tables
+  of the local SQL warehouse (its DuckDB database) are fingerprinted every `table_poll_seconds`
+  (`warehouse.table_fingerprints`: DuckDB keeps no table versions, so columns, row count and a
+  sum of row hashes); a table whose fingerprint changed, or that appeared, is updated.
+  `ANY_UPDATED` (the default) starts a run once one table was updated since the last run,
+  `ALL_UPDATED` once every one was. The two timings work as for file arrival: the run waits
+  until the updates stop for wait_after_last_change_seconds, and min_time_between_triggers_seconds
+  after the last run. Tables as they are when the trigger is first seen do not count. A poll
+  that finds a SQL task holding the warehouse looks again a second later.
+  `{{job.trigger.table_update.*}}` values are not given: the reference has them only as
+  inferred ([I]), so they stay unresolved;
 - `continuous` [CONTINUOUS]: one run always active: a run starts when there is none, and again
   `continuous_restart_seconds` after it ends, with an exponential backoff (to 5 min) after runs
   that did not succeed. A paused continuous job starts no new run; its active run goes on [I].
@@ -386,10 +388,16 @@ class Scheduler(RunListener):
             watch.broken = True
             return _NEVER
         if now >= watch.next_poll:
-            current = self._table_fingerprints(names)
-            if current is None:  # a SQL task holds the warehouse: look again soon
-                watch.next_poll = now + min(_BUSY_RETRY_SECONDS, self._options.table_poll_seconds)
+            try:
+                current = self._table_fingerprints(names)
+            except Exception as exc:  # a broken database file: nothing to notice this time
+                _LOG.warning("job %s: the local warehouse cannot be read: %s", watch.job_id, exc)
+                current, watch.next_poll = None, now + self._options.table_poll_seconds
             else:
+                if current is None:  # a SQL task holds the warehouse: look again soon
+                    busy = min(_BUSY_RETRY_SECONDS, self._options.table_poll_seconds)
+                    watch.next_poll = now + busy
+            if current is not None:
                 watch.next_poll = now + self._options.table_poll_seconds
                 if watch.tables is not None:  # the first look only learns how they are
                     for name, fingerprint in current.items():
@@ -421,11 +429,7 @@ class Scheduler(RunListener):
         """The tables' fingerprints now (taken once per pass); None while the warehouse is busy."""
         missing = [name for name in names if name not in self._fingerprints]
         if missing:
-            try:
-                found = table_fingerprints(warehouse_path(self._workspace_root), missing)
-            except Exception:  # a broken database file: nothing can be noticed
-                _LOG.exception("the tables of the local warehouse could not be read")
-                found = None
+            found = table_fingerprints(warehouse_path(self._workspace_root), missing)
             if found is None:
                 return None
             self._fingerprints.update(found)
@@ -523,6 +527,8 @@ def _triggers_of(settings: Mapping[str, Any]) -> Iterable[tuple[str, dict[str, A
             continue
         for kind in ("schedule", "periodic", "file_arrival", "table_update", "continuous"):
             spec = entry.get(kind)
+            if kind == "table_update" and spec is None:
+                spec = entry.get("table")  # the older name of the same settings
             if isinstance(spec, dict):
                 yield kind, spec
 

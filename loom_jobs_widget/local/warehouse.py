@@ -319,7 +319,9 @@ def table_fingerprints(database: Path, names: list[str]) -> dict[str, str | None
             try:
                 connection = duckdb.connect(str(database), read_only=True)
             except duckdb.Error:
-                return None
+                # Read-only cannot open it (a log left to replay, ...): under the lock, a
+                # read-write connection may, as the next SQL task's would.
+                connection = duckdb.connect(str(database))
             try:
                 return _fingerprints(connection, names)
             finally:

@@ -18,7 +18,7 @@ from typing import Any
 import psutil
 import pytest
 
-from loom_jobs_widget.local import LocalWorkspace
+from loom_jobs_widget.local import LocalWorkspace, forkserver
 from loom_jobs_widget.local.runners import TaskInvocation, TaskLauncher
 
 from .helpers import client, create_job, python_task, run_now, wait_for, wait_run, write
@@ -210,5 +210,40 @@ def test_a_forked_task_runs_nothing_before_its_process_is_recorded(tmp_path: Pat
             launcher.start(invocation(workspace, tmp_path / "run2", "/Shared/check.py", fail))
         wait_for(lambda: gone(seen[-1]), timeout=WAIT)
         assert not started.exists()
+    finally:
+        launcher.stop()
+
+
+def test_a_hung_fork_server_is_given_up_and_the_task_spawned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "workspace"
+    (workspace / "Shared").mkdir(parents=True)
+    (workspace / "Shared" / "who.py").write_text(
+        "import os\nprint(os.getppid())\n", encoding="utf-8"
+    )
+    launcher = TaskLauncher(tmp_path / "fork-server")
+    pids: list[int] = []
+
+    def run(number: int) -> int:
+        process = launcher.start(
+            invocation(workspace, tmp_path / f"run{number}", "/Shared/who.py", pids.append)
+        )
+        outcome = process.wait(WAIT)
+        assert outcome is not None and outcome.result_state == "SUCCESS", outcome
+        return int(outcome.logs.strip())
+
+    try:
+        zygote = launcher.fork_server_pid
+        assert run(1) == launcher.fork_server_pid != zygote  # started at the first task
+        hung = launcher.fork_server_pid
+        assert hung is not None
+        os.kill(hung, signal.SIGSTOP)  # it takes the request and never answers
+        monkeypatch.setattr(forkserver, "_START_SECONDS", 1.0)
+        # Whatever it might still fork never passes its gate: spawning the task is safe.
+        assert run(2) == os.getpid()
+        wait_for(lambda: gone(hung), timeout=WAIT)  # given up: killed by its pid
+        monkeypatch.setattr(forkserver, "_START_SECONDS", 30.0)
+        assert run(3) == launcher.fork_server_pid not in (None, hung)
     finally:
         launcher.stop()

@@ -154,6 +154,16 @@ def test_for_each_inputs_trigger_time_and_values_in_structures() -> None:
     assert task["notebook_task"]["base_parameters"]["day"] == "{{job.start_time.iso_date}}"
 
 
+def test_table_update_values_are_left_unresolved_as_undocumented() -> None:
+    # The reference has {{job.trigger.table_update.*}} as inferred only ([I]): not made up.
+    table_run = context(trigger="TABLE")
+    assert resolve_text("{{job.trigger.type}}", table_run) == "table"
+    with pytest.raises(UnresolvedReference, match="not given by the local workspace"):
+        resolve_text("{{job.trigger.table_update.updated_tables}}", table_run)
+    with pytest.raises(UnresolvedReference, match="only exist in runs a table update started"):
+        resolve_text("{{job.trigger.table_update.updated_tables}}", context())
+
+
 def test_a_job_parameter_keeps_references_to_tasks() -> None:
     job_level = context(task_key=None, task_run_id=None)
     text = "{{job.run_id}}:{{tasks.up.values.rows}}:{{run_id}}"

@@ -224,6 +224,43 @@ def test_a_process_dying_without_a_result_is_a_failure_saying_how(
     assert outcome.error_trace is not None and "dying" in outcome.error_trace
 
 
+def test_the_task_process_ends_as_an_interpreter_does(
+    start: Start, workspace: Path, tmp_path: Path
+) -> None:
+    """atexit handlers run, non-daemon threads are waited for, and what a module of the task
+    left unflushed is flushed: the end of a normal interpreter, forked or spawned."""
+    left, joined = tmp_path / "left.txt", tmp_path / "joined.txt"
+    write(
+        workspace,
+        "Shared/ending/helper.py",
+        f"""
+        handle = open({str(left)!r}, "w")
+        handle.write("buffered, never closed")
+        """,
+    )
+    write(
+        workspace,
+        "Shared/ending/main.py",
+        f"""
+        import atexit, pathlib, threading, time
+        import helper
+        atexit.register(lambda: print("atexit ran", flush=True))
+
+        def late():
+            time.sleep(0.3)
+            pathlib.Path({str(joined)!r}).write_text("joined")
+
+        threading.Thread(target=late).start()
+        print("main done")
+        """,
+    )
+    outcome = finish(start(python_task("/Shared/ending/main.py")))
+    assert outcome.result_state == "SUCCESS", outcome.error_trace
+    assert outcome.logs.splitlines() == ["main done", "atexit ran"]
+    assert joined.read_text() == "joined"
+    assert left.read_text() == "buffered, never closed"
+
+
 def test_a_missing_file_fails_the_run_with_a_message(start: Start) -> None:
     outcome = finish(start(python_task("/Workspace/Shared/nowhere.py")))
     assert outcome.result_state == "FAILED"

@@ -352,7 +352,8 @@ def test_a_table_changed_by_a_notebook_is_noticed_once_the_warehouse_is_free(
     lw, w = start(make_workspace, clock, table_poll_seconds=1)
     events = f"events_{uuid.uuid4().hex[:8]}"
     change_tables(lw, w, f"CREATE TABLE {events} (id INTEGER)")
-    job_id = table_job(lw, w, {"table_update": {"table_names": [f"main.{events}"]}})
+    # `table`: the older name of `table_update`, still in jobs written for it.
+    job_id = table_job(lw, w, {"table": {"table_names": [f"main.{events}"]}})
     look(lw, clock, clock.t)
     # As a notebook or a dbt run would: a DuckDB connection of its own, under the lock SQL
     # tasks take. While it is held the scheduler cannot look, and waits for no one.
