@@ -214,6 +214,12 @@ class JobEditor(anywidget.AnyWidget):
             {"upstream": upstream, "downstream": downstream, "outcome": outcome},
         )
 
+    def close(self) -> None:
+        """Close the widget; a run it follows is no longer polled (the run itself goes on)."""
+        if hasattr(self, "_session"):
+            self._session.runs.stop()
+        super().close()
+
     # --- inside -------------------------------------------------------------------------------
 
     def _label(self) -> str:

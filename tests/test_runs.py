@@ -262,3 +262,12 @@ def test_run_view_opens_the_run(ws: Workspace, failing_job: tuple[int, str]) -> 
     follower.stop()
     nodes = {n["data"]["id"]: n["data"] for n in view._session._elements["nodes"]}
     assert nodes["load"]["state"] == "FAILED"
+
+
+def test_closing_the_editor_stops_following(ws: Workspace, failing_job: tuple[int, str]) -> None:
+    job_id, _ = failing_job
+    editor = JobEditor(job_id, ws)
+    handle = editor.run()
+    editor.close()
+    assert handle._thread is not None and not handle._thread.is_alive()
+    RunHandle(ws.jobs, handle.run_id).wait(timeout=120)
