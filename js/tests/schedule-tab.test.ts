@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { parseField, ScheduleTab, wallTime } from "../src/editor/schedule-tab";
+import { ScheduleTab, wallTime } from "../src/editor/schedule-tab";
+import { problemPath } from "../src/editor/tabs";
 import type { EditOp, FromPython, JsonPath, Problem, SchedulePreview, ToPython, TriggerView } from "../src/editor/protocol";
 import type { JobMessage, JobTabContext } from "../src/editor/tab-types";
 
@@ -85,9 +86,10 @@ afterEach(() => vi.useRealTimers());
 
 describe("helpers", () => {
   it("reads a problem's field as a path", () => {
-    expect(parseField("schedule.quartz_cron_expression")).toEqual(["schedule", "quartz_cron_expression"]);
-    expect(parseField("access_control_list[2].permission_level")).toEqual(["access_control_list", 2, "permission_level"]);
-    expect(parseField(null)).toBeNull();
+    const at = (field: string | null) => problemPath({ code: "x", severity: "error", message: "", task_key: null, field });
+    expect(at("schedule.quartz_cron_expression")).toEqual(["schedule", "quartz_cron_expression"]);
+    expect(at("access_control_list[2].permission_level")).toEqual(["access_control_list", 2, "permission_level"]);
+    expect(at(null)).toBeNull();
   });
   it("formats the wall time as written, not in the browser's zone", () => {
     expect(wallTime("2027-03-15T02:30:00-04:00")).toEqual({ date: "Mon 15 Mar 2027", time: "02:30", offset: "-04:00", ymd: "2027-03-15" });

@@ -41,12 +41,28 @@ const PATHS: Record<string, string> = {
   close: '<path d="M4 4l8 8M12 4l-8 8"/>',
   alert: '<circle cx="8" cy="8" r="6.5"/><path d="M8 4.5v4.2"/><circle cx="8" cy="11.3" r=".5"/>',
   ok: '<circle cx="8" cy="8" r="6.5"/><path d="M5 8.2l2 2 4-4"/>',
+  warn: '<path d="M8 1.8L15 14H1z"/><path d="M8 6.2v3.6"/><circle cx="8" cy="11.9" r=".45" fill="currentColor"/>',
+  error: '<circle cx="8" cy="8" r="6.5"/><path d="M8 4.5v4.2"/><circle cx="8" cy="11.3" r=".5" fill="currentColor"/>',
+  pause: '<path d="M5.5 3.5v9M10.5 3.5v9"/>',
+  play: '<path d="M4.5 3v10l8.5-5z"/>',
+  skip: '<circle cx="8" cy="8" r="6.5"/><path d="M3.5 12.5l9-9"/>',
+  repeat: '<path d="M2.5 8a5.5 5.5 0 019.6-3.6M13.5 8a5.5 5.5 0 01-9.6 3.6"/><path d="M12.5 1.8v2.9H9.6M3.5 14.2v-2.9h2.9"/>',
+  globe: '<circle cx="8" cy="8" r="6.5"/><path d="M1.5 8h13M8 1.5c2 2 2.8 4.2 2.8 6.5S10 12.5 8 14.5C6 12.5 5.2 10.3 5.2 8S6 3.5 8 1.5z"/>',
+  chevron: '<path d="M4.5 6.5L8 10l3.5-3.5"/>',
+  clock: '<circle cx="8" cy="8" r="6.5"/><path d="M8 4.5V8l2.5 1.5"/>',
+  user: '<circle cx="8" cy="5.2" r="2.7"/><path d="M2.8 14c.4-2.9 2.6-4.6 5.2-4.6s4.8 1.7 5.2 4.6"/>',
+  group: '<circle cx="6" cy="5.5" r="2.3"/><path d="M1.6 13.5c.3-2.5 2.1-3.9 4.4-3.9s4.1 1.4 4.4 3.9"/><circle cx="11.3" cy="4.8" r="1.9"/><path d="M11.3 8.6c1.8 0 3.2 1.1 3.5 3.2"/>',
+  service_principal: '<rect x="3" y="5" width="10" height="8" rx="2"/><path d="M8 2.5V5M6 8.7v.6M10 8.7v.6M6.2 11h3.6"/><circle cx="8" cy="2.3" r=".6"/>',
+  lock: '<rect x="3.5" y="7" width="9" height="6.5" rx="1.2"/><path d="M5.5 7V5a2.5 2.5 0 015 0v2"/>',
+  crown: '<path d="M2.5 12.5h11M3 11l-1-6.5 3.5 3L8 3l2.5 4.5 3.5-3-1 6.5z"/>',
+  info: '<circle cx="8" cy="8" r="6.5"/><path d="M8 7.2v4"/><circle cx="8" cy="4.9" r=".5" fill="currentColor"/>',
   copy: '<rect x="5.5" y="5.5" width="8" height="8" rx="1.5"/><path d="M10.5 3.5v-.5a1 1 0 00-1-1h-6a1 1 0 00-1 1v6a1 1 0 001 1h.5"/>',
 };
 
-export function icon(name: keyof typeof PATHS | string): SVGSVGElement {
+export function icon(name: keyof typeof PATHS | string, className?: string): SVGSVGElement {
   const wrapper = document.createElement("span");
-  wrapper.innerHTML = `<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${PATHS[name] ?? ""}</svg>`;
+  const cls = className ? ` class="${className}"` : "";
+  wrapper.innerHTML = `<svg${cls} viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${PATHS[name] ?? ""}</svg>`;
   return wrapper.firstElementChild as SVGSVGElement;
 }
 

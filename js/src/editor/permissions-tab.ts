@@ -5,45 +5,15 @@
 //
 // The tab brings its own CSS (PERMISSIONS_TAB_CSS): a <style> inside its element.
 import { hasFocus } from "./forms/dom";
-import { h } from "./dom";
-import type { Grant, JsonPath, PrincipalKind, Problem } from "./protocol";
+import { h, icon } from "./dom";
+import type { Grant, PrincipalKind, Problem } from "./protocol";
+import { problemPath } from "./tabs";
 import type { JobMessage, JobTab, JobTabContext, PermissionsMessage } from "./tab-types";
 
 
-const ICONS: Record<string, string> = {
-  user: '<circle cx="8" cy="5.2" r="2.7"/><path d="M2.8 14c.4-2.9 2.6-4.6 5.2-4.6s4.8 1.7 5.2 4.6"/>',
-  group: '<circle cx="6" cy="5.5" r="2.3"/><path d="M1.6 13.5c.3-2.5 2.1-3.9 4.4-3.9s4.1 1.4 4.4 3.9"/><circle cx="11.3" cy="4.8" r="1.9"/><path d="M11.3 8.6c1.8 0 3.2 1.1 3.5 3.2"/>',
-  service_principal: '<rect x="3" y="5" width="10" height="8" rx="2"/><path d="M8 2.5V5M6 8.7v.6M10 8.7v.6M6.2 11h3.6"/><circle cx="8" cy="2.3" r=".6"/>',
-  lock: '<rect x="3.5" y="7" width="9" height="6.5" rx="1.2"/><path d="M5.5 7V5a2.5 2.5 0 015 0v2"/>',
-  crown: '<path d="M2.5 12.5h11M3 11l-1-6.5 3.5 3L8 3l2.5 4.5 3.5-3-1 6.5z"/>',
-  trash: '<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.6 8.2a1 1 0 001 .8h3.8a1 1 0 001-.8l.6-8.2"/>',
-  info: '<circle cx="8" cy="8" r="6.5"/><path d="M8 7.2v4"/><circle cx="8" cy="4.9" r=".5" fill="currentColor"/>',
-  error: '<circle cx="8" cy="8" r="6.5"/><path d="M8 4.5v4.2"/><circle cx="8" cy="11.3" r=".5" fill="currentColor"/>',
-  warn: '<path d="M8 1.8L15 14H1z"/><path d="M8 6.2v3.6"/><circle cx="8" cy="11.9" r=".45" fill="currentColor"/>',
-  plus: '<path d="M8 3v10M3 8h10"/>',
-};
 
-function svg(name: string): SVGSVGElement {
-  const wrap = document.createElement("span");
-  wrap.innerHTML = `<svg class="loom-pt-icon" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${ICONS[name] ?? ""}</svg>`;
-  return wrap.firstElementChild as SVGSVGElement;
-}
 
-function parseField(field: string | null | undefined): JsonPath | null {
-  if (!field) return null;
-  const out: JsonPath = [];
-  const re = /([^.[\]]+)|\[([^\]]*)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(field)) !== null) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(/^\d+$/.test(m[2]) ? Number(m[2]) : m[2]);
-  }
-  return out.length ? out : null;
-}
 
-function problemPath(problem: Problem): JsonPath | null {
-  return problem.path && problem.path.length ? problem.path : parseField(problem.field);
-}
 
 const KIND_WORDS: Record<string, string> = { user_name: "User", group_name: "Group", service_principal_name: "Service principal" };
 const KIND_ICONS: Record<string, string> = { user_name: "user", group_name: "group", service_principal_name: "service_principal" };
@@ -137,7 +107,7 @@ export class PermissionsTab implements JobTab {
     );
     this.addName = h("input", { class: "loom-f-input loom-pt-add-name", "data-role": "add-name", "aria-label": "Principal name", spellcheck: "false", autocomplete: "off" });
     this.addLevel = h("select", { class: "loom-f-select loom-pt-add-level", "data-role": "add-level", "aria-label": "Permission level" });
-    this.addButton = h("button", { type: "button", class: "loom-f-btn loom-pt-add-btn", "data-role": "add-grant" }, svg("plus"), "Add");
+    this.addButton = h("button", { type: "button", class: "loom-f-btn loom-pt-add-btn", "data-role": "add-grant" }, icon("plus", "loom-pt-icon"), "Add");
     this.addMsg = h("div", { class: "loom-pt-add-msg", "data-role": "add-message" });
     const addRow = h(
       "div",
@@ -295,7 +265,7 @@ export class PermissionsTab implements JobTab {
   private renderNotice(): void {
     const unsaved = this.message !== null && this.message.loaded === null && !this.message.error;
     this.notice.replaceChildren(
-      svg("info"),
+      icon("info", "loom-pt-icon"),
       h(
         "span",
         {},
@@ -313,7 +283,7 @@ export class PermissionsTab implements JobTab {
     this.loading.hidden = message !== null;
     this.tableWrap.hidden = message === null;
     this.errorBox.hidden = !message?.error;
-    this.errorBox.replaceChildren(...(message?.error ? [svg("error"), h("span", { text: message.error })] : []));
+    this.errorBox.replaceChildren(...(message?.error ? [icon("error", "loom-pt-icon"), h("span", { text: message.error })] : []));
     if (!message) return;
 
     const problems = [...(message.problems ?? []), ...this.jobProblems];
@@ -346,7 +316,7 @@ export class PermissionsTab implements JobTab {
     this.tbody.replaceChildren(...direct);
     this.inheritedBody.replaceChildren(
       ...(inherited.length
-        ? [h("tr", { class: "loom-pt-group-row" }, h("th", { colspan: 3, scope: "rowgroup" }, svg("lock"), `Inherited (${inherited.length}): read only`))]
+        ? [h("tr", { class: "loom-pt-group-row" }, h("th", { colspan: 3, scope: "rowgroup" }, icon("lock", "loom-pt-icon"), `Inherited (${inherited.length}): read only`))]
         : []),
       ...inherited,
     );
@@ -395,7 +365,7 @@ export class PermissionsTab implements JobTab {
       h(
         "div",
         { class: "loom-pt-principal" },
-        h("span", { class: `loom-pt-avatar loom-pt-avatar--${KIND_ICONS[grant.kind] ?? "user"}`, title: kindWord }, svg(KIND_ICONS[grant.kind] ?? "user")),
+        h("span", { class: `loom-pt-avatar loom-pt-avatar--${KIND_ICONS[grant.kind] ?? "user"}`, title: kindWord }, icon(KIND_ICONS[grant.kind] ?? "user", "loom-pt-icon")),
         h(
           "span",
           { class: "loom-pt-names" },
@@ -420,7 +390,7 @@ export class PermissionsTab implements JobTab {
 
     const actions = h("td", { class: "loom-pt-actions" });
     if (canOwn(grant.kind) && !owner) {
-      const make = h("button", { type: "button", class: "loom-pt-link", "data-role": "make-owner", title: "Make this principal the job's owner; the current owner keeps Can manage" }, svg("crown"), "Make owner");
+      const make = h("button", { type: "button", class: "loom-pt-link", "data-role": "make-owner", title: "Make this principal the job's owner; the current owner keeps Can manage" }, icon("crown", "loom-pt-icon"), "Make owner");
       make.addEventListener("click", () => this.makeOwner(index));
       actions.append(make);
     }
@@ -432,13 +402,13 @@ export class PermissionsTab implements JobTab {
       title: owner ? "The job needs an owner: make someone else the owner first" : `Remove ${grant.name}'s permission`,
       disabled: owner,
     });
-    remove.append(svg("trash"));
+    remove.append(icon("trash", "loom-pt-icon"));
     remove.addEventListener("click", () => this.remove(index));
     actions.append(remove);
 
     const state = this.rowState(grant);
     const levelCell = h("td", { class: "loom-pt-level-cell" }, select);
-    if (owner) levelCell.append(h("span", { class: "loom-pt-owner-badge", "data-role": "owner-badge" }, svg("crown"), "Owner"));
+    if (owner) levelCell.append(h("span", { class: "loom-pt-owner-badge", "data-role": "owner-badge" }, icon("crown", "loom-pt-icon"), "Owner"));
     if (state) levelCell.append(h("span", { class: `loom-pt-state loom-pt-state--${state}`, text: state === "added" ? "new" : "changed", title: "Not saved yet" }));
     const principal = this.principalCell(grant);
     if (problems.length) principal.append(...problems.map((p) => this.problemItem(p, "div")));
@@ -478,7 +448,7 @@ export class PermissionsTab implements JobTab {
       },
       this.principalCell(grant),
       h("td", { class: "loom-pt-level-cell" }, h("span", { class: "loom-pt-level-text", "data-role": "level-text", text: levelWord(grant.level) })),
-      h("td", { class: "loom-pt-actions loom-pt-from", title: `Inherited from ${from}; change it there` }, svg("lock"), h("span", { text: `inherited from ${from}` })),
+      h("td", { class: "loom-pt-actions loom-pt-from", title: `Inherited from ${from}; change it there` }, icon("lock", "loom-pt-icon"), h("span", { text: `inherited from ${from}` })),
     );
   }
 
@@ -486,7 +456,7 @@ export class PermissionsTab implements JobTab {
     return h(
       tag,
       { class: `loom-pt-msg loom-pt-msg--${p.severity}`, "data-code": p.code, "data-severity": p.severity },
-      svg(p.severity === "error" ? "error" : "warn"),
+      icon(p.severity === "error" ? "error" : "warn", "loom-pt-icon"),
       h("span", { text: p.message }),
     );
   }

@@ -7,7 +7,7 @@
 // shadow root too. It also uses the forms' controls (loom-f-input, loom-f-select...), whose CSS the
 // shell injects.
 import { bindText, Debouncer, hasFocus } from "./forms/dom";
-import { h, type Child } from "./dom";
+import { h, icon, type Child } from "./dom";
 import type {
   EditableTriggerKind,
   FireTime,
@@ -19,43 +19,13 @@ import type {
   TriggerKind,
   TriggerView,
 } from "./protocol";
+import { problemPath } from "./tabs";
 import type { JobMessage, JobTab, JobTabContext } from "./tab-types";
 
 
-const ICONS: Record<string, string> = {
-  warn: '<path d="M8 1.8L15 14H1z"/><path d="M8 6.2v3.6"/><circle cx="8" cy="11.9" r=".45" fill="currentColor"/>',
-  error: '<circle cx="8" cy="8" r="6.5"/><path d="M8 4.5v4.2"/><circle cx="8" cy="11.3" r=".5" fill="currentColor"/>',
-  pause: '<path d="M5.5 3.5v9M10.5 3.5v9"/>',
-  play: '<path d="M4.5 3v10l8.5-5z"/>',
-  skip: '<circle cx="8" cy="8" r="6.5"/><path d="M3.5 12.5l9-9"/>',
-  repeat: '<path d="M2.5 8a5.5 5.5 0 019.6-3.6M13.5 8a5.5 5.5 0 01-9.6 3.6"/><path d="M12.5 1.8v2.9H9.6M3.5 14.2v-2.9h2.9"/>',
-  globe: '<circle cx="8" cy="8" r="6.5"/><path d="M1.5 8h13M8 1.5c2 2 2.8 4.2 2.8 6.5S10 12.5 8 14.5C6 12.5 5.2 10.3 5.2 8S6 3.5 8 1.5z"/>',
-  chevron: '<path d="M4.5 6.5L8 10l3.5-3.5"/>',
-  clock: '<circle cx="8" cy="8" r="6.5"/><path d="M8 4.5V8l2.5 1.5"/>',
-};
 
-function svg(name: string): SVGSVGElement {
-  const wrap = document.createElement("span");
-  wrap.innerHTML = `<svg class="loom-st-icon" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${ICONS[name] ?? ""}</svg>`;
-  return wrap.firstElementChild as SVGSVGElement;
-}
 
-/** "schedule.quartz_cron_expression" / "access_control_list[2].permission_level" → a JsonPath. */
-export function parseField(field: string | null | undefined): JsonPath | null {
-  if (!field) return null;
-  const out: JsonPath = [];
-  const re = /([^.[\]]+)|\[([^\]]*)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(field)) !== null) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(/^\d+$/.test(m[2]) ? Number(m[2]) : m[2]);
-  }
-  return out.length ? out : null;
-}
 
-export function problemPath(problem: Problem): JsonPath | null {
-  return problem.path && problem.path.length ? problem.path : parseField(problem.field);
-}
 
 function pathKey(path: JsonPath): string {
   return path.map(String).join(".");
@@ -196,7 +166,7 @@ class ZonePicker {
     this.status = h("div", { class: "loom-st-tz-status" });
     this.popup = h("div", { class: "loom-st-tz-popup", hidden: true, "data-role": "tz-list" }, this.list, this.status);
     this.note = h("div", { class: "loom-st-tz-note", "data-role": "tz-note" });
-    const field = h("div", { class: "loom-st-tz-field" }, svg("globe"), this.input, this.offsetBadge);
+    const field = h("div", { class: "loom-st-tz-field" }, icon("globe", "loom-st-icon"), this.input, this.offsetBadge);
     this.element = h("div", { class: "loom-st-tz", "data-role": "tz-picker" }, field, this.popup);
 
     this.input.addEventListener("focus", () => {
@@ -504,7 +474,7 @@ export class ScheduleTab implements JobTab {
     this.pauseBox.dataset.status = status ?? "";
     this.pauseState.replaceChildren(h("span", { class: "loom-st-dot" }), paused ? "Paused" : "Active");
     this.pauseState.title = paused ? "No runs start from this trigger until it is resumed." : "Runs start from this trigger.";
-    this.pauseButton.replaceChildren(svg(paused ? "play" : "pause"), paused ? "Resume" : "Pause");
+    this.pauseButton.replaceChildren(icon(paused ? "play" : "pause", "loom-st-icon"), paused ? "Resume" : "Pause");
     this.pauseButton.title = paused ? "Unpause: runs start again (saved with the job)" : "Pause: no runs start until resumed (saved with the job)";
   }
 
@@ -536,7 +506,7 @@ export class ScheduleTab implements JobTab {
           h(
             "div",
             { class: "loom-st-empty" },
-            svg("clock"),
+            icon("clock", "loom-st-icon"),
             h("div", {}, h("strong", { text: "No trigger." }), " Runs start only by hand (Run now), through the API, or from another job's Run job task. Pick a kind above to run it automatically."),
           ),
         );
@@ -623,7 +593,7 @@ export class ScheduleTab implements JobTab {
     for (const key of ["schedule", "trigger", "triggers", "continuous"]) if (settings[key] != null) shown[key] = settings[key];
     return this.card(
       "Other trigger",
-      h("div", { class: "loom-st-other-note", "data-role": "other-note" }, svg("warn"), h("span", { text: trigger.note ?? "This trigger cannot be shown as a form." })),
+      h("div", { class: "loom-st-other-note", "data-role": "other-note" }, icon("warn", "loom-st-icon"), h("span", { text: trigger.note ?? "This trigger cannot be shown as a form." })),
       h("pre", { class: "loom-st-json", "data-role": "other-json", text: JSON.stringify(shown, null, 2) }),
       h("p", { class: "loom-st-p loom-st-muted", text: "Kept as it is unless you pick a kind above (Undo brings it back)." }),
     );
@@ -834,7 +804,7 @@ function renderMessages(box: HTMLElement, problems: Problem[], asList = false): 
       h(
         asList ? "li" : "div",
         { class: `loom-st-msg loom-st-msg--${p.severity}`, "data-code": p.code, "data-severity": p.severity },
-        svg(p.severity === "error" ? "error" : "warn"),
+        icon(p.severity === "error" ? "error" : "warn", "loom-st-icon"),
         h("span", { text: p.message }),
       ),
     ),
@@ -1143,7 +1113,7 @@ class ScheduleForm {
     this.renderFieldProblems();
 
     this.description.replaceChildren();
-    if (preview.description) this.description.append(svg("clock"), h("span", { text: preview.description }));
+    if (preview.description) this.description.append(icon("clock", "loom-st-icon"), h("span", { text: preview.description }));
     this.description.hidden = !preview.description;
 
     const warnings = preview.warnings;
@@ -1152,7 +1122,7 @@ class ScheduleForm {
         h(
           "li",
           { class: `loom-st-warning loom-st-warning--${w.kind}`, "data-kind": w.kind, "data-date": w.date ?? undefined },
-          svg(w.kind === "repeated" ? "repeat" : w.kind === "skipped" ? "skip" : "warn"),
+          icon(w.kind === "repeated" ? "repeat" : w.kind === "skipped" ? "skip" : "warn", "loom-st-icon"),
           h("span", {}, w.kind === "skipped" ? h("strong", { text: "Skipped run. " }) : w.kind === "repeated" ? h("strong", { text: "Repeated hour. " }) : null, w.message),
         ),
       ),
@@ -1204,7 +1174,7 @@ class ScheduleForm {
       h("td", { class: "loom-st-n", title: "Skipped", text: "✕" }),
       h("td", {}, this.timeCell(wall, skip.wall_time, "", true)),
       h("td", { class: "loom-st-muted", text: "—" }),
-      h("td", { class: "loom-st-dst-notes" }, h("div", { class: "loom-st-dst-note", "data-kind": "skipped" }, svg("skip"), h("span", { text: reason }))),
+      h("td", { class: "loom-st-dst-notes" }, h("div", { class: "loom-st-dst-note", "data-kind": "skipped" }, icon("skip", "loom-st-icon"), h("span", { text: reason }))),
     );
   }
 
@@ -1227,7 +1197,7 @@ class ScheduleForm {
       h("td", { class: "loom-st-n", text: String(index + 1) }),
       h("td", { class: "loom-st-job-time" }, this.timeCell(job, fire.job_time, fire.job_zone_name)),
       h("td", { class: `loom-st-viewer-time${sameAsJob ? " loom-st-same" : ""}` }, this.timeCell(viewer, fire.viewer_time, fire.viewer_zone_name)),
-      h("td", { class: "loom-st-dst-notes" }, fire.dst.map((d) => h("div", { class: `loom-st-dst-note loom-st-dst-note--${d.kind}`, "data-kind": d.kind }, svg(d.kind === "repeated" ? "repeat" : "warn"), h("span", { text: d.message })))),
+      h("td", { class: "loom-st-dst-notes" }, fire.dst.map((d) => h("div", { class: `loom-st-dst-note loom-st-dst-note--${d.kind}`, "data-kind": d.kind }, icon(d.kind === "repeated" ? "repeat" : "warn", "loom-st-icon"), h("span", { text: d.message })))),
     );
   }
 
