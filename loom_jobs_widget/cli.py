@@ -5,6 +5,12 @@
 serves a local Databricks workspace (see `loom_jobs_widget.local`) until interrupted, and prints
 what a client needs to reach it: the host, the token, and a line to paste into a shell so that
 `WorkspaceClient()` and the Databricks CLI find it.
+
+    loom-jobs demo [--data DIR] [--no-lab] [--notebook PATH] [jupyter lab args...]
+
+starts (or reuses) the local workspace that `connect("local")` uses, adds the sample jobs and
+notebooks (once: the jobs carry the tag `loom_demo`, and a sample already there is left alone),
+then runs JupyterLab on `notebooks/quickstart.ipynb` until interrupted. `--no-lab` only seeds.
 """
 
 from __future__ import annotations
@@ -12,14 +18,20 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget.local import LocalWorkspace
 from loom_jobs_widget.local.engine import DEFAULT_WORKERS
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.workspace import Workspace
 
 
 def default_data_dir() -> Path:
@@ -57,6 +69,34 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"tasks run at the same time (default: {DEFAULT_WORKERS})",
     )
+    demo = commands.add_parser(
+        "demo",
+        help="the local workspace with sample jobs, and JupyterLab on the quickstart",
+        description="Start (or reuse) the local workspace that connect(\"local\") uses, add "
+        "the sample jobs and notebooks (once), and run JupyterLab on the quickstart notebook "
+        "until interrupted. Arguments it does not know go to `jupyter lab` (e.g. --port=8890); "
+        "LOOM_DEMO_IP=0.0.0.0 makes JupyterLab listen beyond localhost.",
+    )
+    demo.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the local workspace's data folder (default: $LOOM_JOBS_DATA, else "
+        "~/.loom-jobs/local, as connect(\"local\"))",
+    )
+    demo.add_argument(
+        "--no-lab",
+        action="store_true",
+        help="only start the workspace and add the samples, then stop: no JupyterLab",
+    )
+    demo.add_argument(
+        "--notebook",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the notebook to open (default: notebooks/quickstart.ipynb of the checkout)",
+    )
     return parser
 
 
@@ -92,8 +132,257 @@ def serve(data_dir: Path, port: int, workers: int) -> int:
     return 0
 
 
+# --- demo ----------------------------------------------------------------------------------------
+
+DEMO_TAG = "loom_demo"
+"""The tag every sample job carries; its value is the sample's key. A sample whose key is
+already tagged on a job is not created again (the job may have been edited since: it is kept)."""
+DEMO_FOLDER = "/Workspace/Shared/loom-demo"
+
+_INGEST = """# Databricks notebook source
+# MAGIC %md
+# MAGIC # Ingest
+# MAGIC Reads the day's orders (made up here) and hands their count to the next tasks.
+
+# COMMAND ----------
+
+dbutils.widgets.text("date", "2024-01-01")
+date = dbutils.widgets.get("date")
+orders = [{"id": n, "amount": 10 * n} for n in range(1, 6)]
+print(f"{len(orders)} orders on {date}")
+dbutils.jobs.taskValues.set("rows", len(orders))
+"""
+
+_TRANSFORM = """# Databricks notebook source
+rows = dbutils.jobs.taskValues.get("ingest", "rows", default=0, debugValue=0)
+print(f"transforming {rows} rows")
+dbutils.notebook.exit(str(rows))
+"""
+
+_REPORT = """import sys
+
+print("report for", *sys.argv[1:])
+"""
+
+_FLAKY = """import sys
+
+# Fails until the job parameter `attempt` says it is fixed: repair the run with
+# job_parameters={"attempt": "fixed"} (the Runs tab's Repair, or editor.workspace.jobs.repair_run).
+attempt = sys.argv[1] if len(sys.argv) > 1 else ""
+if attempt != "fixed":
+    raise SystemExit(f"the upstream table is not there yet (attempt={attempt!r})")
+print("loaded")
+"""
+
+# (workspace path, content, notebook?) of the sample files.
+DEMO_FILES: tuple[tuple[str, str, bool], ...] = (
+    (f"{DEMO_FOLDER}/ingest", _INGEST, True),
+    (f"{DEMO_FOLDER}/transform", _TRANSFORM, True),
+    (f"{DEMO_FOLDER}/report.py", _REPORT, False),
+    (f"{DEMO_FOLDER}/flaky.py", _FLAKY, False),
+)
+
+
+def demo_jobs() -> dict[str, dict[str, Any]]:
+    """The sample jobs' settings, by sample key (the value of their `loom_demo` tag)."""
+    return {
+        "nightly_etl": {
+            "name": "Demo: nightly ETL",
+            "tags": {DEMO_TAG: "nightly_etl", "team": "data"},
+            "parameters": [{"name": "date", "default": "2024-01-01"}],
+            "schedule": {
+                "quartz_cron_expression": "0 0 2 * * ?",
+                "timezone_id": "Europe/Amsterdam",
+                "pause_status": "PAUSED",
+            },
+            "tasks": [
+                {"task_key": "ingest",
+                 "notebook_task": {"notebook_path": f"{DEMO_FOLDER}/ingest"}},
+                {"task_key": "transform", "depends_on": [{"task_key": "ingest"}],
+                 "notebook_task": {"notebook_path": f"{DEMO_FOLDER}/transform"}},
+                {"task_key": "has_rows", "depends_on": [{"task_key": "transform"}],
+                 "condition_task": {"op": "GREATER_THAN",
+                                    "left": "{{tasks.ingest.values.rows}}", "right": "0"}},
+                {"task_key": "report", "depends_on": [{"task_key": "has_rows", "outcome": "true"}],
+                 "spark_python_task": {"python_file": f"{DEMO_FOLDER}/report.py",
+                                       "parameters": ["{{job.parameters.date}}"]}},
+            ],
+        },
+        "hello": {
+            "name": "Demo: hello",
+            "tags": {DEMO_TAG: "hello"},
+            "tasks": [
+                {"task_key": "hello",
+                 "spark_python_task": {"python_file": f"{DEMO_FOLDER}/report.py",
+                                       "parameters": ["hello"]}},
+            ],
+        },
+        "repair_me": {
+            "name": "Demo: repair me",
+            "tags": {DEMO_TAG: "repair_me"},
+            "parameters": [{"name": "attempt", "default": "first"}],
+            "tasks": [
+                {"task_key": "extract",
+                 "spark_python_task": {"python_file": f"{DEMO_FOLDER}/report.py",
+                                       "parameters": ["extract"]}},
+                {"task_key": "load", "depends_on": [{"task_key": "extract"}],
+                 "spark_python_task": {"python_file": f"{DEMO_FOLDER}/flaky.py",
+                                       "parameters": ["{{job.parameters.attempt}}"]}},
+                {"task_key": "report", "depends_on": [{"task_key": "load"}],
+                 "spark_python_task": {"python_file": f"{DEMO_FOLDER}/report.py",
+                                       "parameters": ["done"]}},
+            ],
+        },
+    }  # fmt: skip
+
+
+@dataclass
+class Seeded:
+    """What `seed_samples` found and did: the sample jobs by key (job_id), which of them it
+    created, and the sample files it wrote."""
+
+    jobs: dict[str, int]
+    created: list[str]
+    files: list[str]
+
+
+def seed_samples(workspace: Workspace) -> Seeded:
+    """Add the sample notebooks, files and jobs to a workspace, once: a file already there is
+    not overwritten, a job already tagged `loom_demo: <key>` is not created again."""
+    from databricks.sdk.errors import NotFound, ResourceAlreadyExists
+    from databricks.sdk.service.workspace import ImportFormat, Language
+
+    files: list[str] = []
+    workspace.client.workspace.mkdirs(DEMO_FOLDER)
+    for path, content, notebook in DEMO_FILES:
+        try:
+            workspace.client.workspace.get_status(path)
+            continue
+        except NotFound:
+            pass
+        try:
+            if notebook:
+                workspace.client.workspace.upload(
+                    path, content.encode(), format=ImportFormat.SOURCE, language=Language.PYTHON
+                )
+            else:
+                workspace.client.workspace.upload(
+                    path, content.encode(), format=ImportFormat.AUTO
+                )
+        except ResourceAlreadyExists:
+            continue  # written meanwhile by someone else: theirs stays
+        files.append(path)
+    jobs: dict[str, int] = {}
+    created: list[str] = []
+    for key, settings in demo_jobs().items():
+        found = next(iter(workspace.jobs.list(tags={DEMO_TAG: key}, limit=1)), None)
+        if found is not None and isinstance(found.job_id, int):
+            jobs[key] = found.job_id
+            continue
+        job = workspace.jobs.create(settings)
+        assert isinstance(job.job_id, int)
+        jobs[key] = job.job_id
+        created.append(key)
+    return Seeded(jobs=jobs, created=created, files=files)
+
+
+def find_quickstart(start: Path | None = None) -> Path | None:
+    """`notebooks/quickstart.ipynb` in the current folder or above it, else in the checkout
+    this package runs from (an editable install); None when there is none."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents, Path(__file__).resolve().parents[1]):
+        candidate = folder / "notebooks" / "quickstart.ipynb"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def lab_command(notebook: Path | None, extra: Sequence[str]) -> tuple[list[str], Path]:
+    """The `jupyter lab` command line of the demo, and the folder to run it in."""
+    command = [sys.executable, "-m", "jupyter", "lab",
+               f"--ip={os.environ.get('LOOM_DEMO_IP') or '127.0.0.1'}"]  # fmt: skip
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        command.append("--allow-root")
+    if sys.platform == "linux" and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        command.append("--no-browser")  # no display: JupyterLab prints the address instead
+    root = Path.cwd()
+    if notebook is not None:
+        notebook = notebook.resolve()
+        # The notebooks folder's parent is the root, so relative paths in the notebooks work.
+        root = notebook.parent.parent if notebook.parent.name == "notebooks" else notebook.parent
+        relative = notebook.relative_to(root).as_posix()
+        command.append(f"--ServerApp.root_dir={root}")
+        command.append(f"--LabApp.default_url=/lab/tree/{relative}")
+    return [*command, *extra], root
+
+
+def demo(
+    data_dir: Path | None, *, lab: bool = True, notebook: Path | None = None,
+    lab_args: Sequence[str] = (),
+) -> int:  # fmt: skip
+    from loom_jobs_widget.connection import connect
+    from loom_jobs_widget.connection import default_data_dir as local_data_dir
+    from loom_jobs_widget.workspace import WorkspaceError
+
+    data = (data_dir or local_data_dir()).expanduser().resolve()
+    try:
+        workspace = connect("local", data_dir=data)
+    except WorkspaceError as error:
+        print(f"loom-jobs: {error}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        seeded = seed_samples(workspace)
+        served = "started here" if workspace.local is not None else "reused"
+        print(f"Local workspace ({served}) on {workspace.host}, data in {data}", flush=True)
+        for key, job_id in seeded.jobs.items():
+            what = "created" if key in seeded.created else "already there"
+            print(f"  sample job {key}: job_id {job_id} ({what})", flush=True)
+        if not lab:
+            return 0
+        quickstart = notebook or find_quickstart()
+        if quickstart is None:
+            print("loom-jobs: notebooks/quickstart.ipynb not found: JupyterLab opens on the "
+                  "current folder.", flush=True)  # fmt: skip
+        command, root = lab_command(quickstart, lab_args)
+        # Kernels find this workspace through its folder: connect("local") reads LOOM_JOBS_DATA.
+        env = {**os.environ, "LOOM_JOBS_DATA": str(data)}
+        print(f"Starting JupyterLab in {root} (Ctrl+C stops it and the workspace)", flush=True)
+        process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
+        while not stop.wait(0.5):
+            if process.poll() is not None:
+                return 0 if process.returncode in (0, -signal.SIGTERM) else 1
+        return 0
+    except WorkspaceError as error:
+        print(f"loom-jobs: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)  # JupyterLab shuts its kernels down
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        workspace.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args, extra = _parser().parse_known_args(argv)
+    if args.command == "demo":
+        return demo(args.data, lab=not args.no_lab, notebook=args.notebook, lab_args=extra)
+    if extra:
+        _parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "serve":
         if args.workers < 1:
             print("loom-jobs: --workers must be at least 1", file=sys.stderr)

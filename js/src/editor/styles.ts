@@ -6,6 +6,8 @@
 export const EDITOR_HEIGHT = 620;
 export const PANEL_WIDTH = 420;
 
+import { FORMS_VARIABLES } from "./forms/css";
+
 export const CSS = `
 .loom-je {
   --je-bg: var(--jp-layout-color1, #ffffff);
@@ -601,17 +603,7 @@ export const CSS = `
   inset: 0;
   z-index: 4;
   background: var(--je-canvas);
-  --loom-f-font: var(--jp-ui-font-family, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif);
-  --loom-f-mono: var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, monospace);
-  --loom-f-bg: var(--jp-layout-color1, #ffffff);
-  --loom-f-bg2: var(--jp-layout-color2, #f3f4f6);
-  --loom-f-border: var(--jp-border-color2, #d5d9de);
-  --loom-f-fg: var(--jp-ui-font-color1, #1f2328);
-  --loom-f-fg2: var(--jp-ui-font-color2, #5b6470);
-  --loom-f-brand: var(--jp-brand-color1, #2272b4);
-  --loom-f-error: var(--jp-error-color1, #c62828);
-  --loom-f-warn: var(--jp-warn-color1, #b26a00);
-}
+${FORMS_VARIABLES}}
 .loom-je-jobpanels[hidden], .loom-je-jobpanel[hidden] { display: none; }
 .loom-je-jobpanel { position: absolute; inset: 0; overflow: auto; }
 .loom-je-jobpanel[data-tab="runs"] { overflow: hidden; }

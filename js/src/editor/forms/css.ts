@@ -1,6 +1,7 @@
 // The forms' style sheet: the panel injects FORMS_CSS once. JupyterLab variables, with fallbacks.
-export const FORMS_CSS = `
-.loom-f-form {
+
+/** The forms' colours and fonts (JupyterLab's variables, with fallbacks): for any element holding forms. */
+export const FORMS_VARIABLES = `
   --loom-f-font: var(--jp-ui-font-family, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif);
   --loom-f-mono: var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, monospace);
   --loom-f-bg: var(--jp-layout-color1, #ffffff);
@@ -11,7 +12,11 @@ export const FORMS_CSS = `
   --loom-f-brand: var(--jp-brand-color1, #2272b4);
   --loom-f-error: var(--jp-error-color1, #c62828);
   --loom-f-warn: var(--jp-warn-color1, #b26a00);
-  font-family: var(--loom-f-font);
+`;
+
+export const FORMS_CSS = `
+.loom-f-form {
+${FORMS_VARIABLES}  font-family: var(--loom-f-font);
   font-size: 12.5px;
   line-height: 1.4;
   color: var(--loom-f-fg);
