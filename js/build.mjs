@@ -2,6 +2,7 @@
 // splitting, no CDN imports):
 //   src/widget.ts        -> ../loom_jobs_widget/static/widget.js  (JobGraph)
 //   src/editor/index.ts  -> ../loom_jobs_widget/static/editor.js  (JobEditor)
+//   src/browser/index.ts -> ../loom_jobs_widget/static/browser.js (JobsBrowser)
 //
 //   node build.mjs           production build (minified)
 //   node build.mjs --watch   rebuild on change (pair with ANYWIDGET_HMR=1)
@@ -16,6 +17,7 @@ const options = {
   entryPoints: {
     widget: fileURLToPath(new URL("./src/widget.ts", import.meta.url)),
     editor: fileURLToPath(new URL("./src/editor/index.ts", import.meta.url)),
+    browser: fileURLToPath(new URL("./src/browser/index.ts", import.meta.url)),
   },
   outdir: fileURLToPath(new URL("../loom_jobs_widget/static/", import.meta.url)),
   bundle: true,

@@ -24,6 +24,7 @@ _LAZY = {
     "JobGraph": "loom_jobs_widget.widget",
     "JobEditor": "loom_jobs_widget.editor",
     "RunView": "loom_jobs_widget.editor",
+    "JobsBrowser": "loom_jobs_widget.browser",
     "connect": "loom_jobs_widget.connection",
 }
 
@@ -41,10 +42,12 @@ __all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
     "JobGraph",
     "JobEditor",
     "RunView",
+    "JobsBrowser",
     "connect",
 ]
 
 if TYPE_CHECKING:
+    from loom_jobs_widget.browser import JobsBrowser
     from loom_jobs_widget.connection import connect
     from loom_jobs_widget.editor import JobEditor, RunView
     from loom_jobs_widget.models import Job, JobSettings, Task

@@ -8,12 +8,12 @@ bundled into ``loom_jobs_widget/static/editor.js``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from loom_jobs_widget.bundle import bundle_path
 from loom_jobs_widget.diff import Change
 from loom_jobs_widget.editing import DELETE
 from loom_jobs_widget.editor_session import EditorSession, EditorState
@@ -24,14 +24,7 @@ from loom_jobs_widget.workspace import ConfigurationError, OnConflict, Workspace
 
 __all__ = ["JobEditor", "RunView"]
 
-_BUNDLE = Path(__file__).parent / "static" / "editor.js"
-
-if not _BUNDLE.is_file():  # pragma: no cover - only on a checkout that was never built
-    raise FileNotFoundError(
-        f"The editor's JavaScript bundle {_BUNDLE} is missing. Build it with "
-        "`npm --prefix js install && npm --prefix js run build`, or install the package "
-        'with `pip install -e ".[test]"`, which runs the build.'
-    )
+_BUNDLE = bundle_path("editor")
 
 NEW_JOB: dict[str, Any] = {"name": "New job", "tasks": []}
 

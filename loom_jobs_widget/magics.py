@@ -2,6 +2,7 @@
 
 - `%loom_connect [local [--data DIR] | URL | --profile NAME] [--auth azure-identity]`: connect
   the magics' workspace (by default the first `%loom_*` magic connects as `connect()` does).
+- `%loom_jobs`: the jobs browser (search, filters, paging, run / pause / edit / delete).
 - `%loom_job <job_id or name>`: the JobEditor of a saved job.
 - `%%loom_job [resource key]`: the cell is a job (Jobs API settings, a `jobs/get` response or a
   bundle file's `resources.jobs` entry, in YAML or JSON), opened unsaved until Save.
@@ -13,7 +14,10 @@ traceback.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shlex
+import threading
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -22,6 +26,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
+    from loom_jobs_widget.browser import JobsBrowser
     from loom_jobs_widget.editor import JobEditor
     from loom_jobs_widget.workspace import Workspace
 
@@ -100,6 +105,13 @@ class LoomMagics(Magics):
         except WorkspaceError as error:
             raise UsageError(str(error)) from None
 
+    @line_magic
+    def loom_jobs(self, line: str) -> JobsBrowser:
+        """`%loom_jobs`: the jobs browser of the connected workspace."""
+        from loom_jobs_widget.browser import JobsBrowser
+
+        return JobsBrowser(self._connected())
+
     @staticmethod
     def _job_named(workspace: Workspace, name: str) -> int:
         found = [
@@ -129,3 +141,27 @@ def load(shell: InteractiveShell) -> None:
     """Register the magics once per shell (loading the extension again changes nothing)."""
     if not any(isinstance(m, LoomMagics) for m in shell.magics_manager.registry.values()):
         shell.register_magics(LoomMagics)
+        warm_up()
+
+
+warming: threading.Thread | None = None
+"""The background import started by `warm_up` (tests join it)."""
+
+
+def warm_up() -> None:
+    """Import what the first %loom_* magic needs in the background, while the user types the
+    next cell: the Databricks SDK's package alone imports every service (1-2 s here), which a
+    cold kernel would otherwise pay when the first editor is asked for. `LOOM_JOBS_NO_WARMUP=1`
+    turns it off."""
+    global warming
+    if warming is not None or os.environ.get("LOOM_JOBS_NO_WARMUP"):
+        return
+
+    def imports() -> None:
+        # A failure here is met again, and reported, by the magic that needs the module.
+        with contextlib.suppress(Exception):
+            import loom_jobs_widget.connection
+            import loom_jobs_widget.editor  # noqa: F401
+
+    warming = threading.Thread(target=imports, name="loom-jobs-warm-up", daemon=True)
+    warming.start()

@@ -208,10 +208,15 @@ class RunHandle:
 
         def loop() -> None:
             for pause in poll_intervals():
+                # It ends on what it read and showed itself: `wait()` in another thread may
+                # have read the end first, and the callback must still see it.
+                ended = False
                 # A failed read (the network, a restart) is tried again at the next tick.
                 with contextlib.suppress(Exception):
-                    callback(self.refresh())
-                if self.done or self._stop.wait(pause):
+                    run = self.refresh()
+                    ended = (run.get("state") or {}).get("life_cycle_state") in TERMINAL
+                    callback(run)
+                if ended or self._stop.wait(pause):
                     return
 
         self._thread = threading.Thread(target=loop, name=f"loom-run-{self.run_id}", daemon=True)

@@ -7,25 +7,18 @@ The front end lives in ``js/src/widget.ts`` and is bundled by ``npm run build`` 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from loom_jobs_widget.bundle import bundle_path
 from loom_jobs_widget.graph import Elements, job_elements
 from loom_jobs_widget.models import JobSettings
 
 __all__ = ["JobGraph"]
 
-_BUNDLE = Path(__file__).parent / "static" / "widget.js"
-
-if not _BUNDLE.is_file():  # pragma: no cover - only on a checkout that was never built
-    raise FileNotFoundError(
-        f"The widget's JavaScript bundle {_BUNDLE} is missing. Build it with "
-        "`npm --prefix js install && npm --prefix js run build`, or install the package "
-        'with `pip install -e ".[test]"`, which runs the build.'
-    )
+_BUNDLE = bundle_path("widget")
 
 
 class JobGraph(anywidget.AnyWidget):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -106,6 +107,22 @@ def test_loading_the_extension_imports_nothing_heavy() -> None:
         "if m in sys.modules]\n"
         "print(heavy)\n"
     )
+    quiet = {**os.environ, "LOOM_JOBS_NO_WARMUP": "1"}  # the background import comes after
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parent)  # fmt: skip
+                         check=True, cwd=Path(__file__).parent, env=quiet)  # fmt: skip
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_loading_the_extension_warms_the_first_editor_up() -> None:
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from loom_jobs_widget import magics\n"
+        "InteractiveShell.instance().run_line_magic('load_ext', 'loom_jobs_widget')\n"
+        "magics.warming.join(60)\n"
+        "print('databricks.sdk' in sys.modules, 'loom_jobs_widget.editor' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "LOOM_JOBS_NO_WARMUP"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parent, env=env)  # fmt: skip
+    assert out.stdout.strip().splitlines()[-1] == "True True"

@@ -128,8 +128,10 @@ def test_the_editor_runs_the_job_and_colours_its_tasks(
     editor = JobEditor(job_id, ws)
     handle = editor.run()
     handle.wait(timeout=120)
-    handle.stop()  # the follower ends with the run; stop() only waits for it
-    assert handle._thread is not None and not handle._thread.is_alive()
+    # The follower ends by itself with the run, after showing its last read.
+    assert handle._thread is not None
+    handle._thread.join(timeout=30)
+    assert not handle._thread.is_alive()
     assert editor._session.states == task_states(handle.run)
     nodes = {n["data"]["id"]: n["data"] for n in editor._session._elements["nodes"]}
     assert nodes["load"]["state"] == "FAILED" and nodes["report"]["state"] == "UPSTREAM_FAILED"
@@ -259,7 +261,8 @@ def test_run_view_opens_the_run(ws: Workspace, failing_job: tuple[int, str]) -> 
     follower = view._session.runs.followed
     assert follower is not None
     follower.wait(timeout=60)
-    follower.stop()
+    assert follower._thread is not None
+    follower._thread.join(timeout=30)
     nodes = {n["data"]["id"]: n["data"] for n in view._session._elements["nodes"]}
     assert nodes["load"]["state"] == "FAILED"
 
