@@ -35,7 +35,7 @@ from loom_jobs_widget.graph import (
     job_elements,
     task_node,
 )
-from loom_jobs_widget.job_tabs import PermissionsState, job_message
+from loom_jobs_widget.job_tabs import PermissionsState, deployment_warning, job_message
 from loom_jobs_widget.models import Job, JobSettings
 from loom_jobs_widget.permissions import AclError
 from loom_jobs_widget.pickers import WORKSPACE_PICKERS, choices
@@ -138,6 +138,9 @@ class EditorSession:
         )
         self._watch_job = False  # the view showed a job tab: keep it up to date
         self._job_json: dict[str, Any] | None = None
+        warning = deployment_warning(settings.to_api())
+        if warning is not None:  # said before any edit
+            self._set_status("info", warning)
         self._publish()
 
     # --- reading ----------------------------------------------------------------------------

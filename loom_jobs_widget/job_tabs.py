@@ -26,7 +26,7 @@ from loom_jobs_widget.validation import Problem, field_path
 if TYPE_CHECKING:
     from loom_jobs_widget.workspace import JobsService
 
-__all__ = ["PermissionsState", "job_message"]
+__all__ = ["PermissionsState", "deployment_warning", "job_message"]
 
 def _in_use(tasks: Sequence[Any], field: str) -> dict[str, list[str]]:
     used: dict[str, list[str]] = {}
@@ -37,6 +37,19 @@ def _in_use(tasks: Sequence[Any], field: str) -> dict[str, list[str]]:
         if isinstance(key, str) and isinstance(task.get("task_key"), str):
             used.setdefault(key, []).append(task["task_key"])
     return used
+
+
+def deployment_warning(document: Mapping[str, Any]) -> str | None:
+    """What to tell before an edit of a job that a bundle deploys (or that the UI may not edit):
+    the next deploy overwrites the edit."""
+    deployment = document.get("deployment")
+    kind = deployment.get("kind") if isinstance(deployment, Mapping) else None
+    if kind != "BUNDLE" and document.get("edit_mode") != "UI_LOCKED":
+        return None
+    return (
+        "This job is deployed by a bundle: edits here are overwritten by the next `databricks "
+        "bundle deploy`. Change the bundle's YAML, or export this job as YAML."
+    )
 
 
 def job_message(settings: JobSettings) -> dict[str, Any]:
@@ -53,6 +66,7 @@ def job_message(settings: JobSettings) -> dict[str, Any]:
         "job_clusters_in_use": _in_use(tasks, "job_cluster_key"),
         "environments_in_use": _in_use(tasks, "environment_key"),
         "task_notifications": _task_notifications(tasks),
+        "deployment_warning": deployment_warning(document),
     }
 
 

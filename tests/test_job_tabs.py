@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from loom_jobs_widget.editor_session import EditorSession
-from loom_jobs_widget.job_tabs import job_message
+from loom_jobs_widget.job_tabs import deployment_warning, job_message
 from loom_jobs_widget.models import JobSettings
 from loom_jobs_widget.schedule import next_fire_times
 from loom_jobs_widget.validation import field_path
@@ -232,3 +232,15 @@ def test_the_job_tab_follows_undo_and_a_new_view(
     assert view.one("job")["settings"]["name"] == "tabs"
     session.handle({"kind": "job"})  # a second view (or a reload) asks again
     assert view.one("job")["settings"]["name"] == "tabs"
+
+
+def test_a_job_deployed_by_a_bundle_is_flagged_before_editing(
+    make: Callable[..., EditorSession], view: View
+) -> None:
+    assert deployment_warning({}) is None and deployment_warning({"edit_mode": "EDITABLE"}) is None
+    assert "export this job as YAML" in (deployment_warning({"edit_mode": "UI_LOCKED"}) or "")
+    session = make({**JOB, "deployment": {"kind": "BUNDLE", "metadata_file_path": "/x"}})
+    assert view.state is not None
+    assert "databricks bundle deploy" in view.state.status["text"]  # before any edit
+    session.handle({"kind": "job"})
+    assert "databricks bundle deploy" in view.one("job")["deployment_warning"]

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import { GIT_PROVIDERS, MAX_TAGS, deploymentWarning, jobSections, notificationSections, parameterSections } from "../src/editor/forms/job-spec";
+import { GIT_PROVIDERS, MAX_TAGS, jobSections, notificationSections, parameterSections } from "../src/editor/forms/job-spec";
 import type { FieldSpec, SectionSpec } from "../src/editor/forms/types";
 import { problemPath, tabOfPath } from "../src/editor/tabs";
 
@@ -89,15 +89,6 @@ describe("jobSections", () => {
     expect(n).toHaveLength(1);
     expect(n[0]).toMatchObject({ path: [], kind: "notifications", hide: ["alert_on_last_attempt"] });
     expect(allFields(parameterSections())[0]).toMatchObject({ path: ["parameters"], kind: "job_parameters" });
-  });
-});
-
-describe("deployment warning", () => {
-  it("warns for a bundle or a locked job only", () => {
-    expect(deploymentWarning({})).toBeNull();
-    expect(deploymentWarning({ edit_mode: "EDITABLE" })).toBeNull();
-    expect(deploymentWarning({ deployment: { kind: "BUNDLE" } })).toContain("databricks bundle deploy");
-    expect(deploymentWarning({ edit_mode: "UI_LOCKED" })).toContain("export this job as YAML");
   });
 });
 

@@ -15,6 +15,8 @@ function job(settings: Record<string, unknown>, extra: Partial<JobMessage> = {})
     task_keys: ["a", "b", "c"],
     job_clusters_in_use: {},
     environments_in_use: {},
+    task_notifications: {},
+    deployment_warning: null,
     ...extra,
   };
 }
@@ -345,7 +347,9 @@ describe("the Details tab", () => {
   it("warns before editing a job a bundle deploys", () => {
     const plain = mountTab((c) => new DetailsTab(c), job({ name: "etl" }));
     expect(plain.q(".loom-je-bundle-banner").hidden).toBe(true);
-    const bundle = mountTab((c) => new DetailsTab(c), job({ name: "etl", deployment: { kind: "BUNDLE", metadata_file_path: "/x" }, edit_mode: "UI_LOCKED" }));
+    // Python says what to warn of (job_tabs.deployment_warning); the tab shows it.
+    const warning = "This job is deployed by a bundle: edits here are overwritten by the next `databricks bundle deploy`.";
+    const bundle = mountTab((c) => new DetailsTab(c), job({ name: "etl", deployment: { kind: "BUNDLE", metadata_file_path: "/x" }, edit_mode: "UI_LOCKED" }, { deployment_warning: warning }));
     const banner = bundle.q(".loom-je-bundle-banner");
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain("databricks bundle deploy");

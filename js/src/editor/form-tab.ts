@@ -3,7 +3,6 @@
 // the job-level problems of this tab shown at their fields, and the bundle warning.
 import { h } from "./dom";
 import { renderSections } from "./forms/render";
-import { deploymentWarning } from "./forms/job-spec";
 import { getPath, jsonEqual } from "./forms/paths";
 import type { FormContext, FormHandle, SectionSpec } from "./forms/types";
 import type { Choice, FromPython, JsonPath, PickerKind, Problem, ReferenceChoice } from "./protocol";
@@ -77,7 +76,7 @@ export abstract class FormTab implements JobTab {
     this.job = job;
     const settings = job.settings ?? {};
     this.loading.hidden = true;
-    const warning = deploymentWarning(settings);
+    const warning = job.deployment_warning ?? null;
     this.banner.hidden = warning === null;
     if (warning !== null && this.banner.dataset.text !== warning) {
       this.banner.dataset.text = warning;

@@ -128,6 +128,8 @@ export type FromPython =
       environments_in_use: Record<string, string[]>;
       /** task_key -> the events it notifies of by itself (email or webhook), when any. */
       task_notifications: Record<string, string[]>;
+      /** Set for a job a bundle deploys (or UI_LOCKED): what to tell before editing it. */
+      deployment_warning: string | null;
     }
   | { kind: "schedule_preview"; request_id: number; preview: SchedulePreview }
   | { kind: "simple_schedule"; request_id: number; expression?: string; error?: string }

@@ -161,9 +161,3 @@ export function parameterSections(): SectionSpec[] {
  * The warning a job deployed by a bundle (or locked in the UI) shows before it is edited; null
  * for a job edited here.
  */
-export function deploymentWarning(settings: Record<string, unknown>): string | null {
-  const kind = getPath(settings, ["deployment", "kind"]);
-  const mode = getPath(settings, ["edit_mode"]);
-  if (kind !== "BUNDLE" && mode !== "UI_LOCKED") return null;
-  return "This job is deployed by a bundle: edits here are overwritten by the next `databricks bundle deploy`. Change the bundle's YAML, or export this job as YAML.";
-}
