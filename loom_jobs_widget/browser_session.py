@@ -321,8 +321,10 @@ class BrowserSession:
             name = self.delete(job_id)
             self._done(request_id, action, job_id, f"Job {name} deleted.")
             self.send_page()
-        elif action == "open":
-            self.open(job_id)
+        elif action in ("open", "open_permissions"):
+            editor = self.open(job_id)
+            if action == "open_permissions" and hasattr(editor, "show_tab"):
+                editor.show_tab("permissions")
             self._done(request_id, action, job_id, f"Job {job_id} is open in the editor below.")
         elif action == "permissions":
             self._send({"kind": "permissions", "request_id": request_id, "job_id": job_id,

@@ -52,6 +52,8 @@ class JobEditor(anywidget.AnyWidget):
     status = traitlets.Dict().tag(sync=True)
     shown_run = traitlets.Int(None, allow_none=True).tag(sync=True)
     """A run the view opens in its Runs tab (set by `show_run` and `RunView`)."""
+    shown_tab = traitlets.Unicode("").tag(sync=True)
+    """A tab the view switches to (set by `show_tab`)."""
 
     def __init__(
         self,
@@ -148,6 +150,16 @@ class JobEditor(anywidget.AnyWidget):
             job_id, job_parameters=parameters, only=only, **extra
         )
         return self._session.runs.follow(int(answer["run_id"]))
+
+    def show_tab(self, tab: str) -> None:
+        """Switch the view to a tab: tasks, runs, details, schedule, notifications,
+        parameters or permissions."""
+        tabs = ("tasks", "runs", "details", "schedule", "notifications", "parameters",
+                "permissions")  # fmt: skip
+        if tab not in tabs:
+            raise ValueError(f"There is no tab {tab!r}; the tabs are {', '.join(tabs)}.")
+        self.shown_tab = ""  # so that asking for the same tab again switches again
+        self.shown_tab = tab
 
     def show_run(self, run_id: int) -> None:
         """Open a run of this job in the Runs tab, and colour the canvas by it (following it

@@ -289,6 +289,10 @@ def test_widget_python_api(ws: Workspace, tag: str) -> None:
     assert browser.editor is editor and browser.opened_job_id == job_id
     new = browser.create()
     assert new.job_id is None and browser.editor is new and browser.opened_job_id is None
+    # "Edit in the editor" from a row's permissions opens the editor on its Permissions tab.
+    browser._session.handle({"kind": "action", "action": "open_permissions", "job_id": job_id})
+    assert browser.editor is not None and browser.editor.job_id == job_id
+    assert browser.editor.shown_tab == "permissions"
     browser.refresh()
     assert browser.workspace_label == "local workspace"
 

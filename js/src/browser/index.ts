@@ -422,7 +422,7 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
     close.addEventListener("click", closeDialog);
     edit.addEventListener("click", () => {
       closeDialog();
-      act("open", jobId);
+      act("open_permissions", jobId);
     });
     const list = h(
       "table",

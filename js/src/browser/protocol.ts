@@ -54,7 +54,7 @@ export interface JobRow {
   last_run: RunSummary | null;
 }
 
-export type RowAction = "run_now" | "pause" | "resume" | "open" | "delete" | "permissions";
+export type RowAction = "run_now" | "pause" | "resume" | "open" | "open_permissions" | "delete" | "permissions";
 export type Action = RowAction | "create";
 
 /** The view → Python. */

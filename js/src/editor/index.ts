@@ -31,7 +31,7 @@ import { ScheduleTab } from "./schedule-tab";
 import { GraphStore, searchTasks } from "./store";
 import { CSS } from "./styles";
 import type { JobTab, JobTabContext, JobTabId } from "./tab-types";
-import { JobTabs, problemPath, tabOfPath, type JobTabShell } from "./tabs";
+import { JobTabs, TABS, problemPath, tabOfPath, type JobTabShell } from "./tabs";
 import { RUNS_CSS, RunsTab } from "./runs-tab";
 import { ProgressStrip } from "./runs/progress";
 import { Toolbar, type ToolbarAction } from "./toolbar";
@@ -894,6 +894,13 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   };
   model.on("change:shown_run", onShownRun);
   requestAnimationFrame(onShownRun);
+  // JobEditor.show_tab: switch to that tab.
+  const onShownTab = () => {
+    const tab = model.get("shown_tab");
+    if (tab && TABS.some((t) => t.id === tab)) tabs.select(tab as JobTabId);
+  };
+  model.on("change:shown_tab", onShownTab);
+  requestAnimationFrame(onShownTab);
   for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {
     model.on(`change:${name}`, updateHeader);
   }
@@ -931,6 +938,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     model.off("msg:custom", onMessage);
     model.off("change:selected", onSelectedTrait);
     model.off("change:shown_run", onShownRun);
+    model.off("change:shown_tab", onShownTab);
     for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {
       model.off(`change:${name}`, updateHeader);
     }

@@ -400,4 +400,6 @@ export interface JobEditorModel {
   status: Status;
   /** A run to open in the Runs tab (JobEditor.show_run, RunView); null: none. */
   shown_run: number | null;
+  /** A tab to switch to (JobEditor.show_tab); "": none. */
+  shown_tab: string;
 }
