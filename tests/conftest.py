@@ -36,6 +36,16 @@ CONFIG_ENV = (
 )
 
 
+@pytest.fixture
+def quartz_max_year(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The Quartz vectors were made in 2026, when Quartz's MAX_YEAR (the current year + 100)
+    was 2126: the tests that compare with them pin it."""
+    from loom_jobs_widget import schedule
+
+    monkeypatch.setattr(schedule, "MAX_YEAR", 2126)
+    yield
+
+
 @pytest.fixture(scope="session")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     workspace = connect("local", data_dir=tmp_path_factory.mktemp("loom-local"))

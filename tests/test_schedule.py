@@ -6,12 +6,8 @@ Quartz 2.3.2 (Debian libquartz2-java 2.3.2-4 on OpenJDK 17.0.15), the same oracl
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,30 +18,21 @@ from hypothesis import strategies as st
 from loom_jobs_widget import schedule
 from loom_jobs_widget.schedule import CronError, describe, from_unix, next_fire_times
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "quartz_vectors.json"
+from .corpus import QUARTZ_VECTORS as VECTORS
+from .corpus import quartz_cases as vector_cases
+
 # The categories that must agree completely; the rest must agree on 99 % of all cases.
 STRICT_CATEGORIES = ("doc-quartz", "doc-quartz-year", "doc-databricks", "dst")
 # Cases we are allowed to get wrong, with the reason. Empty: every vector agrees.
 KNOWN_MISMATCHES: dict[tuple[str, str, str], str] = {}
-# The autouse fixture only pins MAX_YEAR, which every example may share.
+# The quartz_max_year fixture only pins MAX_YEAR, which every example may share.
 HYPOTHESIS_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 UTC = timezone.utc
-DEFAULT_MAX_YEAR = schedule.MAX_YEAR  # before the fixture below pins it
+DEFAULT_MAX_YEAR = schedule.MAX_YEAR  # before the quartz_max_year fixture pins it
 
 
-@pytest.fixture(autouse=True)
-def quartz_max_year(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The vectors were generated in 2026, when Quartz's MAX_YEAR (current year + 100) was 2126.
-    monkeypatch.setattr(schedule, "MAX_YEAR", 2126)
-    yield
-
-
-@cache
-def vector_cases() -> list[dict[str, Any]]:
-    if not VECTORS.exists():
-        return []
-    cases: list[dict[str, Any]] = json.loads(VECTORS.read_text())["cases"]
-    return cases
+# The vectors were made in 2026: every test here runs with the MAX_YEAR Quartz had then.
+pytestmark = pytest.mark.usefixtures("quartz_max_year")
 
 
 def need_vectors() -> None:

@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,24 +26,15 @@ from loom_jobs_widget.schedule_forms import (
     time_zone_info,
 )
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "quartz_vectors.json"
+from .corpus import QUARTZ_VECTORS as VECTORS
+from .corpus import quartz_cases as vector_cases
+
 UTC = timezone.utc
 HYPOTHESIS_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 
-@pytest.fixture(autouse=True)
-def quartz_max_year(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The vectors were generated in 2026, when Quartz's MAX_YEAR (current year + 100) was 2126.
-    monkeypatch.setattr(schedule, "MAX_YEAR", 2126)
-    yield
-
-
-@cache
-def vector_cases() -> list[dict[str, Any]]:
-    if not VECTORS.exists():
-        return []
-    cases: list[dict[str, Any]] = json.loads(VECTORS.read_text())["cases"]
-    return cases
+# The vectors were made in 2026: every test here runs with the MAX_YEAR Quartz had then.
+pytestmark = pytest.mark.usefixtures("quartz_max_year")
 
 
 def sample() -> list[Any]:

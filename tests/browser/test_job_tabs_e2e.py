@@ -26,7 +26,7 @@ import pytest
 
 from loom_jobs_widget.workspace import Workspace
 
-from ..corpus import DATA
+from ..corpus import quartz_cases
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -83,7 +83,6 @@ UNKNOWN_KEYS = json.dumps(JOB).count('"x_')
 
 # ---- the quartz vectors ---------------------------------------------------------------------
 
-QUARTZ_VECTORS = DATA / "quartz_vectors.json"
 SAMPLE_PER_CATEGORY = {
     "doc-databricks": 2,
     "doc-quartz": 1,
@@ -118,7 +117,7 @@ def _wall_time(case: dict[str, Any]) -> str | None:
 
 def quartz_sample() -> list[dict[str, Any]]:
     """A fixed sample of valid cases with 5 fire times, across categories."""
-    cases = json.loads(QUARTZ_VECTORS.read_text())["cases"]
+    cases = quartz_cases()
     rng = random.Random(6)
     sample: list[dict[str, Any]] = []
     for category, count in SAMPLE_PER_CATEGORY.items():

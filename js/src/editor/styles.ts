@@ -7,27 +7,12 @@ export const EDITOR_HEIGHT = 620;
 export const PANEL_WIDTH = 420;
 
 import { FORMS_VARIABLES } from "./forms/css";
+import { THEME_VARIABLES } from "./theme";
 
 export const CSS = `
 .loom-je {
-  --je-bg: var(--jp-layout-color1, #ffffff);
-  --je-bg2: var(--jp-layout-color2, #f5f6f8);
+${THEME_VARIABLES}
   --je-canvas: color-mix(in srgb, var(--jp-layout-color2, #eef0f3) 55%, var(--jp-layout-color1, #ffffff));
-  --je-hover: var(--jp-layout-color3, #eceef2);
-  --je-border: var(--jp-border-color2, #e1e4e8);
-  --je-border-strong: var(--jp-border-color1, #c9ced6);
-  --je-text: var(--jp-ui-font-color1, #1f2328);
-  --je-muted: var(--jp-ui-font-color2, #5f6b7a);
-  --je-faint: var(--jp-ui-font-color3, #8a94a3);
-  --je-accent: var(--jp-brand-color1, #2272b4);
-  --je-accent-text: var(--jp-ui-inverse-font-color1, #ffffff);
-  --je-error: var(--jp-error-color1, #c62828);
-  --je-warn: var(--jp-warn-color1, #b45309);
-  --je-success: var(--jp-success-color1, #2e7d32);
-  --je-info: var(--jp-info-color1, #0277bd);
-  --je-input-bg: var(--jp-input-background, var(--je-bg));
-  --je-input-border: var(--jp-input-border-color, var(--je-border-strong));
-  --je-focus: 0 0 0 2px color-mix(in srgb, var(--je-accent) 35%, transparent);
   --je-mono: var(--jp-code-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace);
   --je-radius: 6px;
   box-sizing: border-box;
