@@ -22,8 +22,8 @@ from typing import Any
 
 from timing import measure
 
-from loom_jobs_widget.browser_session import BrowserSession, Query
-from loom_jobs_widget.connection import connect
+from loom_jobs_widget.browser.session import BrowserSession, Query
+from loom_jobs_widget.client.connect import connect
 
 REPEAT = 15
 
@@ -73,7 +73,7 @@ def main() -> None:
 
 
 def _context() -> Any:
-    from loom_jobs_widget.workspace import _Context
+    from loom_jobs_widget.client.workspace import _Context
 
     return _Context("create a job")
 

@@ -8,7 +8,7 @@ Each figure is the median (and worst) of N fresh Python processes, so nothing is
 - load_ext: `%load_ext loom_jobs_widget` in an IPython InteractiveShell (IPython itself already
   imported, as in a kernel);
 - import ...: each import on its own in a fresh process (`databricks.sdk`, which `connect()`
-  needs; `loom_jobs_widget.editor`, which `JobEditor` needs; both: what a first
+  needs; `loom_jobs_widget.editor.widget`, which `JobEditor` needs; both: what a first
   `JobEditor(job_id, ws)` imports);
 - first %loom_job (headless): `%load_ext` + `%loom_connect local --data DIR` + `%loom_job <id>`
   in a fresh InteractiveShell, to the editor object built (imports, connecting to a local
@@ -36,7 +36,7 @@ from timing import Timing
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loom_jobs_widget.connection import connect  # noqa: E402
+from loom_jobs_widget.client.connect import connect  # noqa: E402
 
 JOB = {
     "name": "cold start",
@@ -100,9 +100,9 @@ def headless(repeat: int, data: Path, job_id: int) -> dict[str, float]:
     imports = {
         "import IPython (a kernel has it already)": "import IPython",
         "import databricks.sdk": "import databricks.sdk",
-        "import loom_jobs_widget.editor": "import loom_jobs_widget.editor",
+        "import loom_jobs_widget.editor.widget": "import loom_jobs_widget.editor.widget",
         "import .editor + .connection + databricks.sdk": (
-            "import loom_jobs_widget.editor, loom_jobs_widget.connection, databricks.sdk"
+            "import loom_jobs_widget.editor.widget, loom_jobs_widget.client.connect, databricks.sdk"
         ),
     }
     medians: dict[str, float] = {"load_ext": Timing.of(load_ext).median}
@@ -132,7 +132,6 @@ def browser(repeat: int, data: Path, job_id: int, separate: float | None = None)
     `%load_ext` in a first cell and the editor's cell run that long after it (the time to type
     it), timed from the editor's cell."""
     from playwright.sync_api import sync_playwright
-
     from tests.browser.lab import _KERNEL_READY, CHROMIUM_ARGS, running_lab, write_notebook
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"

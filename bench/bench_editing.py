@@ -17,8 +17,8 @@ from typing import Any
 from bench_validation import chain_job, layered_job
 from timing import time_calls
 
-from loom_jobs_widget import editing
-from loom_jobs_widget.models import JobSettings
+from loom_jobs_widget.core import editing
+from loom_jobs_widget.core.models import JobSettings
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "jobs_corpus"
 REPEAT = 50

@@ -25,9 +25,9 @@ from bench_canvas import settings_of
 from bench_layout import layered_dag
 from timing import time_calls
 
-from loom_jobs_widget.editor_session import EditorSession
-from loom_jobs_widget.layout import clear_cache
-from loom_jobs_widget.models import JobSettings
+from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.editor.session import EditorSession
+from loom_jobs_widget.graph.layout import clear_cache
 
 REPEAT = 30
 FIELD_BYTES_BUDGET = 2048

@@ -34,13 +34,14 @@ from timing import Timing
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loom_jobs_widget.connection import connect  # noqa: E402
 from tests.browser.lab import (  # noqa: E402
     CHROMIUM_ARGS,
     open_and_run_notebook,
     running_lab,
     write_notebook,
 )
+
+from loom_jobs_widget.client.connect import connect  # noqa: E402
 
 EDITOR = ".loom-je"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from timing import measure
 
-from loom_jobs_widget.models import JobSettings
+from loom_jobs_widget.core.models import JobSettings
 
 REPEAT = 30
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "jobs_corpus"

@@ -11,8 +11,8 @@ from typing import Any
 
 from timing import Timing, measure
 
-from loom_jobs_widget import schedule
-from loom_jobs_widget.schedule import CronError, describe, next_fire_times
+from loom_jobs_widget.schedule import quartz as schedule
+from loom_jobs_widget.schedule.quartz import CronError, describe, next_fire_times
 
 VECTORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "quartz_vectors.json"
 START = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)

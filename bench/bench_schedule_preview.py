@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from timing import measure
 
-from loom_jobs_widget import schedule_forms
-from loom_jobs_widget.schedule_forms import java_time_zones, preview, simple_of
+from loom_jobs_widget.schedule import forms as schedule_forms
+from loom_jobs_widget.schedule.forms import java_time_zones, preview, simple_of
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 # Half an hour before New York's 2026 spring-forward gap, and before its fall-back.

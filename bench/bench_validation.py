@@ -14,8 +14,8 @@ from typing import Any
 
 from timing import time_calls
 
-from loom_jobs_widget.models import JobSettings
-from loom_jobs_widget.validation import validate
+from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.core.validation import validate
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "jobs_corpus"
 BUDGET_MS = 20.0

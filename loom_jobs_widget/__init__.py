@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Job": "loom_jobs_widget.models",
-    "JobSettings": "loom_jobs_widget.models",
-    "Task": "loom_jobs_widget.models",
-    "validate": "loom_jobs_widget.validation",
-    "Problem": "loom_jobs_widget.validation",
-    "next_fire_times": "loom_jobs_widget.schedule",
-    "describe": "loom_jobs_widget.schedule",
-    "from_unix": "loom_jobs_widget.schedule",
-    "CronError": "loom_jobs_widget.schedule",
-    "JobGraph": "loom_jobs_widget.widget",
-    "JobEditor": "loom_jobs_widget.editor",
-    "RunView": "loom_jobs_widget.editor",
-    "JobsBrowser": "loom_jobs_widget.browser",
-    "connect": "loom_jobs_widget.connection",
+    "Job": "loom_jobs_widget.core.models",
+    "JobSettings": "loom_jobs_widget.core.models",
+    "Task": "loom_jobs_widget.core.models",
+    "validate": "loom_jobs_widget.core.validation",
+    "Problem": "loom_jobs_widget.core.validation",
+    "next_fire_times": "loom_jobs_widget.schedule.quartz",
+    "describe": "loom_jobs_widget.schedule.quartz",
+    "from_unix": "loom_jobs_widget.schedule.quartz",
+    "CronError": "loom_jobs_widget.schedule.quartz",
+    "JobGraph": "loom_jobs_widget.graph.widget",
+    "JobEditor": "loom_jobs_widget.editor.widget",
+    "RunView": "loom_jobs_widget.editor.widget",
+    "JobsBrowser": "loom_jobs_widget.browser.widget",
+    "connect": "loom_jobs_widget.client.connect",
 }
 
 __all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
@@ -47,13 +47,13 @@ __all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
 ]
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.browser import JobsBrowser
-    from loom_jobs_widget.connection import connect
-    from loom_jobs_widget.editor import JobEditor, RunView
-    from loom_jobs_widget.models import Job, JobSettings, Task
-    from loom_jobs_widget.schedule import CronError, describe, from_unix, next_fire_times
-    from loom_jobs_widget.validation import Problem, validate
-    from loom_jobs_widget.widget import JobGraph
+    from loom_jobs_widget.browser.widget import JobsBrowser
+    from loom_jobs_widget.client.connect import connect
+    from loom_jobs_widget.core.models import Job, JobSettings, Task
+    from loom_jobs_widget.core.validation import Problem, validate
+    from loom_jobs_widget.editor.widget import JobEditor, RunView
+    from loom_jobs_widget.graph.widget import JobGraph
+    from loom_jobs_widget.schedule.quartz import CronError, describe, from_unix, next_fire_times
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -28,10 +28,10 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget.local import LocalWorkspace
-from loom_jobs_widget.local.engine import DEFAULT_WORKERS
+from loom_jobs_widget.local.engine.engine import DEFAULT_WORKERS
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.workspace import Workspace
+    from loom_jobs_widget.client.workspace import Workspace
 
 
 def default_data_dir() -> Path:
@@ -322,9 +322,9 @@ def demo(
     data_dir: Path | None, *, lab: bool = True, notebook: Path | None = None,
     lab_args: Sequence[str] = (),
 ) -> int:  # fmt: skip
-    from loom_jobs_widget.connection import connect
-    from loom_jobs_widget.connection import default_data_dir as local_data_dir
-    from loom_jobs_widget.workspace import WorkspaceError
+    from loom_jobs_widget.client.connect import connect
+    from loom_jobs_widget.client.connect import default_data_dir as local_data_dir
+    from loom_jobs_widget.client.workspace import WorkspaceError
 
     data = (data_dir or local_data_dir()).expanduser().resolve()
     try:

@@ -26,9 +26,9 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
-    from loom_jobs_widget.browser import JobsBrowser
-    from loom_jobs_widget.editor import JobEditor
-    from loom_jobs_widget.workspace import Workspace
+    from loom_jobs_widget.browser.widget import JobsBrowser
+    from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.editor.widget import JobEditor
 
 __all__ = ["LoomMagics", "load"]
 
@@ -48,7 +48,7 @@ class LoomMagics(Magics):
         return self.workspace
 
     def _connect(self, words: list[str]) -> Workspace:
-        from loom_jobs_widget.connection import connect
+        from loom_jobs_widget.client.connect import connect
 
         target: str | None = None
         options: dict[str, Any] = {}
@@ -92,8 +92,8 @@ class LoomMagics(Magics):
     @line_magic
     def loom_job(self, line: str) -> JobEditor:
         """`%loom_job <job_id or name>`: open a saved job in the editor."""
-        from loom_jobs_widget.editor import JobEditor
-        from loom_jobs_widget.workspace import WorkspaceError
+        from loom_jobs_widget.client.workspace import WorkspaceError
+        from loom_jobs_widget.editor.widget import JobEditor
 
         what = line.strip()
         if not what:
@@ -108,7 +108,7 @@ class LoomMagics(Magics):
     @line_magic
     def loom_jobs(self, line: str) -> JobsBrowser:
         """`%loom_jobs`: the jobs browser of the connected workspace."""
-        from loom_jobs_widget.browser import JobsBrowser
+        from loom_jobs_widget.browser.widget import JobsBrowser
 
         return JobsBrowser(self._connected())
 
@@ -127,8 +127,8 @@ class LoomMagics(Magics):
     @cell_magic("loom_job")  # type: ignore[arg-type]  # IPython types the named form as Never
     def loom_job_cell(self, line: str, cell: str) -> JobEditor:
         """`%%loom_job [key]`: the cell's job (YAML or JSON) in the editor, unsaved."""
-        from loom_jobs_widget.bundles import BundleError, import_job
-        from loom_jobs_widget.editor import JobEditor
+        from loom_jobs_widget.core.bundles import BundleError, import_job
+        from loom_jobs_widget.editor.widget import JobEditor
 
         try:
             job = import_job(cell, line.strip() or None)
@@ -160,8 +160,8 @@ def warm_up() -> None:
     def imports() -> None:
         # A failure here is met again, and reported, by the magic that needs the module.
         with contextlib.suppress(Exception):
-            import loom_jobs_widget.connection
-            import loom_jobs_widget.editor  # noqa: F401
+            import loom_jobs_widget.client.connect
+            import loom_jobs_widget.editor.widget  # noqa: F401
 
     warming = threading.Thread(target=imports, name="loom-jobs-warm-up", daemon=True)
     warming.start()

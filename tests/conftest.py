@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.connection import connect
-from loom_jobs_widget.workspace import Workspace
+from loom_jobs_widget.client.connect import connect
+from loom_jobs_widget.client.workspace import Workspace
 
 # Environment variables that would make connect() pick something other than what a test sets.
 CONFIG_ENV = (
@@ -40,7 +40,7 @@ CONFIG_ENV = (
 def quartz_max_year(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The Quartz vectors were made in 2026, when Quartz's MAX_YEAR (the current year + 100)
     was 2126: the tests that compare with them pin it."""
-    from loom_jobs_widget import schedule
+    from loom_jobs_widget.schedule import quartz as schedule
 
     monkeypatch.setattr(schedule, "MAX_YEAR", 2126)
     yield

@@ -1,5 +1,5 @@
-"""Access to the shared test data beside the project (`../shared/data`): the job corpus and
-the Quartz vectors."""
+"""The test data in `tests/data/` (see its README for each file's public source): the job corpus
+and the Quartz vectors."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "jobs_corpus"
 QUARTZ_VECTORS = DATA / "quartz_vectors.json"
-"""Next fire times computed by the real Quartz 2.3.2 (shared/reference/quartz-cron.md)."""
+"""Next fire times computed by the real Quartz 2.3.2 (`org.quartz.CronExpression`)."""
 
 
 @cache
@@ -32,8 +32,6 @@ def corpus_settings(name: str) -> dict[str, Any]:
 
 @cache
 def quartz_cases() -> list[dict[str, Any]]:
-    """The Quartz vectors' cases ([] when shared/ is not beside the checkout)."""
-    if not QUARTZ_VECTORS.exists():
-        return []
+    """The Quartz vectors' cases."""
     cases: list[dict[str, Any]] = json.loads(QUARTZ_VECTORS.read_text())["cases"]
     return cases

@@ -16,8 +16,8 @@ import pytest
 
 from loom_jobs_widget import cli
 from loom_jobs_widget.cli import DEMO_FOLDER, DEMO_TAG, demo_jobs, main, seed_samples
-from loom_jobs_widget.connection import connect
-from loom_jobs_widget.validation import validate
+from loom_jobs_widget.client.connect import connect
+from loom_jobs_widget.core.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,7 +78,7 @@ def test_edited_samples_are_kept(tmp_path: Path) -> None:
 
 def test_sample_runs_and_repairs(tmp_path: Path) -> None:
     """The repair sample fails until repaired with attempt=fixed, as its notebook says."""
-    from loom_jobs_widget.runs import RunHandle
+    from loom_jobs_widget.client.runs import RunHandle
 
     with connect("local", data_dir=tmp_path / "ws") as ws:
         job_id = seed_samples(ws).jobs["repair_me"]

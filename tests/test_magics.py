@@ -12,9 +12,9 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
-from loom_jobs_widget.editor import JobEditor
+from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.editor.widget import JobEditor
 from loom_jobs_widget.magics import LoomMagics
-from loom_jobs_widget.workspace import Workspace
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_loading_the_extension_warms_the_first_editor_up() -> None:
         "from loom_jobs_widget import magics\n"
         "InteractiveShell.instance().run_line_magic('load_ext', 'loom_jobs_widget')\n"
         "magics.warming.join(60)\n"
-        "print('databricks.sdk' in sys.modules, 'loom_jobs_widget.editor' in sys.modules)\n"
+        "print('databricks.sdk' in sys.modules, 'loom_jobs_widget.editor.widget' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "LOOM_JOBS_NO_WARMUP"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -29,18 +29,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from loom_jobs_widget.local import compute_api, identity, notifications
-from loom_jobs_widget.local.destinations_api import DestinationsApi
-from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
-from loom_jobs_widget.local.jobs_api import JobsApi
-from loom_jobs_widget.local.notifications import Notifier
-from loom_jobs_widget.local.permissions_api import PermissionsApi
-from loom_jobs_widget.local.runners import TaskLauncher
-from loom_jobs_widget.local.runs_api import RunsApi
-from loom_jobs_widget.local.server import HttpServer, Router
+from loom_jobs_widget.local.api import compute as compute_api
+from loom_jobs_widget.local.api import identity
+from loom_jobs_widget.local.api.destinations import DestinationsApi
+from loom_jobs_widget.local.api.jobs import JobsApi
+from loom_jobs_widget.local.api.permissions import PermissionsApi
+from loom_jobs_widget.local.api.runs import RunsApi
+from loom_jobs_widget.local.api.workspace_objects import WorkspaceApi
+from loom_jobs_widget.local.engine.engine import DEFAULT_WORKERS, Engine
+from loom_jobs_widget.local.exec.runners import TaskLauncher
+from loom_jobs_widget.local.http.server import HttpServer, Router
+from loom_jobs_widget.local.services import notifications
+from loom_jobs_widget.local.services.notifications import Notifier
+from loom_jobs_widget.local.services.scheduler import Scheduler, TriggerOptions
 from loom_jobs_widget.local.store import Store
-from loom_jobs_widget.local.triggers import Scheduler, TriggerOptions
-from loom_jobs_widget.local.workspace_api import WorkspaceApi
 
 __all__ = ["LocalWorkspace", "find_running"]
 

@@ -10,8 +10,8 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.service import jobs
 
 from loom_jobs_widget.local import LocalWorkspace
-from loom_jobs_widget.local.conditions import ConditionError, evaluate
-from loom_jobs_widget.local.run_states import Upstream, skip_verdict
+from loom_jobs_widget.local.engine.conditions import ConditionError, evaluate
+from loom_jobs_widget.local.engine.state import Upstream, skip_verdict
 
 from .helpers import create_job, python_task, run_now, run_output, tasks_by_key, wait_run, write
 

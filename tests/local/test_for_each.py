@@ -17,7 +17,7 @@ from databricks.sdk.errors import ResourceDoesNotExist
 from databricks.sdk.service import jobs
 
 from loom_jobs_widget.local import LocalWorkspace
-from loom_jobs_widget.local.for_each import (
+from loom_jobs_widget.local.engine.for_each import (
     ForEachError,
     IterationResult,
     concurrency_of,

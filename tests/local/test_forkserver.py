@@ -18,8 +18,9 @@ from typing import Any
 import psutil
 import pytest
 
-from loom_jobs_widget.local import LocalWorkspace, forkserver
-from loom_jobs_widget.local.runners import TaskInvocation, TaskLauncher
+from loom_jobs_widget.local import LocalWorkspace
+from loom_jobs_widget.local.exec import forkserver
+from loom_jobs_widget.local.exec.runners import TaskInvocation, TaskLauncher
 
 from .helpers import client, create_job, python_task, run_now, wait_for, wait_run, write
 

@@ -12,7 +12,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import InvalidParameterValue
 
 from loom_jobs_widget.local import LocalWorkspace
-from loom_jobs_widget.local.references import (
+from loom_jobs_widget.local.engine.resolve import (
     Context,
     TaskState,
     UnresolvedReference,

@@ -23,7 +23,7 @@ import nbformat
 import psutil
 import pytest
 
-from loom_jobs_widget.local.runners import (
+from loom_jobs_widget.local.exec.runners import (
     CANCEL_GRACE_SECONDS,
     CANCELED_MESSAGE,
     EXECUTED_NOTEBOOK,
@@ -418,7 +418,7 @@ def test_undeclared_widget_fails_as_on_databricks(start: Start, workspace: Path)
     outcome = finish(start(notebook_task("/Shared/widget")))
     assert outcome.result_state == "FAILED"
     assert outcome.error == (
-        "loom_jobs_widget.local.dbutils.InputWidgetNotDefined: No input widget named missing"
+        "loom_jobs_widget.local.exec.dbutils.InputWidgetNotDefined: No input widget named missing"
         " is defined"
     )
 

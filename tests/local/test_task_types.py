@@ -17,7 +17,7 @@ import pytest
 from databricks.sdk import WorkspaceClient
 
 from loom_jobs_widget.local import LocalWorkspace
-from loom_jobs_widget.local.warehouse import LOCAL_WAREHOUSE_ID, to_duckdb_markers
+from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID, to_duckdb_markers
 
 from .helpers import (
     create_job,

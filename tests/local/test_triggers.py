@@ -16,9 +16,10 @@ from typing import Any
 
 from databricks.sdk import WorkspaceClient
 
-from loom_jobs_widget.local import LocalWorkspace, warehouse
-from loom_jobs_widget.local.triggers import TriggerOptions, folder_of_url
-from loom_jobs_widget.local.warehouse import LOCAL_WAREHOUSE_ID
+from loom_jobs_widget.local import LocalWorkspace
+from loom_jobs_widget.local.exec import warehouse
+from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
+from loom_jobs_widget.local.services.scheduler import TriggerOptions, folder_of_url
 
 from .helpers import client, create_job, python_task, run_now, wait_for, wait_run, write
 

@@ -248,7 +248,7 @@ export type ToPython =
   | { kind: "repair"; run_id: number; rerun_tasks?: string[]; rerun_dependent_tasks?: boolean; job_parameters?: Record<string, string> }
   | { kind: "matrix"; request_id: number; limit?: number };
 
-// ---- job-level tabs: the shapes of loom_jobs_widget.triggers, schedule_forms, permissions ----
+// ---- job-level tabs: the shapes of loom_jobs_widget.schedule.triggers, schedule_forms, permissions ----
 
 export type TriggerKind =
   | "none"
@@ -320,7 +320,7 @@ export interface Grant {
   display_name: string | null;
 }
 
-// ---- runs (issue 8): the shapes of loom_jobs_widget.runs ----------------------------------
+// ---- runs (issue 8): the shapes of loom_jobs_widget.client.runs ----------------------------------
 
 export interface RunSummary {
   run_id: number;

@@ -1,0 +1,152 @@
+"""The jobs browser widget: the Jobs list page of a workspace (issue 9), `%loom_jobs`.
+
+A thin anywidget: traits for the small state, custom messages for the rest. What it does is in
+`browser_session.BrowserSession`, testable without a browser; the view is ``js/src/browser/``,
+bundled into ``loom_jobs_widget/static/browser.js``. A job opened from a row (Edit, or Create
+job) is a `JobEditor`, shown in `editor_area` below the list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, overload
+
+import anywidget
+import ipywidgets
+import traitlets
+from IPython.display import display
+
+from loom_jobs_widget._assets import bundle_path
+from loom_jobs_widget.browser.session import BrowserSession, BrowserState, Query
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.editor.widget import JobEditor
+
+__all__ = ["JobsBrowser"]
+
+_BUNDLE = bundle_path("browser")
+
+
+class JobsBrowser(anywidget.AnyWidget):
+    """The jobs of a workspace as a table: search, filters, paging, row actions.
+
+    ``workspace`` is a `Workspace` from `loom_jobs_widget.connect()`; without one the browser
+    uses the embedded local workspace, connected when it is first needed."""
+
+    _esm = _BUNDLE
+
+    workspace_label = traitlets.Unicode("").tag(sync=True)
+    query = traitlets.Dict().tag(sync=True)
+    offset = traitlets.Int(0).tag(sync=True)
+    page_size = traitlets.Int(25).tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+    opened_job_id = traitlets.Int(None, allow_none=True).tag(sync=True)
+    """The job open in the editor below (None: none, or a new job)."""
+
+    def __init__(self, workspace: Workspace | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._workspace = workspace
+        self.editor: JobEditor | None = None
+        """The editor opened last (by Edit, Create job or `open`)."""
+        self.editor_area = ipywidgets.Output()
+        """Where the opened editor is shown, under the list."""
+        self.workspace_label = self._label()
+        self._session = BrowserSession(
+            send=self.send,
+            on_state=self._mirror,
+            workspace=lambda: self.workspace,
+            open_editor=self._show_editor,
+        )
+        self.on_msg(self._on_view_message)
+
+    # --- Python API ---------------------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            from loom_jobs_widget.client.connect import connect
+
+            self._workspace = connect("local")
+            self.workspace_label = self._label()
+        return self._workspace
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows shown now (as sent to the view)."""
+        return list(self._session.rows)
+
+    def refresh(self) -> None:
+        """Read the jobs again from the workspace."""
+        self._session.refresh()
+
+    def search(self, text: str) -> None:
+        """Show the jobs whose name contains `text` (the filters stay)."""
+        self._session.list_page(dataclasses.replace(self._session.query, search=text.strip()))
+
+    def filter(self, *, owner: str | None = None, tag: str | None = None,
+               state: str | None = None) -> None:
+        """Filter by creator, tag (``key`` or ``key=value``) and trigger state (``"active"``,
+        ``"paused"``, ``"none"``, or ``""`` for any); None leaves a filter as it is."""
+        changes = {name: value.strip() for name, value in
+                   (("owner", owner), ("tag", tag), ("state", state)) if value is not None}
+        query = Query.from_message({**self._session.query.to_json(), **changes})
+        self._session.list_page(query)
+
+    @overload
+    def open(self) -> None: ...
+    @overload
+    def open(self, job_id: int) -> JobEditor: ...
+
+    def open(self, job_id: int | None = None) -> JobEditor | None:
+        """``open(job_id)``: open the job in the editor (shown below the list) and return the
+        editor. (Without a job_id this is ipywidgets' `Widget.open`, which opens the widget's
+        comm: the widget's constructor calls it.)"""
+        if job_id is None:
+            super().open()
+            return None
+        return self._show_editor(job_id)
+
+    def create(self) -> JobEditor:
+        """A new, unsaved job in the editor below the list."""
+        return self._show_editor(None)
+
+    # --- inside -------------------------------------------------------------------------------
+
+    def _show_editor(self, job_id: int | None) -> JobEditor:
+        from loom_jobs_widget.editor.widget import JobEditor
+
+        if job_id is None:
+            editor = JobEditor(settings={"name": "New job", "tasks": []},
+                               workspace=self.workspace)
+        else:
+            editor = JobEditor(job_id, self.workspace)
+        if self.editor is not None:
+            self.editor.close()
+        self.editor = editor
+        self.opened_job_id = job_id
+        self.editor_area.clear_output()
+        with self.editor_area:
+            display(editor)  # type: ignore[no-untyped-call]
+        return editor
+
+    def _ipython_display_(self) -> None:
+        display(ipywidgets.VBox([self, self.editor_area]))  # type: ignore[no-untyped-call]
+
+    def _label(self) -> str:
+        workspace = self._workspace
+        if workspace is None or workspace.is_local:
+            return "local workspace"
+        return workspace.host
+
+    def _on_view_message(self, _: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, Mapping):
+            self._session.handle(content)
+
+    def _mirror(self, state: BrowserState) -> None:
+        with self.hold_sync():
+            self.query = dict(state.query)
+            self.offset = state.offset
+            self.page_size = state.page_size
+            self.status = dict(state.status)

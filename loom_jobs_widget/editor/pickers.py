@@ -1,0 +1,137 @@
+"""What the editor's pickers list: notebooks and files, clusters, warehouses, jobs and pipelines
+of the connected workspace, as ``{value, label, detail?, is_dir?}`` choices.
+
+Read through the SDK's typed services (their dataclasses are fine for reading lists); a failure
+becomes a `WorkspaceError` with a sentence a person can act on, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from loom_jobs_widget.client.workspace import WorkspaceError
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.client.workspace import Workspace
+
+__all__ = ["LIMIT", "WORKSPACE_PICKERS", "Choice", "choices"]
+
+Choice = dict[str, Any]
+WORKSPACE_PICKERS: frozenset[str] = frozenset(
+    {"notebook", "file", "directory", "cluster", "warehouse", "job", "pipeline"}
+)
+LIMIT = 200
+"""Most choices in one answer: a picker is filtered by typing, not scrolled through thousands."""
+
+
+def choices(
+    workspace: Workspace, what: str, *, path: str | None = None, query: str | None = None
+) -> list[Choice]:
+    """The choices of one picker. ``path`` is the folder a notebook/file/directory picker lists
+    (the user's home folder, else ``/``, by default); ``query`` filters the others by name."""
+    listers: dict[str, Callable[[], Iterable[Choice]]] = {
+        "notebook": lambda: _workspace_objects(workspace, path, {"NOTEBOOK"}),
+        "file": lambda: _workspace_objects(workspace, path, {"FILE"}),
+        "directory": lambda: _workspace_objects(workspace, path, set()),
+        "cluster": lambda: _clusters(workspace),
+        "warehouse": lambda: _warehouses(workspace),
+        "job": lambda: _jobs(workspace, query),
+        "pipeline": lambda: _pipelines(workspace),
+    }
+    lister = listers.get(what)
+    if lister is None:
+        raise ValueError(f"There is no picker of {what!r}.")
+    try:
+        found = list(islice(_matching(lister(), query if what not in {"job"} else None), LIMIT))
+    except WorkspaceError:
+        raise
+    except Exception as error:
+        raise WorkspaceError(
+            f"Could not list the {what}s of {workspace.host or 'the workspace'}: {_reason(error)}"
+        ) from None
+    return found
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text if text.endswith(".") else f"{text}."
+
+
+def _matching(items: Iterable[Choice], query: str | None) -> Iterator[Choice]:
+    needle = (query or "").strip().lower()
+    for item in items:
+        if not needle or needle in item["label"].lower() or needle in str(item["value"]).lower():
+            yield item
+
+
+def _workspace_objects(workspace: Workspace, path: str | None, kinds: set[str]) -> list[Choice]:
+    folder = path or _home(workspace)
+    found: list[Choice] = []
+    if folder.rstrip("/"):
+        parent = folder.rstrip("/").rsplit("/", 1)[0] or "/"
+        found.append({"value": parent, "label": "..", "detail": parent, "is_dir": True})
+    objects = sorted(
+        workspace.client.workspace.list(folder),
+        key=lambda o: (
+            o.object_type is None or o.object_type.value not in {"DIRECTORY", "REPO"},
+            str(o.path).lower(),
+        ),
+    )
+    for info in objects:
+        kind = info.object_type.value if info.object_type is not None else ""
+        object_path = str(info.path or "")
+        name = object_path.rsplit("/", 1)[-1]
+        if kind in {"DIRECTORY", "REPO"}:
+            found.append(
+                {"value": object_path, "label": name, "detail": object_path, "is_dir": True}
+            )
+        elif kind in kinds:
+            language = info.language.value.lower() if info.language is not None else None
+            found.append({"value": object_path, "label": name, "detail": language or kind.lower()})
+    return found
+
+
+def _home(workspace: Workspace) -> str:
+    user = workspace.user_name
+    return f"/Users/{user}" if user else "/"
+
+
+def _clusters(workspace: Workspace) -> Iterator[Choice]:
+    for cluster in workspace.client.clusters.list():
+        state = cluster.state.value.lower() if cluster.state is not None else None
+        yield {
+            "value": cluster.cluster_id or "",
+            "label": cluster.cluster_name or "",
+            "detail": state or "",
+        }
+
+
+def _warehouses(workspace: Workspace) -> Iterator[Choice]:
+    for warehouse in workspace.client.warehouses.list():
+        state = warehouse.state.value.lower() if warehouse.state is not None else None
+        yield {"value": warehouse.id or "", "label": warehouse.name or "", "detail": state or ""}
+
+
+def _jobs(workspace: Workspace, query: str | None) -> Iterator[Choice]:
+    # jobs/list filters by exact name only; a substring filter needs the names themselves.
+    needle = (query or "").strip().lower()
+    for job in workspace.client.jobs.list():
+        name = job.settings.name if job.settings is not None and job.settings.name else ""
+        if needle and needle not in name.lower() and needle not in str(job.job_id):
+            continue
+        yield {
+            "value": str(job.job_id),
+            "label": name or f"Job {job.job_id}",
+            "detail": f"job {job.job_id}",
+        }
+
+
+def _pipelines(workspace: Workspace) -> Iterator[Choice]:
+    for pipeline in workspace.client.pipelines.list_pipelines():
+        yield {
+            "value": pipeline.pipeline_id or "",
+            "label": pipeline.name or "",
+            "detail": pipeline.state.value.lower() if pipeline.state is not None else "",
+        }

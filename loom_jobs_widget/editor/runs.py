@@ -1,0 +1,214 @@
+"""The JobEditor's Runs tab and live run overlay (issue 8), without the browser: it answers the
+view's run messages (history, detail, output, matrix, run now, cancel, repair and its preview)
+and follows one run at a time, colouring the canvas by its task states until it ends.
+
+`editor_session.EditorSession` hands it the run messages; every answer is a message whose shape
+is in ``js/src/editor/protocol.ts``. A failure becomes an ``error`` in the answer, or a status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from loom_jobs_widget.client.runs import (
+    RunHandle,
+    matrix_rows,
+    progress,
+    repair_plan,
+    root_causes,
+    run_detail,
+    run_summary,
+    task_states,
+)
+from loom_jobs_widget.client.workspace import WorkspaceError
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.client.workspace import JobsService
+    from loom_jobs_widget.core.models import JobSettings
+
+__all__ = ["RUN_MESSAGES", "EditorRuns"]
+
+Message = dict[str, Any]
+
+RUN_MESSAGES = frozenset(
+    {"runs", "run", "task_output", "run_now", "show_run", "cancel_run", "cancel_all",
+     "repair_preview", "repair", "matrix"}
+)  # fmt: skip
+MATRIX_MOST = 100
+HISTORY_MOST = 100
+
+
+class EditorRuns:
+    """Run messages of one editor. ``jobs`` connects on first use; ``job_id`` is the saved
+    job's id (None before its first save); ``settings`` the settings being edited (their task
+    order); ``show_states`` colours the canvas (None clears it); ``status`` reports an error."""
+
+    def __init__(
+        self,
+        *,
+        jobs: Callable[[], JobsService],
+        job_id: Callable[[], int | None],
+        settings: Callable[[], JobSettings],
+        send: Callable[[Message], None],
+        show_states: Callable[[Mapping[str, str] | None], None],
+        status: Callable[[str, str], None],
+    ) -> None:
+        self._jobs = jobs
+        self._job_id = job_id
+        self._settings = settings
+        self._send = send
+        self._show_states = show_states
+        self._status = status
+        self.followed: RunHandle | None = None
+
+    def handle(self, message: Mapping[str, Any]) -> None:
+        kind = message["kind"]
+        request_id = message.get("request_id")
+        try:
+            getattr(self, f"_on_{kind}")(message)
+        except WorkspaceError as error:
+            if request_id is not None:
+                self._send({"kind": kind, "request_id": request_id, "error": str(error)})
+            else:
+                self._send({"kind": "run_error", "message": str(error)})
+                self._status("error", str(error))
+
+    def stop(self) -> None:
+        """Stop following a run (the editor closes, or another run is shown)."""
+        if self.followed is not None:
+            self.followed.stop()
+            self.followed = None
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def _require_job(self) -> int:
+        job_id = self._job_id()
+        if job_id is None:
+            raise WorkspaceError("Save the job first: a job that was never saved has no runs.")
+        return job_id
+
+    def _order(self) -> list[str]:
+        return [str(t.task_key) for t in self._settings().task_list if isinstance(t.task_key, str)]
+
+    def _on_runs(self, message: Mapping[str, Any]) -> None:
+        reply: Message = {"kind": "runs", "request_id": message["request_id"], "runs": [],
+                          "has_more": False}  # fmt: skip
+        job_id = self._job_id()
+        if job_id is not None:
+            offset = max(0, int(message.get("offset") or 0))
+            limit = min(HISTORY_MOST, max(1, int(message.get("limit") or 25)))
+            listed = self._jobs().list_runs(
+                job_id,
+                active_only=bool(message.get("active_only")),
+                completed_only=bool(message.get("completed_only")),
+                start_time_from=message.get("start_time_from"),
+                start_time_to=message.get("start_time_to"),
+                limit=offset + limit + 1,
+            )
+            page = list(islice(listed, offset, offset + limit + 1))
+            reply["runs"] = [run_summary(run) for run in page[:limit]]
+            reply["has_more"] = len(page) > limit
+        self._send(reply)
+
+    def _on_run(self, message: Mapping[str, Any]) -> None:
+        run = self._jobs().get_run(
+            int(message["run_id"]), include_history=True, include_resolved_values=True
+        )
+        self._send({"kind": "run", "request_id": message["request_id"],
+                    "run": run_detail(run, self._order())})  # fmt: skip
+
+    def _on_task_output(self, message: Mapping[str, Any]) -> None:
+        output = self._jobs().get_run_output(int(message["run_id"]))
+        self._send({"kind": "task_output", "request_id": message["request_id"], "output": output})
+
+    def _on_matrix(self, message: Mapping[str, Any]) -> None:
+        limit = min(MATRIX_MOST, max(1, int(message.get("limit") or 25)))
+        reply: Message = {"kind": "matrix", "request_id": message["request_id"],
+                          "task_keys": self._order(), "runs": []}  # fmt: skip
+        job_id = self._job_id()
+        if job_id is not None:
+            runs = list(self._jobs().list_runs(job_id, expand_tasks=True, limit=limit))
+            keys = list(reply["task_keys"])
+            # Tasks that ran but are no longer in the job get a column too, at the end.
+            for run in runs:
+                for key in task_states(run):
+                    if key not in keys:
+                        keys.append(key)
+            reply["task_keys"] = keys
+            reply["runs"] = matrix_rows(runs, keys)
+        self._send(reply)
+
+    def _on_run_now(self, message: Mapping[str, Any]) -> None:
+        job_id = self._require_job()
+        extra: dict[str, Any] = {}
+        if message.get("performance_target"):
+            extra["performance_target"] = str(message["performance_target"])
+        parameters = message.get("job_parameters")
+        only = message.get("only")
+        answer = self._jobs().run_now(
+            job_id,
+            job_parameters=dict(parameters) if isinstance(parameters, Mapping) else None,
+            only=list(only) if isinstance(only, list) and only else None,
+            **extra,
+        )
+        self.follow(int(answer["run_id"]))
+
+    def _on_show_run(self, message: Mapping[str, Any]) -> None:
+        run_id = message.get("run_id")
+        if run_id is None:
+            self.stop()
+            self._show_states(None)
+            return
+        self.follow(int(run_id))
+
+    def _on_cancel_run(self, message: Mapping[str, Any]) -> None:
+        self._jobs().cancel_run(int(message["run_id"]))
+
+    def _on_cancel_all(self, message: Mapping[str, Any]) -> None:
+        self._jobs().cancel_all_runs(
+            self._require_job(), all_queued_runs=bool(message.get("all_queued_runs"))
+        )
+
+    def _on_repair_preview(self, message: Mapping[str, Any]) -> None:
+        run = self._jobs().get_run(int(message["run_id"]), include_history=True)
+        rerun = message.get("rerun_tasks")
+        detail = run_detail(run)
+        plan = repair_plan(
+            self._settings(),
+            run,
+            rerun_tasks=list(rerun) if isinstance(rerun, list) and rerun else None,
+            rerun_dependent_tasks=message.get("rerun_dependent_tasks", True) is not False,
+            latest_repair_id=detail["latest_repair_id"],
+        )
+        self._send({"kind": "repair_preview", "request_id": message["request_id"],
+                    "plan": plan.to_json(), "root_causes": root_causes(run)})  # fmt: skip
+
+    def _on_repair(self, message: Mapping[str, Any]) -> None:
+        run_id = int(message["run_id"])
+        rerun = message.get("rerun_tasks")
+        parameters = message.get("job_parameters")
+        self._jobs().repair_run(
+            run_id,
+            rerun_tasks=list(rerun) if isinstance(rerun, list) and rerun else None,
+            rerun_all_failed_tasks=not (isinstance(rerun, list) and rerun),
+            rerun_dependent_tasks=message.get("rerun_dependent_tasks", True) is not False,
+            job_parameters=dict(parameters) if isinstance(parameters, Mapping) else None,
+        )
+        self.follow(run_id)
+
+    # --- following a run -----------------------------------------------------------------------
+
+    def follow(self, run_id: int) -> RunHandle:
+        """Colour the canvas by this run and send its progress after each read, until it ends."""
+        self.stop()
+        handle = RunHandle(self._jobs(), run_id)
+
+        def update(run: dict[str, Any]) -> None:
+            self._show_states(task_states(run))
+            self._send({"kind": "run_progress", **progress(run)})
+
+        handle.follow(update)
+        self.followed = handle
+        return handle

@@ -1,0 +1,280 @@
+"""The job editor widget: a Lakeflow Job as an editable DAG with a panel per task.
+
+A thin anywidget: traits for the small state, custom messages for the rest. What it does is in
+`editor_session.EditorSession`, testable without a browser; the view is ``js/src/editor/``,
+bundled into ``loom_jobs_widget/static/editor.js``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import anywidget
+import traitlets
+
+from loom_jobs_widget._assets import bundle_path
+from loom_jobs_widget.client.runs import RunHandle
+from loom_jobs_widget.client.workspace import ConfigurationError, OnConflict, Workspace
+from loom_jobs_widget.core.diff import Change
+from loom_jobs_widget.core.editing import DELETE
+from loom_jobs_widget.core.models import Job, JobSettings
+from loom_jobs_widget.core.validation import Problem
+from loom_jobs_widget.editor.session import EditorSession, EditorState
+
+__all__ = ["JobEditor", "RunView"]
+
+_BUNDLE = bundle_path("editor")
+
+NEW_JOB: dict[str, Any] = {"name": "New job", "tasks": []}
+
+
+class JobEditor(anywidget.AnyWidget):
+    """Edit a job on a canvas: ``JobEditor(job_id, workspace)`` opens a saved job,
+    ``JobEditor(settings={...})`` a new one (saved, i.e. created, by ``save()``).
+
+    ``workspace`` is a `Workspace` from `loom_jobs_widget.connect()`; without one the editor
+    uses the embedded local workspace, connected when it is first needed.
+    """
+
+    _esm = _BUNDLE
+
+    title = traitlets.Unicode("").tag(sync=True)
+    job_id = traitlets.Int(None, allow_none=True).tag(sync=True)
+    workspace_label = traitlets.Unicode("").tag(sync=True)
+    selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    dirty = traitlets.Bool(False).tag(sync=True)
+    can_undo = traitlets.Bool(False).tag(sync=True)
+    can_redo = traitlets.Bool(False).tag(sync=True)
+    undo_label = traitlets.Unicode("").tag(sync=True)
+    redo_label = traitlets.Unicode("").tag(sync=True)
+    counts = traitlets.Dict().tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+    shown_run = traitlets.Int(None, allow_none=True).tag(sync=True)
+    """A run the view opens in its Runs tab (set by `show_run` and `RunView`)."""
+    shown_tab = traitlets.Unicode("").tag(sync=True)
+    """A tab the view switches to (set by `show_tab`)."""
+
+    def __init__(
+        self,
+        job_id: int | None = None,
+        workspace: Workspace | None = None,
+        *,
+        settings: JobSettings | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._workspace = workspace
+        self._publishing = False
+        job: Job | None = None
+        if job_id is not None:
+            if settings is not None:
+                raise ValueError("Give a job_id to open a saved job, or settings for a new one.")
+            job = self.workspace.jobs.get(job_id)
+            loaded = job.settings
+            model = loaded if isinstance(loaded, JobSettings) else JobSettings.from_api({})
+        elif isinstance(settings, JobSettings):
+            model = settings
+        else:
+            model = JobSettings.from_api(settings if settings is not None else NEW_JOB)
+        self.workspace_label = self._label()
+        self._session = EditorSession(
+            model,
+            job=job,
+            send=lambda message: self._to_view(message),
+            on_state=self._mirror,
+            workspace=lambda: self.workspace,
+        )
+        self.on_msg(self._on_view_message)
+
+    # --- Python API ---------------------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace:
+        """The connected workspace (the embedded local one unless another was given)."""
+        if self._workspace is None:
+            from loom_jobs_widget.client.connect import connect
+
+            self._workspace = connect("local")
+            self.workspace_label = self._label()
+        return self._workspace
+
+    @property
+    def settings(self) -> JobSettings:
+        """The job's settings as edited so far: the truth the canvas shows."""
+        return self._session.settings
+
+    @settings.setter
+    def settings(self, settings: JobSettings | Mapping[str, Any]) -> None:
+        model = settings if isinstance(settings, JobSettings) else JobSettings.from_api(settings)
+        self._session.replace(model)
+
+    @property
+    def job(self) -> Job:
+        return self._session.job
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What the validator finds in the settings now."""
+        return list(self._session.problems)
+
+    def changes(self) -> list[Change]:
+        """What `save` would write: the edits since the job was loaded or last saved."""
+        return self._session.changes()
+
+    def select(self, *task_keys: str) -> None:
+        """Select tasks on the canvas; one selected task has its panel open."""
+        self._session.select(task_keys)
+
+    def save(self, *, on_conflict: OnConflict = "raise") -> Job:
+        """Create or update the job; raises the workspace's typed errors, edits kept."""
+        return self._session.save(on_conflict=on_conflict)
+
+    def run(
+        self,
+        parameters: Mapping[str, str] | None = None,
+        *,
+        only: Sequence[str] | None = None,
+        performance_target: str | None = None,
+    ) -> RunHandle:
+        """Run the saved job now (with job parameter overrides, or ``only`` some tasks); the
+        canvas colours its tasks by their state until the run ends. Returns the run's handle:
+        ``.wait()``, ``.state``, ``.cancel()``."""
+        job_id = self._session.state.job_id
+        if job_id is None:
+            raise ConfigurationError("Save the job before running it: it has no job_id yet.")
+        extra: dict[str, Any] = {}
+        if performance_target:
+            extra["performance_target"] = performance_target
+        answer = self.workspace.jobs.run_now(
+            job_id, job_parameters=parameters, only=only, **extra
+        )
+        return self._session.runs.follow(int(answer["run_id"]))
+
+    def show_tab(self, tab: str) -> None:
+        """Switch the view to a tab: tasks, runs, details, schedule, notifications,
+        parameters or permissions."""
+        tabs = ("tasks", "runs", "details", "schedule", "notifications", "parameters",
+                "permissions")  # fmt: skip
+        if tab not in tabs:
+            raise ValueError(f"There is no tab {tab!r}; the tabs are {', '.join(tabs)}.")
+        self.shown_tab = ""  # so that asking for the same tab again switches again
+        self.shown_tab = tab
+
+    def show_run(self, run_id: int) -> None:
+        """Open a run of this job in the Runs tab, and colour the canvas by it (following it
+        while it runs)."""
+        self._session.runs.follow(run_id)
+        self.shown_run = run_id
+
+    def undo(self) -> None:
+        self._session.undo()
+
+    def redo(self) -> None:
+        self._session.redo()
+
+    def refresh(self) -> None:
+        """Redraw after changing `settings` in place (assigning new settings redraws by itself)."""
+        self._session.replace(JobSettings.from_api(self.settings.to_api()), "edit from Python")
+
+    def set_field(
+        self, task_key: str, path: str | Sequence[str | int], value: Any = DELETE
+    ) -> None:
+        """Set (or, without a value, delete) a field of a task: ``set_field("etl",
+        "notebook_task.notebook_path", "/x")``."""
+        parts = path.split(".") if isinstance(path, str) else list(path)
+        arguments: dict[str, Any] = {"task_key": task_key, "path": parts}
+        if value is DELETE:
+            arguments["delete"] = True
+        else:
+            arguments["value"] = value
+        self._session.apply("set_field", arguments)
+
+    def add_task(self, *, after: Sequence[str] = (), task_type: str = "notebook_task") -> str:
+        """Add a task (depending on ``after``); returns its task_key."""
+        self._session.apply("add_task", {"after": list(after), "task_type": task_type})
+        return self._session.state.selected[0]
+
+    def clone_task(self, task_key: str) -> str:
+        self._session.apply("clone_task", {"task_key": task_key})
+        return self._session.state.selected[0]
+
+    def remove_tasks(self, *task_keys: str) -> None:
+        self._session.apply("remove_tasks", {"task_keys": list(task_keys)})
+
+    def rename_task(self, task_key: str, new_key: str) -> None:
+        self._session.apply("rename_task", {"task_key": task_key, "new_key": new_key})
+
+    def set_task_type(self, task_key: str, task_type: str) -> None:
+        self._session.apply("set_task_type", {"task_key": task_key, "task_type": task_type})
+
+    def add_dependency(self, upstream: str, downstream: str, outcome: str | None = None) -> None:
+        self._session.apply(
+            "add_dependency", {"upstream": upstream, "downstream": downstream, "outcome": outcome}
+        )
+
+    def remove_dependency(self, upstream: str, downstream: str, outcome: str | None = None) -> None:
+        self._session.apply(
+            "remove_dependency",
+            {"upstream": upstream, "downstream": downstream, "outcome": outcome},
+        )
+
+    def close(self) -> None:
+        """Close the widget; a run it follows is no longer polled (the run itself goes on)."""
+        if hasattr(self, "_session"):
+            self._session.runs.stop()
+        super().close()
+
+    # --- inside -------------------------------------------------------------------------------
+
+    def _label(self) -> str:
+        workspace = self._workspace
+        if workspace is None or workspace.is_local:
+            return "local workspace"
+        return workspace.host
+
+    def _to_view(self, message: dict[str, Any]) -> None:
+        self.send(message)
+
+    def _on_view_message(self, _: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, Mapping):
+            self._session.handle(content)
+
+    def _mirror(self, state: EditorState) -> None:
+        self._publishing = True
+        try:
+            with self.hold_sync():
+                self.title = state.title
+                self.job_id = state.job_id
+                self.selected = list(state.selected)
+                self.dirty = state.dirty
+                self.can_undo = state.can_undo
+                self.can_redo = state.can_redo
+                self.undo_label = state.undo_label
+                self.redo_label = state.redo_label
+                self.counts = dict(state.counts)
+                self.status = dict(state.status)
+        finally:
+            self._publishing = False
+
+    @traitlets.observe("selected")
+    def _selected_changed(self, change: Mapping[str, Any]) -> None:
+        if not self._publishing and hasattr(self, "_session"):
+            self._session.select(change["new"])
+
+
+def RunView(run_id: int, workspace: Workspace | None = None) -> JobEditor:
+    """One run, shown as its job's editor opened at the run: its timeline, tasks, output, and the
+    canvas coloured by it. (A function named like a class: it is what users call.)"""
+    editor_workspace = workspace
+    if editor_workspace is None:
+        from loom_jobs_widget.client.connect import connect
+
+        editor_workspace = connect("local")
+    run = editor_workspace.jobs.get_run(run_id)
+    job_id = run.get("job_id")
+    if not isinstance(job_id, int):
+        raise ConfigurationError(f"Run {run_id} belongs to no job (a one-time submitted run).")
+    editor = JobEditor(job_id, editor_workspace)
+    editor.show_run(run_id)
+    return editor

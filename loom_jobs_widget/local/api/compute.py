@@ -1,0 +1,147 @@
+"""Compute for the editor's pickers: one local cluster, one local SQL warehouse, no pipelines.
+
+Tasks of the local workspace run as processes on this machine whatever compute they name, so
+these endpoints describe that machine in the shapes the pickers expect: `clusters/list`,
+`clusters/get`, `clusters/spark-versions`, `clusters/list-node-types` (2.0 and 2.1),
+`sql/warehouses` (list and get) and `pipelines` (an empty list).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, Final
+
+from loom_jobs_widget.local.api.identity import LOCAL_USER
+from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
+from loom_jobs_widget.local.http.params import query_int, query_str
+from loom_jobs_widget.local.http.server import ApiError, Request, Router
+
+__all__ = ["LOCAL_CLUSTER_ID", "LOCAL_WAREHOUSE_ID", "local_cluster", "local_warehouse", "register"]
+
+LOCAL_CLUSTER_ID: Final = "local-cluster"
+LOCAL_NODE_TYPE: Final = "local"
+# Runtime versions a job may name; the local workspace runs every task with this machine's
+# Python whichever is chosen. Recent LTS keys, newest first.
+SPARK_VERSIONS: Final = (
+    ("16.4.x-scala2.12", "16.4 LTS (includes Apache Spark 3.5.2, Scala 2.12)"),
+    ("15.4.x-scala2.12", "15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
+    ("14.3.x-scala2.12", "14.3 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
+)
+MAX_PIPELINES_PAGE: Final = 100
+
+
+def _memory_mb() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def local_cluster(started: int) -> dict[str, Any]:
+    return {
+        "cluster_id": LOCAL_CLUSTER_ID,
+        "cluster_name": "Local (this machine)",
+        "spark_version": SPARK_VERSIONS[0][0],
+        "node_type_id": LOCAL_NODE_TYPE,
+        "driver_node_type_id": LOCAL_NODE_TYPE,
+        "num_workers": 0,
+        "state": "RUNNING",
+        "state_message": "",
+        "cluster_source": "UI",
+        "creator_user_name": LOCAL_USER,
+        "single_user_name": LOCAL_USER,
+        "data_security_mode": "SINGLE_USER",
+        "spark_conf": {
+            "spark.databricks.cluster.profile": "singleNode",
+            "spark.master": "local[*]",
+        },
+        "custom_tags": {"ResourceClass": "SingleNode"},
+        "autotermination_minutes": 0,
+        "cluster_cores": float(os.cpu_count() or 1),
+        "cluster_memory_mb": _memory_mb(),
+        "start_time": started,
+    }
+
+
+def local_warehouse() -> dict[str, Any]:
+    return {
+        "id": LOCAL_WAREHOUSE_ID,
+        "name": "Local SQL warehouse (DuckDB)",
+        "state": "RUNNING",
+        "cluster_size": "2X-Small",
+        "min_num_clusters": 1,
+        "max_num_clusters": 1,
+        "num_clusters": 1,
+        "num_active_sessions": 0,
+        "auto_stop_mins": 0,
+        "creator_name": LOCAL_USER,
+        "warehouse_type": "PRO",
+        "enable_serverless_compute": True,
+        "enable_photon": True,
+        "spot_instance_policy": "COST_OPTIMIZED",
+        "channel": {"name": "CHANNEL_NAME_CURRENT"},
+        "tags": {},
+    }
+
+
+def register(router: Router, started: Callable[[], int]) -> None:
+    clusters = r"/api/2\.[01]/clusters/"
+
+    def list_clusters(_: Request) -> dict[str, Any]:
+        return {"clusters": [local_cluster(started())]}
+
+    def get_cluster(request: Request) -> dict[str, Any]:
+        cluster_id = query_str(request, "cluster_id", required=True)
+        if cluster_id != LOCAL_CLUSTER_ID:
+            # The text the SDK maps to ResourceDoesNotExist for clusters/get.
+            raise ApiError.invalid(f"Cluster {cluster_id} does not exist")
+        return local_cluster(started())
+
+    def spark_versions(_: Request) -> dict[str, Any]:
+        return {"versions": [{"key": key, "name": name} for key, name in SPARK_VERSIONS]}
+
+    def node_types(_: Request) -> dict[str, Any]:
+        return {
+            "node_types": [
+                {
+                    "node_type_id": LOCAL_NODE_TYPE,
+                    "instance_type_id": LOCAL_NODE_TYPE,
+                    "description": "This machine",
+                    "category": "General Purpose",
+                    "memory_mb": _memory_mb(),
+                    "num_cores": float(os.cpu_count() or 1),
+                    "num_gpus": 0,
+                    "is_deprecated": False,
+                    "is_hidden": False,
+                    "support_port_forwarding": False,
+                    "photon_driver_capable": False,
+                    "photon_worker_capable": False,
+                }
+            ]
+        }
+
+    def list_warehouses(_: Request) -> dict[str, Any]:
+        return {"warehouses": [local_warehouse()]}
+
+    def get_warehouse(request: Request) -> dict[str, Any]:
+        warehouse_id = request.params["id"]
+        if warehouse_id != LOCAL_WAREHOUSE_ID:
+            raise ApiError.not_found(f"SQL warehouse {warehouse_id} does not exist.")
+        return local_warehouse()
+
+    def list_pipelines(request: Request) -> dict[str, Any]:
+        max_results = query_int(request, "max_results")
+        if max_results is not None and max_results > MAX_PIPELINES_PAGE:
+            raise ApiError.invalid(
+                f"max_results {max_results} is too large: the maximum is {MAX_PIPELINES_PAGE}."
+            )
+        return {}  # no pipelines: an empty list is an empty object on the wire
+
+    router.add("GET", clusters + "list", list_clusters)
+    router.add("GET", clusters + "get", get_cluster)
+    router.add("GET", clusters + "spark-versions", spark_versions)
+    router.add("GET", clusters + "list-node-types", node_types)
+    router.add("GET", r"/api/2\.0/sql/warehouses", list_warehouses)
+    router.add("GET", r"/api/2\.0/sql/warehouses/(?P<id>[^/]+)", get_warehouse)
+    router.add("GET", r"/api/2\.0/pipelines", list_pipelines)

@@ -1,0 +1,328 @@
+"""Jobs: `/api/2.2/jobs/{create,get,list,reset,update,delete,run-now}` and their 2.1 aliases.
+
+Settings are kept exactly as written (unknown keys, nulls, empty lists included): they go through
+the foundation's lossless `JobSettings` model, whose `to_api()` gives back what it read, and are
+stored as that JSON. Nothing is filled in on the way (a workspace adds defaults such as
+`email_notifications: {}` and `run_if: ALL_SUCCESS`; the editor must cope with both, and here it
+reads back exactly what it wrote). The engine applies the API's defaults when it runs a job.
+
+Settings the validator finds errors in are refused with 400 INVALID_PARAMETER_VALUE naming the
+task and the field, as a workspace refuses what it cannot run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.core.update_semantics import apply_update
+from loom_jobs_widget.core.validation import Problem, validate
+from loom_jobs_widget.local.api import permissions as permissions_api
+from loom_jobs_widget.local.engine.engine import (
+    LEGACY_PARAMETERS,
+    Engine,
+    RunRequest,
+    now_ms,
+    queue_default,
+)
+from loom_jobs_widget.local.http import paging, wire
+from loom_jobs_widget.local.http.params import (
+    body_bool,
+    body_object,
+    body_object_list,
+    body_str,
+    body_str_list,
+    body_str_map,
+    query_bool,
+    query_require_int,
+    query_str,
+    require_int,
+)
+from loom_jobs_widget.local.http.server import ApiError, Request, Router
+from loom_jobs_widget.local.store import JobRecord, Store
+
+MAX_LIST_LIMIT: Final = 100
+DEFAULT_LIST_LIMIT: Final = 20
+MAX_IDEMPOTENCY_TOKEN: Final = 64
+# Fields of the create request that are not job settings.
+_CREATE_ONLY: Final = frozenset({"access_control_list"})
+
+JOBS: Final = r"/api/2\.[12]/jobs/"
+
+
+def job_not_found(job_id: int) -> ApiError:
+    # 400, not 404: the SDK turns exactly this into ResourceDoesNotExist for jobs/get.
+    return ApiError.invalid(f"Job {job_id} does not exist.")
+
+
+def refusal(problems: list[Problem]) -> ApiError | None:
+    """The API error for settings with error-severity problems; None when there are none."""
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if not errors:
+        return None
+    first = errors[0]
+    message = first.message
+    if first.field:
+        message = f"{message} (field: {first.field})"
+    if len(errors) > 1:
+        others = len(errors) - 1
+        message = f"{message} And {others} more problem{'s' if others > 1 else ''}."
+    return ApiError.invalid(message)
+
+
+def checked_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings to store, through the lossless model; ApiError when the request parser
+    (wrong JSON types) or the validator refuses them."""
+    wire.check_settings(dict(settings))
+    model = JobSettings.from_api(settings)
+    error = refusal(validate(model))
+    if error is not None:
+        raise error
+    return model.to_api()
+
+
+def idempotency_token(body: Mapping[str, Any]) -> str | None:
+    """run-now's and runs/submit's `idempotency_token`, refused when it is too long."""
+    token = body_str(body, "idempotency_token")
+    if token is not None and len(token) > MAX_IDEMPOTENCY_TOKEN:
+        raise ApiError.invalid(
+            f"idempotency_token is {len(token)} characters long; "
+            f"the limit is {MAX_IDEMPOTENCY_TOKEN}."
+        )
+    return token
+
+
+def name_key(settings: Mapping[str, Any]) -> str:
+    name = settings.get("name")
+    return name.casefold() if isinstance(name, str) else ""
+
+
+def summary(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """What jobs/list shows of the settings without expand_tasks: all but tasks and clusters."""
+    return {key: value for key, value in settings.items() if key not in ("tasks", "job_clusters")}
+
+
+class JobsApi:
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        user_name: str,
+    ) -> None:
+        self._store = store
+        self._engine = engine
+        self._user_name = user_name
+
+    def register(self, router: Router) -> None:
+        router.add_all(
+            JOBS,
+            [
+                ("POST", "create", self.create),
+                ("GET", "get", self.get),
+                ("GET", "list", self.list),
+                ("POST", "reset", self.reset),
+                ("POST", "update", self.update),
+                ("POST", "delete", self.delete),
+                ("POST", "run-now", self.run_now),
+            ],
+        )
+
+    # --- reading
+
+    def _record(self, job_id: int) -> JobRecord:
+        record = self._store.job(job_id)
+        if record is None:
+            raise job_not_found(job_id)
+        return record
+
+    def _run_as_user_name(self, record: JobRecord, settings: Mapping[str, Any]) -> str:
+        run_as = settings.get("run_as")
+        if isinstance(run_as, dict):
+            for kind in ("user_name", "service_principal_name"):
+                if isinstance(run_as.get(kind), str):
+                    return str(run_as[kind])
+        owner = permissions_api.owner_of(record.acl)
+        return owner[1] if owner is not None else record.creator_user_name
+
+    def get(self, request: Request) -> dict[str, Any]:
+        job_id = query_require_int(request, "job_id")
+        page = paging.page_number(query_str(request, "page_token"))
+        record = self._record(job_id)
+        settings = json.loads(record.settings)
+        more = False
+        if request.api_version != "2.1":  # 2.1 returns every element at once
+            settings, more = paging.page_arrays(settings, paging.JOB_ARRAYS, page)
+        document: dict[str, Any] = {
+            "job_id": record.job_id,
+            "creator_user_name": record.creator_user_name,
+            "run_as_user_name": self._run_as_user_name(record, settings),
+            "created_time": record.created_time,
+            "settings": settings,
+        }
+        if more:
+            document["next_page_token"] = paging.encode_token({"page": page + 1})
+        return document
+
+    def list(self, request: Request) -> dict[str, Any]:
+        limit, offset = paging.limit_and_offset(
+            request, default=DEFAULT_LIST_LIMIT, maximum=MAX_LIST_LIMIT
+        )
+        expand = bool(query_bool(request, "expand_tasks"))
+        name = query_str(request, "name")
+        key = name.casefold() if name else None
+        cursor = paging.decode_token(query_str(request, "page_token"), "after", "before")
+        if cursor is not None and "before" in cursor:
+            rows = self._store.list_jobs(
+                name_key=key,
+                after_id=None,
+                before_id=cursor["before"],
+                offset=0,
+                limit=limit + 1,
+                expand=expand,
+            )
+            has_previous = len(rows) > limit
+            rows = rows[-limit:]
+            has_more = True
+        else:
+            after = cursor["after"] if cursor is not None else None
+            rows = self._store.list_jobs(
+                name_key=key,
+                after_id=after,
+                before_id=None,
+                offset=offset,
+                limit=limit + 1,
+                expand=expand,
+            )
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+            has_previous = bool(rows) and (
+                offset > 0
+                or self._store.has_jobs(name_key=key, after_id=None, before_id=rows[0].job_id)
+            )
+        paged = request.api_version != "2.1"
+        return paging.list_page(
+            "jobs",
+            [self._list_entry(record, expand, paged) for record in rows],
+            has_more=has_more,
+            has_previous=has_previous,
+            next_cursor={"after": rows[-1].job_id} if rows else None,
+            prev_cursor={"before": rows[0].job_id} if rows else None,
+        )
+
+    def _list_entry(self, record: JobRecord, expand: bool, paged: bool) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "job_id": record.job_id,
+            "creator_user_name": record.creator_user_name,
+            "created_time": record.created_time,
+        }
+        if expand and not paged:  # API 2.1: every element at once
+            entry["settings"] = json.loads(record.settings)
+        elif expand:
+            settings, more = paging.first_page(json.loads(record.settings), paging.JOB_ARRAYS)
+            entry["settings"] = settings
+            entry["has_more"] = more
+        else:
+            entry["settings"] = json.loads(record.summary)
+        return entry
+
+    # --- writing
+
+    def create(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        acl = body_object_list(body, "access_control_list")
+        settings = checked_settings({k: v for k, v in body.items() if k not in _CREATE_ONLY})
+        grants = permissions_api.initial_grants(self._user_name, acl)
+        job_id = self._store.new_id()
+        record = JobRecord(
+            job_id=job_id,
+            created_time=now_ms(),
+            creator_user_name=self._user_name,
+            api_version=request.api_version,
+            settings=json.dumps(settings),
+            summary=json.dumps(summary(settings)),
+            acl=json.dumps(grants),
+        )
+        self._store.insert_job(record, name_key(settings))
+        return {"job_id": job_id}
+
+    def _replace(self, job_id: int, settings: Mapping[str, Any]) -> None:
+        stored = checked_settings(settings)
+        self._store.replace_job_settings(
+            job_id, json.dumps(stored), json.dumps(summary(stored)), name_key(stored)
+        )
+
+    def reset(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        job_id = require_int(body, "job_id")
+        new_settings = body_object(body, "new_settings")
+        if new_settings is None:
+            raise ApiError.invalid("Missing required field: new_settings")
+        record = self._record(job_id)
+        old = json.loads(record.settings)
+        # A workspace keeps the previous run_as when new_settings omits it (the one exception to
+        # "reset replaces everything", measured against cloud by the Databricks CLI's tests).
+        if "run_as" not in new_settings and "run_as" in old:
+            new_settings = {**new_settings, "run_as": old["run_as"]}
+        self._replace(job_id, new_settings)
+        return {}
+
+    def update(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        job_id = require_int(body, "job_id")
+        new_settings = body_object(body, "new_settings") or {}
+        fields_to_remove = body_str_list(body, "fields_to_remove") or []
+        record = self._record(job_id)
+        try:
+            settings = apply_update(json.loads(record.settings), new_settings, fields_to_remove)
+        except ValueError as exc:
+            raise ApiError.invalid(str(exc)) from None
+        self._replace(job_id, settings)
+        return {}
+
+    def delete(self, request: Request) -> dict[str, Any]:
+        job_id = require_int(request.json(), "job_id")
+        if not self._store.delete_job(job_id):
+            raise job_not_found(job_id)
+        # Its runs stay readable (runs/get, runs/list); those in progress are canceled.
+        self._engine.cancel_all(job_id)
+        return {}
+
+    # --- running
+
+    def run_now(self, request: Request) -> dict[str, Any]:
+        body = request.json()
+        job_id = require_int(body, "job_id")
+        job_parameters = body_str_map(body, "job_parameters") or {}
+        token = idempotency_token(body)
+        only = body_str_list(body, "only")
+        queue = body_object(body, "queue")
+        queue_enabled = body_bool(queue, "enabled") if queue is not None else None
+        overriding: dict[str, Any] = {}
+        for name in LEGACY_PARAMETERS:
+            if body.get(name) is not None:
+                overriding[name] = body[name]
+        if "notebook_params" in overriding:
+            overriding["notebook_params"] = body_str_map(body, "notebook_params")
+        if "python_params" in overriding:
+            overriding["python_params"] = body_str_list(body, "python_params")
+        record = self._record(job_id)
+        settings = json.loads(record.settings)
+        if queue_enabled is None:
+            queue_enabled = queue_default(record, settings)
+        name = settings.get("name")
+        run_id, number = self._engine.start_run(
+            RunRequest(
+                job_id=job_id,
+                run_type="JOB_RUN",
+                run_name=name if isinstance(name, str) and name else "Untitled",
+                settings=settings,
+                job_parameters=job_parameters,
+                queue_enabled=queue_enabled,
+                overriding_parameters=overriding,
+                only=only,
+                idempotency_token=token,
+            )
+        )
+        return {"run_id": run_id, "number_in_job": number}

@@ -1,0 +1,182 @@
+"""Job permissions: `/api/2.0/permissions/jobs/{job_id}` (GET, PUT, PATCH) and its
+`permissionLevels` (reference §13).
+
+A job's direct grants are stored with it as `[{"kind", "name", "level"}]`, kind being
+`user_name`, `group_name` or `service_principal_name`. The rules a workspace enforces hold here:
+exactly one IS_OWNER, a user or a service principal; the creator owns a new job unless its
+access_control_list names another owner; PUT replaces the direct grants, PATCH merges them, and
+a PATCH that names a new owner hands the ownership over (the previous owner keeps CAN_MANAGE).
+The `admins` group's CAN_MANAGE is inherited from `/jobs/` and always shown.
+
+The local workspace has one user, an admin, so nothing is denied: these are the ACLs a job will
+take to a workspace, kept and checked, not enforced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+from loom_jobs_widget.local.api.identity import ADMINS_GROUP
+from loom_jobs_widget.local.http.params import body_object_list, json_type
+from loom_jobs_widget.local.http.server import ApiError, Request, Router
+from loom_jobs_widget.local.store import Store
+
+PRINCIPAL_KINDS: Final = ("user_name", "group_name", "service_principal_name")
+LEVELS: Final = {
+    "CAN_VIEW": "Can view job",
+    "CAN_MANAGE_RUN": "Can manage runs of job",
+    "IS_OWNER": "Is owner of job",
+    "CAN_MANAGE": "Can manage job",
+}
+OWNER: Final = "IS_OWNER"
+ONE_OWNER: Final = "The job must have exactly one owner."
+
+Grant = dict[str, str]  # {"kind", "name", "level"}
+
+
+def parse_grants(entries: Sequence[Any], field: str = "access_control_list") -> list[Grant]:
+    grants: list[Grant] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ApiError.malformed(
+                f"Could not parse request object: Expected object for field {field}, "
+                f"found {json_type(entry)}"
+            )
+        named = [kind for kind in PRINCIPAL_KINDS if entry.get(kind) is not None]
+        if len(named) != 1:
+            raise ApiError.invalid(
+                f"{field}[{index}] must name exactly one of user_name, group_name and "
+                "service_principal_name."
+            )
+        kind = named[0]
+        name = entry[kind]
+        level = entry.get("permission_level")
+        if not isinstance(name, str) or not name:
+            raise ApiError.invalid(f"{field}[{index}].{kind} must be a non-empty string.")
+        if level not in LEVELS:
+            raise ApiError.invalid(
+                f"Permission level {level!r} is not valid for a job; use one of "
+                f"{', '.join(LEVELS)}."
+            )
+        grants.append({"kind": kind, "name": name, "level": str(level)})
+    return grants
+
+
+def check_owner(grants: Sequence[Grant], job_id: int | None) -> None:
+    owners = [grant for grant in grants if grant["level"] == OWNER]
+    if len(owners) != 1:
+        raise ApiError.invalid(ONE_OWNER)
+    if owners[0]["kind"] == "group_name":
+        what = f"job {job_id}" if job_id is not None else "a job"
+        raise ApiError.invalid(
+            f"Group {owners[0]['name']} cannot own {what}: the owner must be a user or a "
+            "service principal."
+        )
+
+
+def merge(current: Sequence[Grant], changes: Sequence[Grant]) -> list[Grant]:
+    """PATCH: a principal's grant is replaced by the one given; a new owner demotes the old."""
+    by_principal = {(g["kind"], g["name"]): dict(g) for g in current}
+    new_owners = [g for g in changes if g["level"] == OWNER]
+    if len(new_owners) > 1:
+        raise ApiError.invalid(ONE_OWNER)
+    if new_owners:
+        for grant in by_principal.values():
+            if grant["level"] == OWNER:
+                grant["level"] = "CAN_MANAGE"
+    for grant in changes:
+        by_principal[(grant["kind"], grant["name"])] = dict(grant)
+    return list(by_principal.values())
+
+
+def initial_grants(creator: str, requested: Sequence[Any] | None) -> list[Grant]:
+    """A new job's grants: its access_control_list, with the creator as owner unless the list
+    names one."""
+    grants = parse_grants(requested or [])
+    if not any(grant["level"] == OWNER for grant in grants):
+        grants = [g for g in grants if not (g["kind"] == "user_name" and g["name"] == creator)]
+        grants.insert(0, {"kind": "user_name", "name": creator, "level": OWNER})
+    check_owner(grants, None)
+    return grants
+
+
+def owner_of(acl: str) -> tuple[str, str] | None:
+    """(kind, name) of the job's owner, from its stored grants."""
+    for grant in json.loads(acl):
+        if grant.get("level") == OWNER:
+            return str(grant["kind"]), str(grant["name"])
+    return None
+
+
+def permissions_document(job_id: int, grants: Sequence[Grant]) -> dict[str, Any]:
+    entries: list[dict[str, Any]] = []
+    for grant in grants:
+        entry: dict[str, Any] = {grant["kind"]: grant["name"]}
+        if grant["kind"] != "group_name":
+            entry["display_name"] = grant["name"]
+        entry["all_permissions"] = [{"permission_level": grant["level"], "inherited": False}]
+        entries.append(entry)
+    entries.append(
+        {
+            "group_name": ADMINS_GROUP,
+            "all_permissions": [
+                {
+                    "permission_level": "CAN_MANAGE",
+                    "inherited": True,
+                    "inherited_from_object": ["/jobs/"],
+                }
+            ],
+        }
+    )
+    return {"object_id": f"/jobs/{job_id}", "object_type": "job", "access_control_list": entries}
+
+
+class PermissionsApi:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def register(self, router: Router) -> None:
+        base = r"/api/2\.0/(?:preview/)?permissions/jobs/(?P<job_id>[^/]+)"
+        router.add("GET", base, self.get)
+        router.add("PUT", base, self.set)
+        router.add("PATCH", base, self.update)
+        router.add("GET", base + "/permissionLevels", self.levels)
+
+    def _job(self, request: Request) -> tuple[int, list[Grant]]:
+        raw = request.params["job_id"]
+        if not raw.isdigit():
+            raise ApiError.invalid(f"'{raw[:100]}' is not a valid job ID.")
+        job_id = int(raw)
+        record = self._store.job(job_id)
+        if record is None:
+            raise ApiError.not_found(f"Job {job_id} does not exist.")
+        return job_id, json.loads(record.acl)
+
+    def get(self, request: Request) -> dict[str, Any]:
+        job_id, grants = self._job(request)
+        return permissions_document(job_id, grants)
+
+    def set(self, request: Request) -> dict[str, Any]:
+        job_id, _ = self._job(request)
+        grants = parse_grants(body_object_list(request.json(), "access_control_list") or [])
+        check_owner(grants, job_id)
+        self._store.set_job_acl(job_id, json.dumps(grants))
+        return permissions_document(job_id, grants)
+
+    def update(self, request: Request) -> dict[str, Any]:
+        job_id, current = self._job(request)
+        changes = parse_grants(body_object_list(request.json(), "access_control_list") or [])
+        grants = merge(current, changes)
+        check_owner(grants, job_id)
+        self._store.set_job_acl(job_id, json.dumps(grants))
+        return permissions_document(job_id, grants)
+
+    def levels(self, request: Request) -> dict[str, Any]:
+        self._job(request)
+        return {
+            "permission_levels": [
+                {"permission_level": level, "description": text} for level, text in LEVELS.items()
+            ]
+        }

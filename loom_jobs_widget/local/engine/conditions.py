@@ -1,0 +1,56 @@
+"""The If/else condition task: `left op right` on resolved operands (reference §3).
+
+EQUAL_TO and NOT_EQUAL compare the operands as strings ("12.0" is not "12"); the four ordering
+ops compare them as numbers ("12.0" >= "12"). An operand that is not a number fails the task
+with a message naming it: the docs only say other types "cause the condition expression to fail"
+[I: the wording].
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Final
+
+from loom_jobs_widget.core.models import CONDITION_OPS
+
+__all__ = ["OPS", "ConditionError", "evaluate"]
+
+OPS: Final = CONDITION_OPS
+
+# A finite decimal number, optionally signed, with an optional exponent. NaN and Infinity are
+# not numbers a condition can order [I].
+_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+class ConditionError(ValueError):
+    """The condition cannot be evaluated; the message is the task's failure message."""
+
+
+def evaluate(op: object, left: str, right: str) -> bool:
+    """Whether `left op right` holds."""
+    if op == "EQUAL_TO":
+        return left == right
+    if op == "NOT_EQUAL":
+        return left != right
+    if op not in OPS:
+        raise ConditionError(f"The condition's op {op!r} is not one of {', '.join(OPS)}.")
+    a = _number(left, "left", str(op))
+    b = _number(right, "right", str(op))
+    if op == "GREATER_THAN":
+        return a > b
+    if op == "GREATER_THAN_OR_EQUAL":
+        return a >= b
+    if op == "LESS_THAN":
+        return a < b
+    return a <= b  # LESS_THAN_OR_EQUAL
+
+
+def _number(text: str, side: str, op: str) -> Decimal:
+    # Decimal, not float: "0.1" and "0.10" are equal, and long integers keep every digit.
+    stripped = text.strip()
+    if not _NUMBER.fullmatch(stripped):
+        raise ConditionError(
+            f"The condition {op} compares numbers, but its {side} operand {text!r} is not a number."
+        )
+    return Decimal(stripped)

@@ -1,0 +1,276 @@
+"""Runs as the editor shows them (issue 8), on real runs of the local workspace: task states, the
+root cause apart from the tasks that failed upstream, the repair preview against the repair the
+workspace then makes, and following a run from the editor until it ends."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from databricks.sdk.service.workspace import ImportFormat
+
+from loom_jobs_widget.client.runs import (
+    RunHandle,
+    latest_task_runs,
+    poll_intervals,
+    repair_plan,
+    root_causes,
+    run_state,
+    task_states,
+)
+from loom_jobs_widget.client.workspace import ConfigurationError, Workspace
+from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.editor.session import EditorSession
+from loom_jobs_widget.editor.widget import JobEditor
+
+from ..editor.test_editor import View
+
+
+@pytest.fixture
+def scripts(ws: Workspace) -> str:
+    folder = f"/Workspace/Shared/runs-{uuid.uuid4().hex[:8]}"
+    ws.client.workspace.mkdirs(folder)
+    for name, body in {
+        "ok.py": b"print('ok')\n",
+        # Fails until a flag file exists: a repair after "fixing" it succeeds.
+        "flaky.py": b"import os, sys\nflag = sys.argv[1]\nif not os.path.exists(flag):\n"
+        b"    raise SystemExit('no flag yet')\nprint('fixed')\n",
+    }.items():
+        ws.client.workspace.upload(f"{folder}/{name}", body, format=ImportFormat.AUTO,
+                                   overwrite=True)  # fmt: skip
+    return folder
+
+
+def job_of(folder: str, flag: str) -> dict[str, Any]:
+    def task(key: str, script: str, *after: str, **more: Any) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "task_key": key,
+            "spark_python_task": {"python_file": f"{folder}/{script}", "parameters": [flag]},
+            **more,
+        }
+        if after:
+            entry["depends_on"] = [{"task_key": upstream} for upstream in after]
+        return entry
+
+    return {
+        "name": "runs test",
+        "tasks": [
+            task("extract", "ok.py"),
+            task("load", "flaky.py", "extract"),
+            task("report", "ok.py", "load"),
+            task("audit", "ok.py", "extract"),
+            task("alert", "ok.py", "load", run_if="AT_LEAST_ONE_FAILED"),
+        ],
+    }
+
+
+@pytest.fixture
+def failing_job(ws: Workspace, scripts: str, tmp_path: Any) -> Iterator[tuple[int, str]]:
+    flag = str(tmp_path / "flag")
+    job_id = int(ws.jobs.create(job_of(scripts, flag)).job_id)  # type: ignore[arg-type]
+    yield job_id, flag
+    ws.jobs.delete(job_id)
+
+
+def test_a_failed_run_its_root_cause_and_its_repair(
+    ws: Workspace, failing_job: tuple[int, str]
+) -> None:
+    job_id, flag = failing_job
+    handle = RunHandle(ws.jobs, int(ws.jobs.run_now(job_id)["run_id"]))
+    run = handle.wait(timeout=120)
+    assert handle.done and run_state(run) == "FAILED"
+    assert task_states(run) == {
+        "extract": "SUCCESS",
+        "load": "FAILED",
+        "report": "UPSTREAM_FAILED",
+        "audit": "SUCCESS",
+        "alert": "SUCCESS",
+    }
+    assert root_causes(run) == ["load"]
+
+    settings = ws.jobs.get(job_id).settings
+    assert settings is not None
+    plan = repair_plan(settings, run)
+    assert plan.rerun == ["load", "report", "alert"]
+    assert plan.reused == ["extract", "audit"]
+    assert plan.request == {
+        "run_id": handle.run_id,
+        "rerun_all_failed_tasks": True,
+        "rerun_dependent_tasks": True,
+    }
+    only_report = repair_plan(settings, run, rerun_tasks=["report"], rerun_dependent_tasks=False)
+    assert (only_report.rerun, only_report.request.get("rerun_tasks")) == (["report"], ["report"])
+
+    # Fix the cause, then repair as planned: the workspace reruns exactly the planned tasks.
+    open(flag, "w").close()
+    before = {key: task_run["run_id"] for key, task_run in latest_task_runs(run).items()}
+    request = dict(plan.request)
+    ws.jobs.repair_run(
+        request.pop("run_id"),
+        rerun_all_failed_tasks=request["rerun_all_failed_tasks"],
+        rerun_dependent_tasks=request["rerun_dependent_tasks"],
+    )
+    repaired = handle.wait(timeout=120)
+    after = {key: task_run["run_id"] for key, task_run in latest_task_runs(repaired).items()}
+    assert sorted(k for k in after if after[k] != before[k]) == sorted(plan.rerun)
+    assert task_states(repaired)["load"] == "SUCCESS"
+    assert task_states(repaired)["alert"] == "EXCLUDED"  # no failure left to alert on
+
+
+def test_the_editor_runs_the_job_and_colours_its_tasks(
+    ws: Workspace, failing_job: tuple[int, str]
+) -> None:
+    job_id, _ = failing_job
+    editor = JobEditor(job_id, ws)
+    handle = editor.run()
+    handle.wait(timeout=120)
+    # The follower ends by itself with the run, after showing its last read.
+    assert handle._thread is not None
+    handle._thread.join(timeout=30)
+    assert not handle._thread.is_alive()
+    assert editor._session.states == task_states(handle.run)
+    nodes = {n["data"]["id"]: n["data"] for n in editor._session._elements["nodes"]}
+    assert nodes["load"]["state"] == "FAILED" and nodes["report"]["state"] == "UPSTREAM_FAILED"
+
+
+def test_an_unsaved_job_cannot_run(ws: Workspace) -> None:
+    editor = JobEditor(settings={"name": "draft", "tasks": []}, workspace=ws)
+    with pytest.raises(ConfigurationError, match="Save the job before running it"):
+        editor.run()
+
+
+def test_polling_backs_off_to_a_ceiling() -> None:
+    waits = [wait for _, wait in zip(range(12), poll_intervals(), strict=False)]
+    assert waits[0] == 0.25 and waits == sorted(waits) and waits[-1] == 5.0
+
+
+def test_states_of_runs_in_every_phase() -> None:
+    assert run_state({"state": {"life_cycle_state": "QUEUED"}}) == "QUEUED"
+    assert run_state({"state": {"life_cycle_state": "TERMINATED", "result_state": "CANCELED"}}) == (
+        "CANCELED"
+    )
+    assert run_state({"status": {"state": "BLOCKED"}}) == "BLOCKED"
+    assert run_state({}) == "UNKNOWN"
+    # A retried task shows its last attempt.
+    run = {"tasks": [
+        {"task_key": "a", "attempt_number": 0, "start_time": 1,
+         "state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED"}},
+        {"task_key": "a", "attempt_number": 1, "start_time": 2,
+         "state": {"life_cycle_state": "RUNNING"}},
+    ]}  # fmt: skip
+    assert task_states(run) == {"a": "RUNNING"}
+
+
+def wait_for(view: Any, predicate: Any, timeout: float = 120.0) -> dict[str, Any]:
+    """The first message the follower thread sent that satisfies ``predicate``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(view.messages):
+            if predicate(message):
+                return message  # type: ignore[no-any-return]
+        time.sleep(0.05)
+    raise AssertionError(f"no such message in {timeout} s: {[m['kind'] for m in view.messages]}")
+
+
+def test_the_runs_tab_messages(ws: Workspace, failing_job: tuple[int, str]) -> None:
+    job_id, flag = failing_job
+    view = View()
+    session = EditorSession(
+        ws.jobs.get(job_id).settings,  # type: ignore[arg-type]
+        job=ws.jobs.get(job_id),
+        send=view.send,
+        on_state=view.on_state,
+        workspace=lambda: ws,
+    )
+    session.handle({"kind": "runs", "request_id": 1})
+    assert view.one("runs")["runs"] == []
+
+    session.handle({"kind": "run_now", "job_parameters": {}})
+    ended = wait_for(view, lambda m: m["kind"] == "run_progress" and m["finished"])
+    assert ended["run"]["state"] == "FAILED" and ended["root_causes"] == ["load"]
+    assert ended["done"] == ended["total"] == 5
+    run_id = ended["run"]["run_id"]
+    # The canvas shows the run: the nodes carry their task's state.
+    nodes = {n["data"]["id"]: n["data"] for n in session._elements["nodes"]}
+    assert nodes["load"]["state"] == "FAILED" and nodes["audit"]["state"] == "SUCCESS"
+    session.runs.stop()
+    view.messages.clear()
+
+    session.handle({"kind": "runs", "request_id": 2, "limit": 10})
+    history = view.one("runs")
+    assert [r["run_id"] for r in history["runs"]] == [run_id] and not history["has_more"]
+    assert history["runs"][0]["trigger"] == "ONE_TIME" and history["runs"][0]["duration_ms"] >= 0
+
+    session.handle({"kind": "run", "request_id": 3, "run_id": run_id})
+    detail = view.one("run")["run"]
+    tasks = {t["task_key"]: t for t in detail["tasks"]}
+    assert [t["task_key"] for t in detail["tasks"]] == ["extract", "load", "report", "audit",
+                                                        "alert"]  # fmt: skip
+    assert tasks["load"]["root_cause"] and not tasks["report"]["root_cause"]
+    assert tasks["report"]["upstream_only"] and not tasks["load"]["upstream_only"]
+    assert tasks["load"]["execution_duration"] is not None
+
+    session.handle({"kind": "task_output", "request_id": 4, "run_id": tasks["load"]["run_id"]})
+    output = view.one("task_output")["output"]
+    assert "no flag yet" in json.dumps(output)
+
+    session.handle({"kind": "matrix", "request_id": 5, "limit": 10})
+    matrix = view.one("matrix")
+    assert matrix["task_keys"] == ["extract", "load", "report", "audit", "alert"]
+    assert matrix["runs"][0]["cells"] == ["SUCCESS", "FAILED", "UPSTREAM_FAILED", "SUCCESS",
+                                          "SUCCESS"]  # fmt: skip
+
+    session.handle({"kind": "repair_preview", "request_id": 6, "run_id": run_id})
+    preview = view.one("repair_preview")
+    assert preview["plan"]["rerun"] == ["load", "report", "alert"]
+    assert preview["plan"]["reused"] == ["extract", "audit"]
+
+    open(flag, "w").close()
+    session.handle({"kind": "repair", "run_id": run_id})
+    repaired = wait_for(view, lambda m: m["kind"] == "run_progress" and m["finished"])
+    assert repaired["run"]["state"] == "SUCCESS" and repaired["root_causes"] == []
+    session.runs.stop()
+    session.handle({"kind": "show_run", "run_id": None})
+    assert all("state" not in n["data"] for n in session._elements["nodes"])
+
+
+def test_run_messages_of_an_unsaved_job(ws: Workspace) -> None:
+    view = View()
+    session = EditorSession(
+        JobSettings.from_api({"name": "draft", "tasks": []}), job=None, send=view.send,
+        on_state=view.on_state, workspace=lambda: ws,
+    )  # fmt: skip
+    session.handle({"kind": "runs", "request_id": 1})
+    assert view.one("runs")["runs"] == []
+    session.handle({"kind": "run_now"})
+    assert view.state is not None and "Save the job first" in view.state.status["text"]
+
+
+def test_run_view_opens_the_run(ws: Workspace, failing_job: tuple[int, str]) -> None:
+    from loom_jobs_widget.editor.widget import RunView
+
+    job_id, _ = failing_job
+    run_id = int(ws.jobs.run_now(job_id)["run_id"])
+    RunHandle(ws.jobs, run_id).wait(timeout=120)
+    view = RunView(run_id, ws)
+    assert view.job_id == job_id and view.shown_run == run_id
+    follower = view._session.runs.followed
+    assert follower is not None
+    follower.wait(timeout=60)
+    assert follower._thread is not None
+    follower._thread.join(timeout=30)
+    nodes = {n["data"]["id"]: n["data"] for n in view._session._elements["nodes"]}
+    assert nodes["load"]["state"] == "FAILED"
+
+
+def test_closing_the_editor_stops_following(ws: Workspace, failing_job: tuple[int, str]) -> None:
+    job_id, _ = failing_job
+    editor = JobEditor(job_id, ws)
+    handle = editor.run()
+    editor.close()
+    assert handle._thread is not None and not handle._thread.is_alive()
+    RunHandle(ws.jobs, handle.run_id).wait(timeout=120)
