@@ -28,7 +28,9 @@ from typing import Any, Final, Literal
 from loom_jobs_widget.core.models import ApiObject
 from loom_jobs_widget.core.update_semantics import MERGE_KEYS
 
-__all__ = ["ABSENT", "Change", "MergeResult", "changed_units", "diff", "merge", "summary"]
+__all__ = [
+    "ABSENT", "Change", "MergeResult", "changed_units", "diff", "json_equal", "merge", "summary",
+]
 
 ChangeKind = Literal["added", "removed", "changed", "reordered"]
 
@@ -173,7 +175,7 @@ def _diff_object(
 def _diff_value(before: Any, after: Any, path: str) -> Iterator[Change]:
     if isinstance(before, dict) and isinstance(after, dict):
         yield from _diff_object(before, after, path)
-    elif not _json_eq(before, after):
+    elif not json_equal(before, after):
         yield _change("changed", path, before=before, after=after)
 
 
@@ -210,19 +212,20 @@ def _keyed(value: Any, key_field: str) -> bool:
     return True
 
 
-def _json_eq(a: Any, b: Any) -> bool:
-    """JSON equality: 1, 1.0 and true are different values to the API (and to the editor)."""
+def json_equal(a: Any, b: Any, *, key_order: bool = False) -> bool:
+    """Equality as JSON sees it: 1, 1.0 and True differ (Python says they are equal), and with
+    `key_order` two objects with the same members in another order differ too."""
     if isinstance(a, dict):
         return (
             isinstance(b, dict)
-            and a.keys() == b.keys()
-            and all(_json_eq(value, b[key]) for key, value in a.items())
+            and (list(a) == list(b) if key_order else a.keys() == b.keys())
+            and all(json_equal(value, b[key], key_order=key_order) for key, value in a.items())
         )
     if isinstance(a, list):
         return (
             isinstance(b, list)
             and len(a) == len(b)
-            and all(_json_eq(x, y) for x, y in zip(a, b, strict=True))
+            and all(json_equal(x, y, key_order=key_order) for x, y in zip(a, b, strict=True))
         )
     return type(a) is type(b) and a == b
 
@@ -319,7 +322,7 @@ def changed_units(
     units: dict[Unit, Any] = {}
     for name in list(new) + [name for name in old if name not in new]:
         before, after = old.get(name, ABSENT), new.get(name, ABSENT)
-        if _json_eq(before, after):
+        if json_equal(before, after):
             continue
         key_field = MERGE_KEYS.get(name)
         if key_field is not None and _mergeable_lists(before, after, key_field):
@@ -327,7 +330,7 @@ def changed_units(
             after_by = {entry[key_field]: entry for entry in after}
             for key in list(after_by) + [key for key in before_by if key not in after_by]:
                 value = after_by.get(key, ABSENT)
-                if not _json_eq(before_by.get(key, ABSENT), value):
+                if not json_equal(before_by.get(key, ABSENT), value):
                     units[(name, key)] = value
         else:
             units[(name, None)] = after
@@ -358,7 +361,7 @@ def merge(
     for unit in mine:
         for other in _overlapping(unit, remote):
             # The same change made on both sides is no conflict.
-            if not _json_eq(_unit_value(ours_json, other), _unit_value(theirs_json, other)):
+            if not json_equal(_unit_value(ours_json, other), _unit_value(theirs_json, other)):
                 overlaps.append(unit_path(unit))
                 break
     merged = copy.deepcopy(theirs_json)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union
+from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, Union
 
 from pydantic import (
     BaseModel,
@@ -225,6 +225,22 @@ class ApiObject(BaseModel):
 
 
 _M = TypeVar("_M", bound=ApiObject)
+
+_ABSENT: Final = object()
+
+
+def field_value(obj: Any, name: str) -> Any:
+    """`obj[name]` for a model or a dict alike; None when absent, or when `obj` is neither."""
+    if isinstance(obj, ApiObject):
+        # Declared fields live in __dict__; getattr on a missing extra costs an exception.
+        value = obj.__dict__.get(name, _ABSENT)
+        if value is not _ABSENT:
+            return value
+        extra = obj.__pydantic_extra__
+        return extra.get(name) if extra else None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return None
 
 
 def _copy_json(value: Any) -> Any:
