@@ -1,5 +1,5 @@
-"""Prints what the JobsBrowser's Python side costs over 10,000 jobs (issue 9: paging over 10,000
-jobs, the runs of the visible page only).
+"""Prints what the JobsBrowser's Python side costs over 10,000 jobs (paging over 10,000 jobs,
+the runs of the visible page only).
 
 Run from the project root: `PYTHONPATH=. .venv/bin/python bench/bench_browser.py [N_JOBS]`.
 
@@ -22,7 +22,8 @@ from typing import Any
 
 from timing import measure
 
-from loom_jobs_widget.browser.session import BrowserSession, Query
+from loom_jobs_widget.browser.query import Query
+from loom_jobs_widget.browser.session import BrowserSession
 from loom_jobs_widget.client.connect import connect
 
 REPEAT = 15

@@ -1,4 +1,4 @@
-"""Prints what a cold kernel pays before the first editor is up (issue 9's budgets:
+"""Prints what a cold kernel pays before the first editor is up (the budgets:
 `%load_ext loom_jobs_widget` <= 0.3 s; the first editor on screen <= 2 s after its cell runs).
 
 Run from the project root: `.venv/bin/python bench/bench_cold_start.py [--repeat N] [--browser]`.

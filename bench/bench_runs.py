@@ -1,6 +1,6 @@
 """Prints how fast the local workspace runs no-op Python tasks, end to end through the SDK.
 
-Goals (issue #7): overhead per no-op task <= 20 ms; a 1000-task no-op DAG, wide and deep,
+Goals: overhead per no-op task <= 20 ms; a 1000-task no-op DAG, wide and deep,
 completes in <= 30 s on 2 cores.
 
 - a 1-task job run: run-now until runs/get says TERMINATED, the median of N runs;
@@ -8,7 +8,7 @@ completes in <= 30 s on 2 cores.
 - a 1000-task wide DAG (all tasks independent, the engine's worker pool decides how many at once);
 - deep DAGs: a 1000-task chain, and 5 chains of 200 tasks side by side (1000 tasks in all).
 
-Tasks are forked by the workspace's warm task interpreter (`local/forkserver.py`); `--spawn`
+Tasks are forked by the workspace's warm task interpreter (`local/exec/forkserver.py`); `--spawn`
 measures the old way, a fresh interpreter per task (then the DAGs take minutes).
 
 Every run has a time limit: past it the bench cancels the run and prints "did not finish in X s".

@@ -11,10 +11,9 @@ from typing import Any
 
 from timing import Timing, measure
 
-from loom_jobs_widget.schedule import quartz as schedule
-from loom_jobs_widget.schedule.quartz import CronError, describe, next_fire_times
+from loom_jobs_widget.schedule import CronError, describe, fields, next_fire_times, quartz
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "quartz_vectors.json"
+VECTORS = Path(__file__).resolve().parents[1] / "tests" / "data" / "quartz_vectors.json"
 START = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 # 02:30 local time in New York, half an hour before the 2026 spring-forward gap.
 BEFORE_GAP = datetime(2026, 3, 8, 6, 30, tzinfo=timezone.utc)
@@ -56,14 +55,14 @@ def main() -> None:
     )
 
     def cold() -> None:
-        schedule._parse.cache_clear()
+        quartz._parse.cache_clear()
         next_fire_times("0 0 9 ? * 2#1", "UTC", START)
 
     measure("  first call, cold parse ('0 0 9 ? * 2#1')", cold, 300, unit="us")
     if not VECTORS.exists():
         print(f"(vectors not found at {VECTORS})")
         return
-    schedule.MAX_YEAR = 2126  # the oracle's MAX_YEAR
+    fields.MAX_YEAR = 2126  # the oracle's MAX_YEAR
     cases = json.loads(VECTORS.read_text())["cases"]
     for case in cases:
         case["after"] = datetime.fromisoformat(case["start"].replace("Z", "+00:00"))

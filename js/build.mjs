@@ -6,8 +6,17 @@
 //
 //   node build.mjs           production build (minified)
 //   node build.mjs --watch   rebuild on change (pair with ANYWIDGET_HMR=1)
+import { execFileSync } from "node:child_process";
 import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
+
+// src/generated/ (task types, limits, message types) is written from the Python package, which
+// holds each of those facts once; the script needs nothing but a Python 3.10+.
+execFileSync(
+  process.env.PYTHON ?? "python3",
+  [fileURLToPath(new URL("../scripts/generate_ts.py", import.meta.url))],
+  { stdio: "inherit" },
+);
 
 const watch = process.argv.includes("--watch");
 const production = !watch && process.env.NODE_ENV !== "development";

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from loom_jobs_widget._version import __version__
 
 _LAZY = {
     "Job": "loom_jobs_widget.core.models",
@@ -17,10 +17,10 @@ _LAZY = {
     "Task": "loom_jobs_widget.core.models",
     "validate": "loom_jobs_widget.core.validation",
     "Problem": "loom_jobs_widget.core.validation",
-    "next_fire_times": "loom_jobs_widget.schedule.quartz",
-    "describe": "loom_jobs_widget.schedule.quartz",
-    "from_unix": "loom_jobs_widget.schedule.quartz",
-    "CronError": "loom_jobs_widget.schedule.quartz",
+    "next_fire_times": "loom_jobs_widget.schedule",
+    "describe": "loom_jobs_widget.schedule",
+    "from_unix": "loom_jobs_widget.schedule",
+    "CronError": "loom_jobs_widget.schedule",
     "JobGraph": "loom_jobs_widget.graph.widget",
     "JobEditor": "loom_jobs_widget.editor.widget",
     "RunView": "loom_jobs_widget.editor.widget",
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from loom_jobs_widget.core.validation import Problem, validate
     from loom_jobs_widget.editor.widget import JobEditor, RunView
     from loom_jobs_widget.graph.widget import JobGraph
-    from loom_jobs_widget.schedule.quartz import CronError, describe, from_unix, next_fire_times
+    from loom_jobs_widget.schedule import CronError, describe, from_unix, next_fire_times
 
 
 def load_ipython_extension(ipython: Any) -> None:

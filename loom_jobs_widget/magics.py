@@ -1,4 +1,4 @@
-"""IPython magics, registered by `%load_ext loom_jobs_widget` (issue 9).
+"""IPython magics, registered by `%load_ext loom_jobs_widget`.
 
 - `%loom_connect [local [--data DIR] | URL | --profile NAME] [--auth azure-identity]`: connect
   the magics' workspace (by default the first `%loom_*` magic connects as `connect()` does).
@@ -160,6 +160,9 @@ def warm_up() -> None:
     def imports() -> None:
         # A failure here is met again, and reported, by the magic that needs the module.
         with contextlib.suppress(Exception):
+            # The client imports the SDK only when it connects: ask for it by name.
+            import databricks.sdk  # noqa: F401
+
             import loom_jobs_widget.client.connect
             import loom_jobs_widget.editor.widget  # noqa: F401
 

@@ -1,11 +1,11 @@
 // The anywidget view of loom_jobs_widget.JobGraph: a Lakeflow Job drawn as a DAG with cytoscape.js.
 //
-// Synced traits (see loom_jobs_widget/widget.py):
+// Synced traits (see loom_jobs_widget/graph/widget.py):
 //   title     string
 //   elements  { nodes: [{ data: { id, label, task_type, width? }, position?: { x, y } }],
 //               edges: [{ data: { id?, source, target, outcome?, route? } }] }
 //
-// Python lays the graph out (loom_jobs_widget/layout.py: a layered layout that takes tens of
+// Python lays the graph out (loom_jobs_widget/graph/layout.py: a layered layout that takes tens of
 // milliseconds where cytoscape-dagre took 16 s for 1000 tasks), so the view only draws the
 // given positions. Without positions (elements set by hand) it falls back to breadthfirst.
 import type { RenderProps } from "@anywidget/types";
@@ -16,19 +16,23 @@ import {
   LARGE_GRAPH,
   MAX_NODE_WIDTH,
   MIN_NODE_WIDTH,
-  NODE_HEIGHT,
   TEXT_PADDING,
-  TYPE_FONT_SIZE,
+  bindWheelZoom,
   clamp,
+  edgeLabelStyle,
+  edgeLabelTextStyle,
+  edgeLineStyle,
+  fitElements,
   fitText,
   pluralize,
   prettyTaskType,
   readTheme,
+  taskBoxStyle,
   taskColor,
   textWidth,
   trackContainerPosition,
   type Theme,
-} from "./canvas-style";
+} from "./graph";
 
 export interface TaskNodeData {
   id: string;
@@ -230,47 +234,14 @@ export function toCytoscapeElements(
 function stylesheet(theme: Theme, large: boolean): StylesheetJson {
   const edge: StylesheetJson = large
     ? [
-        {
-          // Haystack edges are the cheapest to draw; the layout points every edge rightwards,
-          // so the arrowheads they cannot draw are not missed much at this size.
-          selector: "edge",
-          style: {
-            width: 1,
-            "curve-style": "haystack",
-            "haystack-radius": 0,
-            "line-color": theme.edge,
-            opacity: 0.8,
-          },
-        },
-        {
-          selector: "edge[outcome]",
-          style: {
-            label: "data(outcome)",
-            "font-family": theme.fontFamily,
-            "font-size": TYPE_FONT_SIZE,
-            color: theme.mutedText,
-          },
-        },
+        // The layout points every edge rightwards, so the arrowheads haystack edges cannot draw
+        // are not missed much at this size.
+        { selector: "edge", style: { ...edgeLineStyle(theme, true), opacity: 0.8 } },
+        { selector: "edge[outcome]", style: { label: "data(outcome)", ...edgeLabelTextStyle(theme) } },
       ]
     : [
-        {
-          // Edges without a route from the layout (level ones, or elements set without
-          // positions) leave a task on its right and enter the next on its left, turning
-          // halfway: the way a left-to-right pipeline is usually drawn.
-          selector: "edge",
-          style: {
-            width: 1.5,
-            "curve-style": "round-taxi",
-            "taxi-direction": "rightward",
-            "taxi-turn": "50%",
-            "taxi-turn-min-distance": 8,
-            "taxi-radius": 8,
-            "line-color": theme.edge,
-            "target-arrow-shape": "triangle",
-            "target-arrow-color": theme.edge,
-            "arrow-scale": 1.1,
-          },
-        },
+        // Edges without a route from the layout: level ones, or elements set without positions.
+        { selector: "edge", style: { ...edgeLineStyle(theme, false), "arrow-scale": 1.1 } },
         {
           // Routed by the layout: through the room kept for the edge, turning in the gaps
           // between layers, so it never crosses a task.
@@ -283,39 +254,17 @@ function stylesheet(theme: Theme, large: boolean): StylesheetJson {
             "segment-radii": [8],
           },
         },
-        {
-          selector: "edge[outcome]",
-          style: {
-            label: "data(outcome)",
-            "font-family": theme.fontFamily,
-            "font-size": TYPE_FONT_SIZE,
-            color: theme.mutedText,
-            "text-background-color": theme.background,
-            "text-background-opacity": 1,
-            "text-background-padding": "2px",
-            "text-background-shape": "roundrectangle",
-          },
-        },
+        { selector: "edge[outcome]", style: { label: "data(outcome)", ...edgeLabelStyle(theme) } },
       ];
   return [
     {
       selector: "node",
       style: {
-        shape: "round-rectangle",
-        width: "data(width)",
-        height: NODE_HEIGHT,
-        "background-color": theme.nodeFill,
+        ...taskBoxStyle(theme),
         "border-width": 2,
         // A colour in the data, not a function: cytoscape calls functions in every style pass.
         "border-color": "data(color)",
-        label: "data(display)",
-        "text-wrap": "wrap",
-        "text-valign": "center",
-        "text-halign": "center",
         "line-height": 1.35,
-        "font-family": theme.fontFamily,
-        "font-size": FONT_SIZE,
-        color: theme.text,
       },
     },
     {
@@ -394,21 +343,9 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
   cy.on("dragpan", () => {
     userMovedViewport = true;
   });
-  container.addEventListener(
-    "wheel",
-    (event: WheelEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || cy.nodes().length === 0) return;
-      event.preventDefault();
-      const pixels = event.deltaY * (event.deltaMode === WheelEvent.DOM_DELTA_LINE ? 16 : 1);
-      const rect = container.getBoundingClientRect();
-      cy.zoom({
-        level: clamp(cy.zoom() * Math.exp(-pixels * 0.002), cy.minZoom(), cy.maxZoom()),
-        renderedPosition: { x: event.clientX - rect.left, y: event.clientY - rect.top },
-      });
-      userMovedViewport = true;
-    },
-    { passive: false },
-  );
+  bindWheelZoom(cy, container, () => {
+    userMovedViewport = true;
+  });
   cy.on("mouseover", "node", (event) => {
     const node = event.target as cytoscape.NodeSingular;
     container.title = `${node.data("label")} (${node.data("task_type") || "unknown type"})`;
@@ -437,20 +374,7 @@ function render({ model, el }: RenderProps<JobGraphModel>) {
 
   function fitView() {
     if (cy.nodes().length === 0) return;
-    cy.fit(undefined, PADDING);
-    if (cy.zoom() > MAX_FIT_ZOOM) {
-      cy.zoom(MAX_FIT_ZOOM);
-      cy.center();
-    } else if (cy.zoom() < MIN_FIT_ZOOM) {
-      // Too big to read when fitted: show the first tasks (the left edge), centred vertically.
-      const box = cy.elements().boundingBox();
-      const z = MIN_FIT_ZOOM;
-      cy.zoom(z);
-      cy.pan({
-        x: PADDING - box.x1 * z,
-        y: Math.max(PADDING, (cy.height() - box.h * z) / 2) - box.y1 * z,
-      });
-    }
+    fitElements(cy, cy.elements(), PADDING, MIN_FIT_ZOOM, MAX_FIT_ZOOM);
   }
 
   function layoutGraph() {

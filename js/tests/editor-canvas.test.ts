@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RUN_IF_LABELS, edgeElementData, edgeLabel, nodeSubtitle } from "../src/editor/canvas";
+import { RUN_IF_LABELS, edgeElementData, edgeLabel, nodeSubtitle } from "../src/editor/canvas-nodes";
 
 describe("edge labels", () => {
   it("show the outcome and a run_if other than the default", () => {

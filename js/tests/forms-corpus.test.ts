@@ -3,17 +3,21 @@
 // render / update / flush cycle sends no edit at all (the forms never touch what was not edited).
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { renderSections, taskSections } from "../src/editor/forms";
 import type { FormContext } from "../src/editor/forms";
 import type { JsonPath } from "../src/editor/protocol";
 
-const dir = "/work/shared/data/jobs_corpus";
+const dir = join(dirname(fileURLToPath(import.meta.url)), "../../tests/data/jobs_corpus");
 const tasks: { name: string; task: Record<string, unknown> }[] = [];
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
   const doc = JSON.parse(readFileSync(`${dir}/${file}`, "utf8"));
   const list = (doc.settings?.tasks ?? []) as Record<string, unknown>[];
   // the big generated jobs repeat one shape: a few tasks per file are enough
-  list.slice(0, 4).forEach((task, i) => tasks.push({ name: `${file}#${i}`, task }));
+  list.slice(0, 4).forEach((task, i) => {
+    tasks.push({ name: `${file}#${i}`, task });
+  });
 }
 
 describe("corpus", () => {

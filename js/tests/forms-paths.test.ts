@@ -51,6 +51,7 @@ describe("numbers", () => {
   });
   it("job ids become numbers; bundle references stay strings", () => {
     expect(parseJobId("875307392109044")).toEqual({ ok: true, value: 875307392109044 });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle's ${...} reference, as written in databricks.yml
     expect(parseJobId("${resources.jobs.leaf1.id}")).toEqual({ ok: true, value: "${resources.jobs.leaf1.id}" });
     expect(parseJobId("")).toEqual({ ok: true, value: "" });
     expect(parseJobId("my job").ok).toBe(false);

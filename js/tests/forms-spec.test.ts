@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { KNOWN_TASK_TYPES, NO_COMPUTE_TASK_TYPES, taskSections, taskTypeOf } from "../src/editor/forms";
 import type { FieldSpec, SectionSpec } from "../src/editor/forms";
+import { TASK_TYPES } from "../src/generated/task-types";
 
 function fields(sections: SectionSpec[]): FieldSpec[] {
   const out: FieldSpec[] = [];
@@ -42,9 +45,8 @@ describe("KNOWN_TASK_TYPES", () => {
     expect(KNOWN_TASK_TYPES.find((t) => t.value === "condition_task")?.label).toBe("If/else condition");
   });
   it("mirrors models.NO_COMPUTE_TASK_TYPES", () => {
-    const py = readFileSync(new URL("../../loom_jobs_widget/models.py", import.meta.url), "utf8");
-    const block = py.slice(py.indexOf("NO_COMPUTE_TASK_TYPES = frozenset("));
-    const names = [...block.slice(0, block.indexOf(")")).matchAll(/"(\w+)"/g)].map((m) => m[1]);
+    // Python's: the task types of core/task_types.py without compute of their own (generated).
+    const names = TASK_TYPES.filter((t) => !t.compute).map((t) => t.key);
     expect(new Set(names)).toEqual(new Set(NO_COMPUTE_TASK_TYPES));
   });
 });
@@ -198,7 +200,7 @@ describe("taskSections", () => {
   });
 
   it("builds sections for every task of the corpus", () => {
-    const dir = "/work/shared/data/jobs_corpus";
+    const dir = join(dirname(fileURLToPath(import.meta.url)), "../../tests/data/jobs_corpus");
     let n = 0;
     for (const name of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
       const doc = JSON.parse(readFileSync(`${dir}/${name}`, "utf8"));

@@ -37,7 +37,8 @@ vi.mock("../src/editor/canvas", () => {
 });
 
 import editor from "../src/editor/index";
-import type { FromPython, ToPython } from "../src/editor/protocol";
+import type { RenderProps } from "@anywidget/types";
+import type { FromPython, JobEditorModel, ToPython } from "../src/editor/protocol";
 
 class FakeModel {
   sent: ToPython[] = [];
@@ -80,8 +81,8 @@ function mount() {
   const model = new FakeModel();
   const el = document.createElement("div");
   document.body.append(el);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const cleanup = editor.render({ model: model as any, el, experimental: {} as any });
+  const props = { model, el, experimental: {} } as unknown as RenderProps<JobEditorModel>;
+  const cleanup = editor.render(props);
   const root = el.querySelector<HTMLElement>(".loom-je")!;
   const tab = (id: string) => root.querySelector<HTMLButtonElement>(`.loom-je-tab[data-tab="${id}"]`)!;
   const kinds = () => model.sent.map((m) => m.kind);

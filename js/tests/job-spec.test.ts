@@ -98,6 +98,8 @@ describe("problems to tabs", () => {
     expect(tabOfPath(["email_notifications", "on_failure", 0])).toBe("notifications");
     expect(tabOfPath(["schedule", "quartz_cron_expression"])).toBe("schedule");
     expect(tabOfPath(["trigger", "file_arrival", "url"])).toBe("schedule");
+    // `triggers` is a trigger field too (the list comes from the Python side, generated).
+    expect(tabOfPath(["triggers", 0, "periodic"])).toBe("schedule");
     expect(tabOfPath(["job_clusters", 0, "new_cluster", "spark_version"])).toBe("details");
     expect(tabOfPath(null)).toBe("details");
   });

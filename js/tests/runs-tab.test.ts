@@ -30,12 +30,15 @@ function failedRun(): RunDetail {
   return { ...summary(7, { state: "FAILED" }), tasks, attempts: tasks, repair_history: [], latest_repair_id: null };
 }
 
+/** A request the fake answers, with the fields its replies read. */
+type Request = ToPython & { request_id: number; offset?: number; rerun_tasks?: string[]; run_id?: number; active_only?: boolean };
+
 function makeCtx() {
   const sent: ToPython[] = [];
-  const requests: (ToPython & { request_id: number })[] = [];
+  const requests: Request[] = [];
   let id = 0;
-  const replies: Record<string, (m: any) => unknown> = {
-    runs: (m) => ({ kind: "runs", request_id: m.request_id, runs: Array.from({ length: 25 }, (_, i) => summary(1000 - i - m.offset)), has_more: true }),
+  const replies: Record<string, (m: Request) => unknown> = {
+    runs: (m) => ({ kind: "runs", request_id: m.request_id, runs: Array.from({ length: 25 }, (_, i) => summary(1000 - i - Number(m.offset))), has_more: true }),
     run: (m) => ({ kind: "run", request_id: m.request_id, run: failedRun() }),
     task_output: (m) => ({ kind: "task_output", request_id: m.request_id, output: { error: "boom", error_trace: "Traceback..." } }),
     repair_preview: (m) => ({ kind: "repair_preview", request_id: m.request_id, plan: { rerun: m.rerun_tasks ?? ["load", "aggregate", "report"], reused: ["ingest"], request: {} }, root_causes: ["load"] }),
@@ -48,9 +51,9 @@ function makeCtx() {
     showTasks: vi.fn(),
     nextId: () => ++id,
     send: (m) => void sent.push(m),
-    request: (m: any) => {
+    request: <T,>(m: ToPython & { request_id: number }) => {
       requests.push(m);
-      return Promise.resolve(replies[m.kind](m) as any);
+      return Promise.resolve(replies[m.kind](m) as T);
     },
   };
   return { ctx, sent, requests, replies };
@@ -91,7 +94,7 @@ describe("history", () => {
     range.value = "24h";
     range.dispatchEvent(new Event("change"));
     await flush();
-    const last = fake.requests.at(-1) as any;
+    const last = fake.requests.at(-1) as Request & { start_time_from: number };
     expect(last.active_only).toBe(true);
     expect(Date.now() - last.start_time_from).toBeGreaterThanOrEqual(86_400_000 - 1000);
   });
@@ -148,7 +151,7 @@ describe("progress", () => {
     tab.onProgress({ kind: "run_progress", run: summary(5, { state: "FAILED", ended: true, duration_ms: 65_000 }), done: 5, total: 5, finished: true, root_causes: ["load"] });
     await flush();
     expect(q("[data-role=progress-text]").textContent).toBe("Failed: load (2 tasks failed upstream) · 5 of 5 tasks · 1m 05s");
-    expect(fake.requests.some((r) => r.kind === "run" && (r as any).run_id === 5)).toBe(true);
+    expect(fake.requests.some((r) => r.kind === "run" && (r as Request).run_id === 5)).toBe(true);
     expect(fake.requests.filter((r) => r.kind === "runs").length).toBeGreaterThan(1); // the history refreshed
     tab.destroy();
   });
@@ -180,7 +183,7 @@ describe("run detail", () => {
     q<HTMLButtonElement>("[data-action=repair]").click();
     await flush();
     expect(fake.requests.at(-1)).toMatchObject({ kind: "repair_preview", run_id: 7, rerun_dependent_tasks: true });
-    expect((fake.requests.at(-1) as any).rerun_tasks).toBeUndefined();
+    expect((fake.requests.at(-1) as Request).rerun_tasks).toBeUndefined();
     expect([...tab.element.querySelectorAll("[data-role=will-rerun] li")].map((li) => li.textContent)).toEqual(["load", "aggregate", "report"]);
     expect([...tab.element.querySelectorAll("[data-role=kept] li")].map((li) => li.textContent)).toEqual(["ingest"]);
     // only load, without dependents

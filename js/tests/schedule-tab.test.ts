@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ScheduleTab, wallTime } from "../src/editor/schedule-tab";
+import { ScheduleTab } from "../src/editor/schedule-tab";
+import { wallTime } from "../src/editor/schedule/times";
 import { problemPath } from "../src/editor/tabs";
 import type { EditOp, FromPython, JsonPath, Problem, SchedulePreview, ToPython, TriggerView } from "../src/editor/protocol";
 import type { JobMessage, JobTabContext } from "../src/editor/tab-types";

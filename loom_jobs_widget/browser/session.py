@@ -1,7 +1,8 @@
 """What the JobsBrowser does, without the browser: the Jobs list page's data and row actions.
 
-The messages are typed in ``js/src/browser/protocol.ts``. `BrowserSession.handle` never raises:
-a failed call becomes an ``error`` reply and a `status`.
+The messages are typed in `browser.protocol`; the rows are built by `rows`, the query is
+`query.Query`. `BrowserSession.handle` never raises: a failed call becomes an ``error`` reply
+and a `status`.
 
 Paging over many jobs: jobs/list has no offset, so the session keeps a cursor per query (search,
 owner, tag, state): the jobs matched so far and the open listing. "Next" reads only as many list
@@ -17,83 +18,46 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from loom_jobs_widget.browser.protocol import (
+    Action,
+    ActionDoneMessage,
+    ActionRequest,
+    ErrorMessage,
+    FromPython,
+    Grant,
+    GrantKind,
+    JobRow,
+    ListRequest,
+    PageMessage,
+    ReadyRequest,
+)
+from loom_jobs_widget.browser.protocol import Query as QueryJson
+from loom_jobs_widget.browser.query import Query, parse_tag, state_matches
+from loom_jobs_widget.browser.rows import job_row, settings_api
 from loom_jobs_widget.client.workspace import WorkspaceError
 from loom_jobs_widget.core.models import Job, JobSettings
-from loom_jobs_widget.schedule.quartz import CronError, describe
-from loom_jobs_widget.schedule.triggers import (
-    PauseStatus,
-    pause_status,
-    set_pause_status,
-    trigger_kind,
-)
+from loom_jobs_widget.editor.protocol import Status, StatusLevel
+from loom_jobs_widget.schedule.triggers import PauseStatus, set_pause_status
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client.workspace import Workspace
 
-__all__ = ["PAGE_SIZES", "BrowserSession", "BrowserState", "Query", "job_row", "parse_tag"]
-
-Message = dict[str, Any]
+__all__ = ["DEFAULT_PAGE_SIZE", "PAGE_SIZES", "BrowserSession", "BrowserState"]
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 _RUN_READERS = 8
 """Rows whose last run is read at the same time."""
-STATES = ("", "active", "paused", "none")
-"""The state filter: any; a trigger that starts runs; a paused trigger; no trigger (manual)."""
-
-
-@dataclass(frozen=True)
-class Query:
-    """What the list shows: a name substring, the creator, a tag (``key`` or ``key=value``) and
-    the trigger state (one of STATES)."""
-
-    search: str = ""
-    owner: str = ""
-    tag: str = ""
-    state: str = ""
-
-    @classmethod
-    def from_message(cls, value: Any) -> Query:
-        if value is None:
-            return cls()
-        if not isinstance(value, Mapping):
-            raise TypeError("query must be an object")
-        fields = {}
-        for name in ("search", "owner", "tag", "state"):
-            item = value.get(name, "")
-            if item is None:
-                item = ""
-            if not isinstance(item, str):
-                raise TypeError(f"query.{name} must be a string")
-            fields[name] = item.strip()
-        if fields["state"] not in STATES:
-            raise ValueError(f"query.state must be one of {', '.join(map(repr, STATES))}")
-        return cls(**fields)
-
-    def to_json(self) -> dict[str, str]:
-        return {"search": self.search, "owner": self.owner, "tag": self.tag, "state": self.state}
-
-
-def parse_tag(text: str) -> dict[str, str | None] | None:
-    """``"team"`` → {"team": None} (the key present), ``"team=data"`` → {"team": "data"}."""
-    text = text.strip()
-    if not text:
-        return None
-    key, sep, value = text.partition("=")
-    key = key.strip()
-    if not key:
-        raise ValueError("a tag filter is key or key=value")
-    return {key: value.strip() if sep else None}
 
 
 @dataclass
 class BrowserState:
     """What the widget mirrors into its traits."""
 
-    query: dict[str, str] = field(default_factory=lambda: Query().to_json())
+    query: QueryJson = field(default_factory=lambda: Query().to_json())
     offset: int = 0
     page_size: int = DEFAULT_PAGE_SIZE
-    status: dict[str, str] = field(default_factory=lambda: {"level": "", "text": ""})
+    status: Status = field(default_factory=lambda: Status(level="", text=""))
 
 
 class _Cursor:
@@ -124,123 +88,6 @@ class _Cursor:
         self.jobs = [job if known.job_id == job.job_id else known for known in self.jobs]
 
 
-def _settings_api(job: Job) -> dict[str, Any]:
-    return job.settings.to_api() if isinstance(job.settings, JobSettings) else {}
-
-
-def _state_matches(settings: Mapping[str, Any], state: str) -> bool:
-    if not state:
-        return True
-    status = pause_status(settings)
-    if state == "none":
-        return status is None
-    return status == ("PAUSED" if state == "paused" else "UNPAUSED")
-
-
-def trigger_summary(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The Trigger column: the kind, its pause state and a short description."""
-    kind = trigger_kind(settings)
-    status = pause_status(settings)
-    text = {
-        "none": "None",
-        "continuous": "Continuous",
-        "file_arrival": "File arrival",
-        "table_update": "Table update",
-        "other": "Other",
-    }.get(kind, "")
-    if kind == "scheduled":
-        schedule = settings.get("schedule") or {}
-        cron = schedule.get("quartz_cron_expression")
-        zone = schedule.get("timezone_id")
-        try:
-            text = describe(str(cron)) if isinstance(cron, str) else "Scheduled"
-        except CronError:
-            text = f"Schedule {cron}"
-        if isinstance(zone, str) and zone and zone != "UTC":
-            text += f" ({zone})"
-    elif kind == "periodic":
-        periodic = (settings.get("trigger") or {}).get("periodic") or {}
-        interval, unit = periodic.get("interval"), str(periodic.get("unit") or "").lower()
-        if interval == 1 and unit.endswith("s"):
-            unit = unit[:-1]
-        text = f"Every {interval} {unit}".strip() if interval is not None else "Periodic"
-    elif kind == "other" and isinstance(settings.get("trigger"), Mapping):
-        trigger = settings["trigger"]
-        for name in ("model", "job_completion"):
-            if trigger.get(name) is not None:
-                text = name.replace("_", " ").capitalize()
-    return {"kind": kind, "paused": status == "PAUSED", "pausable": status is not None,
-            "text": text}
-
-
-def run_summary(run: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The Last run column: when, and a badge (``state``: succeeded, failed, running, pending,
-    canceled, skipped, other) with its label."""
-    if not run:
-        return None
-    raw_state, raw_status = run.get("state"), run.get("status")
-    state: Mapping[str, Any] = raw_state if isinstance(raw_state, Mapping) else {}
-    status: Mapping[str, Any] = raw_status if isinstance(raw_status, Mapping) else {}
-    life = str(state.get("life_cycle_state") or "")
-    result = str(state.get("result_state") or "")
-    if result:
-        badge = {
-            "SUCCESS": "succeeded",
-            "SUCCESS_WITH_FAILURES": "succeeded",
-            "FAILED": "failed",
-            "TIMEDOUT": "failed",
-            "MAXIMUM_CONCURRENT_RUNS_REACHED": "failed",
-            "UPSTREAM_FAILED": "failed",
-            "CANCELED": "canceled",
-            "UPSTREAM_CANCELED": "canceled",
-            "EXCLUDED": "skipped",
-            "SKIPPED": "skipped",
-            "DISABLED": "skipped",
-        }.get(result, "other")
-        label = result.replace("_", " ").capitalize()
-        if result == "SUCCESS":
-            label = "Succeeded"
-    elif life in ("PENDING", "QUEUED", "BLOCKED", "WAITING_FOR_RETRY"):
-        badge, label = "pending", life.replace("_", " ").capitalize()
-    elif life in ("RUNNING", "TERMINATING"):
-        badge, label = "running", life.capitalize()
-    elif life in ("SKIPPED",):
-        badge, label = "skipped", "Skipped"
-    elif life == "INTERNAL_ERROR":
-        badge, label = "failed", "Internal error"
-    else:
-        badge, label = "other", (life or str(status.get("state") or "Unknown")).capitalize()
-    start = run.get("start_time")
-    end = run.get("end_time")
-    return {
-        "run_id": run.get("run_id"),
-        "state": badge,
-        "label": label,
-        "start_time": start if isinstance(start, int) else None,
-        "end_time": end if isinstance(end, int) and end > 0 else None,
-        "url": run.get("run_page_url") if isinstance(run.get("run_page_url"), str) else None,
-    }
-
-
-def job_row(job: Job, last_run: Mapping[str, Any] | None) -> dict[str, Any]:
-    """One row of the table."""
-    settings = _settings_api(job)
-    tags = settings.get("tags")
-    tasks = settings.get("tasks")
-    name = settings.get("name")
-    return {
-        "job_id": job.job_id,
-        "name": name if isinstance(name, str) and name else "Untitled",
-        "tasks": len(tasks) if isinstance(tasks, list) else None,
-        "creator": job.creator_user_name if isinstance(job.creator_user_name, str) else None,
-        "created_time": job.created_time if isinstance(job.created_time, int) else None,
-        "tags": {str(k): "" if v is None else str(v) for k, v in tags.items()}
-        if isinstance(tags, Mapping) else {},
-        "trigger": trigger_summary(settings),
-        "last_run": run_summary(last_run),
-    }
-
-
 class BrowserSession:
     """The Jobs list page of one workspace.
 
@@ -251,7 +98,7 @@ class BrowserSession:
     def __init__(
         self,
         *,
-        send: Callable[[Message], None],
+        send: Callable[[FromPython], None],
         on_state: Callable[[BrowserState], None],
         workspace: Callable[[], Workspace],
         open_editor: Callable[[int | None], Any],
@@ -263,14 +110,15 @@ class BrowserSession:
         self._open_editor = open_editor
         self.state = BrowserState()
         self._cursor: _Cursor | None = None
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[JobRow] = []
         """The rows last sent to the view."""
         self._on_state(self.state)
 
     # --- the view's messages ----------------------------------------------------------------
 
     def handle(self, message: Mapping[str, Any]) -> None:
-        """Answer one message of the view. Never raises."""
+        """Answer one message of the view (a `protocol.ToPython`, as JSON gave it). Never
+        raises."""
         with self._lock:
             kind = message.get("kind")
             request_id = message.get("request_id")
@@ -289,13 +137,13 @@ class BrowserSession:
             except Exception as error:  # never a traceback in the view
                 self._error(f"{type(error).__name__}: {error}", request_id)
 
-    def _on_ready(self, message: Mapping[str, Any]) -> None:
+    def _on_ready(self, message: ReadyRequest) -> None:
         self.send_page(request_id=message.get("request_id"))
 
-    def _on_list(self, message: Mapping[str, Any]) -> None:
+    def _on_list(self, message: ListRequest) -> None:
         query = Query.from_message(message.get("query")) if "query" in message else None
-        offset = message.get("offset", 0)
-        limit = message.get("limit", self.state.page_size)
+        offset: object = message.get("offset", 0)
+        limit: object = message.get("limit", self.state.page_size)
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             raise ValueError("offset must be a whole number ≥ 0")
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
@@ -304,9 +152,9 @@ class BrowserSession:
             self._cursor = None
         self.list_page(query, offset=offset, limit=limit, request_id=message.get("request_id"))
 
-    def _on_action(self, message: Mapping[str, Any]) -> None:
+    def _on_action(self, message: ActionRequest) -> None:
         action = message["action"]
-        job_id = message.get("job_id")
+        job_id: object = message.get("job_id")
         request_id = message.get("request_id")
         if action == "create":
             self.create()
@@ -337,7 +185,8 @@ class BrowserSession:
         else:
             raise ValueError(f"unknown action {action!r}")
 
-    _HANDLERS: Mapping[str, Callable[[BrowserSession, Mapping[str, Any]], None]] = {
+    # Each handler takes the request TypedDict of its kind.
+    _HANDLERS: Mapping[str, Callable[[BrowserSession, Any], None]] = {
         "ready": _on_ready,
         "list": _on_list,
         "action": _on_action,
@@ -355,8 +204,8 @@ class BrowserSession:
         *,
         offset: int | None = None,
         limit: int | None = None,
-        request_id: Any = None,
-    ) -> Message:
+        request_id: int | None = None,
+    ) -> PageMessage | ErrorMessage:
         """Show the page at `offset` of `query` (the current one when None); returns it."""
         with self._lock:
             if query is not None and query != self.query:
@@ -369,25 +218,24 @@ class BrowserSession:
                 self.state.page_size = limit
             return self.send_page(request_id=request_id)
 
-    def refresh(self) -> Message:
+    def refresh(self) -> PageMessage | ErrorMessage:
         """Read the jobs again (the list may have changed in the workspace)."""
         with self._lock:
             self._cursor = None
             return self.send_page()
 
-    def send_page(self, *, request_id: Any = None) -> Message:
+    def send_page(self, *, request_id: int | None = None) -> PageMessage | ErrorMessage:
+        """Send the current page (or the error that stopped it); returns what was sent."""
         with self._lock:
             try:
-                page = self.page()
+                page = self.page(request_id=request_id)
             except WorkspaceError as error:
-                self._error(str(error), request_id)
-                return {"kind": "error", "text": str(error)}
-            page["request_id"] = request_id
+                return self._error(str(error), request_id)
             self._send(page)
             self._set_status("", "")
             return page
 
-    def page(self) -> Message:
+    def page(self, *, request_id: int | None = None) -> PageMessage:
         """The current page, read from the workspace as far as needed."""
         query = self.query
         cursor = self._cursor_for(query)
@@ -412,6 +260,7 @@ class BrowserSession:
             "owners": sorted({str(j.creator_user_name) for j in cursor.jobs
                               if isinstance(j.creator_user_name, str)})[:50],
             "me": self._user_name(),
+            "request_id": request_id,
         }
 
     def _cursor_for(self, query: Query) -> _Cursor:
@@ -426,7 +275,7 @@ class BrowserSession:
         )
         if query.state:
             state = query.state
-            listing = (job for job in listing if _state_matches(_settings_api(job), state))
+            listing = (job for job in listing if state_matches(settings_api(job), state))
         self._cursor = _Cursor(query, listing)
         return self._cursor
 
@@ -446,12 +295,12 @@ class BrowserSession:
 
     # --- row actions ----------------------------------------------------------------------------
 
-    def set_paused(self, job_id: int, paused: bool) -> dict[str, Any]:
+    def set_paused(self, job_id: int, paused: bool) -> JobRow:
         """Pause (or resume) every trigger of the job; its new row."""
         with self._lock:
             jobs = self._workspace().jobs
             job = jobs.get(job_id)
-            settings = _settings_api(job)
+            settings = settings_api(job)
             status: PauseStatus = "PAUSED" if paused else "UNPAUSED"
             try:
                 changed = set_pause_status(settings, status)
@@ -464,7 +313,7 @@ class BrowserSession:
             saved = jobs.save(job)
             return self._update_row(saved)
 
-    def run_now(self, job_id: int) -> tuple[int, dict[str, Any]]:
+    def run_now(self, job_id: int) -> tuple[int, JobRow]:
         """Start a run of the job; its run_id and the job's new row."""
         with self._lock:
             jobs = self._workspace().jobs
@@ -491,31 +340,19 @@ class BrowserSession:
         """Open an empty new job in the editor."""
         return self._open_editor(None)
 
-    def permissions(self, job_id: int) -> list[dict[str, Any]]:
+    def permissions(self, job_id: int) -> list[Grant]:
         """The job's grants, one per principal: {principal, kind, levels, inherited}."""
         answer = self._workspace().jobs.get_permissions(job_id)
-        grants: list[dict[str, Any]] = []
+        grants: list[Grant] = []
         for entry in answer.get("access_control_list") or []:
             if not isinstance(entry, Mapping):
                 continue
-            for kind in ("user_name", "group_name", "service_principal_name"):
-                principal = entry.get(kind)
-                if isinstance(principal, str):
-                    break
-            else:
-                kind, principal = "unknown", entry.get("display_name") or "?"
-            levels = [p.get("permission_level") for p in entry.get("all_permissions") or []
-                      if isinstance(p, Mapping)]
-            inherited = all(bool(p.get("inherited")) for p in entry.get("all_permissions") or []
-                            if isinstance(p, Mapping)) and bool(levels)
-            grants.append({"principal": principal, "kind": kind,
-                           "levels": [str(level) for level in levels if level],
-                           "inherited": inherited})
+            grants.append(_grant(entry))
         return grants
 
     # --- inside ---------------------------------------------------------------------------------
 
-    def _update_row(self, job: Job) -> dict[str, Any]:
+    def _update_row(self, job: Job) -> JobRow:
         """The job's row again (its settings and last run), in the rows and the cursor."""
         job_id = int(job.job_id)  # type: ignore[arg-type]
         if self._cursor is not None:
@@ -531,17 +368,42 @@ class BrowserSession:
             return None
         return name if isinstance(name, str) else None
 
-    def _done(self, request_id: Any, action: str, job_id: int | None, text: str,
-              **extra: Any) -> None:
+    def _done(self, request_id: int | None, action: Action, job_id: int | None, text: str, *,
+              row: JobRow | None = None, run_id: int | None = None) -> None:
         self._set_status("success", text)
-        self._send({"kind": "action_done", "request_id": request_id, "action": action,
-                    "job_id": job_id, "text": text, **extra})
+        message: ActionDoneMessage = {"kind": "action_done", "request_id": request_id,
+                                      "action": action, "job_id": job_id, "text": text}
+        if row is not None:
+            message["row"] = row
+        if run_id is not None:
+            message["run_id"] = run_id
+        self._send(message)
 
-    def _error(self, text: str, request_id: Any, *, job_id: Any = None) -> None:
+    def _error(self, text: str, request_id: Any, *, job_id: Any = None) -> ErrorMessage:
+        """Tell the view (and the status) why a request failed; returns the message sent."""
         self._set_status("error", text)
-        self._send({"kind": "error", "request_id": request_id, "text": text,
-                    "job_id": job_id if isinstance(job_id, int) else None})
+        message: ErrorMessage = {"kind": "error", "request_id": request_id, "text": text,
+                                 "job_id": job_id if isinstance(job_id, int) else None}
+        self._send(message)
+        return message
 
-    def _set_status(self, level: str, text: str) -> None:
+    def _set_status(self, level: StatusLevel, text: str) -> None:
         self.state.status = {"level": level, "text": text}
         self._on_state(self.state)
+
+
+def _grant(entry: Mapping[str, Any]) -> Grant:
+    """One entry of the job's access_control_list as the permissions dialog lists it."""
+    kind: GrantKind
+    for kind in ("user_name", "group_name", "service_principal_name"):
+        principal = entry.get(kind)
+        if isinstance(principal, str):
+            break
+    else:
+        kind, principal = "unknown", entry.get("display_name") or "?"
+    levels = [p.get("permission_level") for p in entry.get("all_permissions") or []
+              if isinstance(p, Mapping)]
+    inherited = all(bool(p.get("inherited")) for p in entry.get("all_permissions") or []
+                    if isinstance(p, Mapping)) and bool(levels)
+    return {"principal": principal, "kind": kind,
+            "levels": [str(level) for level in levels if level], "inherited": inherited}

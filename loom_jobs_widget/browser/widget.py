@@ -1,7 +1,8 @@
-"""The jobs browser widget: the Jobs list page of a workspace (issue 9), `%loom_jobs`.
+"""The jobs browser widget: the Jobs list page of a workspace, `%loom_jobs`.
 
-A thin anywidget: traits for the small state, custom messages for the rest. What it does is in
-`browser_session.BrowserSession`, testable without a browser; the view is ``js/src/browser/``,
+A thin anywidget: traits for the small state (`protocol.JobsBrowserModel`), custom messages for
+the rest (`protocol.ToPython`, `protocol.FromPython`). What it does is in
+`session.BrowserSession`, testable without a browser; the view is ``js/src/browser/``,
 bundled into ``loom_jobs_widget/static/browser.js``. A job opened from a row (Edit, or Create
 job) is a `JobEditor`, shown in `editor_area` below the list.
 """
@@ -18,7 +19,9 @@ import traitlets
 from IPython.display import display
 
 from loom_jobs_widget._assets import bundle_path
-from loom_jobs_widget.browser.session import BrowserSession, BrowserState, Query
+from loom_jobs_widget.browser.protocol import JobRow
+from loom_jobs_widget.browser.query import Query
+from loom_jobs_widget.browser.session import BrowserSession, BrowserState
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client.workspace import Workspace
@@ -73,7 +76,7 @@ class JobsBrowser(anywidget.AnyWidget):
         return self._workspace
 
     @property
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[JobRow]:
         """The rows shown now (as sent to the view)."""
         return list(self._session.rows)
 

@@ -1,12 +1,12 @@
 """azure-identity as a credentials strategy of the Databricks SDK.
 
-The SDK has no managed-identity auth of its own (`azure_use_msi` is read by nothing, reference
-§9.2), while azure-identity's `DefaultAzureCredential` covers managed identity, workload identity,
+The SDK has no managed-identity auth of its own (`azure_use_msi` is read by nothing),
+while azure-identity's `DefaultAzureCredential` covers managed identity, workload identity,
 environment variables and the Azure CLI. This strategy asks any azure-core `TokenCredential` for
 a token of the Azure Databricks first-party application and sends it as a bearer token.
 
 Tokens are cached here until `refresh_margin_seconds` before they expire. The SDK calls the
-header factory on every request and does no caching for custom strategies (§9.3); not every
+header factory on every request and does no caching for custom strategies; not every
 credential caches either (AzureCliCredential starts `az` each time), so without this cache every
 API call could cost a subprocess.
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from databricks.sdk.credentials_provider import CredentialsProvider, CredentialsStrategy
 
-from loom_jobs_widget.client.workspace import AuthError
+from loom_jobs_widget.client.errors import AuthError
 
 if TYPE_CHECKING:
     from databricks.sdk.config import Config

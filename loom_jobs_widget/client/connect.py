@@ -17,7 +17,7 @@ With no arguments, in this order:
    `data_dir=`), started in this process or reused if this process already serves it.
 
 Every client gets a bounded retry budget: the SDK's default is 300 s of retries, which makes an
-unreachable host hang a notebook cell for five minutes (reference §8.1). A host known up front is
+unreachable host hang a notebook cell for five minutes. A host known up front is
 also probed once without retries, so a typo or a closed port fails in about a second. Then one
 authenticated call (`scim/v2/Me`) checks the credentials, so that `connect()` either returns a
 working handle or raises one `WorkspaceError` sentence.
@@ -36,16 +36,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from loom_jobs_widget.client.workspace import (
+from loom_jobs_widget.client.errors import (
     AuthError,
     ConfigurationError,
     UnreachableError,
-    Workspace,
     WorkspaceError,
     _Context,
     _network_reason,
     translate_error,
 )
+from loom_jobs_widget.client.workspace import Workspace
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
@@ -184,7 +184,7 @@ def _profile_section(
     parser: configparser.ConfigParser, profile: str | None
 ) -> Mapping[str, str] | None:
     """The profile's settings: the named one, else `[__settings__] default_profile`, else
-    `[DEFAULT]` (the SDK's order, reference §9.1)."""
+    `[DEFAULT]` (the SDK's order)."""
     if profile is None:
         if parser.has_option("__settings__", "default_profile"):
             profile = parser.get("__settings__", "default_profile")
@@ -247,7 +247,7 @@ def _config(
 ) -> Config:
     from databricks.sdk.config import Config
 
-    from loom_jobs_widget import __version__
+    from loom_jobs_widget._version import __version__
 
     try:
         return Config(

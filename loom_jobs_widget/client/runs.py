@@ -1,9 +1,8 @@
-"""A job run as the editor shows it (issue 8): the state of each task for the canvas overlay,
-the root causes of a failure apart from the tasks that only failed upstream, what a repair would
-rerun and what it would reuse, and `RunHandle`, which follows a run with a polling that backs off
-and stops when the run ends.
+"""A job's runs in the workspace: `RunsService` starts, cancels, repairs and reads them (Jobs API
+2.2 runs/*), and `RunHandle` follows one with a polling that backs off and stops when it ends.
 
-Runs are read as the API's JSON (`JobsService.get_run`); nothing here holds a credential.
+What a run's JSON means for the Runs tab (`run_state`, `repair_plan`, ...) is `run_views`; its
+names are re-exported here, where callers have imported them from.
 """
 
 from __future__ import annotations
@@ -11,19 +10,35 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.client.errors import WorkspaceError, _Context
+from loom_jobs_widget.client.rest import JOBS_API, _extend_arrays, _Service
+from loom_jobs_widget.client.run_views import (
+    TERMINAL,
+    RepairPlan,
+    latest_task_runs,
+    matrix_rows,
+    progress,
+    repair_plan,
+    root_causes,
+    run_detail,
+    run_state,
+    run_summary,
+    task_states,
+)
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import JobsService
+    from databricks.sdk import WorkspaceClient
 
 __all__ = [
     "TERMINAL",
     "RepairPlan",
     "RunHandle",
+    "RunsApi",
+    "RunsService",
     "latest_task_runs",
     "matrix_rows",
     "poll_intervals",
@@ -36,116 +51,211 @@ __all__ = [
     "task_states",
 ]
 
-TERMINAL: Final = frozenset({"TERMINATED", "SKIPPED", "INTERNAL_ERROR"})
-# Results a repair of "all failed tasks" leaves alone (the API's rerun_all_failed_tasks).
-_SUCCEEDED: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES", "EXCLUDED", "DISABLED"})
-# A task that ended so because of another task did not fail by itself.
-_KNOCK_ON: Final = frozenset({"UPSTREAM_FAILED", "UPSTREAM_CANCELED"})
-_OWN_FAILURES: Final = frozenset({"FAILED", "TIMEDOUT", "MAXIMUM_CONCURRENT_RUNS_REACHED"})
+# runs/get's paged arrays besides tasks / iterations (see RunsService._read_run).
+RUN_PAGED_ARRAYS: Final = ("job_clusters", "job_parameters", "repair_history")
+RUNS_LIST_PAGE: Final = 24  # "greater than 0 and less than 25"
 
 
-def run_state(run: Mapping[str, Any]) -> str:
-    """One word for a run or task run: its result once it ended, else where it is in its life
-    cycle (QUEUED, PENDING, RUNNING, WAITING_FOR_RETRY, ...)."""
-    given = run.get("state")
-    state: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
-    life = state.get("life_cycle_state")
-    result = state.get("result_state")
-    if life in TERMINAL and isinstance(result, str):
-        return result
-    if isinstance(life, str):
-        return life
-    status = run.get("status")
-    if isinstance(status, Mapping) and isinstance(status.get("state"), str):
-        return str(status["state"])
-    return "UNKNOWN"
+class RunsService(_Service):
+    """The Jobs API's runs for the editor, as the API's JSON, with typed errors.
 
+    Method names follow the SDK's `w.jobs` (`run_now`, `list_runs`, `repair_run`, ...)."""
 
-def latest_task_runs(run: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each task's latest task run (the last attempt, or the last repair's), by task_key."""
-    found: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
-    for position, task_run in enumerate(run.get("tasks") or []):
-        if not isinstance(task_run, dict) or not isinstance(task_run.get("task_key"), str):
-            continue
-        order = (
-            int(task_run.get("start_time") or 0),
-            int(task_run.get("attempt_number") or 0),
-            position,
+    def __init__(self, client: WorkspaceClient) -> None:
+        super().__init__(client)
+        self._repairs: dict[int, int] = {}
+        self._repairs_lock = threading.Lock()
+
+    def run_now(
+        self,
+        job_id: int,
+        *,
+        job_parameters: Mapping[str, str] | None = None,
+        idempotency_token: str | None = None,
+        only: Sequence[str] | None = None,
+        queue: Mapping[str, Any] | None = None,
+        **parameters: Any,
+    ) -> dict[str, Any]:
+        """Trigger a run; the answer (`run_id`, `number_in_job`) plus the `idempotency_token`
+        sent. A token is always sent (a new one unless given): the SDK retries POSTs on 429 /
+        503, and the token makes such a retry start one run, not two. `parameters` are the
+        API's other run-now fields (`performance_target`, legacy `notebook_params`, ...)."""
+        token = idempotency_token or uuid.uuid4().hex
+        body: dict[str, Any] = {"job_id": job_id, "idempotency_token": token, **parameters}
+        if job_parameters is not None:
+            body["job_parameters"] = dict(job_parameters)
+        if only is not None:
+            body["only"] = list(only)
+        if queue is not None:
+            body["queue"] = dict(queue)
+        answer = self._do(
+            "POST", f"{JOBS_API}/run-now", _Context(f"run job {job_id}", job_id=job_id), body=body
         )
-        key = task_run["task_key"]
-        if key not in found or order >= found[key][0]:
-            found[key] = (order, task_run)
-    return {key: task_run for key, (_, task_run) in found.items()}
+        return {**answer, "idempotency_token": token}
+
+    def cancel_run(self, run_id: int) -> None:
+        self._do(
+            "POST",
+            f"{JOBS_API}/runs/cancel",
+            _Context(f"cancel run {run_id}", run_id=run_id),
+            body={"run_id": run_id},
+        )
+
+    def cancel_all_runs(self, job_id: int | None = None, *, all_queued_runs: bool = False) -> None:
+        body: dict[str, Any] = {}
+        if job_id is not None:
+            body["job_id"] = job_id
+        if all_queued_runs:
+            body["all_queued_runs"] = True
+        what = f"the runs of job {job_id}" if job_id is not None else "all queued runs"
+        self._do(
+            "POST",
+            f"{JOBS_API}/runs/cancel-all",
+            _Context(f"cancel {what}", job_id=job_id),
+            body=body,
+        )
+
+    def repair_run(
+        self,
+        run_id: int,
+        *,
+        rerun_tasks: Sequence[str] | None = None,
+        rerun_all_failed_tasks: bool = False,
+        rerun_dependent_tasks: bool | None = None,
+        job_parameters: Mapping[str, str] | None = None,
+        latest_repair_id: int | None = None,
+        **parameters: Any,
+    ) -> int:
+        """Rerun tasks of an ended run; the repair's id. The API wants the run's latest repair
+        id from the second repair on: unless given, it is read from the run's repair history
+        (so repairs made elsewhere count too) and kept in `latest_repair_ids`."""
+        context = _Context(f"repair run {run_id}", run_id=run_id)
+        if latest_repair_id is None:
+            latest_repair_id = self._latest_repair_id(run_id, context)
+        body: dict[str, Any] = {"run_id": run_id, **parameters}
+        if rerun_tasks is not None:
+            body["rerun_tasks"] = list(rerun_tasks)
+        if rerun_all_failed_tasks:
+            body["rerun_all_failed_tasks"] = True
+        if rerun_dependent_tasks is not None:
+            body["rerun_dependent_tasks"] = rerun_dependent_tasks
+        if job_parameters is not None:
+            body["job_parameters"] = dict(job_parameters)
+        if latest_repair_id is not None:
+            body["latest_repair_id"] = latest_repair_id
+        answer = self._do("POST", f"{JOBS_API}/runs/repair", context, body=body)
+        repair_id = answer.get("repair_id")
+        if not isinstance(repair_id, int):
+            raise WorkspaceError(
+                f"Could not repair run {run_id}: no repair_id came back.", run_id=run_id
+            )
+        with self._repairs_lock:
+            self._repairs[run_id] = repair_id
+        return repair_id
+
+    @property
+    def latest_repair_ids(self) -> dict[int, int]:
+        """The latest repair id of each run repaired through this service, by run_id."""
+        with self._repairs_lock:
+            return dict(self._repairs)
+
+    def _latest_repair_id(self, run_id: int, context: _Context) -> int | None:
+        run = self._read_run(run_id, context, include_history=True)
+        latest: int | None = None
+        for item in run.get("repair_history") or []:
+            if isinstance(item, dict) and item.get("type") == "REPAIR":
+                repair = item.get("id")
+                if isinstance(repair, int):
+                    latest = repair
+        if latest is not None:
+            with self._repairs_lock:
+                self._repairs[run_id] = latest
+        return latest
+
+    def get_run(
+        self, run_id: int, *, include_history: bool = False, include_resolved_values: bool = False
+    ) -> dict[str, Any]:
+        """runs/get with every page merged, as the API's JSON."""
+        return self._read_run(
+            run_id,
+            _Context(f"read run {run_id}", run_id=run_id),
+            include_history=include_history,
+            include_resolved_values=include_resolved_values,
+        )
+
+    def _read_run(
+        self,
+        run_id: int,
+        context: _Context,
+        *,
+        include_history: bool = False,
+        include_resolved_values: bool = False,
+    ) -> dict[str, Any]:
+        path = f"{JOBS_API}/runs/get"
+        query: dict[str, Any] = {"run_id": run_id}
+        if include_history:
+            query["include_history"] = True
+        if include_resolved_values:
+            query["include_resolved_values"] = True
+        run = self._do("GET", path, context, query=query)
+        token = run.pop("next_page_token", None)
+        # As the SDK's mixin: a for-each task run pages its iterations, any other run its tasks.
+        first_array = "iterations" if run.get("iterations") else "tasks"
+        while token:
+            page = self._do("GET", path, context, query={**query, "page_token": token})
+            _extend_arrays(run, page, (first_array, *RUN_PAGED_ARRAYS))
+            token = page.get("next_page_token")
+        return run
+
+    def get_run_output(self, run_id: int) -> dict[str, Any]:
+        """runs/get-output of a task run."""
+        return self._do(
+            "GET",
+            f"{JOBS_API}/runs/get-output",
+            _Context(f"read the output of run {run_id}", run_id=run_id),
+            query={"run_id": run_id},
+        )
+
+    def list_runs(
+        self,
+        job_id: int | None = None,
+        *,
+        active_only: bool = False,
+        completed_only: bool = False,
+        run_type: str | None = None,
+        expand_tasks: bool = False,
+        start_time_from: int | None = None,
+        start_time_to: int | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Runs, newest first, following every page (up to `limit` runs)."""
+        query: dict[str, Any] = {"limit": RUNS_LIST_PAGE}
+        for name, value in (
+            ("job_id", job_id),
+            ("run_type", run_type),
+            ("start_time_from", start_time_from),
+            ("start_time_to", start_time_to),
+        ):
+            if value is not None:
+                query[name] = value
+        for name, flag in (
+            ("active_only", active_only),
+            ("completed_only", completed_only),
+            ("expand_tasks", expand_tasks),
+        ):
+            if flag:
+                query[name] = True
+        what = f"list the runs of job {job_id}" if job_id is not None else "list runs"
+        context = _Context(what, job_id=job_id)
+        yield from self._list_pages(f"{JOBS_API}/runs/list", context, query, "runs", limit)
 
 
-def task_states(run: Mapping[str, Any]) -> dict[str, str]:
-    """The state each task shows on the canvas (`run_state` of its latest task run)."""
-    return {key: run_state(task_run) for key, task_run in latest_task_runs(run).items()}
+class RunsApi(Protocol):
+    """What `RunHandle` calls: `RunsService` has it, and so does `JobsService` (by delegation)."""
 
+    def get_run(self, run_id: int) -> dict[str, Any]: ...
 
-def root_causes(run: Mapping[str, Any]) -> list[str]:
-    """The tasks that failed by themselves (FAILED, TIMEDOUT), not because an upstream task
-    did: where to look first."""
-    return [
-        key
-        for key, task_run in latest_task_runs(run).items()
-        if run_state(task_run) in _OWN_FAILURES
-    ]
-
-
-@dataclass(frozen=True)
-class RepairPlan:
-    """What a repair would do, before it is sent: `rerun` (in the job's order), `reused` (tasks
-    whose results and task values the repair keeps), and the request's fields."""
-
-    rerun: list[str]
-    reused: list[str]
-    request: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"rerun": self.rerun, "reused": self.reused, "request": self.request}
-
-
-def repair_plan(
-    settings: JobSettings | Mapping[str, Any],
-    run: Mapping[str, Any],
-    *,
-    rerun_tasks: Sequence[str] | None = None,
-    rerun_dependent_tasks: bool = True,
-    latest_repair_id: int | None = None,
-) -> RepairPlan:
-    """The repair of ``run`` the Runs tab proposes: the tasks given (all failed ones by
-    default), with their dependents when ``rerun_dependent_tasks``; as the Jobs API repairs."""
-    document = settings.to_api() if isinstance(settings, JobSettings) else dict(settings)
-    tasks = [t for t in document.get("tasks") or [] if isinstance(t, dict)]
-    order = [t["task_key"] for t in tasks if isinstance(t.get("task_key"), str)]
-    children: dict[str, list[str]] = {}
-    for task in tasks:
-        for dependency in task.get("depends_on") or []:
-            if isinstance(dependency, dict) and isinstance(dependency.get("task_key"), str):
-                children.setdefault(dependency["task_key"], []).append(task["task_key"])
-    latest = latest_task_runs(run)
-    request: dict[str, Any] = {"run_id": run.get("run_id")}
-    if rerun_tasks is None:
-        chosen = [key for key, task_run in latest.items() if run_state(task_run) not in _SUCCEEDED]
-        request["rerun_all_failed_tasks"] = True
-    else:
-        chosen = list(dict.fromkeys(rerun_tasks))
-        request["rerun_tasks"] = chosen
-    rerun = set(chosen)
-    if rerun_dependent_tasks:
-        request["rerun_dependent_tasks"] = True
-        todo = list(chosen)
-        while todo:
-            for child in children.get(todo.pop(), ()):
-                if child not in rerun:
-                    rerun.add(child)
-                    todo.append(child)
-    if latest_repair_id is not None:
-        request["latest_repair_id"] = latest_repair_id
-    known = [key for key in order if key in rerun] + sorted(rerun.difference(order))
-    reused = [key for key in order if key in latest and key not in rerun]
-    return RepairPlan(rerun=known, reused=reused, request=request)
+    def cancel_run(self, run_id: int) -> None: ...
 
 
 def poll_intervals(first: float = 0.25, factor: float = 1.5, most: float = 5.0) -> Iterator[float]:
@@ -162,7 +272,7 @@ class RunHandle:
     ``.cancel()``; ``follow(callback)`` calls back with each new read from a daemon thread
     that ends with the run (or with ``stop()``)."""
 
-    def __init__(self, jobs: JobsService, run_id: int) -> None:
+    def __init__(self, jobs: RunsApi, run_id: int) -> None:
         self.jobs = jobs
         self.run_id = run_id
         self.run: dict[str, Any] = {}
@@ -229,149 +339,3 @@ class RunHandle:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=10)
 
-
-# --- views for the Runs tab ---------------------------------------------------------------------
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _message(run: Mapping[str, Any]) -> str:
-    state = run.get("state")
-    text = state.get("state_message") if isinstance(state, Mapping) else None
-    return text if isinstance(text, str) else ""
-
-
-def run_summary(run: Mapping[str, Any], *, now_ms: int | None = None) -> dict[str, Any]:
-    """A row of the run history (`RunSummary` in protocol.ts)."""
-    start, end = _int(run.get("start_time")), _int(run.get("end_time")) or None
-    ended = (run.get("state") or {}).get("life_cycle_state") in TERMINAL
-    duration = _int(run.get("run_duration"))
-    if duration is None and start:
-        finish = end if ended and end else (now_ms if now_ms is not None else _now_ms())
-        duration = max(0, finish - start)
-    parameters = {
-        str(p.get("name")): str(p.get("value", p.get("default", "")))
-        for p in run.get("job_parameters") or []
-        if isinstance(p, Mapping) and "name" in p
-    }
-    return {
-        "run_id": _int(run.get("run_id")),
-        "number_in_job": _int(run.get("number_in_job")),
-        "start_time": start or None,
-        "end_time": end,
-        "duration_ms": duration,
-        "state": run_state(run),
-        "state_message": _message(run),
-        "ended": ended,
-        "trigger": run.get("trigger") if isinstance(run.get("trigger"), str) else None,
-        "triggered_by": run.get("creator_user_name")
-        if isinstance(run.get("creator_user_name"), str)
-        else None,
-        "job_parameters": parameters,
-        "run_page_url": run.get("run_page_url")
-        if isinstance(run.get("run_page_url"), str)
-        else None,
-    }
-
-
-def _task_run_view(task_run: Mapping[str, Any], causes: set[str], attempts: int) -> dict[str, Any]:
-    state = run_state(task_run)
-    iterations = None
-    stats = (
-        (task_run.get("for_each_task") or {}).get("stats")
-        if isinstance(task_run.get("for_each_task"), Mapping)
-        else None
-    )
-    if isinstance(stats, Mapping):
-        counts = stats.get("task_run_stats") or {}
-        iterations = {
-            "done": int(counts.get("completed_iterations") or 0),
-            "total": int(counts.get("total_iterations") or 0),
-            "failed": int(counts.get("failed_iterations") or 0),
-        }
-    child = task_run.get("run_job_output") or {}
-    resolved = task_run.get("resolved_values")
-    return {
-        "task_key": task_run.get("task_key"),
-        "run_id": _int(task_run.get("run_id")),
-        "attempt_number": _int(task_run.get("attempt_number")) or 0,
-        "state": state,
-        "state_message": _message(task_run),
-        "start_time": _int(task_run.get("start_time")) or None,
-        "end_time": _int(task_run.get("end_time")) or None,
-        "queue_duration": _int(task_run.get("queue_duration")),
-        "setup_duration": _int(task_run.get("setup_duration")),
-        "execution_duration": _int(task_run.get("execution_duration")),
-        "cleanup_duration": _int(task_run.get("cleanup_duration")),
-        "upstream_only": state in _KNOCK_ON,
-        "root_cause": task_run.get("task_key") in causes,
-        "run_page_url": task_run.get("run_page_url")
-        if isinstance(task_run.get("run_page_url"), str)
-        else None,
-        "resolved_parameters": dict(resolved) if isinstance(resolved, Mapping) else None,
-        "child_run_id": _int(child.get("run_id")) if isinstance(child, Mapping) else None,
-        "iterations": iterations,
-        "attempts": attempts,
-    }
-
-
-def run_detail(run: Mapping[str, Any], order: Sequence[str] = ()) -> dict[str, Any]:
-    """A run with its tasks for the run detail and its timeline (`RunDetail`): each task's
-    latest task run in the job's ``order`` (others after), and every attempt."""
-    latest = latest_task_runs(run)
-    causes = set(root_causes(run))
-    counts: dict[str, int] = {}
-    for task_run in run.get("tasks") or []:
-        if isinstance(task_run, Mapping) and isinstance(task_run.get("task_key"), str):
-            counts[task_run["task_key"]] = counts.get(task_run["task_key"], 0) + 1
-    keys = [key for key in order if key in latest] + [key for key in latest if key not in order]
-    history = [h for h in run.get("repair_history") or [] if isinstance(h, Mapping)]
-    repairs = [_int(h.get("id")) for h in history if h.get("type") == "REPAIR"]
-    return {
-        **run_summary(run),
-        "tasks": [_task_run_view(latest[key], causes, counts.get(key, 1)) for key in keys],
-        "attempts": [
-            _task_run_view(task_run, causes, counts.get(str(task_run.get("task_key")), 1))
-            for task_run in sorted(
-                (t for t in run.get("tasks") or [] if isinstance(t, Mapping)),
-                key=lambda t: (int(t.get("start_time") or 0), int(t.get("attempt_number") or 0)),
-            )
-        ],
-        "repair_history": [dict(h) for h in history],
-        "latest_repair_id": repairs[-1] if repairs else None,
-    }
-
-
-def matrix_rows(
-    runs: Sequence[Mapping[str, Any]], task_keys: Sequence[str]
-) -> list[dict[str, Any]]:
-    """The runs-by-tasks matrix of the Runs tab: per run (as given, newest first) its summary
-    and one state per task of ``task_keys`` (None where the task did not run)."""
-    rows = []
-    for run in runs:
-        states = task_states(run)
-        rows.append({"run": run_summary(run), "cells": [states.get(key) for key in task_keys]})
-    return rows
-
-
-def progress(run: Mapping[str, Any]) -> dict[str, Any]:
-    """How far a run is: tasks ended of all, for the progress bar (`run_progress`)."""
-    states = latest_task_runs(run)
-    done = sum(
-        1
-        for task_run in states.values()
-        if (task_run.get("state") or {}).get("life_cycle_state") in TERMINAL
-    )
-    return {
-        "run": run_summary(run),
-        "done": done,
-        "total": len(states),
-        "finished": (run.get("state") or {}).get("life_cycle_state") in TERMINAL,
-        "root_causes": root_causes(run),
-    }
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)

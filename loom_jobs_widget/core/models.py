@@ -31,6 +31,8 @@ from pydantic import (
     model_validator,
 )
 
+from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
+
 T = TypeVar("T")
 
 # Tried strictly as T (no coercion: "5" stays a string, 1 stays an int), else kept as it came.
@@ -81,49 +83,16 @@ GIT_PROVIDERS = (
     "awsCodeCommit",
 )
 
-# Every task type field of `Task` the API documents (databricks-sdk 0.162.0).
-TASK_TYPES = (
-    "notebook_task",
-    "spark_python_task",
-    "python_wheel_task",
-    "spark_jar_task",
-    "spark_submit_task",
-    "sql_task",
-    "pipeline_task",
-    "run_job_task",
-    "condition_task",
-    "for_each_task",
-    "dbt_task",
-    "dbt_cloud_task",
-    "dbt_platform_task",
-    "dashboard_task",
-    "alert_task",
-    "power_bi_task",
-    "clean_rooms_notebook_task",
-    "gen_ai_compute_task",
-    "ai_runtime_task",
-    "ai_function_task",
-    "python_operator_task",
-)
+# Every task type field of `Task` the API documents, in its order (`core.task_types`).
+TASK_TYPES: Final[tuple[str, ...]] = tuple(entry.key for entry in _REGISTRY)
 
 _TASK_TYPE_SET = frozenset(TASK_TYPES)
 
 ComputeKind = Literal["existing_cluster", "job_cluster", "new_cluster", "environment", "serverless"]
 
 # Task types that run on no cluster of their own: a missing compute key means nothing for them.
-NO_COMPUTE_TASK_TYPES = frozenset(
-    {
-        "condition_task",
-        "run_job_task",
-        "pipeline_task",
-        "sql_task",
-        "dashboard_task",
-        "alert_task",
-        "power_bi_task",
-        "for_each_task",
-        "dbt_cloud_task",
-        "dbt_platform_task",
-    }
+NO_COMPUTE_TASK_TYPES: Final[frozenset[str]] = frozenset(
+    entry.key for entry in _REGISTRY if not entry.compute
 )
 
 

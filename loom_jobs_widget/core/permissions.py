@@ -1,6 +1,6 @@
 """A job's access control list for the Permissions tab: the typed model of what
 `/api/2.0/permissions/jobs/{id}` returns, the rules an edit must keep, and the request that saves
-it through `JobsService.set_permissions` / `update_permissions`.
+it (`acl_request`, for `client.permissions`' `set_permissions` / `update_permissions`).
 
 The API returns one entry per principal (`user_name`, `group_name` or `service_principal_name`),
 each with `all_permissions: [{permission_level, inherited, inherited_from_object}]`: a principal
@@ -8,32 +8,26 @@ may hold a direct grant and inherited ones (the `admins` group's CAN_MANAGE come
 Here that is flattened to one `Grant` per (principal, permission): the tab's rows. Direct grants
 are edited; inherited ones are shown read-only (they change where they come from).
 
-The rules (Databricks' and the local workspace's, `local/permissions_api.py`): exactly one
+The rules (Databricks' and the local workspace's, `local.api.permissions`): exactly one
 IS_OWNER among the direct grants, a user or a service principal, never a group; CAN_MANAGE,
 CAN_MANAGE_RUN and CAN_VIEW for any principal. `validate_acl` reports breaches as
 `validation.Problem`s (the editor's one problem type), each naming the principal in its message
 and the entry and field in `field` (`access_control_list[2].permission_level`).
 
-Saving: `set_permissions` (PUT) replaces all direct grants, so it is the one request that can
-remove a grant; `update_permissions` (PATCH) adds and changes only. `save_acl` re-reads the ACL
-first when given the one the edit started from, so that a concurrent change is not overwritten.
+Pure rules: saving, which reads and writes the workspace, is `client.permissions.save_acl`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, get_args
+from typing import Any, Final, Literal, TypedDict, get_args
 
 from loom_jobs_widget.core.validation import Problem
-
-if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import JobsService
 
 __all__ = [
     "PERMISSION_LEVELS",
     "PRINCIPAL_KINDS",
-    "AclConflictError",
     "AclError",
     "Grant",
     "GrantJson",
@@ -42,7 +36,6 @@ __all__ = [
     "PrincipalKind",
     "acl_request",
     "levels_for",
-    "save_acl",
     "transfer_ownership",
     "validate_acl",
 ]
@@ -193,15 +186,6 @@ class AclError(ValueError):
         self.problems = list(problems)
 
 
-class AclConflictError(AclError):
-    """The job's direct grants changed in the workspace since the edit began; nothing was
-    sent. `current` is the ACL as it is now."""
-
-    def __init__(self, message: str, current: JobAcl) -> None:
-        super().__init__(message)
-        self.current = current
-
-
 def levels_for(kind: str) -> list[PermissionLevel]:
     """The levels the tab offers a principal of this kind, highest first (no IS_OWNER for a
     group)."""
@@ -324,7 +308,7 @@ def transfer_ownership(grants: Sequence[Grant | Mapping[str, Any]], kind: Princi
 def acl_request(grants: Sequence[Grant | Mapping[str, Any]], *,
                 mode: Literal["set", "update"] = "set",
                 loaded: JobAcl | None = None) -> list[dict[str, str]]:
-    """The `access_control_list` to pass to `JobsService.set_permissions` (mode "set": every
+    """The `access_control_list` to pass to `PermissionsService.set_permissions` (mode "set": every
     direct grant; the request replaces them all) or `update_permissions` (mode "update": only
     the grants that are new or changed since `loaded`, which it needs).
 
@@ -350,22 +334,3 @@ def acl_request(grants: Sequence[Grant | Mapping[str, Any]], *,
                        "mode='set' (set_permissions replaces all direct grants).")
     before = {_key(g) for g in loaded.direct}
     return [g.request_entry() for g in direct if _key(g) not in before]
-
-
-def save_acl(jobs: JobsService, job_id: int, grants: Sequence[Grant | Mapping[str, Any]], *,
-             loaded: JobAcl | None = None) -> JobAcl:
-    """Save the edited grants as the job's direct grants (`set_permissions`); the ACL after.
-
-    With `loaded` (the ACL the edit began from) the current ACL is read first, and
-    AclConflictError is raised, nothing sent, if its direct grants changed meanwhile: a PUT would
-    silently drop what someone else granted. AclError when the grants break a rule; the
-    workspace's own errors as JobsService raises them.
-    """
-    body = acl_request(grants, loaded=loaded)
-    if loaded is not None:
-        current = JobAcl.from_api(jobs.get_permissions(job_id))
-        if sorted(map(_key, current.direct)) != sorted(map(_key, loaded.direct)):
-            raise AclConflictError(
-                f"The permissions of job {job_id} changed since they were loaded; reload them "
-                "and apply the edit again.", current)
-    return JobAcl.from_api(jobs.set_permissions(job_id, body))

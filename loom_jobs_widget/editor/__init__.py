@@ -1,0 +1,33 @@
+"""The job editor: `JobEditor` (and `RunView`, a JobEditor opened at a run), its session without
+the browser, and the typed messages between them and the view (`protocol`).
+
+Names resolve on first use: importing a module of this package (its `protocol`, say) does not
+import the widget and anywidget with it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["EditorSession", "EditorState", "JobEditor", "RunView"]
+
+_LAZY = {
+    "EditorSession": "loom_jobs_widget.editor.session",
+    "EditorState": "loom_jobs_widget.editor.session",
+    "JobEditor": "loom_jobs_widget.editor.widget",
+    "RunView": "loom_jobs_widget.editor.widget",
+}
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.session import EditorSession, EditorState
+    from loom_jobs_widget.editor.widget import JobEditor, RunView
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'loom_jobs_widget.editor' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

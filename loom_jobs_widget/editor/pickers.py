@@ -1,24 +1,27 @@
 """What the editor's pickers list: notebooks and files, clusters, warehouses, jobs and pipelines
-of the connected workspace, as ``{value, label, detail?, is_dir?}`` choices.
+of the connected workspace, and the tasks, job clusters and environments of the job, as
+``{value, label, detail?, is_dir?}`` choices.
 
-Read through the SDK's typed services (their dataclasses are fine for reading lists); a failure
-becomes a `WorkspaceError` with a sentence a person can act on, never a traceback.
+The workspace is read through the SDK's typed services (their dataclasses are fine for reading
+lists); a failure becomes a `WorkspaceError` with a sentence a person can act on, never a
+traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget.client.workspace import WorkspaceError
+from loom_jobs_widget.editor.protocol import Choice
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.core.models import JobSettings
 
-__all__ = ["LIMIT", "WORKSPACE_PICKERS", "Choice", "choices"]
+__all__ = ["LIMIT", "WORKSPACE_PICKERS", "choices", "job_choices"]
 
-Choice = dict[str, Any]
 WORKSPACE_PICKERS: frozenset[str] = frozenset(
     {"notebook", "file", "directory", "cluster", "warehouse", "job", "pipeline"}
 )
@@ -135,3 +138,35 @@ def _pipelines(workspace: Workspace) -> Iterator[Choice]:
             "label": pipeline.name or "",
             "detail": pipeline.state.value.lower() if pipeline.state is not None else "",
         }
+
+
+def job_choices(settings: JobSettings, what: str) -> list[Choice]:
+    """The choices of a picker of the job's own keys: its tasks, job clusters or environments."""
+    if what == "task":
+        keys = [str(t.task_key) for t in settings.task_list if isinstance(t.task_key, str)]
+        return [{"value": key, "label": key} for key in keys]
+    list_field, key_field = {
+        "job_cluster": ("job_clusters", "job_cluster_key"),
+        "environment": ("environments", "environment_key"),
+    }.get(what, (None, None))
+    if list_field is None or key_field is None:
+        raise ValueError(f"There is no picker of {what!r}.")
+    entries = settings.to_api().get(list_field)
+    found: list[Choice] = []
+    for entry in entries if isinstance(entries, list) else []:
+        key = entry.get(key_field) if isinstance(entry, dict) else None
+        if isinstance(key, str):
+            found.append({"value": key, "label": key, "detail": _entry_detail(entry)})
+    return found
+
+
+def _entry_detail(entry: Mapping[str, Any]) -> str:
+    cluster = entry.get("new_cluster")
+    if isinstance(cluster, dict):
+        return " · ".join(
+            str(cluster[name]) for name in ("spark_version", "node_type_id") if name in cluster
+        )
+    spec = entry.get("spec")
+    if isinstance(spec, dict) and "environment_version" in spec:
+        return f"environment {spec['environment_version']}"
+    return ""

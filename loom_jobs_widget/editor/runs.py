@@ -1,16 +1,16 @@
-"""The JobEditor's Runs tab and live run overlay (issue 8), without the browser: it answers the
-view's run messages (history, detail, output, matrix, run now, cancel, repair and its preview)
-and follows one run at a time, colouring the canvas by its task states until it ends.
+"""The JobEditor's Runs tab and live run overlay, without the browser: it answers the view's run
+messages (history, detail, output, matrix, run now, cancel, repair and its preview) and follows
+one run at a time, colouring the canvas by its task states until it ends.
 
-`editor_session.EditorSession` hands it the run messages; every answer is a message whose shape
-is in ``js/src/editor/protocol.ts``. A failure becomes an ``error`` in the answer, or a status.
+`session.EditorSession` hands it the run messages; every answer is a `protocol` message. A
+failure becomes an ``error`` in the answer, or a `run_error` and a status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from loom_jobs_widget.client.runs import (
     RunHandle,
@@ -23,6 +23,26 @@ from loom_jobs_widget.client.runs import (
     task_states,
 )
 from loom_jobs_widget.client.workspace import WorkspaceError
+from loom_jobs_widget.editor.protocol import (
+    CancelAllRequest,
+    CancelRunRequest,
+    FromPython,
+    MatrixMessage,
+    MatrixRequest,
+    MatrixRow,
+    RepairPlan,
+    RepairPreviewRequest,
+    RepairRequest,
+    RunDetail,
+    RunNowRequest,
+    RunRequest,
+    RunsMessage,
+    RunsRequest,
+    RunSummary,
+    ShowRunRequest,
+    StatusLevel,
+    TaskOutputRequest,
+)
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client.workspace import JobsService
@@ -30,12 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RUN_MESSAGES", "EditorRuns"]
 
-Message = dict[str, Any]
-
-RUN_MESSAGES = frozenset(
-    {"runs", "run", "task_output", "run_now", "show_run", "cancel_run", "cancel_all",
-     "repair_preview", "repair", "matrix"}
-)  # fmt: skip
 MATRIX_MOST = 100
 HISTORY_MOST = 100
 
@@ -51,9 +65,9 @@ class EditorRuns:
         jobs: Callable[[], JobsService],
         job_id: Callable[[], int | None],
         settings: Callable[[], JobSettings],
-        send: Callable[[Message], None],
+        send: Callable[[FromPython], None],
         show_states: Callable[[Mapping[str, str] | None], None],
-        status: Callable[[str, str], None],
+        status: Callable[[StatusLevel, str], None],
     ) -> None:
         self._jobs = jobs
         self._job_id = job_id
@@ -64,13 +78,14 @@ class EditorRuns:
         self.followed: RunHandle | None = None
 
     def handle(self, message: Mapping[str, Any]) -> None:
+        """Answer one run message (its kind is one of RUN_MESSAGES)."""
         kind = message["kind"]
         request_id = message.get("request_id")
         try:
-            getattr(self, f"_on_{kind}")(message)
+            self._HANDLERS[kind](self, message)
         except WorkspaceError as error:
-            if request_id is not None:
-                self._send({"kind": kind, "request_id": request_id, "error": str(error)})
+            if request_id is not None and kind in _ANSWERED:
+                self._send(_failed(kind, request_id, str(error)))
             else:
                 self._send({"kind": "run_error", "message": str(error)})
                 self._status("error", str(error))
@@ -92,9 +107,9 @@ class EditorRuns:
     def _order(self) -> list[str]:
         return [str(t.task_key) for t in self._settings().task_list if isinstance(t.task_key, str)]
 
-    def _on_runs(self, message: Mapping[str, Any]) -> None:
-        reply: Message = {"kind": "runs", "request_id": message["request_id"], "runs": [],
-                          "has_more": False}  # fmt: skip
+    def _on_runs(self, message: RunsRequest) -> None:
+        reply: RunsMessage = {"kind": "runs", "request_id": message["request_id"], "runs": [],
+                              "has_more": False}  # fmt: skip
         job_id = self._job_id()
         if job_id is not None:
             offset = max(0, int(message.get("offset") or 0))
@@ -108,39 +123,40 @@ class EditorRuns:
                 limit=offset + limit + 1,
             )
             page = list(islice(listed, offset, offset + limit + 1))
-            reply["runs"] = [run_summary(run) for run in page[:limit]]
+            reply["runs"] = [_summary(run) for run in page[:limit]]
             reply["has_more"] = len(page) > limit
         self._send(reply)
 
-    def _on_run(self, message: Mapping[str, Any]) -> None:
+    def _on_run(self, message: RunRequest) -> None:
         run = self._jobs().get_run(
             int(message["run_id"]), include_history=True, include_resolved_values=True
         )
         self._send({"kind": "run", "request_id": message["request_id"],
-                    "run": run_detail(run, self._order())})  # fmt: skip
+                    "run": cast(RunDetail, run_detail(run, self._order()))})  # fmt: skip
 
-    def _on_task_output(self, message: Mapping[str, Any]) -> None:
+    def _on_task_output(self, message: TaskOutputRequest) -> None:
         output = self._jobs().get_run_output(int(message["run_id"]))
         self._send({"kind": "task_output", "request_id": message["request_id"], "output": output})
 
-    def _on_matrix(self, message: Mapping[str, Any]) -> None:
+    def _on_matrix(self, message: MatrixRequest) -> None:
         limit = min(MATRIX_MOST, max(1, int(message.get("limit") or 25)))
-        reply: Message = {"kind": "matrix", "request_id": message["request_id"],
-                          "task_keys": self._order(), "runs": []}  # fmt: skip
+        order = self._order()
+        reply: MatrixMessage = {"kind": "matrix", "request_id": message["request_id"],
+                                "task_keys": order, "runs": []}  # fmt: skip
         job_id = self._job_id()
         if job_id is not None:
             runs = list(self._jobs().list_runs(job_id, expand_tasks=True, limit=limit))
-            keys = list(reply["task_keys"])
+            keys = list(order)
             # Tasks that ran but are no longer in the job get a column too, at the end.
             for run in runs:
                 for key in task_states(run):
                     if key not in keys:
                         keys.append(key)
             reply["task_keys"] = keys
-            reply["runs"] = matrix_rows(runs, keys)
+            reply["runs"] = cast(list[MatrixRow], matrix_rows(runs, keys))
         self._send(reply)
 
-    def _on_run_now(self, message: Mapping[str, Any]) -> None:
+    def _on_run_now(self, message: RunNowRequest) -> None:
         job_id = self._require_job()
         extra: dict[str, Any] = {}
         if message.get("performance_target"):
@@ -155,7 +171,7 @@ class EditorRuns:
         )
         self.follow(int(answer["run_id"]))
 
-    def _on_show_run(self, message: Mapping[str, Any]) -> None:
+    def _on_show_run(self, message: ShowRunRequest) -> None:
         run_id = message.get("run_id")
         if run_id is None:
             self.stop()
@@ -163,15 +179,15 @@ class EditorRuns:
             return
         self.follow(int(run_id))
 
-    def _on_cancel_run(self, message: Mapping[str, Any]) -> None:
+    def _on_cancel_run(self, message: CancelRunRequest) -> None:
         self._jobs().cancel_run(int(message["run_id"]))
 
-    def _on_cancel_all(self, message: Mapping[str, Any]) -> None:
+    def _on_cancel_all(self, message: CancelAllRequest) -> None:
         self._jobs().cancel_all_runs(
             self._require_job(), all_queued_runs=bool(message.get("all_queued_runs"))
         )
 
-    def _on_repair_preview(self, message: Mapping[str, Any]) -> None:
+    def _on_repair_preview(self, message: RepairPreviewRequest) -> None:
         run = self._jobs().get_run(int(message["run_id"]), include_history=True)
         rerun = message.get("rerun_tasks")
         detail = run_detail(run)
@@ -183,9 +199,10 @@ class EditorRuns:
             latest_repair_id=detail["latest_repair_id"],
         )
         self._send({"kind": "repair_preview", "request_id": message["request_id"],
-                    "plan": plan.to_json(), "root_causes": root_causes(run)})  # fmt: skip
+                    "plan": cast(RepairPlan, plan.to_json()),
+                    "root_causes": root_causes(run)})  # fmt: skip
 
-    def _on_repair(self, message: Mapping[str, Any]) -> None:
+    def _on_repair(self, message: RepairRequest) -> None:
         run_id = int(message["run_id"])
         rerun = message.get("rerun_tasks")
         parameters = message.get("job_parameters")
@@ -198,6 +215,20 @@ class EditorRuns:
         )
         self.follow(run_id)
 
+    # Each handler takes the request TypedDict of its kind.
+    _HANDLERS: Mapping[str, Callable[[EditorRuns, Any], None]] = {
+        "runs": _on_runs,
+        "run": _on_run,
+        "task_output": _on_task_output,
+        "run_now": _on_run_now,
+        "show_run": _on_show_run,
+        "cancel_run": _on_cancel_run,
+        "cancel_all": _on_cancel_all,
+        "repair_preview": _on_repair_preview,
+        "repair": _on_repair,
+        "matrix": _on_matrix,
+    }
+
     # --- following a run -----------------------------------------------------------------------
 
     def follow(self, run_id: int) -> RunHandle:
@@ -207,8 +238,36 @@ class EditorRuns:
 
         def update(run: dict[str, Any]) -> None:
             self._show_states(task_states(run))
-            self._send({"kind": "run_progress", **progress(run)})
+            now = progress(run)
+            self._send({"kind": "run_progress", "run": now["run"], "done": now["done"],
+                        "total": now["total"], "finished": now["finished"],
+                        "root_causes": now["root_causes"]})  # fmt: skip
 
         handle.follow(update)
         self.followed = handle
         return handle
+
+
+RUN_MESSAGES = frozenset(EditorRuns._HANDLERS)
+"""The kinds of the view's messages `EditorRuns` answers."""
+
+_ANSWERED = frozenset({"runs", "run", "task_output", "repair_preview", "matrix"})
+"""The run messages with a request_id, whose answer carries the error."""
+
+
+def _failed(kind: str, request_id: int, text: str) -> FromPython:
+    """The answer to a run request that failed: only its error."""
+    if kind == "runs":
+        return {"kind": "runs", "request_id": request_id, "error": text}
+    if kind == "run":
+        return {"kind": "run", "request_id": request_id, "error": text}
+    if kind == "task_output":
+        return {"kind": "task_output", "request_id": request_id, "error": text}
+    if kind == "repair_preview":
+        return {"kind": "repair_preview", "request_id": request_id, "error": text}
+    return {"kind": "matrix", "request_id": request_id, "error": text}
+
+
+# `client.runs` builds its answers as plain dicts: these are the protocol's shapes.
+def _summary(run: Mapping[str, Any]) -> RunSummary:
+    return cast(RunSummary, run_summary(run))

@@ -1,62 +1,52 @@
-"""What the JobEditor does, without the browser: it holds the job, answers the view's messages
-and keeps the view's compact graph up to date with small patches.
+"""What the JobEditor does, without the browser: it holds the job and answers the view's messages.
 
-The messages are typed in ``js/src/editor/protocol.ts``. The session never raises out of
-`handle`: a refused edit, a bad message or a failed save becomes a message the view shows and
-a `status`. Python's models are the truth: the view holds a graph of keys, types, problem counts
-and positions, and the full JSON of the one task whose panel is open.
+The messages are typed in `editor.protocol`. The session never raises out of `handle`: a refused
+edit, a bad message or a failed save becomes a message the view shows and a `status`. Python's
+models are the truth: the view holds a graph of keys, types, problem counts and positions
+(`graph_sync`), and the full JSON of the one task whose panel is open.
 
-Every edit is one call into `editing` (which returns new settings sharing the unchanged tasks,
-so the undo history keeps whole snapshots cheaply), a validation, and a patch of the nodes that
-changed. The layout is cached by structure, so an edit that moves no task or edge is not laid
-out again.
+Every edit (`edits`) is validated and patched into the view's graph; an edit inside one task
+checks and redraws only that task, so a keystroke costs the same in a job of any size.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from loom_jobs_widget.client.workspace import ConflictError, OnConflict, WorkspaceError
-from loom_jobs_widget.core import editing
 from loom_jobs_widget.core.diff import Change, diff
 from loom_jobs_widget.core.documents import settings_text
 from loom_jobs_widget.core.editing import EditError, History
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.permissions import AclError
 from loom_jobs_widget.core.references import available_references
-from loom_jobs_widget.core.validation import Problem, TaskChecker, field_path, validate
-from loom_jobs_widget.editor.job_tabs import PermissionsState, deployment_warning, job_message
-from loom_jobs_widget.editor.pickers import WORKSPACE_PICKERS, choices
+from loom_jobs_widget.core.validation import Problem, TaskChecker, validate
+from loom_jobs_widget.editor import protocol
+from loom_jobs_widget.editor.edits import apply_edit
+from loom_jobs_widget.editor.graph_sync import GraphSync
+from loom_jobs_widget.editor.pickers import WORKSPACE_PICKERS, choices, job_choices
+from loom_jobs_widget.editor.problems import problem_at_field, problem_in_task
+from loom_jobs_widget.editor.review import review_message
 from loom_jobs_widget.editor.runs import RUN_MESSAGES, EditorRuns
-from loom_jobs_widget.graph.elements import (
-    EDITOR_ICON_ROOM,
-    Elements,
-    diff_elements,
-    job_elements,
-    task_node,
+from loom_jobs_widget.editor.tabs import (
+    PermissionsState,
+    deployment_warning,
+    from_unix_message,
+    job_message,
+    schedule_preview_message,
+    simple_schedule_message,
+    time_zones_message,
 )
-from loom_jobs_widget.schedule.forms import SimpleSchedule, java_time_zones, preview
-from loom_jobs_widget.schedule.quartz import CronError, from_unix, resolve_zone
-from loom_jobs_widget.schedule.triggers import EDITABLE_KINDS, set_pause_status, set_trigger_kind
+from loom_jobs_widget.graph.elements import Elements
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client.workspace import Workspace
 
-__all__ = ["MAX_MESSAGE_BYTES", "EditorSession", "problem_path"]
-
-Message = dict[str, Any]
-
-MAX_MESSAGE_BYTES = 4_000_000
-"""Below the 5 MB a Databricks notebook lets one widget message carry."""
-_GRAPH_CHUNK = 4000
-"""Nodes (and edges) per `graph` message: about 1 MB of JSON."""
+__all__ = ["EditorSession", "EditorState"]
 
 
 @dataclass
@@ -71,8 +61,10 @@ class EditorState:
     can_redo: bool = False
     undo_label: str = ""
     redo_label: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-    status: dict[str, str] = field(default_factory=lambda: {"level": "", "text": ""})
+    counts: protocol.Counts = field(
+        default_factory=lambda: protocol.Counts(errors=0, warnings=0, tasks=0)
+    )
+    status: protocol.Status = field(default_factory=lambda: protocol.Status(level="", text=""))
 
 
 P = ParamSpec("P")
@@ -105,7 +97,7 @@ class EditorSession:
         settings: JobSettings,
         *,
         job: Job | None,
-        send: Callable[[Message], None],
+        send: Callable[[protocol.FromPython], None],
         on_state: Callable[[EditorState], None],
         workspace: Callable[[], Workspace],
     ) -> None:
@@ -117,14 +109,8 @@ class EditorSession:
         self.history = History(settings)
         self._saved = settings  # what the workspace has: the review diffs against it
         self.state = EditorState(job_id=_job_id(self.job))
-        self.states: dict[str, str] = {}
-        """The state of each task in the run shown on the canvas (issue 8)."""
-        self.rev = 0
         self.problems: list[Problem] = validate(settings)
-        self._elements: Elements = job_elements(
-            settings, problems=self.problems, icon_room=EDITOR_ICON_ROOM
-        )
-        self._node_index = _index_nodes(self._elements)
+        self._graph = GraphSync(settings, self.problems, send)
         self._checker: TaskChecker | None = None
         self._open_task_json: dict[str, Any] | None = None
         self.permissions = PermissionsState()
@@ -137,7 +123,7 @@ class EditorSession:
             status=self._report,
         )
         self._watch_job = False  # the view showed a job tab: keep it up to date
-        self._job_json: dict[str, Any] | None = None
+        self._job_json: protocol.JobMessage | None = None
         warning = deployment_warning(settings.to_api())
         if warning is not None:  # said before any edit
             self._set_status("info", warning)
@@ -157,11 +143,26 @@ class EditorSession:
             return selected[0]
         return None
 
+    @property
+    def rev(self) -> int:
+        """The revision of the graph the view was sent."""
+        return self._graph.rev
+
+    @property
+    def states(self) -> dict[str, str]:
+        """The state of each task in the run shown on the canvas."""
+        return self._graph.states
+
+    @property
+    def _elements(self) -> Elements:
+        return self._graph.elements
+
     # --- the view's messages ----------------------------------------------------------------
 
     @_locked
     def handle(self, message: Mapping[str, Any]) -> None:
-        """Answer one message of the view. Never raises."""
+        """Answer one message of the view (a `protocol.ToPython`, as JSON gave it). Never
+        raises."""
         kind = message.get("kind")
         handler = self._HANDLERS.get(kind) if isinstance(kind, str) else None
         if kind in RUN_MESSAGES:
@@ -180,48 +181,44 @@ class EditorSession:
                 message.get("request_id"),
             )
 
-    def _on_ready(self, _: Mapping[str, Any]) -> None:
+    def _on_ready(self, _: protocol.ReadyRequest) -> None:
         self.send_graph()
         self._send_open_task()
 
-    def _on_select(self, message: Mapping[str, Any]) -> None:
-        keys = message["task_keys"]
+    def _on_select(self, message: protocol.SelectRequest) -> None:
+        keys: object = message["task_keys"]
         if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
             raise TypeError("task_keys must be a list of task keys")
         self.select(keys)
 
-    def _on_edit(self, message: Mapping[str, Any]) -> None:
-        self.apply(message["op"], _arguments(message), request_id=message.get("request_id"))
+    def _on_edit(self, message: protocol.EditRequest) -> None:
+        self._apply(message)
 
-    def _on_undo(self, _: Mapping[str, Any]) -> None:
+    def _on_undo(self, _: protocol.UndoRequest) -> None:
         self.undo()
 
-    def _on_redo(self, _: Mapping[str, Any]) -> None:
+    def _on_redo(self, _: protocol.RedoRequest) -> None:
         self.redo()
 
-    def _on_review(self, _: Mapping[str, Any]) -> None:
+    def _on_review(self, _: protocol.ReviewRequest) -> None:
         self._send(self.review())
 
-    def _on_save(self, _: Mapping[str, Any]) -> None:
+    def _on_save(self, _: protocol.SaveRequest) -> None:
         with contextlib.suppress(WorkspaceError):  # `save` told the view and set the status
             self.save()
 
-    def _on_view_as(self, message: Mapping[str, Any]) -> None:
+    def _on_view_as(self, message: protocol.ViewAsRequest) -> None:
         text_format = message["format"]
         if text_format not in ("json", "yaml"):
             raise ValueError(f"unknown format {text_format!r}")
-        self._send(
-            {
-                "kind": "document",
-                "format": text_format,
-                "text": settings_text(self.settings, text_format),
-            }
-        )
+        text = settings_text(self.settings, text_format)
+        self._send({"kind": "document", "format": text_format, "text": text})
 
-    def _on_pick(self, message: Mapping[str, Any]) -> None:
+    def _on_pick(self, message: protocol.PickRequest) -> None:
         what = message["what"]
         request_id = message["request_id"]
-        reply: Message = {"kind": "choices", "request_id": request_id, "what": what, "items": []}
+        reply: protocol.ChoicesMessage = {"kind": "choices", "request_id": request_id,
+                                          "what": what, "items": []}  # fmt: skip
         try:
             reply["items"] = self.choices(
                 what, path=message.get("path"), query=message.get("query")
@@ -230,68 +227,42 @@ class EditorSession:
             reply["error"] = str(error)
         self._send(reply)
 
-    def _on_references(self, message: Mapping[str, Any]) -> None:
+    def _on_references(self, message: protocol.ReferencesRequest) -> None:
         task_key = message["task_key"]
         try:
             offered = available_references(self.settings, task_key)
         except ValueError:
             offered = []  # the task was removed while the panel asked
-        items = [{"reference": reference, "description": description}
-                 for reference, description in offered]  # fmt: skip
-        self._send(
-            {
-                "kind": "references",
-                "request_id": message["request_id"],
-                "task_key": task_key,
-                "items": items,
-            }
-        )
+        items: list[protocol.ReferenceChoice] = [
+            {"reference": reference, "description": description}
+            for reference, description in offered
+        ]
+        self._send({"kind": "references", "request_id": message["request_id"],
+                    "task_key": task_key, "items": items})  # fmt: skip
 
     def _on_run_message(self, message: Mapping[str, Any]) -> None:
         self.runs.handle(message)
 
-    # --- job-level tabs (issue 6) -------------------------------------------------------------
+    # --- job-level tabs -----------------------------------------------------------------------
 
-    def _on_job(self, _: Mapping[str, Any]) -> None:
+    def _on_job(self, _: protocol.JobRequest) -> None:
         self._watch_job = True
         self._job_json = None  # a view (maybe a new one) asks: it gets the job, changed or not
         self._send_job()
 
-    def _on_schedule_preview(self, message: Mapping[str, Any]) -> None:
-        count = message.get("count", 10)
-        reply: Message = {"kind": "schedule_preview", "request_id": message["request_id"]}
-        start = _text_or_none(message.get("start"))
-        reply["preview"] = preview(
-            str(message["quartz_cron_expression"]),
-            str(message["timezone_id"]),
-            count=count if isinstance(count, int) and 1 <= count <= 100 else 10,
-            viewer_timezone=_text_or_none(message.get("viewer_timezone")),
-            start=_instant(start, str(message["timezone_id"])) if start is not None else None,
-        )
-        self._send(reply)
+    def _on_schedule_preview(self, message: protocol.SchedulePreviewRequest) -> None:
+        self._send(schedule_preview_message(message))
 
-    def _on_simple_schedule(self, message: Mapping[str, Any]) -> None:
-        reply: Message = {"kind": "simple_schedule", "request_id": message["request_id"]}
-        try:
-            reply["expression"] = SimpleSchedule.from_json(message["simple"]).to_quartz()
-        except (ValueError, TypeError, KeyError) as error:
-            reply["error"] = str(error)
-        self._send(reply)
+    def _on_simple_schedule(self, message: protocol.SimpleScheduleRequest) -> None:
+        self._send(simple_schedule_message(message))
 
-    def _on_from_unix(self, message: Mapping[str, Any]) -> None:
-        reply: Message = {"kind": "from_unix", "request_id": message["request_id"]}
-        try:
-            reply["expression"] = from_unix(str(message["expression"]))
-        except CronError as error:
-            reply["error"] = str(error)
-        self._send(reply)
+    def _on_from_unix(self, message: protocol.FromUnixRequest) -> None:
+        self._send(from_unix_message(message))
 
-    def _on_time_zones(self, message: Mapping[str, Any]) -> None:
-        self._send(
-            {"kind": "time_zones", "request_id": message["request_id"], "zones": java_time_zones()}
-        )
+    def _on_time_zones(self, message: protocol.TimeZonesRequest) -> None:
+        self._send(time_zones_message(message))
 
-    def _on_permissions(self, _: Mapping[str, Any]) -> None:
+    def _on_permissions(self, _: protocol.PermissionsRequest) -> None:
         workspace = self._workspace_or_none()
         self.permissions.load(
             workspace.jobs if workspace is not None else None,
@@ -300,15 +271,16 @@ class EditorSession:
         )
         self._send(self.permissions.message(self._user_name()))
 
-    def _on_set_grants(self, message: Mapping[str, Any]) -> None:
-        grants = message["grants"]
+    def _on_set_grants(self, message: protocol.SetGrantsRequest) -> None:
+        grants: object = message["grants"]
         if not isinstance(grants, list) or not all(isinstance(g, dict) for g in grants):
             raise TypeError("grants must be a list of grant objects")
         self.permissions.set(grants)
         self._send(self.permissions.message(self._user_name()))
         self._publish()
 
-    _HANDLERS: Mapping[str, Callable[[EditorSession, Mapping[str, Any]], None]] = {
+    # Each handler takes the request TypedDict of its kind; the run kinds go to `runs`.
+    _HANDLERS: Mapping[str, Callable[[EditorSession, Any], None]] = {
         "ready": _on_ready,
         "select": _on_select,
         "edit": _on_edit,
@@ -341,100 +313,21 @@ class EditorSession:
 
     @_locked
     def apply(self, op: str, arguments: Mapping[str, Any], *, request_id: Any = None) -> None:
-        """Apply one edit (`EditOp` in protocol.ts); raises `EditError` when it is refused."""
+        """Apply one edit: ``op`` and ``arguments`` are a `protocol.EditOp`'s `op` and its other
+        fields. Raises `EditError` when it is refused."""
+        self._apply(cast(protocol.EditOp, {**arguments, "op": op}))
+
+    def _apply(self, op: protocol.EditOp) -> None:
         settings = self.settings
-        selected: list[str] | None = None
-        typed_task: str | None = None
-        typed_job = False
-        inside: str | None = None
-        if op == "set_field":
-            key = arguments["task_key"]
-            path = _path(arguments["path"])
-            value = editing.DELETE if arguments.get("delete") else arguments.get("value")
-            new = editing.set_task_field(settings, key, path, value)
-            label = f"edit {key}.{'.'.join(map(str, path))}"
-            typed_task = key
-            inside = key if _inside_task(settings, key, path) else None
-        elif op == "set_job_field":
-            path = _path(arguments["path"])
-            value = editing.DELETE if arguments.get("delete") else arguments.get("value")
-            new = editing.set_job_field(settings, path, value)
-            label = f"edit {'.'.join(map(str, path))}"
-            typed_job = True
-        elif op == "add_task":
-            after = list(arguments.get("after") or [])
-            new, key = editing.add_task(
-                settings, after=after, task_type=arguments.get("task_type") or "notebook_task"
-            )
-            label = f"add task {key}"
-            selected = [key]
-        elif op == "remove_tasks":
-            keys = list(arguments["task_keys"])
-            new = editing.remove_tasks(settings, keys)
-            label = f"delete {', '.join(keys)}"
-            selected = [key for key in self.state.selected if key not in keys]
-        elif op == "clone_task":
-            new, key = editing.clone_task(settings, arguments["task_key"])
-            label = f"clone {arguments['task_key']}"
-            selected = [key]
-        elif op == "rename_task":
-            old, new_key = arguments["task_key"], arguments["new_key"]
-            new = editing.rename_task(settings, old, new_key)
-            label = f"rename {old} → {new_key}"
-            selected = [new_key if key == old else key for key in self.state.selected]
-        elif op == "set_task_type":
-            new = editing.set_task_type(settings, arguments["task_key"], arguments["task_type"])
-            label = f"make {arguments['task_key']} a {arguments['task_type']}"
-        elif op == "replace_task":
-            task = arguments["task"]
-            if not isinstance(task, dict):
-                raise EditError(
-                    f"Task '{arguments['task_key']}' must be a JSON object.",
-                    task_key=arguments["task_key"],
-                )
-            new = editing.replace_task(settings, arguments["task_key"], task)
-            label = f"edit {arguments['task_key']} as JSON"
-        elif op == "add_dependency":
-            upstream, downstream = arguments["upstream"], arguments["downstream"]
-            new = editing.add_dependency(settings, upstream, downstream, arguments.get("outcome"))
-            label = f"make {downstream} depend on {upstream}"
-        elif op == "remove_dependency":
-            upstream, downstream = arguments["upstream"], arguments["downstream"]
-            new = editing.remove_dependency(
-                settings, upstream, downstream, arguments.get("outcome")
-            )
-            label = f"remove dependency {upstream} → {downstream}"
-        elif op == "set_trigger_kind":
-            kind = arguments["trigger_kind"]
-            if kind not in EDITABLE_KINDS:
-                raise EditError(
-                    f"There is no trigger kind {kind!r}; the kinds are "
-                    f"{', '.join(EDITABLE_KINDS)}.",
-                    field="trigger",
-                )
-            zone = _text_or_none(arguments.get("timezone_id")) or "UTC"
-            document = set_trigger_kind(settings.to_api(), kind, timezone_id=zone)
-            new = editing.set_job_fields(settings, document)
-            label = f"make the trigger {kind.replace('_', ' ')}"
-        elif op == "set_pause_status":
-            status = arguments["status"]
-            if status not in ("PAUSED", "UNPAUSED"):
-                raise EditError(f"pause_status is PAUSED or UNPAUSED, not {status!r}.")
-            new = editing.set_job_fields(settings, set_pause_status(settings.to_api(), status))
-            label = "pause the job" if status == "PAUSED" else "resume the job"
-        elif op == "swap_job_cluster":
-            old, new_key = arguments["from"], arguments["to"]
-            new = editing.swap_job_cluster(settings, old, new_key)
-            label = f"move the tasks of job cluster {old} to {new_key}"
-        else:
-            raise EditError(f"The editor has no edit {op!r}.")
-        if new is settings:
+        edited = apply_edit(settings, self.state.selected, op)
+        if edited.settings is settings:
             return
-        self.history.push(new, label)
-        if selected is not None:
-            self.state.selected = selected
+        self.history.push(edited.settings, edited.label)
+        if edited.selected is not None:
+            self.state.selected = edited.selected
         self._set_status("", "")
-        self._refresh(typed_task=typed_task, inside=inside, typed_job=typed_job)
+        self._refresh(typed_task=edited.typed_task, inside=edited.inside,
+                      typed_job=edited.typed_job)  # fmt: skip
 
     @_locked
     def replace(self, settings: JobSettings, label: str = "replace the settings") -> None:
@@ -452,31 +345,12 @@ class EditorSession:
         if self.history.redo() is not None:
             self._refresh()
 
-    def review(self) -> Message:
+    def review(self) -> protocol.ReviewMessage:
         """The changes a save would write, and the errors that stop it."""
-        changes = self.changes()
-        grant_changes = self.permissions.changes()
         errors = [p for p in self.problems if p.severity == "error"]
         errors += [p for p in self.permissions.problems(None) if p.severity == "error"]
-        summary = _review_summary(changes, new_job=self.state.job_id is None)
-        if grant_changes:
-            summary += f" Permissions: {len(grant_changes)} change(s), saved after the job."
-        return {
-            "kind": "review",
-            "changes": [
-                {
-                    "kind": change.kind,
-                    "path": change.path,
-                    "text": change.describe(),
-                    **_small("before", change.before),
-                    **_small("after", change.after),
-                }
-                for change in changes
-            ]
-            + grant_changes,
-            "summary": summary,
-            "errors": [_problem_dict(p) for p in errors],
-        }
+        return review_message(self.changes(), self.permissions.changes(), errors,
+                              new_job=self.state.job_id is None)  # fmt: skip
 
     def changes(self) -> list[Change]:
         """The edits since the job was loaded (or everything, for a new job)."""
@@ -492,13 +366,8 @@ class EditorSession:
             saved = self._workspace().jobs.save(self.job, on_conflict=on_conflict)
         except WorkspaceError as error:
             self._set_status("error", str(error))
-            self._send(
-                {
-                    "kind": "save_failed",
-                    "message": str(error),
-                    "conflict": isinstance(error, ConflictError),
-                }
-            )
+            self._send({"kind": "save_failed", "message": str(error),
+                        "conflict": isinstance(error, ConflictError)})  # fmt: skip
             self._publish()
             raise
         self.state.job_id = _job_id(self.job)
@@ -527,62 +396,21 @@ class EditorSession:
 
     def choices(
         self, what: str, *, path: str | None = None, query: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[protocol.Choice]:
+        """The choices of a picker (`PickerKind`)."""
         if what in WORKSPACE_PICKERS:
             return choices(self._workspace(), what, path=path, query=query)
-        settings = self.settings
-        if what == "task":
-            keys = [str(t.task_key) for t in settings.task_list if isinstance(t.task_key, str)]
-            return [{"value": key, "label": key} for key in keys]
-        list_field, key_field = {
-            "job_cluster": ("job_clusters", "job_cluster_key"),
-            "environment": ("environments", "environment_key"),
-        }.get(what, (None, None))
-        if list_field is None or key_field is None:
-            raise ValueError(f"There is no picker of {what!r}.")
-        entries = settings.to_api().get(list_field)
-        found = []
-        for entry in entries if isinstance(entries, list) else []:
-            key = entry.get(key_field) if isinstance(entry, dict) else None
-            if isinstance(key, str):
-                found.append({"value": key, "label": key, "detail": _entry_detail(entry)})
-        return found
+        return job_choices(self.settings, what)
 
     @_locked
     def set_run_states(self, states: Mapping[str, str] | None) -> None:
-        """Colour the nodes by the state of their task in a run (issue 8); None clears it. Only
-        the nodes whose state changed are sent."""
-        self.states = dict(states or {})
-        nodes = self._elements["nodes"]
-        changed = []
-        for index, node in enumerate(nodes):
-            data = node["data"]
-            state = self.states.get(data["id"])
-            if data.get("state") != state:
-                data = {k: v for k, v in data.items() if k != "state"}
-                if state is not None:
-                    data["state"] = state
-                nodes[index] = {**node, "data": data}
-                changed.append(nodes[index])
-        if changed:
-            self._patch({"nodes": changed})
+        """Colour the nodes by the state of their task in a run; None clears it. Only the nodes
+        whose state changed are sent."""
+        self._graph.set_states(states)
 
     def send_graph(self) -> None:
         """The whole graph, in chunks that stay far below the message limit."""
-        nodes = self._elements["nodes"]
-        edges = self._elements["edges"]
-        parts = max(1, -(-max(len(nodes), len(edges)) // _GRAPH_CHUNK))
-        for part in range(parts):
-            window = slice(part * _GRAPH_CHUNK, (part + 1) * _GRAPH_CHUNK)
-            self._send(
-                {
-                    "kind": "graph" if part == 0 else "graph_more",
-                    "rev": self.rev,
-                    "nodes": nodes[window],
-                    "edges": edges[window],
-                    "more": part < parts - 1,
-                }
-            )
+        self._graph.send_graph()
 
     # --- inside -------------------------------------------------------------------------------
 
@@ -595,22 +423,8 @@ class EditorSession:
         any size."""
         if inside is None or not self._refresh_task(inside):
             self._checker = None
-            settings = self.settings
-            self.problems = validate(settings)
-            old_positions = {
-                node["data"]["id"]: (node["position"]["x"], node["position"]["y"])
-                for node in self._elements["nodes"]
-            }
-            elements = job_elements(
-                settings,
-                problems=self.problems,
-                states=self.states,
-                previous=old_positions,
-                icon_room=EDITOR_ICON_ROOM,
-            )
-            self._patch(diff_elements(self._elements, elements))
-            self._elements = elements
-            self._node_index = _index_nodes(elements)
+            self.problems = validate(self.settings)
+            self._graph.redraw(self.settings, self.problems)
         self._send_open_task(typed_task=typed_task)
         if self._watch_job and inside is None:
             if typed_job:
@@ -623,9 +437,8 @@ class EditorSession:
 
     def _refresh_task(self, key: str) -> bool:
         """The quick refresh after an edit inside task ``key``; False when it cannot be used."""
-        index = self._node_index.get(key)
         task = self.settings.task(key)
-        if index is None or task is None:
+        if not self._graph.has_node(key) or task is None:
             return False
         if self._checker is None:
             self._checker = TaskChecker(self.settings)
@@ -633,41 +446,8 @@ class EditorSession:
             return False
         problems = self._checker.check(task)
         self.problems = [p for p in self.problems if p.task_key != key] + problems
-        errors = sum(1 for p in problems if p.severity == "error")
-        nodes = self._elements["nodes"]
-        before = nodes[index]
-        node = task_node(
-            task,
-            key,
-            task_type=before["data"]["task_type"],
-            width=before["data"]["width"],
-            position=(before["position"]["x"], before["position"]["y"]),
-            counts=(errors, len(problems) - errors),
-            state=self.states.get(key),
-        )
-        patch: dict[str, Any] = {}
-        if node["data"] != before["data"]:
-            nodes[index] = node
-            patch["nodes"] = [node]
-        run_if = task.run_if if isinstance(task.run_if, str) and task.run_if else "ALL_SUCCESS"
-        changed_edges = []
-        for position, edge in enumerate(self._elements["edges"]):
-            data = edge["data"]
-            if data["target"] == key and data["run_if"] != run_if:
-                changed = {"data": {**data, "run_if": run_if}}
-                self._elements["edges"][position] = changed
-                changed_edges.append(changed)
-        if changed_edges:
-            patch["remove_edges"] = [edge["data"]["id"] for edge in changed_edges]
-            patch["edges"] = changed_edges
-        self._patch(patch)
+        self._graph.redraw_task(task, key, problems)
         return True
-
-    def _patch(self, patch: dict[str, Any]) -> None:
-        if patch:
-            base = self.rev
-            self.rev += 1
-            self._send({"kind": "patch", "rev": self.rev, "base": base, **patch})
 
     def _send_open_task(self, *, typed_task: str | None = None) -> None:
         key = self.open_task
@@ -685,20 +465,14 @@ class EditorSession:
             keys = [str(t.task_key) for t in self.settings.task_list if isinstance(t.task_key, str)]
             self._send({"kind": "task", "task_key": key, "task": task_json, "task_keys": keys})
         self._open_task_json = task_json
-        problems = [_problem_dict(p, key) for p in self.problems if p.task_key == key]
+        problems = [problem_in_task(p, key) for p in self.problems if p.task_key == key]
         self._send(
             {"kind": "problems", "task_key": key, "problems": problems,
              "job": self._job_problems()}
         )  # fmt: skip
 
-    def _job_problems(self) -> list[dict[str, Any]]:
-        found = []
-        for problem in self.problems:
-            if problem.task_key is None:
-                entry = _problem_dict(problem)
-                entry["path"] = field_path(problem.field)
-                found.append(entry)
-        return found
+    def _job_problems(self) -> list[protocol.Problem]:
+        return [problem_at_field(p) for p in self.problems if p.task_key is None]
 
     def _send_job(self) -> None:
         message = job_message(self.settings)
@@ -717,7 +491,7 @@ class EditorSession:
         return workspace.user_name if workspace is not None else None
 
     def _refuse(self, error: EditError, request_id: Any) -> None:
-        reply: Message = {
+        reply: protocol.EditErrorMessage = {
             "kind": "edit_error",
             "message": error.message,
             "task_key": error.task_key,
@@ -730,11 +504,11 @@ class EditorSession:
         self._publish()
 
     @_locked
-    def _report(self, level: str, text: str) -> None:
+    def _report(self, level: protocol.StatusLevel, text: str) -> None:
         self._set_status(level, text)
         self._publish()
 
-    def _set_status(self, level: str, text: str) -> None:
+    def _set_status(self, level: protocol.StatusLevel, text: str) -> None:
         self.state.status = {"level": level, "text": text}
 
     def _publish(self) -> None:
@@ -757,112 +531,6 @@ class EditorSession:
         self._on_state(state)
 
 
-def _review_summary(changes: Sequence[Change], *, new_job: bool) -> str:
-    """One sentence over the list of changes: what a save does, and to which tasks."""
-    if new_job:
-        return "Save creates this job in the workspace."
-    if not changes:
-        return "No changes to save."
-    tasks: list[str] = []
-    job_fields: list[str] = []
-    for change in changes:
-        match = re.match(r"tasks\[([^\]]+)\]", change.path)
-        if match:
-            tasks.append(match.group(1))
-        else:
-            job_fields.append(change.top_level)
-    parts = []
-    if tasks:
-        keys = list(dict.fromkeys(tasks))
-        shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
-        parts.append(f"task{'s' if len(keys) > 1 else ''} {shown}")
-    if job_fields:
-        parts.append(", ".join(dict.fromkeys(job_fields)))
-    count = len(changes)
-    return f"{count} change{'s' if count > 1 else ''} to {' and '.join(parts)}."
-
-
-def _instant(text: str, timezone_id: str) -> datetime:
-    """An instant from the view: ISO 8601 with an offset (or Z), or a wall time in the job's
-    zone (a datetime-local input's value)."""
-    instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if instant.tzinfo is None:
-        try:
-            zone = resolve_zone(timezone_id)
-        except CronError:
-            zone = timezone.utc
-        instant = instant.replace(tzinfo=zone)
-    return instant
-
-
-def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _index_nodes(elements: Elements) -> dict[str, int]:
-    return {node["data"]["id"]: index for index, node in enumerate(elements["nodes"])}
-
-
-def _inside_task(settings: JobSettings, task_key: str, path: Sequence[str | int]) -> bool:
-    """Whether an edit at ``path`` leaves the task's key, dependencies and type as they are."""
-    head = path[0] if path else None
-    if not isinstance(head, str) or head in ("task_key", "depends_on"):
-        return False
-    if head.endswith("_task"):
-        task = settings.task(task_key)
-        return len(path) > 1 and task is not None and task.task_types == [head]
-    return True
-
-
 def _job_id(job: Job) -> int | None:
     job_id = job.job_id
     return job_id if isinstance(job_id, int) and not isinstance(job_id, bool) else None
-
-
-def _arguments(message: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in message.items() if key not in ("kind", "request_id")}
-
-
-def _path(value: Any) -> list[str | int]:
-    if not isinstance(value, list) or not all(
-        isinstance(part, str) or (isinstance(part, int) and not isinstance(part, bool))
-        for part in value
-    ):
-        raise TypeError(f"a path must be a list of names and indexes, not {value!r}")
-    return list(value)
-
-
-def _entry_detail(entry: Mapping[str, Any]) -> str:
-    cluster = entry.get("new_cluster")
-    if isinstance(cluster, dict):
-        return " · ".join(
-            str(cluster[name]) for name in ("spark_version", "node_type_id") if name in cluster
-        )
-    spec = entry.get("spec")
-    if isinstance(spec, dict) and "environment_version" in spec:
-        return f"environment {spec['environment_version']}"
-    return ""
-
-
-def _small(name: str, value: Any, limit: int = 2000) -> dict[str, Any]:
-    """A before/after value for the review, unless it is absent or too big to show."""
-    if type(value).__name__ == "_Absent":
-        return {}
-    text = json.dumps(value, default=str)
-    return {name: value} if len(text) <= limit else {name: text[:limit] + "…"}
-
-
-def problem_path(problem: Problem, task_key: str) -> list[str | int] | None:
-    """Where a problem is inside its task, as a JSON path (``["depends_on", 0, "task_key"]``),
-    for the panel to show it at its field; None when it is not inside one."""
-    prefix = f"tasks[{task_key}]"
-    if problem.field is None or not problem.field.startswith(prefix):
-        return None
-    return field_path(problem.field[len(prefix) :]) or []
-
-
-def _problem_dict(problem: Problem, task_key: str | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = problem.to_dict()
-    if task_key is not None:
-        found["path"] = problem_path(problem, task_key)
-    return found

@@ -1,8 +1,9 @@
 """The job editor widget: a Lakeflow Job as an editable DAG with a panel per task.
 
-A thin anywidget: traits for the small state, custom messages for the rest. What it does is in
-`editor_session.EditorSession`, testable without a browser; the view is ``js/src/editor/``,
-bundled into ``loom_jobs_widget/static/editor.js``.
+A thin anywidget: traits for the small state (`protocol.JobEditorModel`), custom messages for
+the rest (`protocol.ToPython`, `protocol.FromPython`). What it does is in
+`session.EditorSession`, testable without a browser; the view is ``js/src/editor/``, bundled
+into ``loom_jobs_widget/static/editor.js``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from loom_jobs_widget.core.diff import Change
 from loom_jobs_widget.core.editing import DELETE
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem
+from loom_jobs_widget.editor.protocol import FromPython
 from loom_jobs_widget.editor.session import EditorSession, EditorState
 
 __all__ = ["JobEditor", "RunView"]
@@ -233,7 +235,7 @@ class JobEditor(anywidget.AnyWidget):
             return "local workspace"
         return workspace.host
 
-    def _to_view(self, message: dict[str, Any]) -> None:
+    def _to_view(self, message: FromPython) -> None:
         self.send(message)
 
     def _on_view_message(self, _: Any, content: Any, buffers: Any) -> None:

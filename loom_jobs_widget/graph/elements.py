@@ -20,26 +20,24 @@ Elements = dict[str, list[dict[str, Any]]]
 """Cytoscape elements: ``{"nodes": [{"data": {...}}], "edges": [{"data": {...}}]}``."""
 
 
-# Node box, in pixels. The height is NODE_HEIGHT in js/src/widget.ts; the width is an upper
-# bound: the view draws the box as wide as its text needs, up to `width`, and shortens a longer
-# label with an ellipsis (the whole key stays in the tooltip).
+# Node box, in pixels (the canvas reads them from js/src/generated/layout.ts). The width is an
+# upper bound: the view draws the box as wide as its text needs, up to `width`, and shortens a
+# longer label with an ellipsis (the whole key stays in the tooltip).
 NODE_HEIGHT = 46.0
 MIN_NODE_WIDTH = 96.0
 MAX_NODE_WIDTH = 260.0
-_TEXT_PADDING = 28.0
+TEXT_PADDING = 28.0
 # 13 px sans-serif text: about 7.3 px per character on average with DejaVu Sans (wider than most
 # UI fonts); 8.1 leaves room for wide letters, so a label is rarely shortened.
 _CHAR_WIDTH = 8.1
 
 LAYOUT = LayoutParams(node_height=NODE_HEIGHT)
-# The editor draws a type icon left of the text: TEXT_LEFT - TEXT_RIGHT in js/src/editor/canvas.ts
-# beyond the padding node_width keeps. (Problem badges are not counted: the layout must not change
+# The editor draws a type icon left of the text: this much beyond the padding node_width keeps. (Problem badges are not counted: the layout must not change
 # while the user types.)
 EDITOR_ICON_ROOM = 26.0
 
-# From this many tasks on the view draws edges as straight lines (LARGE_GRAPH in
-# js/src/widget.ts: routed edges made the first frame 3x slower), so routes are not sent: they
-# were a fifth of the JSON of a 1000-task job.
+# From this many tasks on the view draws edges as straight lines (routed edges made the first
+# frame 3x slower), so routes are not sent: they were a fifth of the JSON of a 1000-task job.
 ROUTES_BELOW = 500
 
 
@@ -53,7 +51,7 @@ def pretty_task_type(task_type: str | None) -> str:
 def node_width(label: str, task_type: str | None) -> float:
     """The width the layout keeps for a node showing ``label`` over its task type."""
     chars = max(len(label), len(pretty_task_type(task_type)))
-    text = math.ceil(chars * _CHAR_WIDTH) + _TEXT_PADDING
+    text = math.ceil(chars * _CHAR_WIDTH) + TEXT_PADDING
     return min(MAX_NODE_WIDTH, max(MIN_NODE_WIDTH, text))
 
 

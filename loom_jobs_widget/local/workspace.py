@@ -29,19 +29,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from loom_jobs_widget.local.api import compute as compute_api
-from loom_jobs_widget.local.api import identity
-from loom_jobs_widget.local.api.destinations import DestinationsApi
-from loom_jobs_widget.local.api.jobs import JobsApi
-from loom_jobs_widget.local.api.permissions import PermissionsApi
-from loom_jobs_widget.local.api.runs import RunsApi
-from loom_jobs_widget.local.api.workspace_objects import WorkspaceApi
-from loom_jobs_widget.local.engine.engine import DEFAULT_WORKERS, Engine
-from loom_jobs_widget.local.exec.runners import TaskLauncher
-from loom_jobs_widget.local.http.server import HttpServer, Router
-from loom_jobs_widget.local.services import notifications
-from loom_jobs_widget.local.services.notifications import Notifier
-from loom_jobs_widget.local.services.scheduler import Scheduler, TriggerOptions
+from loom_jobs_widget.local.api import (
+    LOCAL_USER,
+    ComputeApi,
+    DestinationsApi,
+    IdentityApi,
+    JobsApi,
+    OutboxApi,
+    PermissionsApi,
+    RunsApi,
+    WorkspaceApi,
+    answer_for,
+)
+from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
+from loom_jobs_widget.local.exec import TaskLauncher
+from loom_jobs_widget.local.http import HttpServer, Resource, RouteTable
+from loom_jobs_widget.local.services import Notifier, Scheduler, TriggerOptions
 from loom_jobs_widget.local.store import Store
 
 __all__ = ["LocalWorkspace", "find_running"]
@@ -73,7 +76,7 @@ class LocalWorkspace:
             if workspace_root is not None
             else self.data_dir / "workspace"
         )
-        self.user_name = identity.LOCAL_USER
+        self.user_name = LOCAL_USER
         self._port = port
         self._workers = workers
         self._fork_tasks = fork_tasks  # False: every task a fresh interpreter (benchmarks)
@@ -156,8 +159,8 @@ class LocalWorkspace:
         self._workspace_id = workspace_id
         started = int(time.time() * 1000)
 
-        router = Router()
-        server = HttpServer(router, self._token, self._host_metadata, self._port)
+        routes = RouteTable()
+        server = HttpServer(routes, self._token, self._host_metadata, self._port, errors=answer_for)
         self._server = server
         host = self.host  # fixed once bound; runs keep naming it while the workspace stops
         # Task processes come from a warm interpreter, started at the first task.
@@ -173,14 +176,18 @@ class LocalWorkspace:
             workers=self._workers,
             start_task=launcher.start,
         )
-        JobsApi(store, engine, self.user_name).register(router)
-        RunsApi(store, engine, lambda: host, workspace_id, self.workspace_root).register(router)
-        PermissionsApi(store).register(router)
-        WorkspaceApi(self.workspace_root).register(router)
-        DestinationsApi(store).register(router)
-        notifications.register_outbox(router, store)
-        compute_api.register(router, lambda: started)
-        identity.register(router)
+        resources: list[Resource] = [
+            JobsApi(store, engine, self.user_name),
+            RunsApi(store, engine, lambda: host, workspace_id, self.workspace_root),
+            PermissionsApi(store),
+            WorkspaceApi(self.workspace_root),
+            DestinationsApi(store),
+            OutboxApi(store),
+            ComputeApi(lambda: started),
+            IdentityApi(),
+        ]
+        for resource in resources:
+            routes.add(resource)
         notifier = self._notifier = Notifier(store, host=lambda: host, workspace_id=workspace_id)
         engine.listeners.append(notifier)
         engine.start()  # closes what a previous process left in progress, before serving

@@ -29,10 +29,9 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal, TypedDict, get_args
 
-from loom_jobs_widget.core.validation import _TRIGGER_FIELDS
-
 __all__ = [
     "EDITABLE_KINDS",
+    "TRIGGER_FIELDS",
     "EditableTriggerKind",
     "PauseStatus",
     "TriggerKind",
@@ -52,6 +51,9 @@ EditableTriggerKind = Literal[
 ]
 EDITABLE_KINDS: Final[tuple[EditableTriggerKind, ...]] = get_args(EditableTriggerKind)
 PauseStatus = Literal["PAUSED", "UNPAUSED"]
+
+# The settings fields that start a job's runs; the Jobs API takes at most one of them.
+TRIGGER_FIELDS: Final = ("schedule", "trigger", "triggers", "continuous")
 
 # The type keys of the single `trigger` object, and the tab's kind for each (None: not a form).
 _TRIGGER_TYPES: Final[dict[str, TriggerKind]] = {
@@ -83,7 +85,7 @@ class TriggerView(TypedDict):
 
 def _present(settings: Mapping[str, Any]) -> list[str]:
     # As the validator counts them: a null or an empty list is not set.
-    return [name for name in _TRIGGER_FIELDS if settings.get(name) is not None
+    return [name for name in TRIGGER_FIELDS if settings.get(name) is not None
             and settings.get(name) != []]
 
 
@@ -178,7 +180,7 @@ def _replace_fields(settings: Mapping[str, Any], new: Mapping[str, Any]) -> dict
     out: dict[str, Any] = {}
     placed = False
     for key, value in settings.items():
-        if key in _TRIGGER_FIELDS:
+        if key in TRIGGER_FIELDS:
             if not placed:
                 out.update(new)
                 placed = True

@@ -11,15 +11,9 @@ from typing import Any
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from loom_jobs_widget.browser.session import (
-    BrowserSession,
-    BrowserState,
-    Query,
-    job_row,
-    parse_tag,
-    run_summary,
-    trigger_summary,
-)
+from loom_jobs_widget.browser.query import Query, parse_tag
+from loom_jobs_widget.browser.rows import job_row, run_summary, trigger_summary
+from loom_jobs_widget.browser.session import BrowserSession, BrowserState
 from loom_jobs_widget.browser.widget import JobsBrowser
 from loom_jobs_widget.client.workspace import Workspace
 from loom_jobs_widget.core.models import Job

@@ -24,15 +24,17 @@ from databricks.sdk.config import Config
 from nbclient import NotebookClient
 
 import loom_jobs_widget
-from loom_jobs_widget.client.azure_auth import AZURE_DATABRICKS_SCOPE, AzureIdentityCredentials
-from loom_jobs_widget.client.connect import connect, default_data_dir, unified_auth_configured
-from loom_jobs_widget.client.workspace import (
+from loom_jobs_widget.client import (
     AuthError,
     ConfigurationError,
     JobsService,
     UnreachableError,
     Workspace,
+    connect,
+    default_data_dir,
+    unified_auth_configured,
 )
+from loom_jobs_widget.client.azure_auth import AZURE_DATABRICKS_SCOPE, AzureIdentityCredentials
 from loom_jobs_widget.core.models import Job
 
 from ..conftest import Stub

@@ -1,6 +1,7 @@
-"""Runs as the editor shows them (issue 8), on real runs of the local workspace: task states, the
-root cause apart from the tasks that failed upstream, the repair preview against the repair the
-workspace then makes, and following a run from the editor until it ends."""
+"""Runs on real runs of the local workspace: the runs service (run now with an idempotency token,
+repair twice, output, cancel), and runs as the editor shows them: task states, the root cause
+apart from the tasks that failed upstream, the repair preview against the repair the workspace
+then makes, and following a run from the editor until it ends."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from databricks.sdk.service.workspace import ImportFormat
 
-from loom_jobs_widget.client.runs import (
+from loom_jobs_widget.client import (
+    ConfigurationError,
     RunHandle,
+    Workspace,
     latest_task_runs,
     poll_intervals,
     repair_plan,
@@ -22,12 +26,12 @@ from loom_jobs_widget.client.runs import (
     run_state,
     task_states,
 )
-from loom_jobs_widget.client.workspace import ConfigurationError, Workspace
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.editor.session import EditorSession
 from loom_jobs_widget.editor.widget import JobEditor
 
 from ..editor.test_editor import View
+from .test_jobs import unique
 
 
 @pytest.fixture
@@ -274,3 +278,91 @@ def test_closing_the_editor_stops_following(ws: Workspace, failing_job: tuple[in
     editor.close()
     assert handle._thread is not None and not handle._thread.is_alive()
     RunHandle(ws.jobs, handle.run_id).wait(timeout=120)
+
+
+# --- the runs service ----------------------------------------------------------------------------
+
+
+def write_script(ws: Workspace, name: str, text: str) -> str:
+    assert ws.local is not None
+    target = ws.local.workspace_root / "Shared" / name
+    target.write_text(text, encoding="utf-8")
+    return f"/Workspace/Shared/{name}"
+
+
+def wait_run(ws: Workspace, run_id: int, timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = ws.runs.get_run(run_id)
+        if run["state"]["life_cycle_state"] in ("TERMINATED", "SKIPPED", "INTERNAL_ERROR"):
+            return run
+        assert time.monotonic() < deadline, run["state"]
+        time.sleep(0.02)
+
+
+def test_run_now_repair_twice_and_output(ws: Workspace) -> None:
+    flag = ws.local.data_dir / f"flag-{uuid.uuid4().hex}" if ws.local else Path()
+    ok = write_script(ws, "ok.py", "print('hello from ok')\n")
+    flaky = write_script(
+        ws,
+        f"flaky_{flag.name.replace('-', '_')}.py",
+        f"import pathlib, sys\np = pathlib.Path({str(flag)!r})\n"
+        "sys.exit(0 if p.exists() and p.read_text() == 'ok' else 1)\n",
+    )
+    job = ws.jobs.create(
+        {
+            "name": unique("runs"),
+            "tasks": [
+                {"task_key": "ok", "spark_python_task": {"python_file": ok}},
+                {"task_key": "flaky", "spark_python_task": {"python_file": flaky}},
+            ],
+        }
+    )
+    assert isinstance(job.job_id, int)
+    started = ws.runs.run_now(job.job_id, idempotency_token="same-click")
+    again = ws.runs.run_now(job.job_id, idempotency_token="same-click")
+    assert again["run_id"] == started["run_id"]  # one run for a retried click
+    fresh = ws.runs.run_now(job.job_id)
+    assert fresh["run_id"] != started["run_id"] and len(fresh["idempotency_token"]) <= 64
+    run_id = started["run_id"]
+    run = wait_run(ws, run_id)
+    wait_run(ws, fresh["run_id"])
+    assert run["state"]["result_state"] == "FAILED"
+
+    first = ws.runs.repair_run(run_id, rerun_all_failed_tasks=True)
+    assert wait_run(ws, run_id)["state"]["result_state"] == "FAILED"
+    flag.write_text("ok")
+    second = ws.runs.repair_run(run_id, rerun_tasks=["flaky"])  # needs latest_repair_id
+    assert second != first and ws.runs.latest_repair_ids[run_id] == second
+    final = wait_run(ws, run_id)
+    assert final["state"]["result_state"] == "SUCCESS"
+
+    history = ws.runs.get_run(run_id, include_history=True)["repair_history"]
+    assert [item["id"] for item in history if item["type"] == "REPAIR"] == [first, second]
+    ok_run = next(t for t in final["tasks"] if t["task_key"] == "ok")
+    output = ws.runs.get_run_output(ok_run["run_id"])
+    assert "hello from ok" in output["logs"]
+    runs = list(ws.runs.list_runs(job.job_id))
+    assert {r["run_id"] for r in runs} == {run_id, fresh["run_id"]}
+    assert len(list(ws.runs.list_runs(job.job_id, limit=1))) == 1
+
+
+def test_cancel(ws: Workspace) -> None:
+    slow = write_script(ws, "slow.py", "import time\ntime.sleep(30)\n")
+    job = ws.jobs.create(
+        {
+            "name": unique("cancel"),
+            "max_concurrent_runs": 3,
+            "tasks": [{"task_key": "slow", "spark_python_task": {"python_file": slow}}],
+        }
+    )
+    assert isinstance(job.job_id, int)
+    one = ws.runs.run_now(job.job_id)["run_id"]
+    ws.runs.cancel_run(one)
+    assert wait_run(ws, one)["state"]["result_state"] == "CANCELED"
+    two = ws.runs.run_now(job.job_id)["run_id"]
+    three = ws.runs.run_now(job.job_id)["run_id"]
+    ws.runs.cancel_all_runs(job.job_id)
+    assert wait_run(ws, two)["state"]["result_state"] == "CANCELED"
+    assert wait_run(ws, three)["state"]["result_state"] == "CANCELED"
+    assert list(ws.runs.list_runs(job.job_id, active_only=True)) == []

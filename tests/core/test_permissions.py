@@ -1,27 +1,23 @@
-"""The Permissions tab: the ACL model, the edit rules, the requests, and saving through the
-local workspace's permissions API with the real SDK."""
+"""The Permissions tab: the ACL model, the edit rules and the requests. (Saving through the
+workspace is tests/client/test_permissions.py.)"""
 
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loom_jobs_widget.client.workspace import Workspace, WorkspaceError
 from loom_jobs_widget.core.permissions import (
     PERMISSION_LEVELS,
     PRINCIPAL_KINDS,
-    AclConflictError,
     AclError,
     Grant,
     JobAcl,
     acl_request,
     levels_for,
-    save_acl,
     transfer_ownership,
     validate_acl,
 )
@@ -214,89 +210,3 @@ def test_the_rules_match_what_the_api_accepts(grants: list[Grant]) -> None:
     assert (errors == []) == acceptable
     for problem in errors:
         assert problem.field is not None and problem.field.startswith("access_control_list")
-
-
-# --- through the local workspace and the real SDK -----------------------------------------------
-
-
-def new_job(ws: Workspace) -> int:
-    job = ws.jobs.create({"name": f"acl-{uuid.uuid4().hex[:8]}"})
-    assert isinstance(job.job_id, int)
-    return job.job_id
-
-
-def test_load_edit_save(ws: Workspace) -> None:
-    job_id = new_job(ws)
-    loaded = JobAcl.from_api(ws.jobs.get_permissions(job_id))
-    assert loaded.owner is not None and loaded.owner.name == ws.user_name
-    assert [(g.name, g.level, g.inherited_from) for g in loaded.inherited] == [
-        ("admins", "CAN_MANAGE", ("/jobs/",))]
-    # The SDK's typed answer reads the same.
-    typed = ws.client.jobs.get_permissions(str(job_id)).as_dict()
-    assert JobAcl.from_api(typed) == loaded
-
-    edited = [*loaded.grants, Grant("group_name", "analysts", "CAN_VIEW"),
-              Grant("service_principal_name", "etl-sp", "CAN_MANAGE_RUN")]
-    saved = save_acl(ws.jobs, job_id, edited, loaded=loaded)
-    assert saved == JobAcl.from_api(ws.jobs.get_permissions(job_id))
-    assert {(g.kind, g.name, g.level) for g in saved.direct} == {
-        ("user_name", str(ws.user_name), "IS_OWNER"), ("group_name", "analysts", "CAN_VIEW"),
-        ("service_principal_name", "etl-sp", "CAN_MANAGE_RUN")}
-
-    # Hand the job to the service principal, drop the analysts: a PUT of the whole list.
-    rows = [g for g in transfer_ownership(saved.grants, "service_principal_name", "etl-sp")
-            if g.name != "analysts"]
-    after = save_acl(ws.jobs, job_id, rows, loaded=saved)
-    assert after.owner == Grant("service_principal_name", "etl-sp", "IS_OWNER",
-                                display_name="etl-sp")
-    assert {(g.name, g.level) for g in after.direct} == {
-        (str(ws.user_name), "CAN_MANAGE"), ("etl-sp", "IS_OWNER")}
-
-
-def test_update_request(ws: Workspace) -> None:
-    job_id = new_job(ws)
-    loaded = JobAcl.from_api(ws.jobs.get_permissions(job_id))
-    edited = [*loaded.grants, Grant("user_name", "bob@example.com", "CAN_VIEW")]
-    body = acl_request(edited, mode="update", loaded=loaded)
-    assert body == [{"user_name": "bob@example.com", "permission_level": "CAN_VIEW"}]
-    after = JobAcl.from_api(ws.jobs.update_permissions(job_id, body))
-    assert sorted(map(Grant.to_json, after.direct), key=str) == sorted(
-        (Grant.to_json(g) for g in JobAcl.from_api(
-            {"access_control_list": [
-                {"user_name": str(ws.user_name), "display_name": str(ws.user_name),
-                 "all_permissions": [{"permission_level": "IS_OWNER", "inherited": False}]},
-                {"user_name": "bob@example.com", "display_name": "bob@example.com",
-                 "all_permissions": [{"permission_level": "CAN_VIEW", "inherited": False}]},
-            ]}).direct), key=str)
-
-
-def test_a_concurrent_change_is_not_overwritten(ws: Workspace) -> None:
-    job_id = new_job(ws)
-    loaded = JobAcl.from_api(ws.jobs.get_permissions(job_id))
-    # Someone else grants a group meanwhile.
-    ws.jobs.update_permissions(job_id, [{"group_name": "ops", "permission_level": "CAN_VIEW"}])
-    with pytest.raises(AclConflictError) as raised:
-        save_acl(ws.jobs, job_id, [*loaded.grants, Grant("user_name", "c@x.io", "CAN_VIEW")],
-                 loaded=loaded)
-    assert ("group_name", "ops") in {g.principal for g in raised.value.current.direct}
-    assert "c@x.io" not in {g.name for g in JobAcl.from_api(ws.jobs.get_permissions(job_id))
-                           .grants}
-
-
-def test_the_rules_are_the_workspaces(ws: Workspace) -> None:
-    # What validate_acl refuses, the workspace refuses too (sent raw, bypassing the check).
-    job_id = new_job(ws)
-    refused = [
-        [{"group_name": "data", "permission_level": "IS_OWNER"}],
-        [{"group_name": "data", "permission_level": "CAN_VIEW"}],
-        [{"user_name": "a@x.io", "permission_level": "IS_OWNER"},
-         {"user_name": "b@x.io", "permission_level": "IS_OWNER"}],
-        [{"user_name": "a@x.io", "permission_level": "IS_OWNER"},
-         {"user_name": "b@x.io", "permission_level": "CAN_FLY"}],
-    ]
-    for body in refused:
-        assert [p for p in validate_acl(body) if p.severity == "error"]
-        with pytest.raises(WorkspaceError):
-            ws.jobs.set_permissions(job_id, body)
-    with pytest.raises(AclError):
-        save_acl(ws.jobs, job_id, refused[0])

@@ -1,4 +1,4 @@
-"""The JobEditor's job tabs (issue 6) in a real JupyterLab: a user opens a job saved in the local
+"""The JobEditor's job tabs in a real JupyterLab: a user opens a job saved in the local
 workspace and edits it tab by tab (Details, Schedules & triggers, Notifications, Parameters,
 Permissions), sees the problems where they are, reviews and saves; the SDK then sees the change,
 and every field the editor does not know survived.

@@ -1,4 +1,4 @@
-"""The %loom_* magics in a real JupyterLab (issue 9): a job written in a cell as bundle YAML opens
+"""The %loom_* magics in a real JupyterLab: a job written in a cell as bundle YAML opens
 in the editor unsaved, and saves; a saved job opens by name."""
 
 from __future__ import annotations

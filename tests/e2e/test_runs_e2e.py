@@ -1,4 +1,4 @@
-"""The Runs tab in a real JupyterLab (issue 8): run a job with a failing task from the editor, see
+"""The Runs tab in a real JupyterLab: run a job with a failing task from the editor, see
 its tasks colour live on the canvas, read the run's timeline with the root cause told apart from
 the tasks that only failed upstream, preview a repair, repair to success."""
 

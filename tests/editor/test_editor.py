@@ -13,8 +13,9 @@ import yaml
 from loom_jobs_widget.client.workspace import InvalidSettingsError, Workspace
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import Problem, validate
-from loom_jobs_widget.editor import session as editor_session
-from loom_jobs_widget.editor.session import EditorSession, EditorState, problem_path
+from loom_jobs_widget.editor import graph_sync
+from loom_jobs_widget.editor.problems import problem_path
+from loom_jobs_widget.editor.session import EditorSession, EditorState
 from loom_jobs_widget.editor.widget import JobEditor
 from loom_jobs_widget.graph.elements import EDITOR_ICON_ROOM, job_elements
 
@@ -130,7 +131,7 @@ def test_ready_sends_the_whole_graph(make: Callable[..., EditorSession], view: V
 def test_a_big_graph_comes_in_chunks(
     make: Callable[..., EditorSession], view: View, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(editor_session, "_GRAPH_CHUNK", 400)
+    monkeypatch.setattr(graph_sync, "_GRAPH_CHUNK", 400)
     make(layered_job(1000)).handle({"kind": "ready"})
     parts = view.take("graph") + view.take("graph_more")
     edges = sum(len(p["edges"]) for p in parts)
@@ -139,7 +140,7 @@ def test_a_big_graph_comes_in_chunks(
     assert len(parts) == -(-edges // 400)
     assert sum(len(p["nodes"]) for p in parts) == 1000
     assert len({n["data"]["id"] for p in parts for n in p["nodes"]}) == 1000
-    assert max(len(json.dumps(p)) for p in parts) < editor_session.MAX_MESSAGE_BYTES
+    assert max(len(json.dumps(p)) for p in parts) < graph_sync.MAX_MESSAGE_BYTES
 
 
 def test_selecting_a_task_sends_its_json_and_problems(

@@ -1,4 +1,4 @@
-"""The editor's job-level tabs (issue 6) without a browser: the `job` message, trigger and pause
+"""The editor's job-level tabs without a browser: the `job` message, trigger and pause
 edits, the job cluster swap, the schedule previews, and permissions loaded, edited, reviewed
 and saved through the real SDK to the local workspace."""
 
@@ -14,8 +14,8 @@ import pytest
 from loom_jobs_widget.client.workspace import Workspace
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import field_path
-from loom_jobs_widget.editor.job_tabs import deployment_warning, job_message
 from loom_jobs_widget.editor.session import EditorSession
+from loom_jobs_widget.editor.tabs import deployment_warning, job_message
 from loom_jobs_widget.schedule.quartz import next_fire_times
 
 from .test_editor import View

@@ -15,8 +15,15 @@ from croniter import CroniterBadDateError, croniter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loom_jobs_widget.schedule import quartz as schedule
-from loom_jobs_widget.schedule.quartz import CronError, describe, from_unix, next_fire_times
+from loom_jobs_widget.schedule import (
+    CronError,
+    describe,
+    fields,
+    fire_times,
+    from_unix,
+    next_fire_times,
+    zones,
+)
 
 from ..corpus import quartz_cases as vector_cases
 
@@ -27,7 +34,7 @@ KNOWN_MISMATCHES: dict[tuple[str, str, str], str] = {}
 # The quartz_max_year fixture only pins MAX_YEAR, which every example may share.
 HYPOTHESIS_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 UTC = timezone.utc
-DEFAULT_MAX_YEAR = schedule.MAX_YEAR  # before the quartz_max_year fixture pins it
+DEFAULT_MAX_YEAR = fields.MAX_YEAR  # before the quartz_max_year fixture pins it
 
 
 # The vectors were made in 2026: every test here runs with the MAX_YEAR Quartz had then.
@@ -290,10 +297,25 @@ def test_years_fire_up_to_max_year() -> None:
 
 def test_max_year_follows_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     assert DEFAULT_MAX_YEAR - 100 in (datetime.now().year, datetime.now().year - 1)
-    monkeypatch.setattr(schedule, "MAX_YEAR", 2130)
+    monkeypatch.setattr(fields, "MAX_YEAR", 2130)
     assert z(next_fire_times("0 0 12 1 1 ? 2125-2130", "UTC", utc("2126-06-01T00:00:00Z"))) == [
         "2127-01-01T12:00:00Z", "2128-01-01T12:00:00Z", "2129-01-01T12:00:00Z",
         "2130-01-01T12:00:00Z"]
+
+
+def test_pinning_max_year_reaches_every_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The quartz_max_year fixture pins fields.MAX_YEAR; a module holding its own copy would
+    # ignore the pin, and the vectors would only notice once the clock moves past 2026.
+    from loom_jobs_widget.schedule import SimpleSchedule, simple_of
+
+    monkeypatch.setattr(fields, "MAX_YEAR", 2030)
+    start = utc("2026-01-01T00:00:00Z")
+    assert z(next_fire_times("0 0 12 1 1 ? *", "UTC", start, 9)) == [
+        f"{year}-01-01T12:00:00Z" for year in range(2026, 2031)]
+    assert z(next_fire_times("0 0 12 1 1 ? 2029,2030,2031", "UTC", start)) == [
+        "2029-01-01T12:00:00Z", "2030-01-01T12:00:00Z"]
+    assert describe("0 0 0 1 1 ? 2031").endswith("Quartz only fires from 1970 to 2030)")
+    assert simple_of("0 0 12 * * ? 1970-2030") == SimpleSchedule(every=1, unit="days", hour=12)
 
 
 # --- lenient syntax Quartz (and so Databricks) accepts --------------------------------------------
@@ -503,7 +525,7 @@ DST_ZONES = ("America/New_York", "Europe/London", "Australia/Lord_Howe", "Americ
 def test_croniter_path_matches_quartz_loop_near_transitions(
         expression: str, zone_id: str, moment: datetime, minutes_before: int) -> None:
     """croniter does the calendar where it can; replaying Quartz's loop must give the same."""
-    zone = schedule._resolve_zone(zone_id)
+    zone = zones._resolve_zone(zone_id)
     # Move the start to just before the next offset change, where the two could differ.
     start = moment.replace(tzinfo=UTC)
     offset = start.astimezone(zone).utcoffset()
@@ -518,11 +540,11 @@ def test_croniter_path_matches_quartz_loop_near_transitions(
     except CronError as error:
         fast = str(error)
 
-    def replay(self: schedule._Search, wall: datetime, after: datetime) -> datetime | None:
+    def replay(self: fire_times._Search, wall: datetime, after: datetime) -> datetime | None:
         return None if self.never else self._quartz(wall, after)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(schedule._Search, "next_fire", replay)
+        patch.setattr(fire_times._Search, "next_fire", replay)
         try:
             slow: list[datetime] | str = next_fire_times(expression, zone_id, start, 4)
         except CronError as error:

@@ -13,18 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loom_jobs_widget.schedule import quartz as schedule
-from loom_jobs_widget.schedule.forms import (
-    MAX_PREVIEW_COUNT,
-    SIMPLE_INTERVALS,
-    WEEKDAYS,
+from loom_jobs_widget.schedule import (
+    CronError,
     SimpleSchedule,
+    describe,
     java_time_zones,
-    preview,
+    next_fire_times,
+    resolve_zone,
     simple_of,
     time_zone_info,
 )
-from loom_jobs_widget.schedule.quartz import CronError, next_fire_times, resolve_zone
+from loom_jobs_widget.schedule.forms import MAX_PREVIEW_COUNT, preview
+from loom_jobs_widget.schedule.simple import SIMPLE_INTERVALS, WEEKDAYS
 
 from ..corpus import quartz_cases as vector_cases
 
@@ -349,7 +349,7 @@ def simple_schedules(draw: st.DrawFn) -> SimpleSchedule:
 def test_every_simple_schedule_round_trips(simple: SimpleSchedule) -> None:
     expression = simple.to_quartz()
     assert simple_of(expression) == simple
-    assert schedule.describe(expression)  # valid Quartz
+    assert describe(expression)  # valid Quartz
 
 
 def cron_field(lo: int, hi: int) -> st.SearchStrategy[str]:

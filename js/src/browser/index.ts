@@ -9,7 +9,7 @@
 // open, permissions, delete; in the dialogs confirm-delete, cancel, open-permissions; the name is
 // an `open` too); the inputs have data-role (search, owner, tag, state, page-size).
 import type { RenderProps } from "@anywidget/types";
-import { button, h, icon } from "../editor/dom";
+import { button, h, icon, iconFromPaths } from "../editor/dom";
 import { ago, rangeText, tagFilter, tagText, when } from "./format";
 import type { Action, FromPython, Grant, JobRow, JobsBrowserModel, Query, ToPython } from "./protocol";
 import { CSS } from "./styles";
@@ -30,10 +30,7 @@ const EXTRA_ICONS: Record<string, string> = {
 };
 
 function svgIcon(name: string): SVGSVGElement {
-  if (!(name in EXTRA_ICONS)) return icon(name);
-  const wrapper = document.createElement("span");
-  wrapper.innerHTML = `<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${EXTRA_ICONS[name]}</svg>`;
-  return wrapper.firstElementChild as SVGSVGElement;
+  return name in EXTRA_ICONS ? iconFromPaths(EXTRA_ICONS[name]) : icon(name);
 }
 
 function iconButton(label: string, iconName: string, action: string, variant?: "danger"): HTMLButtonElement {
@@ -184,7 +181,7 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
     if (jobId !== null) {
       busy.add(jobId);
       rowElement(jobId)?.setAttribute("data-busy", "true");
-      rowElement(jobId)?.querySelectorAll("button").forEach((b) => (b.disabled = true));
+      for (const b of rowElement(jobId)?.querySelectorAll("button") ?? []) b.disabled = true;
     }
     send({ kind: "action", action, job_id: jobId });
   }
@@ -536,7 +533,7 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
           busy.delete(message.job_id);
           const element = rowElement(message.job_id);
           element?.removeAttribute("data-busy");
-          element?.querySelectorAll("button").forEach((b) => (b.disabled = false));
+          for (const b of element?.querySelectorAll("button") ?? []) b.disabled = false;
         }
         break;
       case "permissions":

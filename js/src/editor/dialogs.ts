@@ -1,63 +1,33 @@
 // Dialogs drawn over the editor (review changes & save, JSON / YAML, confirm delete) and the
 // toasts near the canvas (refused edits, notices).
 import { button, h, icon } from "./dom";
+import { Overlay } from "./overlay";
 import type { Change, Problem } from "./protocol";
 
-/** One dialog at a time, in an overlay covering the widget. Escape or a click outside closes it. */
-export class DialogHost {
-  private overlay: HTMLDivElement | null = null;
-  private onClose: (() => void) | null = null;
+/** The editor's dialogs: the focus goes back where it was when one closes. */
+export class DialogHost extends Overlay {
   private returnFocus: HTMLElement | null = null;
 
-  constructor(private readonly root: HTMLElement) {}
-
-  get isOpen(): boolean {
-    return this.overlay !== null;
+  constructor(root: HTMLElement) {
+    super(root, "loom-je-overlay");
   }
 
-  open(
-    dialog: HTMLElement,
-    options: { onClose?: () => void; kind: string; focus?: HTMLElement | null },
-  ): void {
+  open(dialog: HTMLElement, options: { onClose?: () => void; kind: string; focus?: HTMLElement | null }): void {
     this.close();
     this.returnFocus = document.activeElement as HTMLElement | null;
-    const overlay = h("div", { class: "loom-je-overlay", "data-dialog": options.kind });
-    overlay.append(dialog);
-    overlay.addEventListener("mousedown", (event) => {
-      if (event.target === overlay) this.close();
-    });
-    overlay.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        event.stopPropagation();
-        this.close();
-      }
-      // Keys typed in a dialog are not editor shortcuts.
-      event.stopPropagation();
-    });
-    this.overlay = overlay;
-    this.onClose = options.onClose ?? null;
-    this.root.append(overlay);
+    this.showDialog(dialog, options.kind, options.onClose);
     (options.focus ?? dialog).focus({ preventScroll: true });
   }
 
-  close(): void {
-    if (!this.overlay) return;
-    this.overlay.remove();
-    this.overlay = null;
-    const onClose = this.onClose;
-    this.onClose = null;
-    onClose?.();
+  override close(): void {
+    if (!this.isOpen) return;
+    super.close();
     if (this.returnFocus && this.root.contains(this.returnFocus)) {
       this.returnFocus.focus({ preventScroll: true });
     } else {
       this.root.focus({ preventScroll: true });
     }
     this.returnFocus = null;
-  }
-
-  kind(): string | null {
-    return this.overlay?.dataset.dialog ?? null;
   }
 }
 

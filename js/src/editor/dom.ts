@@ -1,16 +1,20 @@
-// Small DOM helpers and the toolbar's icons (inline SVG, drawn in currentColor).
+// The DOM helpers of every view: elements, unique ids, the inline SVG icons (drawn in
+// currentColor) and the shell's buttons.
 
-type Attrs = Record<string, string | number | boolean | null | undefined>;
+export type Attrs = Record<string, string | number | boolean | null | undefined>;
 export type Child = Node | string | null | undefined | false;
 
-/** `h("button", { class: "x", "data-action": "add" }, "Add")` */
+/**
+ * `h("button", { class: "x", "data-action": "add" }, "Add")`: `class` sets the class name,
+ * `text` the text content; a null, undefined or false attribute or child is left out.
+ */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  attrs: Attrs = {},
+  attrs: Attrs | null = {},
   ...children: (Child | Child[])[]
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
+  for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;
     if (name === "class") element.className = String(value);
     else if (name === "text") element.textContent = String(value);
@@ -21,6 +25,21 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     element.append(child);
   }
   return element;
+}
+
+let seq = 0;
+/** A unique element id (for <label for>, aria-*). */
+export function uid(prefix = "loom-f"): string {
+  seq += 1;
+  return `${prefix}-${seq}`;
+}
+
+/** An inline 16x16 SVG icon of these path elements, stroked in currentColor. */
+export function iconFromPaths(paths: string, className?: string): SVGSVGElement {
+  const wrapper = document.createElement("span");
+  const cls = className ? ` class="${className}"` : "";
+  wrapper.innerHTML = `<svg${cls} viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${paths}</svg>`;
+  return wrapper.firstElementChild as SVGSVGElement;
 }
 
 const PATHS: Record<string, string> = {
@@ -60,10 +79,7 @@ const PATHS: Record<string, string> = {
 };
 
 export function icon(name: keyof typeof PATHS | string, className?: string): SVGSVGElement {
-  const wrapper = document.createElement("span");
-  const cls = className ? ` class="${className}"` : "";
-  wrapper.innerHTML = `<svg${cls} viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${PATHS[name] ?? ""}</svg>`;
-  return wrapper.firstElementChild as SVGSVGElement;
+  return iconFromPaths(PATHS[name] ?? "", className);
 }
 
 export function button(

@@ -1,135 +1,52 @@
 // The anywidget view of loom_jobs_widget.JobEditor: a Lakeflow Job as an editable DAG.
 //
 // Python holds the job; this view keeps the graph (store.ts), draws it (canvas.ts), and the
-// one open task (panel.ts + forms/). Every message is in protocol.ts.
+// one open task (panel.ts + forms/). Every message is in protocol.ts. This module wires the parts
+// to the model; layout.ts lays the view out.
 import type { RenderProps } from "@anywidget/types";
-import { pluralize, readTheme, type Theme } from "../canvas-style";
-import { EditorCanvas, type CanvasContainer } from "./canvas";
+import { EditorCanvas } from "./canvas";
+import { canvasTheme, watchTheme } from "./canvas-theme";
+import { confirmDeleteTasks } from "./delete-tasks";
 import { DetailsTab } from "./details-tab";
-import { DialogHost, DocumentDialog, ReviewDialog, Toasts, confirmDialog } from "./dialogs";
-import { button, h } from "./dom";
+import { DialogHost, DocumentDialog, ReviewDialog, Toasts } from "./dialogs";
+import { h } from "./dom";
+import { FocusMode } from "./focus-mode";
 import { FORMS_CSS, setPath } from "./forms/index";
 import { JOB_FORMS_CSS } from "./forms/job-css";
-import { SHORTCUTS, isTypingTarget, keyAction, type KeyAction } from "./keyboard";
+import { JobHeader } from "./header";
+import { JobProblemsBox, refusedInputs } from "./job-problems";
+import { isTypingTarget, keyAction, type KeyAction } from "./keyboard";
+import { layoutView } from "./layout";
 import { NotificationsTab } from "./notifications-tab";
 import { TaskPanel } from "./panel";
 import { ParametersTab } from "./parameters-tab";
 import { PermissionsTab } from "./permissions-tab";
-import type {
-  Choice,
-  EditOp,
-  FromPython,
-  JobEditorModel,
-  JsonPath,
-  PickerKind,
-  Problem,
-  ReferenceChoice,
-  Status,
-  ToPython,
-} from "./protocol";
+import type { EditOp, FromPython, JobEditorModel, JsonPath, Problem, ToPython } from "./protocol";
+import { PythonRequests } from "./requests";
+import { RUNS_CSS, RunsTab } from "./runs-tab";
+import { ProgressStrip } from "./runs/progress";
 import { ScheduleTab } from "./schedule-tab";
+import { SelectionSync, sameKeys } from "./selection";
 import { GraphStore, searchTasks } from "./store";
 import { CSS } from "./styles";
 import type { JobTab, JobTabContext, JobTabId } from "./tab-types";
-import { JobTabs, TABS, problemPath, tabOfPath, type JobTabShell } from "./tabs";
-import { RUNS_CSS, RunsTab } from "./runs-tab";
-import { ProgressStrip } from "./runs/progress";
+import { JobTabs, TABS, type JobTabShell } from "./tabs";
 import { Toolbar, type ToolbarAction } from "./toolbar";
-
-const REQUEST_TIMEOUT_MS = 30_000;
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: number;
-  /** A job tab's request: resolved with Python's whole reply (else with its items). */
-  raw?: boolean;
-}
-
-/** Replies to a job tab's request, matched by request_id. */
-const REPLY_KINDS = new Set([
-  "schedule_preview",
-  "simple_schedule",
-  "from_unix",
-  "time_zones",
-  // the Runs tab's (issue 8)
-  "runs",
-  "run",
-  "task_output",
-  "repair_preview",
-  "matrix",
-]);
 
 /** Keyboard shortcuts that act on a job tab too (the others are the canvas's). */
 const JOB_TAB_KEYS = new Set(["undo", "redo", "help", "escape"]);
 
-/** A CSS colour as `rgb(r, g, b)` (cytoscape reads no `color(srgb ...)` from color-mix); null if transparent. */
-function toRgb(color: string): string | null {
-  if (!color || color === "transparent" || color === "rgba(0, 0, 0, 0)") return null;
-  if (/^(#|rgb)/.test(color)) return color;
-  const context = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
-  if (!context) return null;
-  context.fillStyle = color;
-  context.fillRect(0, 0, 1, 1);
-  const [r, g, b, a] = context.getImageData(0, 0, 1, 1).data;
-  return a === 0 ? null : `rgb(${r}, ${g}, ${b})`;
-}
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((key, i) => key === b[i]);
-}
-
 function render({ model, el }: RenderProps<JobEditorModel>) {
-  // ---- DOM ----
-  const root = h("div", { class: "loom-je", tabindex: 0, "data-rev": -1 });
-  const style = h("style", { text: CSS + FORMS_CSS + JOB_FORMS_CSS + RUNS_CSS });
-
-  const titleInput = h("input", {
-    class: "loom-je-title",
-    "aria-label": "Job name",
-    title: "Job name: click to rename",
-    spellcheck: "false",
-    autocomplete: "off",
-  });
-  const jobChip = h("span", { class: "loom-je-chip loom-je-job-id" });
-  const workspaceChip = h("span", { class: "loom-je-chip loom-je-workspace", title: "Workspace" });
-  const dirtyDot = h("span", { class: "loom-je-dirty", title: "Unsaved changes", hidden: true });
-  const counts = h("span", { class: "loom-je-counts" });
-  const statusLine = h("div", { class: "loom-je-status", role: "status", "aria-live": "polite" });
-  const header = h(
-    "div",
-    { class: "loom-je-header" },
-    titleInput,
-    dirtyDot,
-    jobChip,
-    workspaceChip,
-    h("span", { class: "loom-je-spacer" }),
-    counts,
-  );
-
-  const container = h("div", { class: "loom-je-canvas" }) as CanvasContainer;
-  const addFirst = button("Add a task", { icon: "plus", variant: "outline", action: "add-first" });
-  const empty = h(
-    "div",
-    { class: "loom-je-empty", hidden: true },
-    h("div", { text: "This job has no tasks yet." }),
-    addFirst,
-  );
-  const loading = h(
-    "div",
-    { class: "loom-je-empty loom-je-loading" },
-    h("div", {}, h("span", { class: "loom-je-spinner" }), " Loading the job…"),
-  );
-  const zoomIn = button("Zoom in", { icon: "zoomIn", iconOnly: true, action: "zoom-in" });
-  const zoomOut = button("Zoom out", { icon: "zoomOut", iconOnly: true, action: "zoom-out" });
-  const zoomFit = button("Zoom to fit", { icon: "fit", iconOnly: true, action: "zoom-fit" });
-  const zoom = h("div", { class: "loom-je-zoom" }, zoomIn, zoomOut, zoomFit);
-  const focusText = h("span", { class: "loom-je-focus-text" });
-  const focusExit = button("Show all", { action: "focus-exit", variant: "outline" });
-  const focusBanner = h("div", { class: "loom-je-focus-banner", hidden: true }, focusText, focusExit);
+  const store = new GraphStore();
+  const requests = new PythonRequests((message) => send(message));
   const toasts = new Toasts();
-  // The followed run on the canvas (issue 8): the nodes take their task's state (Python's
-  // patches), this strip says how far the run is.
+  const header = new JobHeader(model, (name) => {
+    setJobField(["name"], name);
+    // The Details tab shows the name too.
+    if (tabs.lastJob) for (const tab of jobTabs) tab.update(tabs.lastJob);
+  });
+  // The followed run on the canvas: the nodes take their task's state (Python's patches), this
+  // strip says how far the run is.
   const canvasProgress = new ProgressStrip({
     open: (runId) => {
       tabs.select("runs");
@@ -142,47 +59,14 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     },
   });
   canvasProgress.element.classList.add("loom-je-run-strip");
-  const canvasWrap = h(
-    "div",
-    { class: "loom-je-canvas-wrap" },
-    container,
-    loading,
-    empty,
-    focusBanner,
-    canvasProgress.element,
-    zoom,
+  const view = layoutView(canvasProgress.element);
+  const problems = new JobProblemsBox(
+    (taskKey) => openTask(taskKey),
+    (tab) => tabs.select(tab),
   );
+  const root = h("div", { class: "loom-je", tabindex: 0, "data-rev": -1 });
+  const style = h("style", { text: CSS + FORMS_CSS + JOB_FORMS_CSS + RUNS_CSS });
 
-  const problemsSummary = h("summary", {});
-  const problemsList = h("ul", { class: "loom-je-problem-list" });
-  const problemsBox = h(
-    "details",
-    { class: "loom-je-problems", hidden: true, "data-role": "job-problems" },
-    problemsSummary,
-    problemsList,
-  );
-
-  const help = h(
-    "div",
-    { class: "loom-je-help", hidden: true, role: "dialog", "aria-label": "Keyboard shortcuts" },
-    h("h4", { text: "Keyboard shortcuts" }),
-    h(
-      "table",
-      {},
-      SHORTCUTS.map((s) =>
-        h(
-          "tr",
-          {},
-          h("td", {}, s.keys.split(", ").flatMap((k, i) => [i > 0 ? " " : "", h("span", { class: "loom-je-kbd", text: k })])),
-          h("td", { text: s.action }),
-        ),
-      ),
-    ),
-  );
-
-  // ---- state ----
-  const store = new GraphStore();
-  let theme: Theme = readTheme(document.body);
   const toolbar = new Toolbar({
     action: (action) => void onAction(action),
     search: (query) => runSearch(query),
@@ -191,8 +75,8 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       if (found) toolbar.setSearchCount(`${found.index + 1}/${searchMatches.length}`);
     },
     hops: (n) => {
-      hops = n;
-      if (canvas.focusActive) enterFocus();
+      focus.hops = n;
+      if (canvas.focusActive) focus.enter();
     },
   });
   const panel = new TaskPanel({
@@ -206,8 +90,8 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     },
     rename: (taskKey, newKey) => edit({ op: "rename_task", task_key: taskKey, new_key: newKey }),
     setType: (taskKey, taskType) => edit({ op: "set_task_type", task_key: taskKey, task_type: taskType }),
-    pick: (what, options) => pick(what, options),
-    references: (taskKey) => references(taskKey),
+    pick: (what, options) => requests.pick(what, options),
+    references: (taskKey) => requests.references(taskKey),
     taskKeys: () => store.taskKeys(),
     taskType: (key) => store.nodes.get(key)?.data.task_type ?? null,
     close: () => {
@@ -215,16 +99,16 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       root.focus({ preventScroll: true });
     },
   });
-  const main = h("div", { class: "loom-je-main" }, canvasWrap, panel.element);
+  const main = h("div", { class: "loom-je-main" }, view.canvasWrap, panel.element);
 
-  // ---- job tabs (issue 6) ----
+  // ---- job tabs ----
   /** A context per tab (the tab's edits are its own). */
   const tabContext = (): JobTabShell => ({
     edit: (op) => edit(op),
     setJobField: (path, value) => setJobField(path, value),
-    request: <T extends FromPython>(message: ToPython & { request_id: number }) => request<T>(message, true),
+    request: <T extends FromPython>(message: ToPython & { request_id: number }) => requests.request<T>(message, true),
     send: (message) => send(message),
-    nextId: () => ++requestId,
+    nextId: () => requests.nextId(),
     notify: (level, text) => void toasts.show(level, text),
     openTask: (taskKey) => openTask(taskKey),
   });
@@ -233,7 +117,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     showTasks: (taskKeys) => {
       tabs.select("tasks");
       const known = taskKeys.filter((key) => store.nodes.has(key));
-      if (known.length) selectFromView(known, known.length === 1);
+      if (known.length) selection.fromView(known, known.length === 1);
     },
   });
   const runsJobTab: JobTab = {
@@ -265,7 +149,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   tabs.panels.hidden = true;
   const stage = h("div", { class: "loom-je-stage" }, main, tabs.panels, toasts.element);
   root.dataset.tab = "tasks";
-  root.append(style, header, statusLine, tabs.bar, toolbar.element, stage, problemsBox, help);
+  root.append(style, header.element, header.statusLine, tabs.bar, toolbar.element, stage, problems.element, view.help);
   el.append(root);
 
   const dialogs = new DialogHost(root);
@@ -274,23 +158,22 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       tabs.flushActive();
       send({ kind: "save" });
     },
-    selectTask: (key) => selectFromView([key], true),
+    selectTask: (key) => selection.fromView([key], true),
   });
   const documents = new DocumentDialog(dialogs, (format) => send({ kind: "view_as", format }));
 
-  // Read the theme where the widget is (JupyterLab sets the variables on body).
-  theme = withCanvasBackground(readTheme(root));
-  const canvas = new EditorCanvas(container, theme, store, {
+  const theme = canvasTheme(root, view.canvasWrap);
+  const canvas = new EditorCanvas(view.container, theme, store, {
     select: (taskKeys) => {
-      onUserSelection(taskKeys);
+      selection.onUser(taskKeys);
     },
     connect: (upstream, downstream) => edit({ op: "add_dependency", upstream, downstream }),
     open: (taskKey) => {
-      if (!sameKeys(canvas.selectedTasks(), [taskKey])) selectFromView([taskKey], false);
+      if (!sameKeys(canvas.selectedTasks(), [taskKey])) selection.fromView([taskKey], false);
     },
     pointer: () => {
       root.focus({ preventScroll: true });
-      help.hidden = true;
+      view.help.hidden = true;
     },
   });
   canvas.onDrawn = (built) => {
@@ -303,40 +186,34 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   };
   canvas.onRendered = () => {
     updateGraphAttributes();
-    syncSelectionFromTrait();
+    selection.syncFromTrait();
   };
+  const focus = new FocusMode(canvas, store, root, { element: view.focusBanner, text: view.focusText }, () => updateToolbar());
+  const selection = new SelectionSync({
+    model,
+    canvas,
+    hasTask: (key) => store.nodes.has(key),
+    send: (message) => send(message),
+    selecting: (keys) => {
+      const current = panel.taskKey;
+      if (current && !(keys.length === 1 && keys[0] === current)) panel.flush();
+    },
+    apply: (keys) => applySelection(keys),
+  });
 
-  let requestId = 0;
-  const pending = new Map<number, Pending>();
-  let hops = 1;
-  let focusRoots: string[] = [];
   let searchMatches: string[] = [];
   let roundtripStart: number | null = null;
   let graphStart = 0;
   /** The last task JSON and problems Python sent (they may come before the `selected` trait). */
   let lastTask: Extract<FromPython, { kind: "task" }> | null = null;
   let lastProblems: { task_key: string; problems: Problem[] } | null = null;
-  let jobProblems: Problem[] = [];
-  /** Selections we sent and whose echo in the `selected` trait has not come back yet. */
-  const sentSelections: { keys: string; at: number }[] = [];
-  /** Forget echoes that did not come (Python leaves an unchanged trait alone) after 3 s. */
-  function pendingSelections(): { keys: string; at: number }[] {
-    const now = performance.now();
-    while (sentSelections.length > 0 && now - sentSelections[0].at > 3000) sentSelections.shift();
-    return sentSelections;
-  }
-
-  function withCanvasBackground(t: Theme): Theme {
-    const canvasBg = toRgb(getComputedStyle(canvasWrap).backgroundColor);
-    return canvasBg ? { ...t, background: canvasBg } : t;
-  }
 
   function send(message: ToPython): void {
     model.send(message);
   }
 
   function edit(op: EditOp): void {
-    send({ kind: "edit", request_id: ++requestId, ...op } as ToPython);
+    send({ kind: "edit", request_id: requests.nextId(), ...op } as ToPython);
   }
 
   /** A job-level field (set, or deleted when `value` is undefined); the last `job` follows it. */
@@ -346,34 +223,10 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     if (tabs.lastJob) tabs.lastJob = { ...tabs.lastJob, settings: setPath(tabs.lastJob.settings, path, value) as Record<string, unknown> };
   }
 
-  /**
-   * Values a form refused by itself (a number out of range, text that is no number): they were
-   * never sent, so Python cannot list them; saving now would keep the old value while the field
-   * shows another. They block the save like Python's errors.
-   */
-  function refusedInputs(): Problem[] {
-    const found: Problem[] = [];
-    for (const message of Array.from(root.querySelectorAll<HTMLElement>(".loom-f-local"))) {
-      if (message.hidden || !message.textContent) continue;
-      const field = message.closest<HTMLElement>(".loom-f-field");
-      const label = field?.querySelector("label")?.textContent?.replace(/\s*\*$/, "") ?? "A field";
-      const where = message.closest<HTMLElement>("[data-tab]")?.dataset.tab;
-      const taskKey = where === "tasks" || !where ? panel.taskKey : null;
-      found.push({
-        code: "value-not-accepted",
-        severity: "error",
-        message: `${label}: ${message.textContent} (the value shown was not applied)`,
-        task_key: taskKey,
-        field: field?.dataset.path ?? null,
-      });
-    }
-    return found;
-  }
-
   function onTabChanged(id: JobTabId): void {
     root.dataset.tab = id;
     main.inert = id !== "tasks";
-    help.hidden = true;
+    view.help.hidden = true;
     if (id !== "tasks") {
       // The canvas stays laid out under the job tab (its viewport is kept); only its tools go.
       toolbar.searchInput.blur();
@@ -382,50 +235,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
 
   function openTask(taskKey: string): void {
     tabs.select("tasks");
-    if (store.nodes.has(taskKey)) selectFromView([taskKey], true);
-  }
-
-  /** Send the active tab's pending edit (the task panel, or a job tab's field). */
-  function flushActive(): void {
-    tabs.flushActive();
-  }
-
-  function request<T>(message: ToPython & { request_id: number }, raw = false): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = window.setTimeout(() => {
-        pending.delete(message.request_id);
-        reject(new Error("No answer from Python (is the kernel running?)"));
-      }, REQUEST_TIMEOUT_MS);
-      pending.set(message.request_id, {
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        timer,
-        raw,
-      });
-      send(message);
-    });
-  }
-
-  function pick(what: PickerKind, options: { path?: string; query?: string } = {}): Promise<Choice[]> {
-    const message: ToPython & { request_id: number } = { kind: "pick", request_id: ++requestId, what };
-    if (options.path !== undefined) message.path = options.path;
-    if (options.query !== undefined) message.query = options.query;
-    return request<Choice[]>(message);
-  }
-
-  function references(taskKey: string): Promise<ReferenceChoice[]> {
-    return request<ReferenceChoice[]>({ kind: "references", request_id: ++requestId, task_key: taskKey });
-  }
-
-  function settle(id: number, value: unknown, error?: string, message?: FromPython): void {
-    const entry = pending.get(id);
-    if (!entry) return;
-    pending.delete(id);
-    clearTimeout(entry.timer);
-    // A job tab reads the whole reply (its error included).
-    if (entry.raw && message) entry.resolve(message);
-    else if (error) entry.reject(new Error(error));
-    else entry.resolve(value);
+    if (store.nodes.has(taskKey)) selection.fromView([taskKey], true);
   }
 
   // ---- selection ----
@@ -453,89 +263,13 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       panel.close();
       delete root.dataset.panelTask;
     }
-    if (canvas.focusActive && keys.length > 0 && !keys.every((k) => focusRoots.includes(k))) {
-      // Focus follows the selection only when asked (the Focus button); keep the view.
-    }
     updateToolbar();
   }
 
-  function onUserSelection(keys: string[]): void {
-    const current = panel.taskKey;
-    if (current && !(keys.length === 1 && keys[0] === current)) panel.flush();
-    const signature = keys.join("\n");
-    // No echo comes when the trait already holds this selection.
-    if (signature !== (model.get("selected") ?? []).join("\n") || pendingSelections().length > 0) {
-      sentSelections.push({ keys: signature, at: performance.now() });
-      if (sentSelections.length > 20) sentSelections.shift();
-    }
-    send({ kind: "select", task_keys: keys });
-    applySelection(keys);
-  }
-
-  /** Select from the view's own controls (problem list, review dialog, search). */
-  function selectFromView(keys: string[], reveal: boolean): void {
-    canvas.setSelection(keys, { reveal });
-    onUserSelection(keys);
-  }
-
-  function syncSelectionFromTrait(): void {
-    // A selection of ours is on its way to Python: the trait is behind, the canvas is right.
-    if (pendingSelections().length > 0) return;
-    const keys = (model.get("selected") ?? []).filter((key) => store.nodes.has(key));
-    if (!sameKeys(keys, canvas.selectedTasks())) canvas.setSelection(keys, { reveal: true });
-    applySelection(canvas.selectedTasks());
-  }
-
-  function onSelectedTrait(): void {
-    const keys = model.get("selected") ?? [];
-    const signature = keys.join("\n");
-    const pending = pendingSelections();
-    const index = pending.findIndex((entry) => entry.keys === signature);
-    if (index >= 0) {
-      pending.splice(0, index + 1);
-      // An echo of an older selection of ours: newer ones are on their way.
-      if (pending.length > 0) return;
-      if (sameKeys(keys, canvas.selectedTasks())) return;
-    }
-    // Applied once the graph is drawn (onRendered): a task Python just added or renamed comes
-    // in a patch that may follow the trait.
-    if (canvas.pendingReset || keys.some((key) => !store.nodes.has(key))) return;
-    canvas.setSelection(
-      keys.filter((key) => store.nodes.has(key)),
-      { reveal: true },
-    );
-    applySelection(canvas.selectedTasks());
-  }
-
-  // ---- header, toolbar, attributes ----
+  // ---- toolbar, attributes ----
 
   function updateHeader(): void {
-    const title = model.get("title") ?? "";
-    if (document.activeElement !== titleInput) titleInput.value = title;
-    titleInput.placeholder = "Untitled job";
-    titleInput.style.width = `${Math.min(520, Math.max(120, (titleInput.value.length || 12) * 9.6 + 20))}px`;
-    const jobId = model.get("job_id");
-    jobChip.textContent = jobId === null || jobId === undefined ? "New job · not saved" : `Job ${jobId}`;
-    const label = model.get("workspace_label") ?? "";
-    workspaceChip.textContent = label;
-    workspaceChip.hidden = label === "";
-    const dirty = Boolean(model.get("dirty"));
-    dirtyDot.hidden = !dirty;
-    root.dataset.dirty = String(dirty);
-    const c = model.get("counts") ?? { tasks: 0, errors: 0, warnings: 0 };
-    const tasks = c.tasks ?? store.nodes.size;
-    const parts: (HTMLElement | string)[] = [h("span", { class: "loom-je-n-tasks", text: pluralize(tasks, "task", "tasks") })];
-    if (c.errors) {
-      parts.push(" · ", h("span", { class: "loom-je-n-errors", text: pluralize(c.errors, "error", "errors") }));
-    }
-    if (c.warnings) {
-      parts.push(" · ", h("span", { class: "loom-je-n-warnings", text: pluralize(c.warnings, "warning", "warnings") }));
-    }
-    if (!c.errors && !c.warnings && tasks > 0) parts.push(" · ", h("span", { class: "loom-je-n-ok", text: "no problems" }));
-    counts.replaceChildren(...parts);
-    const status = (model.get("status") ?? { level: "", text: "" }) as Status;
-    statusLine.textContent = status.text ?? "";
-    statusLine.dataset.level = status.level ?? "";
+    header.update(root, store.nodes.size);
   }
 
   function updateToolbar(): void {
@@ -556,52 +290,14 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     root.dataset.nodeCount = String(store.nodes.size);
     root.dataset.edgeCount = String(store.edges.size);
     root.dataset.ready = "true";
-    loading.hidden = true;
-    empty.hidden = store.nodes.size > 0;
-    zoom.hidden = store.nodes.size === 0;
-    if (canvas.focusActive) {
-      focusRoots = focusRoots.filter((key) => store.nodes.has(key));
-      if (focusRoots.length === 0) exitFocus();
-      else updateFocusBanner();
-    }
+    view.loading.hidden = true;
+    view.empty.hidden = store.nodes.size > 0;
+    view.zoom.hidden = store.nodes.size === 0;
+    focus.graphChanged();
     updateToolbar();
   }
 
-  // ---- problems ----
-
-  function renderJobProblems(): void {
-    problemsBox.hidden = jobProblems.length === 0;
-    const errors = jobProblems.filter((p) => p.severity === "error").length;
-    const warnings = jobProblems.length - errors;
-    const parts: string[] = [];
-    if (errors) parts.push(pluralize(errors, "error", "errors"));
-    if (warnings) parts.push(pluralize(warnings, "warning", "warnings"));
-    problemsSummary.textContent = `Job problems: ${parts.join(", ")}`;
-    problemsList.replaceChildren(
-      ...jobProblems.map((p) => {
-        const item = h(
-          "li",
-          { class: "loom-je-problem", "data-severity": p.severity, "data-task": p.task_key ?? undefined },
-          h("span", { class: `loom-je-sev loom-je-sev-${p.severity}`, text: p.severity }),
-          p.task_key ? h("span", { class: "loom-je-problem-task", text: p.task_key }) : null,
-          h("span", { text: p.message }),
-          p.field ? h("span", { class: "loom-je-problem-code", text: p.field }) : null,
-        );
-        if (p.task_key) {
-          item.title = "Select this task";
-          item.addEventListener("click", () => openTask(p.task_key as string));
-        } else {
-          const tab = tabOfPath(problemPath(p));
-          item.dataset.tab = tab;
-          item.title = "Show it on its tab";
-          item.addEventListener("click", () => tabs.select(tab));
-        }
-        return item;
-      }),
-    );
-  }
-
-  // ---- search & focus ----
+  // ---- search ----
 
   function runSearch(query: string): void {
     searchMatches = searchTasks(store.nodes.values(), query);
@@ -613,65 +309,17 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     }
   }
 
-  function enterFocus(): void {
-    const selected = canvas.selectedTasks();
-    if (selected.length > 0) focusRoots = selected;
-    if (focusRoots.length === 0) return;
-    canvas.setFocus(focusRoots, hops);
-    root.dataset.focus = String(hops);
-    updateFocusBanner();
-    updateToolbar();
-  }
-
-  function updateFocusBanner(): void {
-    const shown = container.__cy?.nodes(":visible").length ?? 0;
-    focusBanner.hidden = false;
-    const around = focusRoots.length === 1 ? focusRoots[0] : `${focusRoots.length} tasks`;
-    focusText.textContent = `Showing ${shown} of ${store.nodes.size} tasks within ${pluralize(hops, "hop", "hops")} of ${around}`;
-  }
-
-  function exitFocus(): void {
-    focusRoots = [];
-    canvas.setFocus(null);
-    focusBanner.hidden = true;
-    delete root.dataset.focus;
-    updateToolbar();
-  }
-
   // ---- actions ----
 
   async function deleteSelection(): Promise<void> {
     const tasks = canvas.selectedTasks();
     if (tasks.length > 0) {
-      const chosen = new Set(tasks);
-      const dependents = new Set<string>();
-      for (const edge of store.edges.values()) {
-        if (chosen.has(edge.data.source) && !chosen.has(edge.data.target)) dependents.add(edge.data.target);
-      }
-      if (tasks.length > 1 || dependents.size > 0) {
-        const what = tasks.length === 1 ? `the task “${tasks[0]}”` : `${tasks.length} tasks`;
-        const message = h("div", {});
-        message.append(h("p", { style: "margin:0 0 8px", text: `Delete ${what}?` }));
-        if (dependents.size > 0) {
-          const list = [...dependents].slice(0, 8).join(", ") + (dependents.size > 8 ? ", …" : "");
-          message.append(
-            h("p", {
-              class: "loom-je-muted",
-              style: "margin:0",
-              text: `${pluralize(dependents.size, "task depends", "tasks depend")} on ${tasks.length === 1 ? "it" : "them"} (${list}); ${dependents.size === 1 ? "its dependency is" : "their dependencies are"} removed too.`,
-            }),
-          );
-        }
-        message.append(h("p", { class: "loom-je-muted", style: "margin:8px 0 0", text: "You can undo this." }));
-        const ok = await confirmDialog(dialogs, { title: "Delete tasks", message, confirm: "Delete", danger: true });
-        if (!ok) return;
-      }
+      if (!(await confirmDeleteTasks(dialogs, tasks, store.edges.values()))) return;
       panel.flush();
       edit({ op: "remove_tasks", task_keys: tasks });
       return;
     }
-    const edges = canvas.selectedEdges();
-    for (const id of edges) {
+    for (const id of canvas.selectedEdges()) {
       const edge = store.edges.get(id);
       if (!edge) continue;
       edit({
@@ -705,83 +353,53 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         await deleteSelection();
         break;
       case "undo":
-        flushActive();
+        tabs.flushActive();
         send({ kind: "undo" });
         break;
       case "redo":
-        flushActive();
+        tabs.flushActive();
         send({ kind: "redo" });
         break;
       case "fit":
         canvas.zoomToFit();
         break;
       case "focus":
-        if (canvas.focusActive) exitFocus();
-        else enterFocus();
+        if (canvas.focusActive) focus.exit();
+        else focus.enter();
         break;
       case "json":
       case "yaml":
-        flushActive();
+        tabs.flushActive();
         documents.open(action);
         break;
       case "review":
-        flushActive();
+        tabs.flushActive();
         review.openLoading();
         send({ kind: "review" });
         break;
       case "help":
-        help.hidden = !help.hidden;
+        view.help.hidden = !view.help.hidden;
         break;
       case "search":
         toolbar.searchInput.focus();
         toolbar.searchInput.select();
         break;
       case "escape":
-        if (!help.hidden) help.hidden = true;
+        if (!view.help.hidden) view.help.hidden = true;
         else if (tabs.active !== "tasks") return;
         else if (canvas.selectedTasks().length || canvas.selectedEdges().length) canvas.clearSelection();
-        else if (canvas.focusActive) exitFocus();
+        else if (canvas.focusActive) focus.exit();
         break;
     }
   }
 
   // ---- events ----
 
-  addFirst.addEventListener("click", () => void onAction("add"));
-  zoomIn.addEventListener("click", () => canvas.zoomBy(1.25));
-  zoomOut.addEventListener("click", () => canvas.zoomBy(0.8));
-  zoomFit.addEventListener("click", () => canvas.zoomToFit());
-  focusExit.addEventListener("click", exitFocus);
-  problemsSummary.addEventListener("click", () => undefined);
-
-  const commitTitle = () => {
-    const value = titleInput.value.trim();
-    const title = model.get("title") ?? "";
-    if (value === "" ) {
-      titleInput.value = title;
-      return;
-    }
-    if (value !== title) {
-      setJobField(["name"], value);
-      // The Details tab shows the name too.
-      if (tabs.lastJob) for (const tab of jobTabs) tab.update(tabs.lastJob);
-    }
-  };
-  titleInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      titleInput.blur();
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      titleInput.value = model.get("title") ?? "";
-      titleInput.blur();
-    }
-  });
-  titleInput.addEventListener("input", () => {
-    titleInput.style.width = `${Math.min(520, Math.max(120, titleInput.value.length * 9.6 + 20))}px`;
-  });
-  titleInput.addEventListener("blur", commitTitle);
+  view.addFirst.addEventListener("click", () => void onAction("add"));
+  view.zoomIn.addEventListener("click", () => canvas.zoomBy(1.25));
+  view.zoomOut.addEventListener("click", () => canvas.zoomBy(0.8));
+  view.zoomFit.addEventListener("click", () => canvas.zoomToFit());
+  view.focusExit.addEventListener("click", () => focus.exit());
 
   root.addEventListener("keydown", (event: KeyboardEvent) => {
     if (dialogs.isOpen) return;
@@ -795,11 +413,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
 
   const onMessage = (message: FromPython) => {
     if (!message || typeof message !== "object") return;
-    if (REPLY_KINDS.has(message.kind)) {
-      const reply = message as FromPython & { request_id: number; error?: string };
-      settle(reply.request_id, reply, reply.error, reply);
-      return;
-    }
+    if (requests.settleReply(message)) return;
     if (tabs.handle(message)) return;
     switch (message.kind) {
       case "run_progress":
@@ -814,10 +428,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       case "patch": {
         if (message.kind === "graph") graphStart = performance.now();
         const result = store.apply(message);
-        if (result.action === "reset") {
-          canvas.reset();
-
-        }
+        if (result.action === "reset") canvas.reset();
         else if (result.action === "patch") canvas.applyDiff(result.diff);
         else if (result.action === "resync") {
           store.requestGraph();
@@ -842,8 +453,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         if (message.task_key !== null && message.task_key === panel.taskKey) {
           panel.showProblems(message.problems ?? []);
         }
-        jobProblems = message.job ?? [];
-        renderJobProblems();
+        problems.show(message.job ?? []);
         if (roundtripStart !== null) {
           root.dataset.lastRoundtripMs = (performance.now() - roundtripStart).toFixed(1);
           root.dataset.roundtrips = String(Number(root.dataset.roundtrips ?? "0") + 1);
@@ -852,22 +462,20 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         break;
       }
       case "edit_error": {
-        if (message.request_id !== undefined) settle(message.request_id, undefined);
-        const shownAtField =
-          message.task_key !== null && message.task_key === panel.taskKey && panel.showEditError(message.message, message.field);
+        if (message.request_id !== undefined) requests.settle(message.request_id, undefined);
+        if (message.task_key !== null && message.task_key === panel.taskKey) panel.showEditError(message.message, message.field);
         toasts.show("error", message.message);
-        void shownAtField;
         roundtripStart = null;
         break;
       }
       case "choices":
-        settle(message.request_id, message.items ?? [], message.error, message);
+        requests.settle(message.request_id, message.items ?? [], message.error, message);
         break;
       case "references":
-        settle(message.request_id, message.items ?? [], undefined, message);
+        requests.settle(message.request_id, message.items ?? [], undefined, message);
         break;
       case "review":
-        review.show({ ...message, errors: [...message.errors, ...refusedInputs()] });
+        review.show({ ...message, errors: [...message.errors, ...refusedInputs(root, panel.taskKey)] });
         break;
       case "document":
         documents.show(message.format, message.text);
@@ -883,6 +491,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     }
   };
 
+  const onSelectedTrait = () => selection.onTrait();
   model.on("msg:custom", onMessage);
   model.on("change:selected", onSelectedTrait);
   // JobEditor.show_run / RunView: open that run in the Runs tab.
@@ -901,30 +510,15 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   };
   model.on("change:shown_tab", onShownTab);
   requestAnimationFrame(onShownTab);
-  for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {
-    model.on(`change:${name}`, updateHeader);
-  }
-  for (const name of ["can_undo", "can_redo", "undo_label", "redo_label"] as const) {
-    model.on(`change:${name}`, updateToolbar);
-  }
+  const headerTraits = ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const;
+  const toolbarTraits = ["can_undo", "can_redo", "undo_label", "redo_label"] as const;
+  for (const name of headerTraits) model.on(`change:${name}`, updateHeader);
+  for (const name of toolbarTraits) model.on(`change:${name}`, updateToolbar);
   updateHeader();
   updateToolbar();
 
   // A JupyterLab theme switch changes the variables: redraw the canvas in the new colours.
-  const checkTheme = () => {
-    const next = withCanvasBackground(readTheme(root));
-    if (JSON.stringify(next) !== JSON.stringify(theme)) {
-      theme = next;
-      canvas.setTheme(theme);
-    }
-  };
-  const themeTimers: number[] = [];
-  const themeObserver = new MutationObserver(() => {
-    // The new theme's style sheet may load after the attribute changed: look again a bit later.
-    for (const ms of [0, 300, 1200]) themeTimers.push(window.setTimeout(checkTheme, ms));
-    while (themeTimers.length > 6) themeTimers.shift();
-  });
-  themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class", "style"] });
+  const stopWatchingTheme = watchTheme(root, view.canvasWrap, theme, (next) => canvas.setTheme(next));
 
   store.requestGraph();
   send({ kind: "ready" });
@@ -933,20 +527,14 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     panel.flush();
     panel.destroy();
     tabs.destroy();
-    themeObserver.disconnect();
-    for (const timer of themeTimers) clearTimeout(timer);
+    stopWatchingTheme();
     model.off("msg:custom", onMessage);
     model.off("change:selected", onSelectedTrait);
     model.off("change:shown_run", onShownRun);
     model.off("change:shown_tab", onShownTab);
-    for (const name of ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const) {
-      model.off(`change:${name}`, updateHeader);
-    }
-    for (const name of ["can_undo", "can_redo", "undo_label", "redo_label"] as const) {
-      model.off(`change:${name}`, updateToolbar);
-    }
-    for (const entry of pending.values()) clearTimeout(entry.timer);
-    pending.clear();
+    for (const name of headerTraits) model.off(`change:${name}`, updateHeader);
+    for (const name of toolbarTraits) model.off(`change:${name}`, updateToolbar);
+    requests.destroy();
     canvas.destroy();
     root.remove();
   };

@@ -1,6 +1,7 @@
 // The Notifications tab: the job's own email and webhook notifications per event and its
 // notification settings (the forms' "notifications" kind at the settings' root), and a summary
 // of the tasks that send notifications of their own.
+import { MAX_WEBHOOKS_PER_EVENT } from "../generated/limits";
 import { h } from "./dom";
 import { FormTab } from "./form-tab";
 import { notificationSections } from "./forms/job-spec";
@@ -29,7 +30,7 @@ export class NotificationsTab extends FormTab {
   constructor(ctx: ConstructorParameters<typeof FormTab>[0]) {
     super(ctx);
     this.element.dataset.tab = "notifications";
-    this.intro.append(h("p", { text: "Who hears about every run of the job. Emails go to people; webhooks to the workspace's notification destinations (at most 3 per event)." }));
+    this.intro.append(h("p", { text: `Who hears about every run of the job. Emails go to people; webhooks to the workspace's notification destinations (at most ${MAX_WEBHOOKS_PER_EVENT} per event).` }));
     this.summary = h("section", { class: "loom-je-task-notifications", "data-role": "task-notifications" });
     this.extra.append(this.summary);
   }

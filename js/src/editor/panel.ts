@@ -1,6 +1,6 @@
 // The task panel: opens for exactly one selected task. Its header (task_key, renamed on Enter or
 // blur; the type picker) is drawn here; the sections below by the forms (forms/index.ts).
-import { taskIcon } from "./canvas";
+import { taskIcon } from "./canvas-nodes";
 import { button, h } from "./dom";
 import {
   KNOWN_TASK_TYPES,

@@ -1,10 +1,10 @@
-// The Permissions tab (issue 6): the job's access control list as rows, one per grant. Direct grants
+// The Permissions tab: the job's access control list as rows, one per grant. Direct grants
 // are edited (level, remove, make owner, add); inherited ones are shown read-only. Every change sends
 // the whole list (`set_grants`, inherited rows included, unchanged); Python validates and answers with
 // `permissions`, which redraws the table with its problems. Saved with the job (Review & save).
 //
 // The tab brings its own CSS (PERMISSIONS_TAB_CSS): a <style> inside its element.
-import { hasFocus } from "./forms/dom";
+import { hasFocus } from "./forms/text-input";
 import { h, icon } from "./dom";
 import type { Grant, PrincipalKind, Problem } from "./protocol";
 import { problemPath } from "./tabs";

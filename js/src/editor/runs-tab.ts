@@ -1,4 +1,4 @@
-// The Runs tab (issue 8): run now, the followed run's progress, the run history and the
+// The Runs tab: run now, the followed run's progress, the run history and the
 // runs x tasks matrix, one run's detail with its timeline and outputs, cancel, repair with a
 // preview. Self-contained: it talks to Python through its context (tab-types.ts) and brings
 // its CSS as RUNS_CSS, which the shell injects.

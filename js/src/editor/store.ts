@@ -219,7 +219,10 @@ export function neighbourhood(
   const adjacent = new Map<string, string[]>();
   const link = (a: string, b: string) => {
     let list = adjacent.get(a);
-    if (!list) adjacent.set(a, (list = []));
+    if (!list) {
+      list = [];
+      adjacent.set(a, list);
+    }
     list.push(b);
   };
   for (const edge of edges) {

@@ -1,5 +1,5 @@
 // The contract between the editor's shell (index.ts, which owns the tab bar and the messages)
-// and the job-level tabs (issue 6): each tab is a class with an element the shell shows when the
+// and the job-level tabs: each tab is a class with an element the shell shows when the
 // tab is active, fed with Python's messages, and sending edits through the context.
 import type { EditOp, FromPython, JsonPath, Problem, ToPython } from "./protocol";
 
@@ -38,7 +38,7 @@ export interface JobTab {
 }
 
 /**
- * The Runs tab (issue 8), mounted by the shell beside the job tabs: it sends its own messages
+ * The Runs tab, mounted by the shell beside the job tabs: it sends its own messages
  * (`runs`, `run`, `run_now`...) and receives every message of the run kinds (`runs`, `run`,
  * `task_output`, `repair_preview`, `matrix` through `request`; `run_progress` through
  * `onProgress`), and the `job` messages (for the job parameters of the Run now dialog).

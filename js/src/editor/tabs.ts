@@ -1,7 +1,8 @@
-// The editor's tab bar: Tasks (the canvas and the task panel) and the job-level tabs (issue 6).
+// The editor's tab bar: Tasks (the canvas and the task panel) and the job-level tabs.
 // It owns which tab is shown, asks Python for the job once (the first time a job tab opens), and
 // routes the job-level messages to the tabs: `job` to every tab, the job-level problems (each
 // tab shows its own; a badge on the tab counts them), `permissions` to the Permissions tab.
+import { TRIGGER_FIELDS } from "../generated/limits";
 import { h } from "./dom";
 import type { FromPython, JsonPath, Problem, ToPython } from "./protocol";
 import type { JobMessage, JobTab, JobTabContext, JobTabId, PermissionsMessage } from "./tab-types";
@@ -28,20 +29,21 @@ export interface PermissionsTabLike extends JobTab {
 }
 
 const NOTIFICATION_KEYS = ["email_notifications", "webhook_notifications", "notification_settings"];
+const TRIGGER_KEYS: ReadonlySet<string> = new Set(TRIGGER_FIELDS);
 
 /** The tab a job-level problem belongs to, by the first key of its path from the settings' root. */
 export function tabOfPath(path: JsonPath | null | undefined): Exclude<JobTabId, "tasks" | "runs"> {
-  const head = path && path.length ? String(path[0]) : "";
+  const head = path?.length ? String(path[0]) : "";
   if (head === "parameters") return "parameters";
   if (NOTIFICATION_KEYS.includes(head)) return "notifications";
-  if (["schedule", "trigger", "continuous"].includes(head)) return "schedule";
+  if (TRIGGER_KEYS.has(head)) return "schedule";
   if (["access_control_list", "permissions", "grants"].includes(head)) return "permissions";
   return "details";
 }
 
 /** A problem's path: `path` as Python sent it, else read from `field` (`parameters[2].name`). */
 export function problemPath(problem: Problem): JsonPath | null {
-  if (problem.path && problem.path.length) return problem.path;
+  if (problem.path?.length) return problem.path;
   if (!problem.field) return null;
   const path: JsonPath = [];
   for (const m of problem.field.matchAll(/([A-Za-z_][\w]*)|\[(\d+)\]|\[([^\]]+)\]/g)) {

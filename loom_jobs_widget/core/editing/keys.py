@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from loom_jobs_widget.core.editing.base import _nested, _show, _task_entries
-from loom_jobs_widget.core.models import JobSettings, field_value
 
 # The validator's own rule, so that the editor never makes a key the validator rejects.
-from loom_jobs_widget.core.validation import _TASK_KEY, MAX_TASK_KEY_LENGTH
+from loom_jobs_widget.core.limits import MAX_TASK_KEY_LENGTH, TASK_KEY_PATTERN
+from loom_jobs_widget.core.models import JobSettings, field_value
 
 
 def _all_keys(settings: JobSettings) -> set[str]:
@@ -32,8 +32,9 @@ def _check_new_key(key: Any, taken: set[str]) -> str | None:
         return (
             f"Task key '{key}' is {len(key)} characters long; the limit is {MAX_TASK_KEY_LENGTH}."
         )
-    if not _TASK_KEY.fullmatch(key):
-        bad = ", ".join(repr(char) for char in sorted({c for c in key if not _TASK_KEY.match(c)}))
+    if not TASK_KEY_PATTERN.fullmatch(key):
+        refused = {c for c in key if not TASK_KEY_PATTERN.match(c)}
+        bad = ", ".join(repr(char) for char in sorted(refused))
         return (
             f"Task key '{key}' contains {bad}: a task_key may only contain letters, digits, '_' "
             "and '-'."

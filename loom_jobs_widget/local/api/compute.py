@@ -14,10 +14,16 @@ from typing import Any, Final
 
 from loom_jobs_widget.local.api.identity import LOCAL_USER
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
+from loom_jobs_widget.local.http import ApiError, Request, Route
 from loom_jobs_widget.local.http.params import query_int, query_str
-from loom_jobs_widget.local.http.server import ApiError, Request, Router
 
-__all__ = ["LOCAL_CLUSTER_ID", "LOCAL_WAREHOUSE_ID", "local_cluster", "local_warehouse", "register"]
+__all__ = [
+    "LOCAL_CLUSTER_ID",
+    "LOCAL_WAREHOUSE_ID",
+    "ComputeApi",
+    "local_cluster",
+    "local_warehouse",
+]
 
 LOCAL_CLUSTER_ID: Final = "local-cluster"
 LOCAL_NODE_TYPE: Final = "local"
@@ -85,23 +91,40 @@ def local_warehouse() -> dict[str, Any]:
     }
 
 
-def register(router: Router, started: Callable[[], int]) -> None:
-    clusters = r"/api/2\.[01]/clusters/"
+_CLUSTERS: Final = r"/api/2\.[01]/clusters/"
 
-    def list_clusters(_: Request) -> dict[str, Any]:
-        return {"clusters": [local_cluster(started())]}
 
-    def get_cluster(request: Request) -> dict[str, Any]:
+class ComputeApi:
+    """The compute pickers read: this machine as a cluster, a warehouse, and no pipelines."""
+
+    def __init__(self, started: Callable[[], int]) -> None:
+        self._started = started  # the workspace's start (epoch ms): the cluster's start_time
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("GET", _CLUSTERS + "list", self.list_clusters),
+            Route("GET", _CLUSTERS + "get", self.get_cluster),
+            Route("GET", _CLUSTERS + "spark-versions", self.spark_versions),
+            Route("GET", _CLUSTERS + "list-node-types", self.node_types),
+            Route("GET", r"/api/2\.0/sql/warehouses", self.list_warehouses),
+            Route("GET", r"/api/2\.0/sql/warehouses/(?P<id>[^/]+)", self.get_warehouse),
+            Route("GET", r"/api/2\.0/pipelines", self.list_pipelines),
+        ]
+
+    def list_clusters(self, _: Request) -> dict[str, Any]:
+        return {"clusters": [local_cluster(self._started())]}
+
+    def get_cluster(self, request: Request) -> dict[str, Any]:
         cluster_id = query_str(request, "cluster_id", required=True)
         if cluster_id != LOCAL_CLUSTER_ID:
             # The text the SDK maps to ResourceDoesNotExist for clusters/get.
             raise ApiError.invalid(f"Cluster {cluster_id} does not exist")
-        return local_cluster(started())
+        return local_cluster(self._started())
 
-    def spark_versions(_: Request) -> dict[str, Any]:
+    def spark_versions(self, _: Request) -> dict[str, Any]:
         return {"versions": [{"key": key, "name": name} for key, name in SPARK_VERSIONS]}
 
-    def node_types(_: Request) -> dict[str, Any]:
+    def node_types(self, _: Request) -> dict[str, Any]:
         return {
             "node_types": [
                 {
@@ -121,27 +144,19 @@ def register(router: Router, started: Callable[[], int]) -> None:
             ]
         }
 
-    def list_warehouses(_: Request) -> dict[str, Any]:
+    def list_warehouses(self, _: Request) -> dict[str, Any]:
         return {"warehouses": [local_warehouse()]}
 
-    def get_warehouse(request: Request) -> dict[str, Any]:
+    def get_warehouse(self, request: Request) -> dict[str, Any]:
         warehouse_id = request.params["id"]
         if warehouse_id != LOCAL_WAREHOUSE_ID:
             raise ApiError.not_found(f"SQL warehouse {warehouse_id} does not exist.")
         return local_warehouse()
 
-    def list_pipelines(request: Request) -> dict[str, Any]:
+    def list_pipelines(self, request: Request) -> dict[str, Any]:
         max_results = query_int(request, "max_results")
         if max_results is not None and max_results > MAX_PIPELINES_PAGE:
             raise ApiError.invalid(
                 f"max_results {max_results} is too large: the maximum is {MAX_PIPELINES_PAGE}."
             )
         return {}  # no pipelines: an empty list is an empty object on the wire
-
-    router.add("GET", clusters + "list", list_clusters)
-    router.add("GET", clusters + "get", get_cluster)
-    router.add("GET", clusters + "spark-versions", spark_versions)
-    router.add("GET", clusters + "list-node-types", node_types)
-    router.add("GET", r"/api/2\.0/sql/warehouses", list_warehouses)
-    router.add("GET", r"/api/2\.0/sql/warehouses/(?P<id>[^/]+)", get_warehouse)
-    router.add("GET", r"/api/2\.0/pipelines", list_pipelines)

@@ -1,13 +1,14 @@
 """Notification destinations: `/api/2.0/notification-destinations` (create, list, get, update,
 delete), as the SDK's `settings.NotificationDestinationsAPI` calls them.
 
-A job's `webhook_notifications` name destinations by id; `notifications` looks them up here when
-a run event is due. Two config types are served, the ones a local workspace can deliver:
+A job's `webhook_notifications` name destinations by id; the notifier (`services.notifications`)
+reads them from the store when a run event is due. Two config types are served, the ones a local
+workspace can deliver:
 
 - `generic_webhook` {url, username, password}: an HTTP POST (see `notifications`). As on a
   workspace, url, username and password are input-only: reads show `url_set`, `username_set`,
   `password_set` instead;
-- `email` {addresses}: recorded in the local outbox (`GET /api/2.0/loom/outbox`), not sent.
+- `email` {addresses}: recorded in the local outbox (`api.notifications`), not sent.
 
 Slack, Teams, PagerDuty and the Databricks-app types are refused with a message saying so: they
 need the vendor's service. Ids are UUIDs, as on a workspace.
@@ -20,13 +21,12 @@ import uuid
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from loom_jobs_widget.local.engine.engine import now_ms
-from loom_jobs_widget.local.http import paging
+from loom_jobs_widget.local.engine import now_ms
+from loom_jobs_widget.local.http import ApiError, Request, Route, paging
 from loom_jobs_widget.local.http.params import body_object, body_str, query_int, query_str
-from loom_jobs_widget.local.http.server import ApiError, Request, Router
 from loom_jobs_widget.local.store import DestinationRecord, Store
 
-__all__ = ["DestinationsApi", "webhook_of"]
+__all__ = ["DestinationsApi"]
 
 PREFIX: Final = r"/api/2\.0/notification-destinations"
 MAX_PAGE_SIZE: Final = 100
@@ -48,13 +48,15 @@ class DestinationsApi:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def register(self, router: Router) -> None:
-        one = r"/(?P<id>[^/]+)"
-        router.add("POST", PREFIX, self.create)
-        router.add("GET", PREFIX, self.list)
-        router.add("GET", PREFIX + one, self.get)
-        router.add("PATCH", PREFIX + one, self.update)
-        router.add("DELETE", PREFIX + one, self.delete)
+    def routes(self) -> list[Route]:
+        one = PREFIX + r"/(?P<id>[^/]+)"
+        return [
+            Route("POST", PREFIX, self.create),
+            Route("GET", PREFIX, self.list),
+            Route("GET", one, self.get),
+            Route("PATCH", one, self.update),
+            Route("DELETE", one, self.delete),
+        ]
 
     def create(self, request: Request) -> dict[str, Any]:
         body = request.json()
@@ -128,18 +130,6 @@ class DestinationsApi:
         if record is None:
             raise _not_found(destination_id)
         return record
-
-
-def webhook_of(record: DestinationRecord) -> dict[str, str] | None:
-    """The stored {url, username?, password?} of a WEBHOOK destination; None for other types."""
-    spec = json.loads(record.config).get("generic_webhook")
-    return spec if isinstance(spec, dict) and isinstance(spec.get("url"), str) else None
-
-
-def emails_of(record: DestinationRecord) -> list[str]:
-    spec = json.loads(record.config).get("email")
-    addresses = spec.get("addresses") if isinstance(spec, dict) else None
-    return [a for a in addresses if isinstance(a, str)] if isinstance(addresses, list) else []
 
 
 def _not_found(destination_id: str) -> ApiError:

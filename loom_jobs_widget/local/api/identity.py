@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from loom_jobs_widget.local.http.server import Request, Router
+from loom_jobs_widget.local.http import Request, Route
+
+__all__ = ["ADMINS_GROUP", "LOCAL_USER", "IdentityApi", "scim_me"]
 
 LOCAL_USER: Final = "local-user@localhost"
 LOCAL_USER_ID: Final = "1000000000000001"
@@ -50,8 +52,11 @@ def scim_me() -> dict[str, Any]:
     }
 
 
-def register(router: Router) -> None:
-    def me(_: Request) -> dict[str, Any]:
-        return scim_me()
+class IdentityApi:
+    """Who the caller is: always the local user."""
 
-    router.add("GET", r"/api/2\.0/preview/scim/v2/Me", me)
+    def routes(self) -> list[Route]:
+        return [Route("GET", r"/api/2\.0/preview/scim/v2/Me", self.me)]
+
+    def me(self, _: Request) -> dict[str, Any]:
+        return scim_me()

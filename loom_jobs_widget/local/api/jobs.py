@@ -20,14 +20,14 @@ from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.update_semantics import apply_update
 from loom_jobs_widget.core.validation import Problem, validate
 from loom_jobs_widget.local.api import permissions as permissions_api
-from loom_jobs_widget.local.engine.engine import (
+from loom_jobs_widget.local.engine import (
     LEGACY_PARAMETERS,
     Engine,
     RunRequest,
     now_ms,
     queue_default,
 )
-from loom_jobs_widget.local.http import paging, wire
+from loom_jobs_widget.local.http import ApiError, Request, Route, paging, wire
 from loom_jobs_widget.local.http.params import (
     body_bool,
     body_object,
@@ -40,7 +40,6 @@ from loom_jobs_widget.local.http.params import (
     query_str,
     require_int,
 )
-from loom_jobs_widget.local.http.server import ApiError, Request, Router
 from loom_jobs_widget.local.store import JobRecord, Store
 
 MAX_LIST_LIMIT: Final = 100
@@ -115,19 +114,16 @@ class JobsApi:
         self._engine = engine
         self._user_name = user_name
 
-    def register(self, router: Router) -> None:
-        router.add_all(
-            JOBS,
-            [
-                ("POST", "create", self.create),
-                ("GET", "get", self.get),
-                ("GET", "list", self.list),
-                ("POST", "reset", self.reset),
-                ("POST", "update", self.update),
-                ("POST", "delete", self.delete),
-                ("POST", "run-now", self.run_now),
-            ],
-        )
+    def routes(self) -> list[Route]:
+        return [
+            Route("POST", JOBS + "create", self.create),
+            Route("GET", JOBS + "get", self.get),
+            Route("GET", JOBS + "list", self.list),
+            Route("POST", JOBS + "reset", self.reset),
+            Route("POST", JOBS + "update", self.update),
+            Route("POST", JOBS + "delete", self.delete),
+            Route("POST", JOBS + "run-now", self.run_now),
+        ]
 
     # --- reading
 

@@ -1,5 +1,5 @@
 """Job permissions: `/api/2.0/permissions/jobs/{job_id}` (GET, PUT, PATCH) and its
-`permissionLevels` (reference §13).
+`permissionLevels` (Permissions API reference: jobs).
 
 A job's direct grants are stored with it as `[{"kind", "name", "level"}]`, kind being
 `user_name`, `group_name` or `service_principal_name`. The rules a workspace enforces hold here:
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from loom_jobs_widget.local.api.identity import ADMINS_GROUP
+from loom_jobs_widget.local.http import ApiError, Request, Route
 from loom_jobs_widget.local.http.params import body_object_list, json_type
-from loom_jobs_widget.local.http.server import ApiError, Request, Router
 from loom_jobs_widget.local.store import Store
 
 PRINCIPAL_KINDS: Final = ("user_name", "group_name", "service_principal_name")
@@ -137,12 +137,14 @@ class PermissionsApi:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def register(self, router: Router) -> None:
+    def routes(self) -> list[Route]:
         base = r"/api/2\.0/(?:preview/)?permissions/jobs/(?P<job_id>[^/]+)"
-        router.add("GET", base, self.get)
-        router.add("PUT", base, self.set)
-        router.add("PATCH", base, self.update)
-        router.add("GET", base + "/permissionLevels", self.levels)
+        return [
+            Route("GET", base, self.get),
+            Route("PUT", base, self.set),
+            Route("PATCH", base, self.update),
+            Route("GET", base + "/permissionLevels", self.levels),
+        ]
 
     def _job(self, request: Request) -> tuple[int, list[Grant]]:
         raw = request.params["job_id"]

@@ -20,9 +20,9 @@ from loom_jobs_widget.local.api.jobs import (
     idempotency_token,
     job_not_found,
 )
-from loom_jobs_widget.local.engine.engine import LEGACY_PARAMETERS, Engine, RunRequest
-from loom_jobs_widget.local.exec.runners import resolve_notebook_path
-from loom_jobs_widget.local.http import paging
+from loom_jobs_widget.local.engine import LEGACY_PARAMETERS, Engine, RunRequest
+from loom_jobs_widget.local.exec import resolve_notebook_path
+from loom_jobs_widget.local.http import ApiError, Request, Route, paging
 from loom_jobs_widget.local.http.params import (
     body_bool,
     body_int,
@@ -36,7 +36,6 @@ from loom_jobs_widget.local.http.params import (
     query_str,
     require_int,
 )
-from loom_jobs_widget.local.http.server import ApiError, Request, Router
 from loom_jobs_widget.local.store import RunFilter, RunRecord, Store, TaskRunRecord
 
 RUNS: Final = JOBS + "runs/"
@@ -77,21 +76,18 @@ class RunsApi:
         self._workspace_id = workspace_id
         self._workspace_root = workspace_root
 
-    def register(self, router: Router) -> None:
-        router.add_all(
-            RUNS,
-            [
-                ("POST", "submit", self.submit),
-                ("GET", "list", self.list),
-                ("GET", "get", self.get),
-                ("GET", "get-output", self.get_output),
-                ("POST", "cancel", self.cancel),
-                ("POST", "cancel-all", self.cancel_all),
-                ("POST", "delete", self.delete),
-                ("POST", "repair", self.repair),
-                ("GET", "export", self.export),
-            ],
-        )
+    def routes(self) -> list[Route]:
+        return [
+            Route("POST", RUNS + "submit", self.submit),
+            Route("GET", RUNS + "list", self.list),
+            Route("GET", RUNS + "get", self.get),
+            Route("GET", RUNS + "get-output", self.get_output),
+            Route("POST", RUNS + "cancel", self.cancel),
+            Route("POST", RUNS + "cancel-all", self.cancel_all),
+            Route("POST", RUNS + "delete", self.delete),
+            Route("POST", RUNS + "repair", self.repair),
+            Route("GET", RUNS + "export", self.export),
+        ]
 
     # --- documents
 
@@ -383,7 +379,7 @@ class RunsApi:
         if record.run_type == "SUBMIT_RUN":
             settings = json.loads(record.plan)["settings"]
         else:
-            # A repair runs with the job's current settings (reference §9).
+            # A repair runs with the job's current settings (Jobs API 2.2 reference: runs/repair).
             job = self._store.job(record.job_id)
             if job is None:
                 raise job_not_found(record.job_id)

@@ -6,7 +6,7 @@ workspace: `Shared/etl.py` starting with `# Databricks notebook source` (or `etl
 notebook `/Shared/etl`; other files are workspace files under their own names, folders are
 directories. Paths may carry the `/Workspace` prefix or not, and answers use the form asked with.
 
-Every path goes through `runners.resolve_workspace_path`, the one place that keeps paths inside
+Every path goes through `exec.paths.resolve_workspace_path`, the one place that keeps paths inside
 `workspace_root` (`..`, symbolic links out, other absolute paths are refused with
 INVALID_PARAMETER_VALUE). Nothing here executes anything.
 """
@@ -23,15 +23,9 @@ from email.policy import HTTP
 from pathlib import Path
 from typing import Any, Final
 
-from loom_jobs_widget.local.exec.runners import resolve_workspace_path
+from loom_jobs_widget.local.exec import resolve_workspace_path
+from loom_jobs_widget.local.http import MAX_BODY_BYTES, ApiError, RawResponse, Request, Route
 from loom_jobs_widget.local.http.params import body_bool, body_str, query_bool, query_str
-from loom_jobs_widget.local.http.server import (
-    MAX_BODY_BYTES,
-    ApiError,
-    RawResponse,
-    Request,
-    Router,
-)
 
 # Notebook source files: extension -> (language, first line).
 NOTEBOOK_SOURCES: Final = {
@@ -74,14 +68,16 @@ class WorkspaceApi:
     def __init__(self, workspace_root: Path) -> None:
         self._root = workspace_root
 
-    def register(self, router: Router) -> None:
+    def routes(self) -> list[Route]:
         base = r"/api/2\.0/workspace/"
-        router.add("GET", base + "list", self.list)
-        router.add("GET", base + "get-status", self.get_status)
-        router.add("POST", base + "import", self.import_)
-        router.add("GET", base + "export", self.export)
-        router.add("POST", base + "mkdirs", self.mkdirs)
-        router.add("POST", base + "delete", self.delete)
+        return [
+            Route("GET", base + "list", self.list),
+            Route("GET", base + "get-status", self.get_status),
+            Route("POST", base + "import", self.import_),
+            Route("GET", base + "export", self.export),
+            Route("POST", base + "mkdirs", self.mkdirs),
+            Route("POST", base + "delete", self.delete),
+        ]
 
     # --- paths
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loom_jobs_widget.local.http.server import ApiError
+from loom_jobs_widget.local.engine.errors import InvalidRequest
 
 __all__ = ["TaskGraph", "dependencies_of"]
 
@@ -41,7 +41,7 @@ class TaskGraph:
             chosen = _select(only, full_parents) if expand else set(only)
             unknown = sorted(key for key in chosen if key not in all_tasks)
             if unknown:
-                raise ApiError.invalid(
+                raise InvalidRequest(
                     f"Task {unknown[0]!r} given in only does not exist in the job."
                 )
         tasks = {key: task for key, task in all_tasks.items() if key in chosen}

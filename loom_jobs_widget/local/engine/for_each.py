@@ -1,9 +1,13 @@
-"""The For each task: its inputs, its concurrency, and the statistics runs/get shows (§4).
+"""The For each task: its inputs, its concurrency, its iterations and the statistics runs/get
+shows.
 
-Pure functions; the engine runs the iterations. An iteration is a task run of the nested task,
-one per element of `inputs` (a JSON array, after reference resolution), with `{{input}}` bound to
-the element. The for_each task run fails when the last attempt of any iteration did not succeed,
-after every iteration has run [I: the reference infers it; the docs do not say].
+An iteration is a task run of the nested task, one per element of `inputs` (a JSON array, after
+reference resolution), with `{{input}}` bound to the element, started `concurrency` at a time,
+each with its own retries. Iterations are stored as task runs whose job_run_id column is their
+for_each task run's id, so they stay out of the job run's tasks[] and runs/get on the for_each
+task run pages them as its `iterations`. The for_each task run fails when the last attempt of any
+iteration did not succeed, after every iteration has run (the docs do not say; this is the
+reading that keeps every iteration's result).
 """
 
 from __future__ import annotations
@@ -14,10 +18,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from loom_jobs_widget.local.engine import state as run_states
+from loom_jobs_widget.local.engine.base import EngineBase
+from loom_jobs_widget.local.engine.model import Attempt, Loop, Run, ended, termination_code
+from loom_jobs_widget.local.engine.stopping import stopped_ending
+
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "MAX_CONCURRENCY",
     "ForEachError",
+    "ForEachTasks",
     "IterationResult",
     "concurrency_of",
     "parse_inputs",
@@ -79,7 +89,8 @@ def stats(total: int, latest: Iterable[IterationResult]) -> dict[str, Any]:
     """`for_each_task.stats` (SDK `ForEachStats`): counts over the latest attempt of each
     iteration started so far ("only latest retries are considered"), and the three most common
     errors. `scheduled_iterations` counts the iterations started so far, and
-    `termination_category` is the failed attempt's termination code [I: both meanings]."""
+    `termination_category` is the failed attempt's termination code (both meanings are our
+    reading: the SDK does not define them)."""
     scheduled = active = succeeded = failed = 0
     errors: Counter[tuple[str, str]] = Counter()
     for iteration in latest:
@@ -107,3 +118,83 @@ def stats(total: int, latest: Iterable[IterationResult]) -> dict[str, Any]:
             for (message, code), count in errors.most_common(3)
         ]
     return document
+
+
+class ForEachTasks(EngineBase):
+    """for_each task runs. An attempt's `loop` (a `Loop`) holds its iterations: the latest
+    attempt of each element, and how many elements have started."""
+
+    def _start_for_each(self, run: Run, attempt: Attempt) -> None:
+        spec = (attempt.resolved or attempt.task).get("for_each_task") or {}
+        nested = (attempt.task.get("for_each_task") or {}).get("task")
+        try:
+            if not isinstance(nested, dict):
+                raise ForEachError("The for_each task has no nested task to run.")
+            inputs = parse_inputs(spec.get("inputs"))
+        except ForEachError as exc:
+            self._end_attempt(run, attempt, run_states.task_failed(str(exc)), None)
+            return
+        attempt.loop = Loop(inputs, concurrency_of(spec), nested)
+        self._start_deadline(attempt)
+        self._mark_running(run, attempt)
+        self._loop_step(run, attempt)
+
+    def _loop_step(self, run: Run, owner: Attempt) -> bool:
+        """Start iterations while the for_each task's concurrency allows; end the for_each task
+        once every iteration has ended. Whether it ended."""
+        loop = owner.loop
+        if loop is None or owner.result is not None:
+            return False
+        stopping = owner.stop_reason is not None or run.stop_reason is not None
+        while not stopping:
+            new: list[Attempt] = []
+            first_seq = self._store.max_task_seq(owner.run_id) + 1
+            while loop.started < len(loop.inputs) and loop.active() < loop.concurrency:
+                index = loop.started
+                loop.started += 1
+                seq = first_seq + len(new)
+                iteration = self._new_attempt(
+                    run, loop.task, self._store.new_id(), seq, 0, parent=owner, index=index
+                )
+                loop.latest[index] = iteration
+                new.append(iteration)
+            if not new:
+                break
+            self._store.insert_task_runs([self._task_record(it) for it in new])
+            for iteration in new:
+                self._dispatch(run, iteration)
+                if ended(iteration):
+                    self._retry(run, iteration)
+            # Iterations that ended at once (a bad {{input.x}}, ...) free their places.
+            if not any(ended(loop.latest[it.index]) for it in new):
+                break
+        self._save_stats(owner)
+        if loop.active() or (loop.started < len(loop.inputs) and not stopping):
+            return False
+        reason = owner.stop_reason or (
+            "RUN_TIMEDOUT" if run.stop_reason == "TIMEDOUT" else run.stop_reason
+        )
+        if reason is not None:
+            ending = stopped_ending(run, owner, reason)
+        else:
+            failed = sum(
+                1 for it in loop.latest.values() if not run_states.is_success_family(it.result)
+            )
+            ending = run_states.for_each_ended(len(loop.inputs), failed)
+        self._end_attempt(run, owner, ending, None)
+        return True
+
+    def _save_stats(self, owner: Attempt) -> None:
+        loop = owner.loop
+        if loop is None:
+            return
+        latest = [
+            IterationResult(it.result, it.message, termination_code(it.doc) or "")
+            for it in loop.latest.values()
+        ]
+        spec = owner.doc.get("for_each_task")
+        owner.doc["for_each_task"] = {
+            **(spec if isinstance(spec, dict) else {}),
+            "stats": stats(len(loop.inputs), latest),
+        }
+        self._save_attempt(owner)

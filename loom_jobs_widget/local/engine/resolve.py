@@ -1,6 +1,6 @@
 """Dynamic value references: `{{job.run_id}}`, `{{tasks.load.values.rows}}`, `{{input.city}}`...
 
-Pure functions (reference `jobs-run-semantics.md` §8.2): the engine builds a `Context` of what a
+Pure functions (Jobs docs: dynamic value references): the engine builds a `Context` of what a
 run knows when a task starts, and `resolve_value` returns a copy of the task's settings with every
 reference in every string replaced by its text. The rules the docs state:
 
@@ -14,7 +14,7 @@ reference in every string replaced by its text. The rules the docs state:
   a well-formed reference whose value does not exist in this run (a task value that was never
   set, a job parameter the run does not have).
 
-Choices where the docs are silent are marked [I].
+Choices where the docs are silent are marked (inferred).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 # `{{job.trigger.type}}`: the docs list periodic, onetime, run_job_task, file_arrival, continuous
-# and table; the other trigger types follow the same lower-case pattern [I].
+# and table; the other trigger types follow the same lower-case pattern (inferred).
 _TRIGGER_NAMES: Final = {
     "ONE_TIME": "onetime",
     "PERIODIC": "periodic",
@@ -119,7 +119,8 @@ class Context:
 
 def stringify(value: Any) -> str:
     """A task value or a for_each element as the text a reference becomes: strings as they are,
-    booleans as `true`/`false` (reference §3), anything else as its JSON (so a list stays a JSON
+    booleans as `true`/`false` (as condition tasks compare them), anything else as its JSON (so
+    a list stays a JSON
     array that a for_each can iterate)."""
     if isinstance(value, str):
         return value
@@ -130,7 +131,7 @@ def format_time(ms: int, argument: str) -> str:
     """`{{job.start_time.<argument>}}` and `{{job.trigger.time.<argument>}}` of a time in epoch
     ms, in UTC. `iso_date` and `iso_datetime` are documented; the other arguments' exact output
     is not: numbers are unpadded, `is_weekday` is true/false, `iso_weekday` is 1 (Monday) to 7,
-    and `iso_datetime` is to the second with a `Z` [I]."""
+    and `iso_datetime` is to the second with a `Z` (inferred)."""
     moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
     if argument == "iso_date":
         return moment.strftime("%Y-%m-%d")
@@ -155,7 +156,7 @@ def trigger_type_name(trigger: str) -> str:
 
 def error_code_name(termination_code: str | None) -> str:
     """`{{tasks.<key>.error_code}}`: the termination code in the docs' spelling
-    (RUN_EXECUTION_ERROR -> RunExecutionError); empty for a task that did not fail [I]."""
+    (RUN_EXECUTION_ERROR -> RunExecutionError); empty for a task that did not fail (inferred)."""
     if not termination_code or termination_code in ("SUCCESS", "SUCCESS_WITH_FAILURES"):
         return ""
     return "".join(part.capitalize() for part in termination_code.split("_"))
@@ -287,14 +288,15 @@ def _trigger_value(tail: list[str], context: Context) -> str:
     if tail[0] == "time" and len(tail) == 2:
         moment = context.trigger_time_ms
         if context.trigger == "PERIODIC":
-            moment -= moment % 60_000  # cron triggers are rounded down to the minute [I]
+            moment -= moment % 60_000  # cron triggers are rounded down to the minute (inferred)
         return format_time(moment, tail[1])
     if tail == ["file_arrival", "location"]:
-        # Documented as the location "if a file arrival trigger is configured"; empty otherwise [I].
+        # Documented as the location "if a file arrival trigger is configured"; empty otherwise
+        # (inferred).
         return context.file_arrival_location or ""
     if tail[0] == "table_update":
         if context.trigger == "TABLE":
-            # The reference lists these values as inferred only ([I]): not made up here.
+            # Their names are not documented: not made up here.
             raise UnresolvedReference(
                 "job.trigger.table_update.* values are not given by the local workspace (their"
                 " names are not documented); job.trigger.type is 'table' in this run"
@@ -346,8 +348,8 @@ def _tasks_value(rest: list[str], context: Context) -> str:
         if head == "execution_count":
             return str(state.execution_count)
         if head == "result_state":
-            # Lower case, as `success`, `failed`, `excluded`, `upstream_failed`... [V exists, I
-            # list]; empty while the task has not ended [I].
+            # Lower case, as `success`, `failed`, `excluded`, `upstream_failed`... (the value is
+            # documented, the list inferred); empty while the task has not ended (inferred).
             return (state.result_state or "").lower()
         if head == "error_code":
             return error_code_name(state.termination_code)

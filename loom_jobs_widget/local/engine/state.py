@@ -1,6 +1,6 @@
 """The states a run and a task run go through, and the rules that decide them.
 
-Pure functions over the Jobs API's vocabulary (reference `jobs-run-semantics.md` §1-2): the
+Pure functions over the Jobs API's vocabulary (Jobs API 2.2 reference: runs/get): the
 `state` (legacy, still what the SDK's waiter reads) and `status` objects of a run, how a task's
 `run_if` reads its dependencies' results, and how a job run's result follows from its tasks.
 The engine decides *when* things happen; this module says *what* they look like.
@@ -30,7 +30,7 @@ _STATUS_STATE: Final = {
 WORKLOAD_FAILED: Final = "Workload failed, see run output for details"
 DEFAULT_RUN_IF: Final = "ALL_SUCCESS"
 
-# How a dependency's result counts for run_if (reference §2.2).
+# How a dependency's result counts for run_if (Jobs docs: run if dependencies).
 _SUCCEEDED: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES"})
 _EXCLUDED: Final = frozenset({"EXCLUDED", "DISABLED"})
 _FAILED: Final = frozenset({"FAILED", "TIMEDOUT", "UPSTREAM_FAILED"})
@@ -150,7 +150,7 @@ def task_disabled() -> Ending:
 
 def for_each_ended(total: int, failed: int) -> Ending:
     """A for_each task whose iterations all ran: FAILED when the last attempt of any of them did
-    not succeed [I: reference §4]."""
+    not succeed (inferred: the docs do not say)."""
     if failed:
         message = f"{failed} of {total} iterations failed."
         return Ending("TERMINATED", "FAILED", message, "RUN_EXECUTION_ERROR", "CLIENT_ERROR")
@@ -158,9 +158,10 @@ def for_each_ended(total: int, failed: int) -> Ending:
 
 
 def run_job_ended(child_result: str, child_message: str, job_id: int, run_id: int) -> Ending:
-    """A Run Job task from its child run's result [I: "the parent task result follows the child
-    run result"]: success and success-with-failures carry over, so do a cancel of the child and
-    a timeout; anything else (FAILED, SKIPPED at the child's concurrency limit, ...) fails it."""
+    """A Run Job task from its child run's result (inferred: "the parent task result follows the
+    child run result"): success and success-with-failures carry over, so do a cancel of the child
+    and a timeout; anything else (FAILED, SKIPPED at the child's concurrency limit, ...) fails
+    it."""
     if child_result == "SUCCESS":
         return task_succeeded()
     if child_result == "SUCCESS_WITH_FAILURES":
@@ -180,7 +181,7 @@ def run_job_ended(child_result: str, child_message: str, job_id: int, run_id: in
 @dataclass(frozen=True)
 class Upstream:
     """A dependency as run_if sees it: the upstream task's result, and whether the edge is
-    taken (False for the untaken branch of a condition task, reference §3)."""
+    taken (False for the untaken branch of a condition task)."""
 
     task_key: str
     result_state: str
@@ -209,7 +210,7 @@ def _met(condition: str, kinds: Sequence[str]) -> bool:
 
     Excluded dependencies count as succeeded ("treated as successful", docs run-if), so
     AT_LEAST_ONE_SUCCESS holds with one; a canceled dependency counts as failed for the failure
-    handlers ("tasks with a Run if condition that handles failure are run", reference §2.1 rule 3).
+    handlers ("tasks with a Run if condition that handles failure are run", docs run-if).
     A disabled one is neither a success nor a failure, but it is done (docs disabled-tasks).
     """
     if condition == "ALL_DONE":
@@ -232,7 +233,7 @@ def _met(condition: str, kinds: Sequence[str]) -> bool:
 
 
 def skip_verdict(run_if: Any, upstream: Sequence[Upstream]) -> Ending | None:
-    """None when the task runs; otherwise how it is skipped (reference §2.1-2.2, and the docs'
+    """None when the task runs; otherwise how it is skipped (docs run-if, and the docs'
     disabled-tasks page for DISABLED dependencies)."""
     if not upstream:
         return None
@@ -251,7 +252,8 @@ def skip_verdict(run_if: Any, upstream: Sequence[Upstream]) -> Ending | None:
         # "If a downstream task's Run if condition can't be met because one or more parent tasks
         # are disabled, Lakeflow Jobs also marks the downstream task as disabled for that run"
         # (docs disabled-tasks). "Because of" is read as: the condition would hold had the
-        # disabled parents ended as it wants (succeeded, or failed for a failure handler) [I].
+        # disabled parents ended as it wants (succeeded, or failed for a failure handler);
+        # inferred.
         stand_in = "failed" if condition in _FAILURE_FAMILY else "succeeded"
         if _met(condition, [stand_in if kind == "disabled" else kind for kind in kinds]):
             return task_skipped(
@@ -292,7 +294,7 @@ class TaskResult:
 
 
 def job_run_ending(tasks: Sequence[TaskResult]) -> Ending:
-    """The job run's result from its tasks' (reference §2.3): a failed or upstream-failed leaf
+    """The job run's result from its tasks' (docs run-if): a failed or upstream-failed leaf
     fails the run, which then ends INTERNAL_ERROR as on a workspace (so `run_now_and_wait` raises
     OperationFailed); failures that no leaf inherits make it SUCCESS_WITH_FAILURES."""
     failed_leaf = any(t.is_leaf and t.result_state in _FAILED | _CANCELED for t in tasks)

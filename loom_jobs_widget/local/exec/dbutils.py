@@ -22,12 +22,8 @@ import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from loom_jobs_widget.local.exec.runners import (
-    INVOCATION_FILE,
-    STATE_FILE,
-    resolve_inside,
-    resolve_workspace_path,
-)
+from loom_jobs_widget.local.exec.paths import resolve_inside, resolve_workspace_path
+from loom_jobs_widget.local.exec.protocol import INVOCATION_FILE, STATE_FILE
 
 __all__ = [
     "DBUtils",
@@ -38,7 +34,7 @@ __all__ = [
     "load",
 ]
 
-#: The largest JSON encoding of one task value (reference §8.3).
+#: The largest JSON encoding of one task value (Jobs docs: task values).
 TASK_VALUE_LIMIT_BYTES = 48 * 1024
 
 

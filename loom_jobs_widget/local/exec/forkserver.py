@@ -65,6 +65,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, NoReturn
 
+from loom_jobs_widget.local.exec.protocol import BOOTSTRAP_MODULE
+
 __all__ = ["ForkServer", "ForkServerUnavailable", "ForkedProcess", "available", "serve"]
 
 #: The bootstrap module, run in fork-server mode with this flag and the control descriptor.
@@ -295,7 +297,7 @@ class ForkServer:
                     [
                         sys.executable,
                         "-m",
-                        "loom_jobs_widget.local.exec.bootstrap",
+                        BOOTSTRAP_MODULE,
                         FLAG,
                         str(theirs.fileno()),
                     ],

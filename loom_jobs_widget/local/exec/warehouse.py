@@ -5,9 +5,9 @@ Databricks runs a SQL task on a SQL warehouse; the local workspace has one wareh
 workspace folder in the data dir (where DBFS lives too). Tables a SQL task creates stay there for
 the next task and the next run, as tables stay in a catalog. A SQL task naming any other
 warehouse id fails (INVALID_RUN_CONFIGURATION) with a message naming the local one, as a run
-fails on Databricks for a warehouse the workspace does not have [I]; quietly running it here would
-hide a job that cannot run where it is deployed to. The SQL is DuckDB's dialect, not Databricks
-SQL: most ANSI queries run on both, but functions and DDL details differ.
+fails on Databricks for a warehouse the workspace does not have (inferred); quietly running it
+here would hide a job that cannot run where it is deployed to. The SQL is DuckDB's dialect, not
+Databricks SQL: most ANSI queries run on both, but functions and DDL details differ.
 
 DuckDB lets one process at a time open a database file for writing, and task runs are separate
 processes. `connect()` is therefore the single way in: it takes an exclusive `flock` on a lock
@@ -60,7 +60,8 @@ DATABASE_FILE: Final = "warehouse.duckdb"
 LOCK_SUFFIX: Final = ".lock"
 
 #: "SQL output is limited to 1,000 rows, and 48 KB in size" (docs, dynamic value references:
-#: `{{tasks.<task>.output.rows}}`). The same cut is applied to runs/get-output's query_result [I].
+#: `{{tasks.<task>.output.rows}}`). The same cut is applied to runs/get-output's query_result
+#: (inferred).
 MAX_OUTPUT_ROWS: Final = 1000
 MAX_OUTPUT_BYTES: Final = 48 * 1024
 
@@ -106,10 +107,10 @@ def to_duckdb_markers(sql: str, parameters: Mapping[str, str]) -> tuple[str, set
 
     Databricks SQL takes named parameter markers `:name` (or ``:`odd-name` ``) and binds each
     task parameter as a STRING; DuckDB spells them `$name`. The legacy query syntax
-    `{{ name }}` is plain text substitution of a parameter's value [I: kept for queries written
-    for the old editor]; a `{{...}}` naming no parameter is left alone. Markers are rewritten only
-    outside string literals, quoted identifiers and comments, and never in `::` casts or in
-    slices such as `x[1:n]` (a marker follows a space, `(`, `,` or an operator).
+    `{{ name }}` is plain text substitution of a parameter's value (inferred: kept for queries
+    written for the old editor); a `{{...}}` naming no parameter is left alone. Markers are
+    rewritten only outside string literals, quoted identifiers and comments, and never in `::`
+    casts or in slices such as `x[1:n]` (a marker follows a space, `(`, `,` or an operator).
     """
     sql = _MUSTACHE.sub(lambda match: parameters.get(match.group(1), match.group(0)), sql)
     out: list[str] = []
@@ -221,7 +222,7 @@ def run_script(
 def json_value(value: Any) -> Any:
     """A DuckDB value as JSON: numbers, strings, booleans and null as they are, lists and
     structs as arrays and objects, anything else (decimals, dates, times, UUIDs) as its text,
-    so that no digit of a decimal is lost to a float [I]."""
+    so that no digit of a decimal is lost to a float (inferred)."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -246,7 +247,8 @@ def row_objects(columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any
 
 def _string_value(value: Any) -> dict[str, str]:
     if value is None:
-        return {}  # SqlStatementQueryResultRowRowValue has only string_value: null is empty [I]
+        # SqlStatementQueryResultRowRowValue has only string_value: null is empty (inferred).
+        return {}
     return {"string_value": value if isinstance(value, str) else json.dumps(value)}
 
 
@@ -282,7 +284,7 @@ def table_key(name: str) -> tuple[str, str] | None:
 
     Databricks names tables `catalog.schema.table`. The local warehouse is one DuckDB database,
     so the catalog is ignored, and Databricks' default schema `default` is DuckDB's `main`
-    unless the warehouse has a schema named `default` (see `table_fingerprints`) [I]. A bare
+    unless the warehouse has a schema named `default` (see `table_fingerprints`) (inferred). A bare
     `table` is in `main`. Backticks around parts are dropped.
     """
     parts = [part.strip().strip("`").lower() for part in name.split(".")]
@@ -301,7 +303,8 @@ def table_fingerprints(database: Path, names: list[str]) -> dict[str, str | None
     column names and types, its row count and the sum of its rows' hashes (order does not count,
     duplicate rows do). Any insert, delete or update that changes a value, and any change of
     columns, changes it; it costs one scan of the table. An UPDATE that writes the values the
-    rows already had changes nothing here, where on Databricks it is a commit like any other [I].
+    rows already had changes nothing here, where on Databricks it is a commit like any other
+    (inferred).
     The database is opened read-only under the warehouse lock, taken without waiting, so a
     running SQL task is never blocked for long nor made to fail.
     """

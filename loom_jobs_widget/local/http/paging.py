@@ -17,8 +17,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from loom_jobs_widget.local.http.messages import ApiError, Request
 from loom_jobs_widget.local.http.params import query_int
-from loom_jobs_widget.local.http.server import ApiError, Request
 
 ARRAY_PAGE_SIZE: Final = 100
 

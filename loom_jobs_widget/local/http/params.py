@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
-from loom_jobs_widget.local.http.server import ApiError, Request
+from loom_jobs_widget.local.http.messages import ApiError, Request
 
 _INT: Final = re.compile(r"-?\d{1,19}")
 _INT64: Final = range(-(2**63), 2**63)

@@ -1,11 +1,12 @@
-"""The local workspace's HTTP front: loopback only, bearer-token auth, routing, error shapes.
+"""The local workspace's HTTP front: loopback only, bearer-token auth, dispatch, error shapes.
 
 Every answer is what a Databricks workspace would send: a JSON body, and on failure the REST
 error envelope `{"error_code": ..., "message": ...}` with the status the SDK maps to the right
 exception. Nothing that goes wrong inside a handler reaches the client as a traceback: an
-unexpected exception is logged here and answered as a bare 500.
+exception that is no `ApiError` is answered as the server's `errors` function says (the engine's
+refusals), and any other is logged here and answered as a bare 500.
 
-This module knows no endpoint; `LocalWorkspace` hands it a `Router` filled by the `*_api` modules.
+This module knows no endpoint; `LocalWorkspace` hands it a `RouteTable` of the `api` resources.
 """
 
 from __future__ import annotations
@@ -14,25 +15,18 @@ import contextlib
 import hmac
 import json
 import logging
-import re
 import socket
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from email.message import Message
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = [
-    "MAX_BODY_BYTES",
-    "ApiError",
-    "HttpServer",
-    "RawResponse",
-    "Request",
-    "Router",
-]
+from loom_jobs_widget.local.http.messages import ApiError, RawResponse, Request
+from loom_jobs_widget.local.http.routes import RouteTable
+
+__all__ = ["MAX_BODY_BYTES", "ErrorAnswer", "HttpServer"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -42,126 +36,12 @@ MAX_BODY_BYTES: Final = 10 * 1024 * 1024
 
 WELL_KNOWN_PATH: Final = "/.well-known/databricks-config"
 
-
-class ApiError(Exception):
-    """An error answer: HTTP status, Databricks `error_code`, human message."""
-
-    def __init__(self, status: int, error_code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_code = error_code
-        self.message = message
-
-    @classmethod
-    def invalid(cls, message: str) -> ApiError:
-        """400 INVALID_PARAMETER_VALUE: the Jobs API's answer to most bad input."""
-        return cls(400, "INVALID_PARAMETER_VALUE", message)
-
-    @classmethod
-    def malformed(cls, message: str) -> ApiError:
-        """400 MALFORMED_REQUEST: a body that is no JSON object, or a field of the wrong type."""
-        return cls(400, "MALFORMED_REQUEST", message)
-
-    @classmethod
-    def not_found(cls, message: str) -> ApiError:
-        return cls(404, "RESOURCE_DOES_NOT_EXIST", message)
-
-    @classmethod
-    def invalid_state(cls, message: str) -> ApiError:
-        return cls(400, "INVALID_STATE", message)
-
-    def body(self) -> dict[str, Any]:
-        return {"error_code": self.error_code, "message": self.message}
+# The answer to an exception a handler raised that is no ApiError; None for a bug (a bare 500).
+ErrorAnswer = Callable[[Exception], "ApiError | None"]
 
 
-@dataclass(frozen=True)
-class RawResponse:
-    """A non-JSON answer (workspace export with direct_download)."""
-
-    body: bytes
-    content_type: str = "application/octet-stream"
-    status: int = 200
-
-
-@dataclass
-class Request:
-    """One API call, as the handlers see it."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: Message
-    body: bytes
-    params: dict[str, str] = field(default_factory=dict)  # named groups of the route pattern
-    _json: dict[str, Any] | None = field(default=None, repr=False)
-
-    @property
-    def api_version(self) -> str:
-        """`2.1`, `2.2`, ... from `/api/<version>/...`; "" for other paths."""
-        match = _API_VERSION.match(self.path)
-        return match.group(1) if match else ""
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get_content_type()
-
-    def json(self) -> dict[str, Any]:
-        """The body as a JSON object; an empty body is `{}`."""
-        if self._json is None:
-            self._json = parse_json_object(self.body)
-        return self._json
-
-
-_API_VERSION: Final = re.compile(r"^/api/(\d+\.\d+)/")
-
-
-def parse_json_object(body: bytes) -> dict[str, Any]:
-    if not body.strip():
-        return {}
-    try:
-        value = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        # ValueError covers JSONDecodeError and undecodable bytes; deep nesting recurses.
-        raise ApiError.malformed(f"Could not parse request object: {_short(exc)}") from None
-    if not isinstance(value, dict):
-        # The text a workspace answers for `[]`, `"x"`, `1` as a body.
-        raise ApiError.malformed("Invalid JSON given in the body of the request - expected a map")
-    return value
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 300 else text[:300] + "..."
-
-
-Handler = Callable[[Request], "Mapping[str, Any] | RawResponse | None"]
-
-
-class Router:
-    """Method + path pattern -> handler. Patterns are regular expressions matched in full."""
-
-    def __init__(self) -> None:
-        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
-
-    def add(self, method: str, pattern: str, handler: Handler) -> None:
-        self._routes.append((method, re.compile(pattern), handler))
-
-    def add_all(self, prefix: str, routes: Iterable[tuple[str, str, Handler]]) -> None:
-        """Routes given as (method, pattern after `prefix`, handler)."""
-        for method, pattern, handler in routes:
-            self.add(method, prefix + pattern, handler)
-
-    def resolve(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
-        for route_method, pattern, handler in self._routes:
-            if route_method != method:
-                continue
-            match = pattern.fullmatch(path)
-            if match is not None:
-                return handler, match.groupdict()
-        # A known path with another method gets the same answer as an unknown path, as on a
-        # workspace: there is no 405 in the Databricks REST API.
-        shown = path[len("/api") :] if path.startswith("/api/") else path
-        raise ApiError(404, "ENDPOINT_NOT_FOUND", f"No API found for '{method} {shown}'")
+def _no_answer(_: Exception) -> ApiError | None:
+    return None
 
 
 class HttpServer:
@@ -169,12 +49,15 @@ class HttpServer:
 
     def __init__(
         self,
-        router: Router,
+        routes: RouteTable,
         token: str,
         host_metadata: Callable[[], Mapping[str, Any]],
         port: int = 0,
+        *,
+        errors: ErrorAnswer = _no_answer,
     ) -> None:
-        self._router = router
+        self._routes = routes
+        self._errors = errors
         self._token = token.encode()
         self._host_metadata = host_metadata
         self._httpd = _Server(("127.0.0.1", port), _Handler)
@@ -214,9 +97,12 @@ class HttpServer:
         return hmac.compare_digest(credential.strip().encode(), self._token)
 
     def dispatch(self, request: Request) -> Mapping[str, Any] | RawResponse | None:
-        handler, params = self._router.resolve(request.method, request.path)
+        handler, params = self._routes.resolve(request.method, request.path)
         request.params = params
         return handler(request)
+
+    def answer_for(self, error: Exception) -> ApiError | None:
+        return self._errors(error)
 
     def host_metadata(self) -> Mapping[str, Any]:
         return self._host_metadata()
@@ -334,7 +220,11 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiError as error:
             self._send_json(error.status, error.body())
             return
-        except Exception:
+        except Exception as exc:
+            known = app.answer_for(exc)
+            if known is not None:
+                self._send_json(known.status, known.body())
+                return
             _LOG.exception("%s %s failed", self.command, path)
             self._send_json(
                 500,

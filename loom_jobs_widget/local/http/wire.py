@@ -20,8 +20,8 @@ from functools import cache
 from typing import Any, Final, Union
 
 from loom_jobs_widget.core.models import ApiObject, JobSettings
+from loom_jobs_widget.local.http.messages import ApiError
 from loom_jobs_widget.local.http.params import json_type
-from loom_jobs_widget.local.http.server import ApiError
 
 _INT_TEXT: Final = re.compile(r"-?\d+")
 

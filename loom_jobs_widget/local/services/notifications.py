@@ -5,8 +5,9 @@ under the engine lock, so the notifier only queues); one background thread then 
 
 - **email** addresses (the settings' `email_notifications`, or an EMAIL destination named in
   `webhook_notifications`) are not mailed: each message is appended to the workspace's outbox,
-  readable through `GET /api/2.0/loom/outbox` (an endpoint of this project, not of Databricks);
-- **webhooks** (a WEBHOOK destination named in `webhook_notifications`, see `destinations_api`)
+  readable through `GET /api/2.0/loom/outbox` (`api.notifications`, an endpoint of this project,
+  not of Databricks);
+- **webhooks** (a WEBHOOK destination named in `webhook_notifications`, see `api.destinations`)
   are POSTed with httpx, `WEBHOOK_TIMEOUT_SECONDS` at most each, basic auth when the destination
   has a username. A failed delivery is logged (destination id and error kind only: webhook URLs
   often carry secrets) and never affects the run.
@@ -20,19 +21,19 @@ on a job"):
   (unless `no_alert_for_canceled_runs`) and skipped ones, MAXIMUM_CONCURRENT_RUNS_REACHED or a
   task's UPSTREAM_* (unless `no_alert_for_skipped_runs`; the deprecated
   `email_notifications.no_alert_for_skipped_runs` silences the emails only). EXCLUDED and
-  DISABLED tasks notify nothing [I];
+  DISABLED tasks notify nothing (inferred);
 - `on_duration_warning_threshold_exceeded`: once, when a run (or task run) is still going after
   the `RUN_DURATION_SECONDS` health rule's value (op GREATER_THAN, the only one). Counted from
-  the run's start (leaving the queue) / the attempt's start [I].
+  the run's start (leaving the queue) / the attempt's start (inferred).
 
 Job-level notifications come at the job run's end only, so task retries send none (docs); task
 notifications come for each attempt, but with `alert_on_last_attempt` a retry's on_start and a
 failure that will be retried notify nothing. For_each iterations notify as tasks, per the nested
-task's settings [I]. Notifications still queued when the workspace stops are dropped.
+task's settings (inferred). Notifications still queued when the workspace stops are dropped.
 
-The webhook body. Databricks documents no schema in the sources at hand; this one follows what
-its user-defined webhooks send as far as known ([I]: `event_type`, `workspace_id`, `run`, `job`,
-`task`) and adds a few fields a receiver needs:
+The webhook body. Databricks documents no schema for it; this one follows what
+its user-defined webhooks send as far as known (inferred: `event_type`, `workspace_id`, `run`,
+`job`, `task`) and adds a few fields a receiver needs:
 
     {"event_type": "jobs.on_failure",            # jobs.<event>
      "workspace_id": "1234...",
@@ -58,19 +59,14 @@ from typing import Any, Final
 
 import httpx
 
-from loom_jobs_widget.local.api.destinations import emails_of, webhook_of
-from loom_jobs_widget.local.engine.engine import RunListener, now_ms
-from loom_jobs_widget.local.http.params import query_int
-from loom_jobs_widget.local.http.server import ApiError, Request, Router
+from loom_jobs_widget.local.engine import RunListener, now_ms
 from loom_jobs_widget.local.store import Store
 
-__all__ = ["OUTBOX_PATH", "Notifier", "register_outbox"]
+__all__ = ["Notifier"]
 
 _LOG = logging.getLogger(__name__)
 
-OUTBOX_PATH: Final = "/api/2.0/loom/outbox"
 WEBHOOK_TIMEOUT_SECONDS: Final = 5.0
-MAX_OUTBOX_PAGE: Final = 1000
 
 _DURATION: Final = "on_duration_warning_threshold_exceeded"
 _SUCCESS: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES"})
@@ -327,9 +323,9 @@ class Notifier(RunListener):
                 )
                 continue
             if record.destination_type == "EMAIL":
-                self._record_email(notice, emails_of(record), f"destination {record.id}")
+                self._record_email(notice, record.emails(), f"destination {record.id}")
                 continue
-            webhook = webhook_of(record)
+            webhook = record.webhook()
             if webhook is None:
                 continue
             username, password = webhook.get("username"), webhook.get("password")
@@ -430,7 +426,7 @@ def _ending_event(holder: Mapping[str, Any], state: Mapping[str, Any]) -> str | 
 
 
 def _retry_follows(task: Mapping[str, Any]) -> bool:
-    """Whether the engine retries this failed attempt (the rules of `Engine._retry`, read from
+    """Whether the engine retries this failed attempt (the rules of `engine.attempts`, read from
     the attempt's document, which carries the task's settings)."""
     state = task.get("state") or {}
     result = state.get("result_state")
@@ -445,22 +441,3 @@ def _retry_follows(task: Mapping[str, Any]) -> bool:
     if not isinstance(retries, int) or isinstance(retries, bool) or retries == 0:
         return False
     return retries < 0 or int(task.get("attempt_number") or 0) < retries
-
-
-# --- the outbox endpoint (ours, not Databricks') -------------------------------------------------
-
-
-def register_outbox(router: Router, store: Store) -> None:
-    """`GET /api/2.0/loom/outbox?after=<id>&limit=<n>`: the email notifications recorded, oldest
-    first, each with its `id`; `after` pages on (the last id seen). An endpoint of this project:
-    a Databricks workspace has no such API."""
-
-    def outbox(request: Request) -> dict[str, Any]:
-        after = query_int(request, "after") or 0
-        limit = query_int(request, "limit") or 100
-        if not 0 < limit <= MAX_OUTBOX_PAGE:
-            raise ApiError.invalid(f"limit must be from 1 to {MAX_OUTBOX_PAGE}.")
-        rows = store.outbox(after_seq=after, limit=limit)
-        return {"messages": [{"id": seq, **json.loads(doc)} for seq, _, doc in rows]}
-
-    router.add("GET", OUTBOX_PATH, outbox)

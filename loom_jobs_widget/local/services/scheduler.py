@@ -1,5 +1,5 @@
 """Triggers: the thread that starts job runs on schedules, intervals, file arrivals, table
-updates and continuously (reference jobs-run-semantics §11).
+updates and continuously (Jobs docs: triggers).
 
 One `Scheduler` thread per workspace. It keeps a watch per trigger of every job that has one,
 rebuilt for a job whenever the store announces a write of it (jobs/create, update, reset,
@@ -36,11 +36,12 @@ What starts runs (the run's `trigger` in brackets):
   until the updates stop for wait_after_last_change_seconds, and min_time_between_triggers_seconds
   after the last run. Tables as they are when the trigger is first seen do not count. A poll
   that finds a SQL task holding the warehouse looks again a second later.
-  `{{job.trigger.table_update.*}}` values are not given: the reference has them only as
-  inferred ([I]), so they stay unresolved;
+  `{{job.trigger.table_update.*}}` values are not given: their names are not documented, so
+  they stay unresolved;
 - `continuous` [CONTINUOUS]: one run always active: a run starts when there is none, and again
   `continuous_restart_seconds` after it ends, with an exponential backoff (to 5 min) after runs
-  that did not succeed. A paused continuous job starts no new run; its active run goes on [I].
+  that did not succeed. A paused continuous job starts no new run; its active run goes on
+  (inferred).
   CONTINUOUS_RESTART, a manual restart on Databricks, has no local counterpart.
 
 `pause_status: PAUSED` (of `schedule`, `trigger`, `continuous` or a `triggers[]` entry) stops a
@@ -48,7 +49,7 @@ trigger. The newer `triggers[]` list is served entry by entry the same way. `mod
 `job_completion` triggers are not served; such jobs get no triggered runs.
 
 Missed fire times are not caught up: after the workspace was stopped (or the clock jumped), a
-schedule fires at its next time after now, as after a Databricks outage nothing replays [I].
+schedule fires at its next time after now, as after a Databricks outage nothing replays (inferred).
 Triggered runs queue or skip at `max_concurrent_runs` like run-now's.
 
 The clock is injectable (`TriggerOptions.now`, epoch seconds) so tests need not wait for real
@@ -69,7 +70,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Final
 
-from loom_jobs_widget.local.engine.engine import Engine, RunListener, RunRequest, queue_default
+from loom_jobs_widget.local.engine import Engine, RunListener, RunRequest, queue_default
 from loom_jobs_widget.local.exec.warehouse import table_fingerprints, table_key, warehouse_path
 from loom_jobs_widget.local.store import Store
 from loom_jobs_widget.schedule.quartz import CronError, next_fire_times

@@ -3,8 +3,9 @@
 // paths, so problems land at them). Subclasses say which fields and what the actions do.
 import type { JsonPath, Problem } from "../protocol";
 import type { FieldSpec } from "./types";
-import { Base, addButton, createView, display, type Env, type View } from "./fields";
-import { h, hasFocus } from "./dom";
+import { Base, addButton, display, type Env, type View } from "./view";
+import { h } from "../dom";
+import { hasFocus } from "./text-input";
 import { isObject, pathKey } from "./paths";
 
 export interface Card {
@@ -166,7 +167,7 @@ export abstract class CardsView extends Base {
     const body = h("div", { class: "loom-f-card-body" });
     const el = h("div", { class: "loom-f-card", role: "listitem", "data-key": key, "data-index": index, "data-path": pathKey(this.at(index)) }, head, usage, msgs, body);
     const card: Card = { index, key, el, keyInput, msgs, body, views: [] };
-    card.views = this.fields(index, item).map((f) => createView(this.env, f));
+    card.views = this.fields(index, item).map((f) => this.env.create(f));
     body.append(...card.views.map((v) => v.el));
     card.views.push(...this.decorate(card, item, head));
     head.append(remove);
@@ -214,7 +215,10 @@ export abstract class CardsView extends Base {
   override addProblem(problem: Problem, rest: JsonPath): void {
     const i = typeof rest[0] === "number" ? rest[0] : /^\d+$/.test(String(rest[0] ?? "")) ? Number(rest[0]) : -1;
     const card = this.cards[i];
-    if (!card) return super.addProblem(problem, rest);
+    if (!card) {
+      super.addProblem(problem, rest);
+      return;
+    }
     const warning = problem.severity === "warning";
     card.msgs.append(h("div", { class: `loom-f-msg loom-f-problem loom-f-msg--${warning ? "warning" : "error"}` }, problem.message));
     card.el.classList.add(warning ? "loom-f-card-warned" : "loom-f-card-invalid");

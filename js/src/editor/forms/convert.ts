@@ -60,7 +60,7 @@ export function splitDuration(value: number, stored: "s" | "ms"): { amount: numb
 export function joinDuration(text: string, unit: string, stored: "s" | "ms"): ParseResult<number | undefined> {
   const t = text.trim();
   if (t === "") return { ok: true, value: undefined };
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(t)) return { ok: false, error: "Enter a number of " + (durationUnits(stored).find((u) => u.value === unit)?.label ?? "seconds") };
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(t)) return { ok: false, error: `Enter a number of ${durationUnits(stored).find((u) => u.value === unit)?.label ?? "seconds"}` };
   const factor = durationUnits(stored).find((u) => u.value === unit)?.factor ?? durationUnits(stored)[0].factor;
   const value = Math.round(Number(t) * factor);
   if (!Number.isSafeInteger(value)) return { ok: false, error: "The number is too large" };

@@ -1,7 +1,7 @@
 // The "environments" field kind: the job's serverless environments (environment_key + spec:
 // environment_version or the older client, dependencies), as cards with the tasks using each.
 import type { FieldSpec } from "./types";
-import { type Env } from "./fields";
+import type { Env } from "./view";
 import { CardsView, type Card } from "./cards";
 import { getPath } from "./paths";
 

@@ -2,8 +2,10 @@
 // Unknown keys of a rule and of `health` are kept.
 import type { JsonPath } from "../protocol";
 import type { FieldSpec } from "./types";
-import { RowsView, addButton, display, removeButton, type Env } from "./fields";
-import { bindText, h } from "./dom";
+import { RowsView } from "./rows";
+import { addButton, display, removeButton, type Env } from "./view";
+import { h } from "../dom";
+import { bindText } from "./text-input";
 import { getPath, isObject } from "./paths";
 
 export const HEALTH_METRICS = [

@@ -32,4 +32,4 @@ export { renderSections, findView } from "./render";
 export { FORMS_CSS } from "./css";
 export { getPath, setPath, pathKey, samePath, isPrefix, jsonEqual } from "./paths";
 export { parseInteger, parseJobId, splitDuration, joinDuration, durationUnits } from "./convert";
-export { DEBOUNCE_MS } from "./dom";
+export { DEBOUNCE_MS } from "./text-input";

@@ -1,6 +1,6 @@
-// Registers the job-level field kinds with the forms' factory (fields.ts createView). Imported
+// Registers the job-level field kinds with the forms' factory (factory.ts createView). Imported
 // by job-spec.ts, so whoever draws jobSections has them.
-import { registerFieldKind } from "./fields";
+import { registerFieldKind } from "./factory";
 import { EnvironmentsView } from "./environments";
 import { HealthRulesView } from "./health-rules";
 import { JobClustersView } from "./job-clusters";

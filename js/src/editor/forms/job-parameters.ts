@@ -4,8 +4,11 @@
 // the names (problems at parameters[i].name are shown under their row).
 import type { JsonPath, Problem } from "../protocol";
 import type { FieldSpec } from "./types";
-import { RowsView, addButton, display, referencesButton, removeButton, type Env } from "./fields";
-import { bindText, h } from "./dom";
+import { referencesButton } from "./picker-buttons";
+import { RowsView } from "./rows";
+import { addButton, display, removeButton, type Env } from "./view";
+import { h } from "../dom";
+import { bindText } from "./text-input";
 import { isObject } from "./paths";
 
 interface ParamRow {
@@ -174,7 +177,10 @@ export class JobParametersView extends RowsView<ParamRow> {
   override addProblem(problem: Problem, rest: JsonPath): void {
     const i = typeof rest[0] === "number" ? rest[0] : /^\d+$/.test(String(rest[0] ?? "")) ? Number(rest[0]) : -1;
     const row = this.rows[i]?.el;
-    if (!row) return super.addProblem(problem, rest);
+    if (!row) {
+      super.addProblem(problem, rest);
+      return;
+    }
     const warning = problem.severity === "warning";
     row.querySelector(".loom-f-param-msgs")?.append(h("div", { class: `loom-f-msg loom-f-problem loom-f-msg--${warning ? "warning" : "error"}` }, problem.message));
     row.classList.add(warning ? "loom-f-row-warned" : "loom-f-row-invalid");

@@ -1,8 +1,12 @@
 // Which sections and fields the job-level tabs show: pure data, from the job's settings (paths
 // from the settings' root). Drawn with renderSections like the task forms.
+import { MAX_CONCURRENT_RUNS, MAX_TAGS } from "../../generated/limits";
 import type { FieldSpec, SectionSpec } from "./types";
 import { getPath, isObject } from "./paths";
 import "./job-kinds";
+
+/** At most this many tags on a job (the Jobs API's limit). */
+export { MAX_TAGS };
 
 export const GIT_PROVIDERS = [
   { value: "gitHub", label: "GitHub" },
@@ -25,9 +29,6 @@ export const EDIT_MODES = [
   { value: "EDITABLE", label: "Editable" },
   { value: "UI_LOCKED", label: "Locked in the UI" },
 ];
-
-/** At most this many tags on a job (the Jobs API's limit). */
-export const MAX_TAGS = 25;
 
 function present(settings: Record<string, unknown>, keys: string[]): boolean {
   return keys.some((k) => {
@@ -66,7 +67,7 @@ export function jobSections(settings: Record<string, unknown>): SectionSpec[] {
       id: "run",
       title: "Runs",
       fields: [
-        { path: ["max_concurrent_runs"], label: "Maximum concurrent runs", kind: "number", min: 0, max: 1000, placeholder: "1", help: "Runs beyond it are queued (if queueing is on) or skipped; 0 skips every new run." },
+        { path: ["max_concurrent_runs"], label: "Maximum concurrent runs", kind: "number", min: 0, max: MAX_CONCURRENT_RUNS, placeholder: "1", help: "Runs beyond it are queued (if queueing is on) or skipped; 0 skips every new run." },
         { path: ["queue", "enabled"], label: "Queue runs that cannot start yet", kind: "boolean", keepFalse: true },
         { path: ["timeout_seconds"], label: "Timeout", kind: "duration", unit: "s", placeholder: "None", help: "A run taking longer is canceled. Empty or 0: no timeout." },
         { path: ["performance_target"], label: "Performance target", kind: "select", options: PERFORMANCE_TARGETS, default: "", help: "Serverless tasks: fast start and run, or lower cost." },

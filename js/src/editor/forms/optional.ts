@@ -1,15 +1,15 @@
 // The "optional" field kind: an object that is there or not (the job's git_source). A switch
 // adds it (with `init`) or removes it; while it is there, its `fields` are shown below.
 import type { FieldSpec } from "./types";
-import { Base, Branch, type Env, type View } from "./fields";
-import { h } from "./dom";
+import { BranchedView } from "./variants";
+import type { Env } from "./view";
+import { h } from "../dom";
 
-export class OptionalView extends Base {
+export class OptionalView extends BranchedView {
   private readonly box: HTMLInputElement;
-  private readonly branch: Branch;
 
   constructor(env: Env, spec: FieldSpec) {
-    super(env, spec, { bare: true });
+    super(env, spec, { bare: true }, "loom-f-branch loom-f-optional-body");
     this.box = this.wire(h("input", { type: "checkbox", class: "loom-f-check loom-f-switch", role: "switch" }), true);
     const label = h("label", { class: "loom-f-check-label", for: this.controlId, id: this.labelId }, this.box, h("span", null, spec.label));
     this.box.addEventListener("change", () => {
@@ -22,7 +22,6 @@ export class OptionalView extends Base {
       if (this.box.checked) this.branch.el.querySelector<HTMLElement>("input, select, textarea")?.focus();
     });
     this.body.append(label);
-    this.branch = new Branch(h("div", { class: "loom-f-branch loom-f-optional-body" }), env);
     this.el.append(this.branch.el);
     this.el.classList.add("loom-f-has-branch");
     this.update();
@@ -39,15 +38,5 @@ export class OptionalView extends Base {
     this.box.setAttribute("aria-checked", String(on));
     if (on) this.branch.show("on", this.spec.fields ?? []);
     else this.branch.clear();
-  }
-
-  override children(): View[] {
-    return this.branch.views;
-  }
-  override flush(): void {
-    for (const v of this.branch.views) v.flush();
-  }
-  override destroy(): void {
-    this.branch.clear();
   }
 }

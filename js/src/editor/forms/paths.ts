@@ -63,11 +63,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     return a.length === bb.length && a.every((item, i) => jsonEqual(item, bb[i]));
   }
   const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
+  const kb = new Set(Object.keys(b as object));
+  return ka.length === kb.size && ka.every((k) => kb.has(k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 // The list popup of the "Browse" (picker) and "{ }" (references) buttons: a filter box and a
 // listbox, keyboard usable (arrows, Enter, Escape), folders browse in place.
-import { h, uid } from "./dom";
+import { h, uid } from "../dom";
 
 export interface ListItem {
   value: string;
@@ -75,7 +75,7 @@ export function openList(host: HTMLElement, source: ListSource, onChoose: (item:
       ...shown.map((it, i) => {
         const li = h(
           "li",
-          { class: "loom-f-popup-item" + (i === active ? " loom-f-active" : ""), role: "option", id: `${listId}-${i}`, "aria-selected": i === active ? "true" : "false", title: it.value },
+          { class: `loom-f-popup-item${i === active ? " loom-f-active" : ""}`, role: "option", id: `${listId}-${i}`, "aria-selected": i === active ? "true" : "false", title: it.value },
           h("span", { class: "loom-f-popup-icon", "aria-hidden": "true" }, it.isDir ? "▸" : ""),
           h("span", { class: "loom-f-popup-label" }, it.label),
           it.detail ? h("span", { class: "loom-f-popup-detail" }, it.detail) : null,

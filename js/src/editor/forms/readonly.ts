@@ -1,8 +1,8 @@
 // The "readonly" field kind: a value shown, not edited (the job's edit_mode and deployment).
 // `options` label known values; an object is shown as its key: value pairs.
 import type { FieldSpec } from "./types";
-import { Base, display, type Env } from "./fields";
-import { h } from "./dom";
+import { Base, display, type Env } from "./view";
+import { h } from "../dom";
 import { isObject } from "./paths";
 
 export class ReadonlyView extends Base {

@@ -1,8 +1,9 @@
 // renderSections: draws the sections, keeps their values in step with the task, shows problems.
 import type { JsonPath, Problem } from "../protocol";
 import type { FormContext, FormHandle, SectionSpec } from "./types";
-import { createView, type Env, type View } from "./fields";
-import { h, uid } from "./dom";
+import { createView } from "./factory";
+import type { Env, View } from "./view";
+import { h, uid } from "../dom";
 import { getPath, isPrefix, jsonEqual, samePath, setPath } from "./paths";
 import { taskSections } from "./spec";
 
@@ -72,6 +73,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
     ctx,
     task,
     popup: null,
+    create: (spec) => createView(env, spec),
     send(path, value) {
       if (destroyed) return;
       if (jsonEqual(getPath(env.task, path), value)) return;
@@ -95,7 +97,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
     const views = spec.fields.map((f) => createView(env, f));
     const body = h("div", { class: "loom-f-section-body", id: bodyId, hidden: isCollapsed }, ...views.map((v) => v.el));
     const nested = spec.id === "nested" || spec.id.startsWith("nested-");
-    const el = h("section", { class: "loom-f-section" + (nested ? " loom-f-section--nested" : "") + (isCollapsed ? " loom-f-collapsed" : ""), "data-section": spec.id }, h("h3", { class: "loom-f-section-h" }, toggle), body);
+    const el = h("section", { class: `loom-f-section${nested ? " loom-f-section--nested" : ""}${isCollapsed ? " loom-f-collapsed" : ""}`, "data-section": spec.id }, h("h3", { class: "loom-f-section-h" }, toggle), body);
     toggle.addEventListener("click", () => {
       const open = toggle.getAttribute("aria-expanded") !== "true";
       toggle.setAttribute("aria-expanded", String(open));
@@ -133,7 +135,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
     const unplaced: Problem[] = [];
     for (const p of problems) {
       const path = p.path;
-      const found = path && path.length ? findView(roots, path) : null;
+      const found = path?.length ? findView(roots, path) : null;
       if (!found || !path) {
         unplaced.push(p);
         continue;
@@ -152,7 +154,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
       const n = c ? c.errors + c.warnings : 0;
       s.badge.hidden = n === 0;
       s.badge.textContent = n ? String(n) : "";
-      s.badge.className = "loom-f-badge" + (c && c.errors ? " loom-f-badge--error" : " loom-f-badge--warning");
+      s.badge.className = `loom-f-badge${c?.errors ? " loom-f-badge--error" : " loom-f-badge--warning"}`;
       s.badge.setAttribute("aria-label", c ? `${c.errors} errors, ${c.warnings} warnings` : "");
     }
     topProblems.replaceChildren(

@@ -1,81 +1,31 @@
 // Which sections and fields a task's panel shows: pure data, from the task JSON.
+import { TASK_TYPES } from "../../generated/task-types";
 import type { JsonPath } from "../protocol";
 import type { FieldSpec, SectionSpec } from "./types";
 import { getPath, isObject } from "./paths";
 
 /** The task types with a form, in the Jobs UI's order (the panel's type picker). */
-export const KNOWN_TASK_TYPES: { value: string; label: string }[] = [
-  { value: "notebook_task", label: "Notebook" },
-  { value: "spark_python_task", label: "Python script" },
-  { value: "python_wheel_task", label: "Python wheel" },
-  { value: "sql_task", label: "SQL" },
-  { value: "pipeline_task", label: "Pipeline" },
-  { value: "dbt_task", label: "dbt" },
-  { value: "spark_jar_task", label: "JAR" },
-  { value: "run_job_task", label: "Run Job" },
-  { value: "condition_task", label: "If/else condition" },
-  { value: "for_each_task", label: "For each" },
-  { value: "spark_submit_task", label: "Spark Submit (legacy)" },
-];
+export const KNOWN_TASK_TYPES: { value: string; label: string }[] = TASK_TYPES.filter(
+  (t) => t.form !== null,
+)
+  .sort((a, b) => (a.form ?? 0) - (b.form ?? 0))
+  .map((t) => ({ value: t.key, label: t.label }));
 
-/** Every task type the Jobs API documents (models.TASK_TYPES); those without a form are edited as JSON. */
-export const ALL_TASK_TYPES: string[] = [
-  "notebook_task",
-  "spark_python_task",
-  "python_wheel_task",
-  "spark_jar_task",
-  "spark_submit_task",
-  "sql_task",
-  "pipeline_task",
-  "run_job_task",
-  "condition_task",
-  "for_each_task",
-  "dbt_task",
-  "dbt_cloud_task",
-  "dbt_platform_task",
-  "dashboard_task",
-  "alert_task",
-  "power_bi_task",
-  "clean_rooms_notebook_task",
-  "gen_ai_compute_task",
-  "ai_runtime_task",
-  "ai_function_task",
-  "python_operator_task",
-];
+/** Every task type the Jobs API documents; those without a form are edited as JSON. */
+export const ALL_TASK_TYPES: string[] = TASK_TYPES.map((t) => t.key);
 
-const EXTRA_LABELS: Record<string, string> = {
-  dbt_cloud_task: "dbt Cloud (deprecated)",
-  dbt_platform_task: "dbt platform",
-  dashboard_task: "Dashboard",
-  alert_task: "Alert",
-  power_bi_task: "Power BI",
-  clean_rooms_notebook_task: "Clean Rooms notebook",
-  gen_ai_compute_task: "GenAI compute (deprecated)",
-  ai_runtime_task: "AI runtime",
-  ai_function_task: "AI function",
-  python_operator_task: "Python operator",
-};
+/** Task types that run on no cluster of their own. */
+export const NO_COMPUTE_TASK_TYPES: ReadonlySet<string> = new Set(
+  TASK_TYPES.filter((t) => !t.compute).map((t) => t.key),
+);
 
-/** Task types that run on no cluster of their own (mirrors models.NO_COMPUTE_TASK_TYPES). */
-export const NO_COMPUTE_TASK_TYPES: ReadonlySet<string> = new Set([
-  "condition_task",
-  "run_job_task",
-  "pipeline_task",
-  "sql_task",
-  "dashboard_task",
-  "alert_task",
-  "power_bi_task",
-  "for_each_task",
-  "dbt_cloud_task",
-  "dbt_platform_task",
-]);
-
+const LABELS: ReadonlyMap<string, string> = new Map(TASK_TYPES.map((t) => [t.key, t.label]));
 const FORM_TYPES = new Set(KNOWN_TASK_TYPES.map((t) => t.value));
 const DOCUMENTED = new Set(ALL_TASK_TYPES);
 
 /** "Notebook", "Dashboard", or the key itself for a type this package does not know. */
 export function taskTypeLabel(type: string): string {
-  return KNOWN_TASK_TYPES.find((t) => t.value === type)?.label ?? EXTRA_LABELS[type] ?? type;
+  return LABELS.get(type) ?? type;
 }
 
 /** True when the forms have a real form (not JSON) for this type. */

@@ -134,13 +134,13 @@ export class DetailView {
         h(
           "div",
           { class: "loom-runs-banner-text" },
-          h("div", {}, h("b", { text: `${stateLabel(run.state)}` }), causes.length ? ": root cause " : "", causes.map((t, i) => [i ? ", " : "", h("button", { type: "button", class: "loom-runs-link", "data-root-cause-link": t.task_key, text: t.task_key })]).flat()),
+          h("div", {}, h("b", { text: `${stateLabel(run.state)}` }), causes.length ? ": root cause " : "", causes.flatMap((t, i) => [i ? ", " : "", h("button", { type: "button", class: "loom-runs-link", "data-root-cause-link": t.task_key, text: t.task_key })])),
           upstream.length ? h("div", { class: "loom-runs-muted", text: `${upstream.length} task${upstream.length === 1 ? "" : "s"} did not run because of it (upstream failed): ${upstream.map((t) => t.task_key).join(", ")}` }) : null,
           !causes.length && run.state_message ? h("div", { class: "loom-runs-muted", text: run.state_message }) : null,
         ),
         show,
       );
-      banner.querySelectorAll<HTMLButtonElement>("[data-root-cause-link]").forEach((b) => b.addEventListener("click", () => this.selectTask(b.dataset.rootCauseLink!)));
+      for (const b of banner.querySelectorAll<HTMLButtonElement>("[data-root-cause-link]")) b.addEventListener("click", () => this.selectTask(b.dataset.rootCauseLink ?? ""));
     }
     const header = h("div", { class: "loom-runs-detail-head" }, facts, paramBox, banner);
     const timeline = this.timeline(run);
@@ -252,7 +252,7 @@ export class DetailView {
       // A second click closes it.
       this.selectedTask = null;
       pane.hidden = true;
-      this.content.querySelectorAll(".loom-runs-gantt-row[aria-selected]").forEach((r) => r.removeAttribute("aria-selected"));
+      for (const r of this.content.querySelectorAll(".loom-runs-gantt-row[aria-selected]")) r.removeAttribute("aria-selected");
       return;
     }
     this.selectedTask = taskKey;
@@ -290,9 +290,10 @@ export class DetailView {
         ),
       );
     }
-    if (task.child_run_id !== null) {
-      const child = h("button", { type: "button", class: "loom-runs-link", "data-action": "open-child-run", text: `Run ${task.child_run_id}` });
-      child.addEventListener("click", () => this.handlers.open(task.child_run_id!));
+    const childRunId = task.child_run_id;
+    if (childRunId !== null) {
+      const child = h("button", { type: "button", class: "loom-runs-link", "data-action": "open-child-run", text: `Run ${childRunId}` });
+      child.addEventListener("click", () => this.handlers.open(childRunId));
       extras.push(h("div", { class: "loom-runs-kv" }, h("span", { class: "loom-runs-fact-label", text: "Child run" }), child));
     }
     if (task.run_page_url) {
@@ -343,13 +344,14 @@ export class DetailView {
   private lastOutput: { runId: number | null; output: Record<string, unknown> } | null = null;
 
   private async loadOutput(task: TaskRunView, box: HTMLElement): Promise<void> {
-    if (task.run_id === null) {
+    const runId = task.run_id;
+    if (runId === null) {
       box.replaceChildren(h("div", { class: "loom-runs-muted", text: "This task did not run: no output." }));
       return;
     }
     const generation = ++this.outputGeneration;
     box.replaceChildren(spinner("Loading the output…"));
-    const reply = await ask<OutputReply>(() => this.ctx.request<OutputReply>({ kind: "task_output", request_id: this.ctx.nextId(), run_id: task.run_id! }));
+    const reply = await ask<OutputReply>(() => this.ctx.request<OutputReply>({ kind: "task_output", request_id: this.ctx.nextId(), run_id: runId }));
     if (generation !== this.outputGeneration) return;
     if (reply.error) {
       box.replaceChildren(errorBox(reply.error, () => void this.loadOutput(task, box)));

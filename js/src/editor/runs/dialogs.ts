@@ -3,7 +3,7 @@
 import type { FromPython, RepairPlan, RunDetail, ToPython } from "../protocol";
 import type { RunsTabContext } from "../tab-types";
 import { overrides, runNowMessage } from "./requests";
-import { ask, errorBox, h, runsButton, RunsDialogHost, spinner, stateBadge } from "./ui";
+import { ask, errorBox, h, runsButton, type RunsDialogHost, spinner, stateBadge } from "./ui";
 
 type PreviewReply = Extract<FromPython, { kind: "repair_preview" }>;
 type RepairMessage = Extract<ToPython, { kind: "repair" }>;
@@ -20,7 +20,7 @@ function parameterInputs(params: { name: string; value: string; default: string 
   return h(
     "div",
     { class: "loom-runs-param-grid", "data-role": role },
-    params.map((p) => {
+    params.flatMap((p) => {
       const input = h("input", { class: "loom-runs-input", "data-param": p.name, value: p.value, spellcheck: "false", autocomplete: "off", "aria-label": p.name });
       input.value = p.value;
       values[p.name] = p.value;
@@ -32,7 +32,7 @@ function parameterInputs(params: { name: string; value: string; default: string 
       });
       changed.hidden = p.value === p.default;
       return [label, h("div", { class: "loom-runs-param-value" }, input, changed)];
-    }).flat(),
+    }),
   );
 }
 

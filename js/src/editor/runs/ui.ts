@@ -1,5 +1,6 @@
 // Small pieces of the Runs tab's DOM: state badges, spinners, errors, a dialog host.
-import { button, h } from "../dom";
+import { button, h, iconFromPaths } from "../dom";
+import { Overlay } from "../overlay";
 import { stateLabel, stateTone } from "./format";
 
 export { button, h };
@@ -20,9 +21,7 @@ const ICONS: Record<string, string> = {
 };
 
 export function svgIcon(name: string): SVGSVGElement {
-  const wrap = document.createElement("span");
-  wrap.innerHTML = `<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${ICONS[name] ?? ""}</svg>`;
-  return wrap.firstElementChild as SVGSVGElement;
+  return iconFromPaths(ICONS[name] ?? "");
 }
 
 /** A button of the shell's look (`loom-je-btn`) with one of the Runs tab's icons. */
@@ -72,15 +71,14 @@ export async function ask<T extends { error?: string }>(run: () => Promise<T>): 
   }
 }
 
-/** One dialog at a time over the Runs tab: Escape or a click outside closes it. */
-export class RunsDialogHost {
-  private overlay: HTMLElement | null = null;
-  private onClose: (() => void) | null = null;
-
-  constructor(private readonly root: HTMLElement) {}
+/** The Runs tab's dialogs, in its own frame. */
+export class RunsDialogHost extends Overlay {
+  constructor(root: HTMLElement) {
+    super(root, "loom-runs-overlay");
+  }
 
   get open(): boolean {
-    return this.overlay !== null;
+    return this.isOpen;
   }
 
   show(kind: string, title: string, body: HTMLElement, foot: HTMLElement, options: { wide?: boolean; onClose?: () => void } = {}): HTMLElement {
@@ -94,31 +92,9 @@ export class RunsDialogHost {
       h("div", { class: "loom-runs-dialog-body" }, body),
       h("div", { class: "loom-runs-dialog-foot" }, foot),
     );
-    const overlay = h("div", { class: "loom-runs-overlay", "data-dialog": kind }, dialog);
-    overlay.addEventListener("mousedown", (event) => {
-      if (event.target === overlay) this.close();
-    });
-    overlay.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        this.close();
-      }
-      event.stopPropagation();
-    });
-    this.overlay = overlay;
-    this.onClose = options.onClose ?? null;
-    this.root.append(overlay);
+    this.showDialog(dialog, kind, options.onClose);
     const first = dialog.querySelector<HTMLElement>("input, select, textarea, button.loom-je-btn-primary");
     (first ?? dialog).focus({ preventScroll: true });
     return dialog;
-  }
-
-  close(): void {
-    if (!this.overlay) return;
-    this.overlay.remove();
-    this.overlay = null;
-    const done = this.onClose;
-    this.onClose = null;
-    done?.();
   }
 }

@@ -1,0 +1,132 @@
+// The new_cluster form, in a task's compute and in the job's job clusters: the runtime, the worker
+// and driver types, fixed or autoscaling workers. The cluster's other keys are kept as they are.
+import { h, uid } from "../dom";
+import type { JsonPath } from "../protocol";
+import type { FieldSpec } from "./types";
+import { getPath, isObject, pathKey } from "./paths";
+import { Branch, segmented } from "./variants";
+import type { Env, View } from "./view";
+
+/** The keys of a new_cluster this form shows. */
+const NEW_CLUSTER_KEYS = new Set(["spark_version", "node_type_id", "driver_node_type_id", "num_workers", "autoscale"]);
+
+/** The keys of `cluster` that neither this form nor the caller's `shown` fields show. */
+export function keptKeys(cluster: unknown, shown: string[] = []): string[] {
+  return isObject(cluster) ? Object.keys(cluster).filter((k) => !NEW_CLUSTER_KEYS.has(k) && !shown.includes(k)) : [];
+}
+
+/** The runtime and the node types of the new_cluster at `path`. */
+export function newClusterFields(path: JsonPath): FieldSpec[] {
+  return [
+    { path: [...path, "spark_version"], label: "Runtime version", kind: "text", required: true, placeholder: "15.4.x-scala2.12" },
+    { path: [...path, "node_type_id"], label: "Worker type", kind: "text", required: true, placeholder: "i3.xlarge" },
+    { path: [...path, "driver_node_type_id"], label: "Driver type", kind: "text", placeholder: "Same as worker" },
+  ];
+}
+
+export interface WorkersOptions {
+  /** The label of the number of workers. */
+  countLabel: string;
+  /**
+   * A switch between fixed and autoscaling workers is sent as one edit of the whole cluster (one
+   * undo step), instead of one edit per key.
+   */
+  oneEdit: boolean;
+}
+
+/**
+ * The workers of the new_cluster at `path`: fixed or autoscaling, then the number of workers or
+ * their range. `el` is the choice's row, `branchEl` the fields below it.
+ */
+export class WorkersView implements View {
+  readonly claims: JsonPath[] = [];
+  readonly el: HTMLElement;
+  readonly branchEl: HTMLElement;
+  private readonly seg: ReturnType<typeof segmented>;
+  private readonly branch: Branch;
+
+  constructor(
+    private readonly env: Env,
+    readonly path: JsonPath,
+    private readonly opts: WorkersOptions,
+  ) {
+    const labelId = uid();
+    this.seg = segmented(
+      uid(),
+      "Workers",
+      [
+        { value: "fixed", label: "Fixed" },
+        { value: "autoscale", label: "Autoscaling" },
+      ],
+      (v) => this.pick(v),
+      labelId,
+    );
+    this.branchEl = h("div", { class: "loom-f-branch loom-f-branch--inner" });
+    this.branch = new Branch(this.branchEl, env);
+    this.el = h(
+      "div",
+      { class: "loom-f-field loom-f-kind-variant", "data-path": pathKey(path), "data-kind": "workers" },
+      h("div", { class: "loom-f-label", id: labelId }, "Workers"),
+      h("div", { class: "loom-f-control" }, h("div", { class: "loom-f-body" }, this.seg.el)),
+    );
+  }
+
+  private autoscale(): boolean {
+    return getPath(this.env.task, [...this.path, "autoscale"]) !== undefined;
+  }
+
+  private pick(v: string): void {
+    const cluster = getPath(this.env.task, this.path);
+    const c = isObject(cluster) ? cluster : {};
+    if (v === "autoscale" && !this.autoscale()) {
+      const n = typeof c.num_workers === "number" ? c.num_workers : 1;
+      const autoscale = { min_workers: Math.max(1, n), max_workers: Math.max(2, n * 2) };
+      if (this.opts.oneEdit) this.env.send(this.path, { ...without(c, "num_workers"), autoscale });
+      else {
+        this.env.send([...this.path, "num_workers"], undefined);
+        this.env.send([...this.path, "autoscale"], autoscale);
+      }
+    } else if (v === "fixed" && this.autoscale()) {
+      const a = isObject(c.autoscale) ? c.autoscale : {};
+      const count = typeof a.min_workers === "number" ? a.min_workers : 1;
+      if (this.opts.oneEdit) this.env.send(this.path, { ...without(c, "autoscale"), num_workers: count });
+      else {
+        this.env.send([...this.path, "autoscale"], undefined);
+        this.env.send([...this.path, "num_workers"], count);
+      }
+    }
+    this.update();
+  }
+
+  update(): void {
+    const auto = this.autoscale();
+    this.seg.set(auto ? "autoscale" : "fixed");
+    this.branch.show(
+      auto ? "autoscale" : "fixed",
+      auto
+        ? [
+            { path: [...this.path, "autoscale", "min_workers"], label: "Min workers", kind: "number", min: 0, required: true },
+            { path: [...this.path, "autoscale", "max_workers"], label: "Max workers", kind: "number", min: 1, required: true },
+          ]
+        : [{ path: [...this.path, "num_workers"], label: this.opts.countLabel, kind: "number", min: 0, placeholder: "0 = single node" }],
+    );
+  }
+
+  children(): View[] {
+    return this.branch.views;
+  }
+  flush(): void {
+    for (const v of this.branch.views) v.flush();
+  }
+  destroy(): void {
+    this.branch.clear();
+  }
+  addProblem(): void {}
+  clearProblems(): void {}
+}
+
+function without(object: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy = { ...object };
+  delete copy[key];
+  return copy;
+}

@@ -1,0 +1,18 @@
+// What the JobGraph view (widget.ts) and the JobEditor's canvas (editor/canvas.ts) share: the
+// theme, the look of tasks and dependencies, text measuring, moving around the graph.
+export { DEFAULT_TASK_COLOR, TASK_COLORS, type Theme, cssVar, luminance, prettyTaskType, readTheme, taskColor } from "./theme";
+export {
+  FONT_SIZE,
+  LARGE_GRAPH,
+  MAX_NODE_WIDTH,
+  MIN_NODE_WIDTH,
+  NODE_HEIGHT,
+  TEXT_PADDING,
+  TYPE_FONT_SIZE,
+  edgeLabelStyle,
+  edgeLabelTextStyle,
+  edgeLineStyle,
+  taskBoxStyle,
+} from "./stylesheet";
+export { fitText, pluralize, textWidth } from "./text";
+export { bindWheelZoom, clamp, fitElements, trackContainerPosition } from "./viewport";

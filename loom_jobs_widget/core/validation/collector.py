@@ -1,0 +1,189 @@
+"""What the rules share while they check one job: its tasks and where they sit, the dependency
+graph, and the problems found so far, kept in document order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from loom_jobs_widget.core.models import TASK_TYPES, JobSettings, field_value, task_types_of
+from loom_jobs_widget.core.validation.dag import _ancestor_sets
+from loom_jobs_widget.core.validation.problems import Problem, Severity
+from loom_jobs_widget.core.validation.readers import (
+    _fields_of,
+    _is_interpolation,
+    _is_object,
+    _key_order,
+)
+
+
+@dataclass(eq=False, slots=True)  # slots: fewer objects for the garbage collector to chase
+class _TaskSite:
+    """A task and where it sits: its path, its position in `tasks`, its node in the graph."""
+
+    task: Any  # a Task model, or a dict when `tasks` could not be read as a list of tasks
+    fields: Mapping[str, Any]  # the task's fields by API name
+    index: int  # position in `tasks`; for a nested task, that of its for_each task
+    path: str
+    key: str | None  # the task_key when it is a non-empty string
+    parent: _TaskSite | None = None
+    first: _TaskSite | None = None  # the task that used this key first, when this one repeats it
+    node: int | None = None  # index in the dependency graph (first use of a key, top level only)
+    # Its task type fields: the documented ones it sets, and unknown `*_task` objects.
+    types: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.types = _task_types(self.fields)
+
+    @property
+    def owner_key(self) -> str | None:
+        return self.parent.key if self.parent is not None else self.key
+
+    @property
+    def label(self) -> str:
+        name = f"Task '{self.key}'" if self.key is not None else f"The task at {self.path}"
+        if self.parent is not None and self.parent.key is not None:
+            return f"{name} (nested in for_each task '{self.parent.key}')"
+        return name
+
+
+def _task_types(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The documented task type fields a task sets, and the unknown `*_task` objects it has."""
+    types = task_types_of(fields)
+    known = tuple(t for t in types if t in TASK_TYPES)
+    return known, tuple(t for t in types if t not in TASK_TYPES)
+
+
+def _nested_site(site: _TaskSite) -> _TaskSite | None:
+    """The task nested in a for_each task, when it is an object."""
+    nested = field_value(site.fields.get("for_each_task"), "task")
+    if not _is_object(nested):
+        return None
+    nested_key = field_value(nested, "task_key")
+    return _TaskSite(
+        nested,
+        _fields_of(nested),
+        site.index,
+        f"{site.path}.for_each_task.task",
+        nested_key if isinstance(nested_key, str) and nested_key else None,
+        parent=site,
+    )
+
+
+Rule: TypeAlias = Callable[["_Job", Any], None]
+# What a reference is found to be: (code, severity, the end of the message), or None when fine.
+_Fault: TypeAlias = "tuple[str, Severity, str] | None"
+
+
+class _Job:
+    """What the rules share: the settings, the tasks by key, the graph, the problems found."""
+
+    def __init__(self, settings: JobSettings) -> None:
+        self.settings = settings
+        self.rank = {key: rank for rank, key in enumerate(_key_order(settings))}
+        self.found: list[tuple[int, int, int, Problem]] = []
+        self.sites: list[_TaskSite] = []
+        self.nested: list[_TaskSite] = []
+        self.by_key: dict[str, _TaskSite] = {}
+        # False when a task_key is a bundle interpolation: an unknown key may then be that task.
+        self.keys_certain = True
+        # The graph: node -> its upstream nodes, in depends_on order (repeats do no harm). Lists
+        # are made on the first edge: every object made here is one more for the collector.
+        self.parents: list[list[int] | None] = []
+        self._ancestors: list[int | None] | None = None
+        # Verdicts on references that mean the same in every task (see `references`).
+        self.reference_faults: dict[tuple[str, ...], _Fault] = {}
+        self._collect_tasks()
+        self.job_cluster_keys = self._keys_of("job_clusters", "job_cluster_key")
+        self.environment_keys = self._keys_of("environments", "environment_key")
+        self.parameter_names = self._keys_of("parameters", "name")
+
+    def _collect_tasks(self) -> None:
+        tasks = field_value(self.settings, "tasks")
+        if not isinstance(tasks, list):
+            return
+        for index, task in enumerate(tasks):
+            if not _is_object(task):
+                continue
+            key = field_value(task, "task_key")
+            usable = key if isinstance(key, str) and key else None
+            if _is_interpolation(key):
+                self.keys_certain = False
+            first = self.by_key.get(usable) if usable is not None else None
+            path = f"tasks[{usable}]" if usable is not None and first is None else f"tasks[{index}]"
+            site = _TaskSite(task, _fields_of(task), index, path, usable, first=first)
+            if usable is not None and first is None:
+                self.by_key[usable] = site
+                site.node = len(self.parents)
+                self.parents.append(None)
+            self.sites.append(site)
+            nested = _nested_site(site)
+            if nested is not None:
+                self.nested.append(nested)
+
+    def _keys_of(self, list_field: str, key_field: str) -> frozenset[str] | None:
+        """The keys a list of the job defines (job_clusters, environments, parameters); None
+        when they cannot be known (the list is an interpolation, or one of its keys is)."""
+        entries = field_value(self.settings, list_field)
+        if entries is None:
+            return frozenset()
+        if not isinstance(entries, list):
+            return None
+        keys = [field_value(entry, key_field) for entry in entries]
+        if any(_is_interpolation(key) for key in keys):
+            return None
+        return frozenset(key for key in keys if isinstance(key, str))
+
+    # --- reporting
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        field: str | None,
+        site: _TaskSite | None = None,
+        position: int = -1,
+    ) -> None:
+        """Records a problem. Problems are sorted by the top-level field they concern, in the
+        document's order, then by the task (or the entry at `position`) they concern."""
+        task_key = None
+        if site is not None:
+            anchor, position, task_key = "tasks", site.index, site.owner_key
+        elif field:
+            anchor = field.split(".", 1)[0].split("[", 1)[0]
+        else:
+            anchor = ""
+        rank = self.rank.get(anchor, len(self.rank))
+        problem = Problem(code, severity, message, task_key, field)
+        self.found.append((rank, position, len(self.found), problem))
+
+    def problems(self) -> list[Problem]:
+        return [problem for *_, problem in sorted(self.found, key=lambda found: found[:3])]
+
+    def run_rules(self, rules: Sequence[Rule], site: _TaskSite | None) -> None:
+        for rule in rules:
+            try:
+                rule(self, site)
+            except Exception as exc:
+                # A bug in one rule must not hide what the others found, nor break the editor.
+                self.add(
+                    "validator-failure",
+                    "warning",
+                    f"The check '{rule.__name__.lstrip('_')}' could not finish ({exc!r}); "
+                    "the other checks ran.",
+                    site.path if site is not None else None,
+                    site,
+                )
+
+    # --- the dependency graph
+
+    def ancestors(self, site: _TaskSite) -> int | None:
+        """The nodes upstream of a task, as a bit set; None when unknown (no node, or a cycle)."""
+        node = site.parent.node if site.parent is not None else site.node
+        if node is None:
+            return None
+        if self._ancestors is None:
+            self._ancestors = _ancestor_sets(self.parents)
+        return self._ancestors[node]

@@ -1,0 +1,127 @@
+"""Rules on the dependency graph: each depends_on entry (unknown task, the task itself, an
+outcome) and the cycles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loom_jobs_widget.core.models import field_value
+from loom_jobs_widget.core.validation.collector import _Job, _TaskSite
+from loom_jobs_widget.core.validation.dag import _find_cycles
+from loom_jobs_widget.core.validation.readers import _is_interpolation, _is_object, _quote
+
+
+def _dependencies(job: _Job, site: _TaskSite) -> None:
+    depends_on = site.fields.get("depends_on")
+    if depends_on is None or _is_interpolation(depends_on):
+        return
+    path = f"{site.path}.depends_on"
+    if not isinstance(depends_on, list):
+        job.add(
+            "invalid-dependency",
+            "error",
+            f"{site.label} has depends_on {_quote(depends_on)}; it must be a list of "
+            "{task_key} objects.",
+            path,
+            site,
+        )
+        return
+    for index, dependency in enumerate(depends_on):
+        upstream = field_value(dependency, "task_key")
+        if not isinstance(upstream, str) or not upstream:
+            if _is_object(dependency):
+                job.add(
+                    "invalid-dependency",
+                    "error",
+                    f"{site.label} has a depends_on entry without a task_key.",
+                    f"{path}[{index}].task_key",
+                    site,
+                )
+            elif not _is_interpolation(dependency):
+                job.add(
+                    "invalid-dependency",
+                    "error",
+                    f"{site.label} has {_quote(dependency)} in depends_on, where an object "
+                    "with a task_key is expected.",
+                    f"{path}[{index}]",
+                    site,
+                )
+            continue
+        target = job.by_key.get(upstream)
+        if target is None or upstream == site.key:
+            _check_dependency_target(job, site, upstream, f"{path}[{index}].task_key")
+            continue
+        if site.node is not None and target.node is not None:
+            upstream_nodes = job.parents[site.node]
+            if upstream_nodes is None:
+                job.parents[site.node] = [target.node]
+            else:
+                upstream_nodes.append(target.node)
+        outcome = field_value(dependency, "outcome")
+        if outcome is not None:
+            _check_outcome(job, site, target, outcome, f"{path}[{index}].outcome")
+
+
+def _check_dependency_target(job: _Job, site: _TaskSite, upstream: str, path: str) -> None:
+    """For a depends_on entry naming the task itself, or no task of the job."""
+    if "${" in upstream:
+        return
+    if upstream == site.key:
+        job.add("self-dependency", "error", f"Task '{upstream}' depends on itself.", path, site)
+    elif job.keys_certain:
+        job.add(
+            "unknown-dependency",
+            "error",
+            f"{site.label} depends on '{upstream}', which is not a task of this job.",
+            path,
+            site,
+        )
+
+
+def _check_outcome(
+    job: _Job, site: _TaskSite, upstream: _TaskSite, outcome: Any, path: str
+) -> None:
+    if _is_interpolation(outcome):
+        return
+    if upstream.fields.get("condition_task") is not None:
+        if outcome not in ("true", "false"):
+            job.add(
+                "invalid-outcome",
+                "error",
+                f"{site.label} depends on condition task '{upstream.key}' with outcome "
+                f'{_quote(outcome)}; the outcome of a condition task is "true" or "false".',
+                path,
+                site,
+            )
+    elif upstream.types[0]:
+        job.add(
+            "outcome-without-condition",
+            "error",
+            f"{site.label} depends on '{upstream.key}' with outcome {_quote(outcome)}, but "
+            f"'{upstream.key}' is not a condition task; outcome only applies after a condition "
+            "task.",
+            path,
+            site,
+        )
+
+
+def _cycles(job: _Job, _: None) -> None:
+    keys = list(job.by_key)
+    for cycle in _find_cycles(job.parents):
+        site = job.by_key[keys[cycle[0]]]
+        names = " → ".join(keys[node] for node in (*cycle, cycle[0]))
+        job.add(
+            "cycle",
+            "error",
+            f"Dependency cycle: {names}. Each of these tasks waits for the one before it, so "
+            "none of them can run.",
+            f"{site.path}.depends_on[{_entry_naming(site, keys[cycle[-1]])}].task_key",
+            site,
+        )
+
+
+def _entry_naming(site: _TaskSite, upstream: str) -> int:
+    """The index of the depends_on entry of a task that names `upstream`."""
+    depends_on = site.fields.get("depends_on")
+    entries = depends_on if isinstance(depends_on, list) else []
+    return next(i for i, entry in enumerate(entries) if field_value(entry, "task_key") == upstream)

@@ -1,0 +1,85 @@
+"""The rows of the store: jobs, runs, task runs and notification destinations as records of the
+JSON text the API shows, next to the columns that queries filter or sort on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = [
+    "DestinationRecord",
+    "JobListener",
+    "JobRecord",
+    "RunFilter",
+    "RunRecord",
+    "TaskRunRecord",
+]
+
+# Called with the id of a job that was created, changed or deleted.
+JobListener = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    job_id: int
+    created_time: int
+    creator_user_name: str
+    api_version: str
+    settings: str
+    summary: str
+    acl: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: int
+    job_id: int
+    run_type: str
+    start_time: int
+    active: bool
+    doc: str
+    plan: str
+
+
+@dataclass(frozen=True)
+class TaskRunRecord:
+    run_id: int
+    job_run_id: int
+    seq: int
+    visible: bool
+    doc: str
+    output: str | None
+    process: str | None
+
+
+@dataclass(frozen=True)
+class DestinationRecord:
+    id: str
+    created_time: int
+    destination_type: str
+    display_name: str
+    config: str  # {"<config kind>": {...}}, secrets included
+
+    def webhook(self) -> dict[str, str] | None:
+        """The stored {url, username?, password?} of a WEBHOOK destination; None for others."""
+        spec = json.loads(self.config).get("generic_webhook")
+        return spec if isinstance(spec, dict) and isinstance(spec.get("url"), str) else None
+
+    def emails(self) -> list[str]:
+        """The addresses of an EMAIL destination; [] for others."""
+        spec = json.loads(self.config).get("email")
+        addresses = spec.get("addresses") if isinstance(spec, dict) else None
+        if not isinstance(addresses, list):
+            return []
+        return [a for a in addresses if isinstance(a, str)]
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    job_id: int | None = None
+    active_only: bool = False
+    completed_only: bool = False
+    run_type: str | None = None
+    start_time_from: int | None = None
+    start_time_to: int | None = None

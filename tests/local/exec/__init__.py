@@ -1,0 +1,1 @@
+"""Tests of task processes (`loom_jobs_widget.local.exec`)."""

@@ -1,0 +1,1 @@
+"""Tests of the local workspace's HTTP front (`loom_jobs_widget.local.http`)."""

@@ -1,0 +1,1 @@
+"""Tests of the background services (`loom_jobs_widget.local.services`)."""

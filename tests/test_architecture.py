@@ -1,0 +1,128 @@
+"""The rules that keep the tree readable, checked: generated TypeScript up to date, module sizes,
+comments that stand alone, and examples that use only the public API. (The layers are checked by
+import-linter, from the contracts in pyproject.toml, as a step of scripts/test.)"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "loom_jobs_widget"
+MAX_PYTHON_LINES = 800
+MAX_TYPESCRIPT_LINES = 700
+
+
+def _tracked(*patterns: str) -> list[Path]:
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
+                          *patterns], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [ROOT / line for line in out.stdout.splitlines() if (ROOT / line).is_file()]
+
+
+def test_generated_typescript_is_up_to_date() -> None:
+    result = subprocess.run([sys.executable, "scripts/generate_ts.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_generated_typescript_follows_the_python() -> None:
+    """The check above must be able to fail: a changed fact makes the file stale."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        generate_ts = importlib.import_module("generate_ts")
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    written = (ROOT / "js/src/generated/limits.ts").read_text(encoding="utf-8")
+    assert generate_ts.limits() == written
+    assert '"triggers"' in written  # a `triggers[0]` problem belongs to the Schedules tab
+    task_types = (ROOT / "js/src/generated/task-types.ts").read_text(encoding="utf-8")
+    from loom_jobs_widget.core.task_types import TASK_TYPES
+
+    for task_type in TASK_TYPES:
+        assert json.dumps(task_type.key) in task_types
+        assert json.dumps(task_type.label) in task_types
+
+
+@pytest.mark.parametrize(("patterns", "most"), [
+    (("*.py",), MAX_PYTHON_LINES),
+    (("js/src/*.ts", "js/tests/*.ts"), MAX_TYPESCRIPT_LINES),
+])
+def test_no_module_is_over_its_size(patterns: tuple[str, ...], most: int) -> None:
+    sizes = {path.relative_to(ROOT): len(path.read_text(encoding="utf-8").splitlines())
+             for path in _tracked(*patterns)}
+    assert sizes, "no module found"
+    too_big = {str(path): lines for path, lines in sizes.items() if lines > most}
+    assert not too_big, f"over {most} lines: split them by concept"
+
+
+# Pointers at material outside the repository: a ticket, a section of a note, a shared folder.
+_OUTSIDE = re.compile(
+    r"\bissues? #?\d+|\(issue #?\d+\)|§\s*\d|\bthe reference (?:says|marks|lists)\b|"
+    r"shared/(?:reference|data|recipes)|\.\./shared\b",
+    re.IGNORECASE,
+)
+
+
+def test_comments_stand_alone() -> None:
+    found = []
+    for path in _tracked("*.py", "*.ts", "*.mjs", "*.toml", "*.ipynb", "scripts/*", ".ci/*",
+                         "binder/*"):
+        if "generated" in path.parts or path.name == "test_architecture.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _OUTSIDE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
+
+
+# --- examples use only the public API ------------------------------------------------------------
+
+
+def _public_names(module: str) -> set[str]:
+    """What `module` offers: `loom_jobs_widget` and its layer packages, by their `__all__`."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE or len(parts) > 2 or any(p.startswith("_") for p in parts):
+        return set()
+    return set(getattr(importlib.import_module(module), "__all__", ()))
+
+
+def _example_sources() -> list[tuple[str, str]]:
+    sources = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                code = "".join(cell["source"])
+                code = "\n".join(x for x in code.splitlines() if not x.lstrip().startswith("%"))
+                sources.append((f"{path.name} cell {i}", code))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for i, block in enumerate(re.findall(r"```python\n(.*?)```", readme, re.DOTALL)):
+        sources.append((f"README.md python block {i}", block))
+    return sources
+
+
+def test_notebooks_and_readme_import_only_public_names() -> None:
+    private = []
+    for where, code in _example_sources():
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE):
+                public = _public_names(node.module or "")
+                private += [f"{where}: from {node.module} import {alias.name}"
+                            for alias in node.names if alias.name not in public]
+            elif isinstance(node, ast.Import):
+                private += [f"{where}: import {alias.name}" for alias in node.names
+                            if alias.name.startswith(PACKAGE) and alias.name != PACKAGE]
+    assert not private, "\n".join(private)
+
+
+def test_the_public_api_resolves() -> None:
+    package = importlib.import_module(PACKAGE)
+    for name in package.__all__:
+        assert getattr(package, name) is not None, name
