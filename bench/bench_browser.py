@@ -22,9 +22,8 @@ from typing import Any
 
 from timing import measure
 
-from loom_jobs_widget.browser.query import Query
-from loom_jobs_widget.browser.session import BrowserSession
-from loom_jobs_widget.client.connect import connect
+from loom_jobs_widget.browser import BrowserSession, Query
+from loom_jobs_widget.client import connect
 
 REPEAT = 15
 
@@ -42,7 +41,7 @@ def main() -> None:
             created = time.perf_counter() - start
             print(f"created {count} jobs in {created:.1f} s")
             for job_id in range(1, 6):
-                ws.jobs.run_now(job_id)
+                ws.runs.run_now(job_id)
             sent: list[dict[str, Any]] = []
             session = BrowserSession(send=sent.append, on_state=lambda _: None,
                                      workspace=lambda: ws, open_editor=lambda _: None)
@@ -74,9 +73,9 @@ def main() -> None:
 
 
 def _context() -> Any:
-    from loom_jobs_widget.client.workspace import _Context
+    from loom_jobs_widget.client.errors import Context
 
-    return _Context("create a job")
+    return Context("create a job")
 
 
 def _job(i: int) -> dict[str, Any]:

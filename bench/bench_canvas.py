@@ -34,7 +34,7 @@ from typing import Any
 from bench_layout import CORPUS, layered_dag
 from timing import Timing
 
-from loom_jobs_widget.graph.elements import job_elements
+from loom_jobs_widget.graph import job_elements
 from loom_jobs_widget.graph.layout import clear_cache
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -36,7 +36,7 @@ from timing import Timing
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loom_jobs_widget.client.connect import connect  # noqa: E402
+from loom_jobs_widget.client import connect  # noqa: E402
 
 JOB = {
     "name": "cold start",

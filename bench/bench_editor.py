@@ -26,7 +26,7 @@ from bench_layout import layered_dag
 from timing import time_calls
 
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.editor.session import EditorSession
+from loom_jobs_widget.editor import EditorSession
 from loom_jobs_widget.graph.layout import clear_cache
 
 REPEAT = 30

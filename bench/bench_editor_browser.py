@@ -41,7 +41,7 @@ from tests.browser.lab import (  # noqa: E402
     write_notebook,
 )
 
-from loom_jobs_widget.client.connect import connect  # noqa: E402
+from loom_jobs_widget.client import connect  # noqa: E402
 
 EDITOR = ".loom-je"
 

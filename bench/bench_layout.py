@@ -18,7 +18,7 @@ from typing import Any
 from timing import Timing, time_calls
 
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.graph.elements import job_elements
+from loom_jobs_widget.graph import job_elements
 from loom_jobs_widget.graph.layout import clear_cache, layered_positions
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "jobs_corpus"

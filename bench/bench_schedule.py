@@ -55,7 +55,7 @@ def main() -> None:
     )
 
     def cold() -> None:
-        quartz._parse.cache_clear()
+        quartz.parse.cache_clear()
         next_fire_times("0 0 9 ? * 2#1", "UTC", START)
 
     measure("  first call, cold parse ('0 0 9 ? * 2#1')", cold, 300, unit="us")

@@ -7,8 +7,7 @@ from datetime import datetime, timezone
 
 from timing import measure
 
-from loom_jobs_widget.schedule import java_time_zones, simple_of, zones
-from loom_jobs_widget.schedule.forms import preview
+from loom_jobs_widget.schedule import java_time_zones, preview, simple_of, zones
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 # Half an hour before New York's 2026 spring-forward gap, and before its fall-back.
@@ -40,7 +39,7 @@ def main() -> None:
     measure("  simple_of('0 0/15 * * * ?')", lambda: simple_of("0 0/15 * * * ?"), 300, unit="us")
 
     def cold_zones() -> None:
-        zones._options_at.cache_clear()
+        zones.options_at.cache_clear()
         java_time_zones(at=START)
 
     measure("java_time_zones(), cold (offsets of ~590 ids)", cold_zones, 30)

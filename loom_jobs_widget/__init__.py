@@ -6,26 +6,26 @@ the widget and the Databricks SDK load only when first used.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from loom_jobs_widget._lazy import lazy_names
 from loom_jobs_widget._version import __version__
 
 _LAZY = {
-    "Job": "loom_jobs_widget.core.models",
-    "JobSettings": "loom_jobs_widget.core.models",
-    "Task": "loom_jobs_widget.core.models",
-    "validate": "loom_jobs_widget.core.validation",
-    "Problem": "loom_jobs_widget.core.validation",
+    "Job": "loom_jobs_widget.core",
+    "JobSettings": "loom_jobs_widget.core",
+    "Task": "loom_jobs_widget.core",
+    "validate": "loom_jobs_widget.core",
+    "Problem": "loom_jobs_widget.core",
     "next_fire_times": "loom_jobs_widget.schedule",
     "describe": "loom_jobs_widget.schedule",
     "from_unix": "loom_jobs_widget.schedule",
     "CronError": "loom_jobs_widget.schedule",
-    "JobGraph": "loom_jobs_widget.graph.widget",
-    "JobEditor": "loom_jobs_widget.editor.widget",
-    "RunView": "loom_jobs_widget.editor.widget",
-    "JobsBrowser": "loom_jobs_widget.browser.widget",
-    "connect": "loom_jobs_widget.client.connect",
+    "JobGraph": "loom_jobs_widget.graph",
+    "JobEditor": "loom_jobs_widget.editor",
+    "RunView": "loom_jobs_widget.editor",
+    "JobsBrowser": "loom_jobs_widget.browser",
+    "connect": "loom_jobs_widget.client",
 }
 
 __all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
@@ -47,12 +47,11 @@ __all__ = [  # noqa: RUF022 - grouped by module, as in _LAZY
 ]
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.browser.widget import JobsBrowser
-    from loom_jobs_widget.client.connect import connect
-    from loom_jobs_widget.core.models import Job, JobSettings, Task
-    from loom_jobs_widget.core.validation import Problem, validate
-    from loom_jobs_widget.editor.widget import JobEditor, RunView
-    from loom_jobs_widget.graph.widget import JobGraph
+    from loom_jobs_widget.browser import JobsBrowser
+    from loom_jobs_widget.client import connect
+    from loom_jobs_widget.core import Job, JobSettings, Problem, Task, validate
+    from loom_jobs_widget.editor import JobEditor, RunView
+    from loom_jobs_widget.graph import JobGraph
     from loom_jobs_widget.schedule import CronError, describe, from_unix, next_fire_times
 
 
@@ -63,10 +62,4 @@ def load_ipython_extension(ipython: Any) -> None:
     load(ipython)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'loom_jobs_widget' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)

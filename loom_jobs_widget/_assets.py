@@ -7,13 +7,13 @@ from pathlib import Path
 
 __all__ = ["bundle_path"]
 
-STATIC = Path(__file__).parent / "static"
+_STATIC = Path(__file__).parent / "static"
 
 
 def bundle_path(name: str) -> Path:
     """The bundle ``static/<name>.js``. anywidget reads it when the widget class is defined, so
     a checkout that was never built fails at import, saying how to build."""
-    path = STATIC / f"{name}.js"
+    path = _STATIC / f"{name}.js"
     if not path.is_file():  # pragma: no cover - only on a checkout that was never built
         raise FileNotFoundError(
             f"The JavaScript bundle {path} is missing. Build it with "

@@ -28,13 +28,24 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget.local import LocalWorkspace
-from loom_jobs_widget.local.engine.engine import DEFAULT_WORKERS
+from loom_jobs_widget.local.engine import DEFAULT_WORKERS
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.client import Workspace
+
+__all__ = [
+    "DEMO_FOLDER",
+    "DEMO_TAG",
+    "Seeded",
+    "demo_jobs",
+    "find_quickstart",
+    "lab_command",
+    "main",
+    "seed_samples",
+]
 
 
-def default_data_dir() -> Path:
+def _default_data_dir() -> Path:
     """`$LOOM_JOBS_DATA`, else `$XDG_DATA_HOME/loom-jobs` (`~/.local/share/loom-jobs`)."""
     configured = os.environ.get("LOOM_JOBS_DATA")
     if configured:
@@ -57,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"data folder (default: {default_data_dir()})",
+        help=f"data folder (default: {_default_data_dir()})",
     )
     serve.add_argument(
         "--port", type=int, default=0, metavar="N", help="port (default: 0, a free one)"
@@ -100,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(data_dir: Path, port: int, workers: int) -> int:
+def _serve(data_dir: Path, port: int, workers: int) -> int:
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -167,7 +178,7 @@ print("report for", *sys.argv[1:])
 _FLAKY = """import sys
 
 # Fails until the job parameter `attempt` says it is fixed: repair the run with
-# job_parameters={"attempt": "fixed"} (the Runs tab's Repair, or editor.workspace.jobs.repair_run).
+# job_parameters={"attempt": "fixed"} (the Runs tab's Repair, or editor.workspace.runs.repair_run).
 attempt = sys.argv[1] if len(sys.argv) > 1 else ""
 if attempt != "fixed":
     raise SystemExit(f"the upstream table is not there yet (attempt={attempt!r})")
@@ -175,7 +186,7 @@ print("loaded")
 """
 
 # (workspace path, content, notebook?) of the sample files.
-DEMO_FILES: tuple[tuple[str, str, bool], ...] = (
+_DEMO_FILES: tuple[tuple[str, str, bool], ...] = (
     (f"{DEMO_FOLDER}/ingest", _INGEST, True),
     (f"{DEMO_FOLDER}/transform", _TRANSFORM, True),
     (f"{DEMO_FOLDER}/report.py", _REPORT, False),
@@ -254,7 +265,7 @@ def seed_samples(workspace: Workspace) -> Seeded:
 
     files: list[str] = []
     workspace.client.workspace.mkdirs(DEMO_FOLDER)
-    for path, content, notebook in DEMO_FILES:
+    for path, content, notebook in _DEMO_FILES:
         try:
             workspace.client.workspace.get_status(path)
             continue
@@ -318,13 +329,12 @@ def lab_command(notebook: Path | None, extra: Sequence[str]) -> tuple[list[str],
     return [*command, *extra], root
 
 
-def demo(
+def _demo(
     data_dir: Path | None, *, lab: bool = True, notebook: Path | None = None,
     lab_args: Sequence[str] = (),
 ) -> int:  # fmt: skip
-    from loom_jobs_widget.client.connect import connect
-    from loom_jobs_widget.client.connect import default_data_dir as local_data_dir
-    from loom_jobs_widget.client.workspace import WorkspaceError
+    from loom_jobs_widget.client import WorkspaceError, connect
+    from loom_jobs_widget.client import default_data_dir as local_data_dir
 
     data = (data_dir or local_data_dir()).expanduser().resolve()
     try:
@@ -380,14 +390,14 @@ def demo(
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
     if args.command == "demo":
-        return demo(args.data, lab=not args.no_lab, notebook=args.notebook, lab_args=extra)
+        return _demo(args.data, lab=not args.no_lab, notebook=args.notebook, lab_args=extra)
     if extra:
         _parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "serve":
         if args.workers < 1:
             print("loom-jobs: --workers must be at least 1", file=sys.stderr)
             return 2
-        return serve(args.data or default_data_dir(), args.port, args.workers)
+        return _serve(args.data or _default_data_dir(), args.port, args.workers)
     return 2  # argparse refuses unknown commands before this
 
 

@@ -26,11 +26,11 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
-    from loom_jobs_widget.browser.widget import JobsBrowser
-    from loom_jobs_widget.client.workspace import Workspace
-    from loom_jobs_widget.editor.widget import JobEditor
+    from loom_jobs_widget.browser import JobsBrowser
+    from loom_jobs_widget.client import Workspace
+    from loom_jobs_widget.editor import JobEditor
 
-__all__ = ["LoomMagics", "load"]
+__all__ = ["LoomMagics", "load", "warming"]
 
 
 @magics_class
@@ -48,7 +48,7 @@ class LoomMagics(Magics):
         return self.workspace
 
     def _connect(self, words: list[str]) -> Workspace:
-        from loom_jobs_widget.client.connect import connect
+        from loom_jobs_widget.client import connect
 
         target: str | None = None
         options: dict[str, Any] = {}
@@ -92,8 +92,8 @@ class LoomMagics(Magics):
     @line_magic
     def loom_job(self, line: str) -> JobEditor:
         """`%loom_job <job_id or name>`: open a saved job in the editor."""
-        from loom_jobs_widget.client.workspace import WorkspaceError
-        from loom_jobs_widget.editor.widget import JobEditor
+        from loom_jobs_widget.client import WorkspaceError
+        from loom_jobs_widget.editor import JobEditor
 
         what = line.strip()
         if not what:
@@ -108,7 +108,7 @@ class LoomMagics(Magics):
     @line_magic
     def loom_jobs(self, line: str) -> JobsBrowser:
         """`%loom_jobs`: the jobs browser of the connected workspace."""
-        from loom_jobs_widget.browser.widget import JobsBrowser
+        from loom_jobs_widget.browser import JobsBrowser
 
         return JobsBrowser(self._connected())
 
@@ -127,8 +127,8 @@ class LoomMagics(Magics):
     @cell_magic("loom_job")  # type: ignore[arg-type]  # IPython types the named form as Never
     def loom_job_cell(self, line: str, cell: str) -> JobEditor:
         """`%%loom_job [key]`: the cell's job (YAML or JSON) in the editor, unsaved."""
-        from loom_jobs_widget.core.bundles import BundleError, import_job
-        from loom_jobs_widget.editor.widget import JobEditor
+        from loom_jobs_widget.core import BundleError, import_job
+        from loom_jobs_widget.editor import JobEditor
 
         try:
             job = import_job(cell, line.strip() or None)
@@ -141,14 +141,14 @@ def load(shell: InteractiveShell) -> None:
     """Register the magics once per shell (loading the extension again changes nothing)."""
     if not any(isinstance(m, LoomMagics) for m in shell.magics_manager.registry.values()):
         shell.register_magics(LoomMagics)
-        warm_up()
+        _warm_up()
 
 
 warming: threading.Thread | None = None
-"""The background import started by `warm_up` (tests join it)."""
+"""The background import started by `_warm_up` (tests join it)."""
 
 
-def warm_up() -> None:
+def _warm_up() -> None:
     """Import what the first %loom_* magic needs in the background, while the user types the
     next cell: the Databricks SDK's package alone imports every service (1-2 s here), which a
     cold kernel would otherwise pay when the first editor is asked for. `LOOM_JOBS_NO_WARMUP=1`

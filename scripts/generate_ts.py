@@ -2,8 +2,8 @@
 """Write `js/src/generated/*.ts` from the Python package, which holds each fact once:
 
 - `task-types.ts`       the task types (`loom_jobs_widget/core/task_types.py`)
-- `limits.ts`           the Jobs API's limits (`core/limits.py`) and a job's trigger fields
-                        (`schedule/triggers.py`)
+- `limits.ts`           the Jobs API's limits (`core/limits.py`), a job's trigger fields
+                        (`schedule/triggers.py`) and the jobs browser's page sizes
 - `layout.ts`           the node sizes the Python layout and the canvas share (`graph/elements.py`)
 - `editor/*.ts`         the JobEditor's messages, a file per module of `editor/protocol/`
 - `browser/protocol.ts` the JobsBrowser's messages (`browser/protocol.py`)
@@ -113,7 +113,8 @@ def _ts_field_type(annotation: Any) -> str:
 
 def limits() -> str:
     module = _load("core/limits.py")
-    lines = [HEADER.format(sources="loom_jobs_widget/core/limits.py and schedule/triggers.py")]
+    lines = [HEADER.format(
+        sources="loom_jobs_widget/core/limits.py, schedule/triggers.py and browser/session.py")]
     for name, value in vars(module).items():
         if not name.isupper() or name.startswith("_"):
             continue
@@ -125,6 +126,9 @@ def limits() -> str:
         elif isinstance(value, (int, float, str, tuple)) and not isinstance(value, bool):
             suffix = " as const" if isinstance(value, tuple) else ""
             lines.append(f"export const {name} = {_ts_value(value)}{suffix};")
+    sizes = _literal("browser/session.py", "PAGE_SIZES")
+    lines.append("/** The jobs browser's page sizes. */")
+    lines.append(f"export const PAGE_SIZES = {_ts_value(sizes)} as const;")
     fields = _literal("schedule/triggers.py", "TRIGGER_FIELDS")
     lines.append("/** The settings fields that say when a job runs: at most one of them is set. */")
     lines.append(f"export const TRIGGER_FIELDS = {_ts_value(fields)} as const;")
@@ -277,6 +281,8 @@ def _typed_dicts(module: str) -> Iterator[str]:
                 body.append(f"  {key.value}{'?' if optional else ''}: {_ts_type(value, {})};")
             body.append("}")
             body.append("")
+        elif isinstance(node, ast.Assign) and [ast.unparse(x) for x in node.targets] == ["__all__"]:
+            continue
         elif not isinstance(node, (ast.Import, ast.ImportFrom, ast.Expr)):
             raise SystemExit(f"{path.name}:{node.lineno}: not a TypedDict, an alias or an import")
     for target, names in sorted(imported.items()):

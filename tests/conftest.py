@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.client.connect import connect
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace, connect
 
 # Environment variables that would make connect() pick something other than what a test sets.
 CONFIG_ENV = (

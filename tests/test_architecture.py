@@ -1,5 +1,6 @@
 """The rules that keep the tree readable, checked: generated TypeScript up to date, module sizes,
-comments that stand alone, and examples that use only the public API. (The layers are checked by
+comments that stand alone, every module saying what it offers, and examples that use only the
+public API. (The layers are checked by
 import-linter, from the contracts in pyproject.toml, as a step of scripts/test.)"""
 
 from __future__ import annotations
@@ -98,8 +99,9 @@ def _example_sources() -> list[tuple[str, str]]:
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         for i, cell in enumerate(cells):
-            if cell["cell_type"] == "code":
-                code = "".join(cell["source"])
+            code = "".join(cell["source"])
+            # A %%cell magic's body is not Python (a job in YAML); line magics are skipped.
+            if cell["cell_type"] == "code" and not code.lstrip().startswith("%%"):
                 code = "\n".join(x for x in code.splitlines() if not x.lstrip().startswith("%"))
                 sources.append((f"{path.name} cell {i}", code))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -126,3 +128,47 @@ def test_the_public_api_resolves() -> None:
     package = importlib.import_module(PACKAGE)
     for name in package.__all__:
         assert getattr(package, name) is not None, name
+
+
+def _top_level_names(tree: ast.Module) -> tuple[list[str], list[str] | None]:
+    """A module's own top-level names (not imports) and its `__all__` (None without one)."""
+    names: list[str] = []
+    exported: list[str] | None = None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id == "__all__":
+                    assert isinstance(node.value, (ast.List, ast.Tuple))
+                    exported = [ast.literal_eval(e) for e in node.value.elts]
+                elif isinstance(target, ast.Name):
+                    names.append(target.id)
+    return names, exported
+
+
+# Names another program looks up by name: IPython's extension hook.
+_HOOKS = frozenset({"load_ipython_extension"})
+
+
+def test_every_name_is_exported_or_private() -> None:
+    """Each module says what it offers (`__all__`); everything else it defines is `_private`."""
+    found = []
+    for path in sorted((ROOT / PACKAGE).rglob("*.py")):
+        names, exported = _top_level_names(ast.parse(path.read_text(encoding="utf-8")))
+        where = path.relative_to(ROOT)
+        if exported is None:
+            found.append(f"{where}: no __all__")
+            continue
+        found += [f"{where}: {name} is neither in __all__ nor _private" for name in names
+                  if not name.startswith("_") and name not in exported
+                  and name not in _HOOKS]
+        found += [f"{where}: __all__ names {name}, which it does not have" for name in exported
+                  if not hasattr(importlib.import_module(_module_name(path)), name)]
+    assert not found, "\n".join(found)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

@@ -16,7 +16,7 @@ import pytest
 
 from loom_jobs_widget import cli
 from loom_jobs_widget.cli import DEMO_FOLDER, DEMO_TAG, demo_jobs, main, seed_samples
-from loom_jobs_widget.client.connect import connect
+from loom_jobs_widget.client import connect
 from loom_jobs_widget.core.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,16 +78,16 @@ def test_edited_samples_are_kept(tmp_path: Path) -> None:
 
 def test_sample_runs_and_repairs(tmp_path: Path) -> None:
     """The repair sample fails until repaired with attempt=fixed, as its notebook says."""
-    from loom_jobs_widget.client.runs import RunHandle
+    from loom_jobs_widget.client import RunHandle
 
     with connect("local", data_dir=tmp_path / "ws") as ws:
         job_id = seed_samples(ws).jobs["repair_me"]
-        run_id = int(ws.jobs.run_now(job_id)["run_id"])
-        run = RunHandle(ws.jobs, run_id).wait(60)
+        run_id = int(ws.runs.run_now(job_id)["run_id"])
+        run = RunHandle(ws.runs, run_id).wait(60)
         assert run["state"]["result_state"] == "FAILED"
-        ws.jobs.repair_run(run_id, rerun_all_failed_tasks=True, rerun_dependent_tasks=True,
+        ws.runs.repair_run(run_id, rerun_all_failed_tasks=True, rerun_dependent_tasks=True,
                            job_parameters={"attempt": "fixed"})  # fmt: skip
-        assert RunHandle(ws.jobs, run_id).wait(60)["state"]["result_state"] == "SUCCESS"
+        assert RunHandle(ws.runs, run_id).wait(60)["state"]["result_state"] == "SUCCESS"
 
 
 @pytest.fixture

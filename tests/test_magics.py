@@ -12,8 +12,8 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
-from loom_jobs_widget.client.workspace import Workspace
-from loom_jobs_widget.editor.widget import JobEditor
+from loom_jobs_widget.client import Workspace
+from loom_jobs_widget.editor import JobEditor
 from loom_jobs_widget.magics import LoomMagics
 
 

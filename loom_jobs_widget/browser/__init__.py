@@ -7,8 +7,9 @@ anywidget with it.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from loom_jobs_widget._lazy import lazy_names
 
 __all__ = ["BrowserSession", "BrowserState", "JobsBrowser", "Query"]
 
@@ -25,10 +26,4 @@ if TYPE_CHECKING:
     from loom_jobs_widget.browser.widget import JobsBrowser
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'loom_jobs_widget.browser' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)

@@ -18,6 +18,29 @@ from typing_extensions import NotRequired
 
 from loom_jobs_widget.editor.protocol import Status, TriggerKind
 
+__all__ = [
+    "Action",
+    "ActionDoneMessage",
+    "ActionRequest",
+    "ErrorMessage",
+    "FromPython",
+    "Grant",
+    "GrantKind",
+    "JobRow",
+    "JobsBrowserModel",
+    "ListRequest",
+    "PageMessage",
+    "PermissionsMessage",
+    "Query",
+    "QueryState",
+    "ReadyRequest",
+    "RowAction",
+    "RunBadge",
+    "RunSummary",
+    "ToPython",
+    "TriggerSummary",
+]
+
 #: "": any; "active": a trigger that starts runs; "paused": paused; "none": no trigger.
 QueryState: TypeAlias = Literal["", "active", "paused", "none"]
 

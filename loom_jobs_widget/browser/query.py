@@ -9,18 +9,18 @@ from typing import Any
 
 from loom_jobs_widget.browser.protocol import Query as QueryJson
 from loom_jobs_widget.browser.protocol import QueryState
-from loom_jobs_widget.schedule.triggers import pause_status
+from loom_jobs_widget.schedule import pause_status
 
-__all__ = ["STATES", "Query", "parse_tag", "state_matches"]
+__all__ = ["Query", "parse_tag", "state_matches"]
 
-STATES: tuple[QueryState, ...] = ("", "active", "paused", "none")
+_STATES: tuple[QueryState, ...] = ("", "active", "paused", "none")
 """The state filter: any; a trigger that starts runs; a paused trigger; no trigger (manual)."""
 
 
 @dataclass(frozen=True)
 class Query:
     """What the list shows: a name substring, the creator, a tag (``key`` or ``key=value``) and
-    the trigger state (one of STATES)."""
+    the trigger state (one of `_STATES`)."""
 
     search: str = ""
     owner: str = ""
@@ -43,8 +43,8 @@ class Query:
             if not isinstance(item, str):
                 raise TypeError(f"query.{name} must be a string")
             fields[name] = item.strip()
-        if fields["state"] not in STATES:
-            raise ValueError(f"query.state must be one of {', '.join(map(repr, STATES))}")
+        if fields["state"] not in _STATES:
+            raise ValueError(f"query.state must be one of {', '.join(map(repr, _STATES))}")
         return cls(fields["search"], fields["owner"], fields["tag"], fields["state"])
 
     def to_json(self) -> QueryJson:

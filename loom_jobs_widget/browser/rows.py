@@ -8,8 +8,7 @@ from typing import Any
 
 from loom_jobs_widget.browser.protocol import JobRow, RunBadge, RunSummary, TriggerSummary
 from loom_jobs_widget.core.models import Job, JobSettings
-from loom_jobs_widget.schedule.quartz import CronError, describe
-from loom_jobs_widget.schedule.triggers import pause_status, trigger_kind
+from loom_jobs_widget.schedule import CronError, describe, pause_status, trigger_kind
 
 __all__ = ["job_row", "run_summary", "settings_api", "trigger_summary"]
 

@@ -34,18 +34,18 @@ from loom_jobs_widget.browser.protocol import (
 from loom_jobs_widget.browser.protocol import Query as QueryJson
 from loom_jobs_widget.browser.query import Query, parse_tag, state_matches
 from loom_jobs_widget.browser.rows import job_row, settings_api
-from loom_jobs_widget.client.workspace import WorkspaceError
+from loom_jobs_widget.client import WorkspaceError
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.editor.protocol import Status, StatusLevel
-from loom_jobs_widget.schedule.triggers import PauseStatus, set_pause_status
+from loom_jobs_widget.schedule import PauseStatus, set_pause_status
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.client import Workspace
 
-__all__ = ["DEFAULT_PAGE_SIZE", "PAGE_SIZES", "BrowserSession", "BrowserState"]
+__all__ = ["PAGE_SIZES", "BrowserSession", "BrowserState"]
 
-PAGE_SIZES = (10, 25, 50, 100)
-DEFAULT_PAGE_SIZE = 25
+PAGE_SIZES = (10, 25, 50, 100)  # the view's choices come from here (js/src/generated/)
+_DEFAULT_PAGE_SIZE = 25
 _RUN_READERS = 8
 """Rows whose last run is read at the same time."""
 
@@ -56,7 +56,7 @@ class BrowserState:
 
     query: QueryJson = field(default_factory=lambda: Query().to_json())
     offset: int = 0
-    page_size: int = DEFAULT_PAGE_SIZE
+    page_size: int = _DEFAULT_PAGE_SIZE
     status: Status = field(default_factory=lambda: Status(level="", text=""))
 
 
@@ -280,11 +280,11 @@ class BrowserSession:
         return self._cursor
 
     def _last_runs(self, job_ids: list[int]) -> dict[int, dict[str, Any] | None]:
-        jobs = self._workspace().jobs
+        runs = self._workspace().runs
 
         def last(job_id: int) -> dict[str, Any] | None:
             try:
-                return next(iter(jobs.list_runs(job_id, limit=1)), None)
+                return next(iter(runs.list_runs(job_id, limit=1)), None)
             except WorkspaceError:
                 return None
 
@@ -316,10 +316,10 @@ class BrowserSession:
     def run_now(self, job_id: int) -> tuple[int, JobRow]:
         """Start a run of the job; its run_id and the job's new row."""
         with self._lock:
-            jobs = self._workspace().jobs
-            answer = jobs.run_now(job_id)
+            workspace = self._workspace()
+            answer = workspace.runs.run_now(job_id)
             run_id = int(answer["run_id"])
-            return run_id, self._update_row(jobs.get(job_id))
+            return run_id, self._update_row(workspace.jobs.get(job_id))
 
     def delete(self, job_id: int) -> str:
         """Delete the job (the view asked to confirm first); its name."""
@@ -342,7 +342,7 @@ class BrowserSession:
 
     def permissions(self, job_id: int) -> list[Grant]:
         """The job's grants, one per principal: {principal, kind, levels, inherited}."""
-        answer = self._workspace().jobs.get_permissions(job_id)
+        answer = self._workspace().permissions.get_permissions(job_id)
         grants: list[Grant] = []
         for entry in answer.get("access_control_list") or []:
             if not isinstance(entry, Mapping):

@@ -24,8 +24,8 @@ from loom_jobs_widget.browser.query import Query
 from loom_jobs_widget.browser.session import BrowserSession, BrowserState
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import Workspace
-    from loom_jobs_widget.editor.widget import JobEditor
+    from loom_jobs_widget.client import Workspace
+    from loom_jobs_widget.editor import JobEditor
 
 __all__ = ["JobsBrowser"]
 
@@ -69,7 +69,7 @@ class JobsBrowser(anywidget.AnyWidget):
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            from loom_jobs_widget.client.connect import connect
+            from loom_jobs_widget.client import connect
 
             self._workspace = connect("local")
             self.workspace_label = self._label()
@@ -118,7 +118,7 @@ class JobsBrowser(anywidget.AnyWidget):
     # --- inside -------------------------------------------------------------------------------
 
     def _show_editor(self, job_id: int | None) -> JobEditor:
-        from loom_jobs_widget.editor.widget import JobEditor
+        from loom_jobs_widget.editor import JobEditor
 
         if job_id is None:
             editor = JobEditor(settings={"name": "New job", "tasks": []},

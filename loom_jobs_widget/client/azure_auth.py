@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from databricks.sdk.config import Config
 
 __all__ = [
-    "AZURE_DATABRICKS_RESOURCE",
     "AZURE_DATABRICKS_SCOPE",
     "AccessTokenLike",
     "AzureIdentityCredentials",
@@ -34,12 +33,12 @@ __all__ = [
 ]
 
 # The Azure Databricks first-party application (AzureDatabricks), the audience of its tokens.
-AZURE_DATABRICKS_RESOURCE: Final = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"
-AZURE_DATABRICKS_SCOPE: Final = f"{AZURE_DATABRICKS_RESOURCE}/.default"
+_AZURE_DATABRICKS_RESOURCE: Final = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"
+AZURE_DATABRICKS_SCOPE: Final = f"{_AZURE_DATABRICKS_RESOURCE}/.default"
 # azure-identity's own credentials refresh 5 minutes before expiry; do the same.
-REFRESH_MARGIN_SECONDS: Final = 300.0
+_REFRESH_MARGIN_SECONDS: Final = 300.0
 # Bounds the Azure CLI / PowerShell subprocesses DefaultAzureCredential may start.
-PROCESS_TIMEOUT_SECONDS: Final = 10
+_PROCESS_TIMEOUT_SECONDS: Final = 10
 
 
 class AccessTokenLike(Protocol):
@@ -70,7 +69,7 @@ class AzureIdentityCredentials(CredentialsStrategy):
         credential: TokenCredential | None = None,
         *,
         scope: str = AZURE_DATABRICKS_SCOPE,
-        refresh_margin_seconds: float = REFRESH_MARGIN_SECONDS,
+        refresh_margin_seconds: float = _REFRESH_MARGIN_SECONDS,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._credential = credential
@@ -121,7 +120,7 @@ def _default_credential() -> TokenCredential:
     # Imported here: azure-identity takes a while to import and most sessions never need it.
     from azure.identity import DefaultAzureCredential
 
-    credential: TokenCredential = DefaultAzureCredential(process_timeout=PROCESS_TIMEOUT_SECONDS)
+    credential: TokenCredential = DefaultAzureCredential(process_timeout=_PROCESS_TIMEOUT_SECONDS)
     return credential
 
 

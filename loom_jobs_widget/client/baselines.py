@@ -11,8 +11,10 @@ from typing import Any
 
 from loom_jobs_widget.core.models import Job
 
+__all__ = ["Baselines"]
 
-class _Baselines:
+
+class Baselines:
     """The settings each loaded Job held when it was loaded (or last saved).
 
     Keyed by the Job object, weakly, so that two editors of the same job each keep their own;

@@ -39,10 +39,10 @@ from typing import TYPE_CHECKING, Any, Final
 from loom_jobs_widget.client.errors import (
     AuthError,
     ConfigurationError,
+    Context,
     UnreachableError,
     WorkspaceError,
-    _Context,
-    _network_reason,
+    network_reason,
     translate_error,
 )
 from loom_jobs_widget.client.workspace import Workspace
@@ -54,26 +54,18 @@ if TYPE_CHECKING:
     from loom_jobs_widget.client.azure_auth import TokenCredential
     from loom_jobs_widget.local import LocalWorkspace
 
-__all__ = [
-    "DATA_ENV",
-    "DEFAULT_DATA_DIR",
-    "DEFAULT_HTTP_TIMEOUT_SECONDS",
-    "DEFAULT_RETRY_TIMEOUT_SECONDS",
-    "connect",
-    "default_data_dir",
-    "unified_auth_configured",
-]
+__all__ = ["connect", "default_data_dir", "unified_auth_configured"]
 
-DATA_ENV: Final = "LOOM_JOBS_DATA"
-DEFAULT_DATA_DIR: Final = "~/.loom-jobs/local"
+_DATA_ENV: Final = "LOOM_JOBS_DATA"
+_DEFAULT_DATA_DIR: Final = "~/.loom-jobs/local"
 # Long enough to ride out a burst of 429s (the SDK waits Retry-After, or 1 s, between tries);
 # short enough that a notebook cell never hangs for minutes.
-DEFAULT_RETRY_TIMEOUT_SECONDS: Final = 20
-DEFAULT_HTTP_TIMEOUT_SECONDS: Final = 30.0
+_DEFAULT_RETRY_TIMEOUT_SECONDS: Final = 20
+_DEFAULT_HTTP_TIMEOUT_SECONDS: Final = 30.0
 # The one-shot reachability probe of a host known before the client is built.
-PROBE_TIMEOUT_SECONDS: Final = 5.0
-AZURE_IDENTITY: Final = "azure-identity"
-USER_AGENT_PRODUCT: Final = "loom-jobs-widget"
+_PROBE_TIMEOUT_SECONDS: Final = 5.0
+_AZURE_IDENTITY: Final = "azure-identity"
+_USER_AGENT_PRODUCT: Final = "loom-jobs-widget"
 
 # Environment variables that configure a Databricks workspace for the SDK's unified auth.
 _UNIFIED_AUTH_ENV: Final = ("DATABRICKS_HOST", "DATABRICKS_CONFIG_PROFILE")
@@ -88,10 +80,11 @@ def connect(
     auth: str | None = None,
     credential: TokenCredential | None = None,
     data_dir: str | os.PathLike[str] | None = None,
-    retry_timeout_seconds: int = DEFAULT_RETRY_TIMEOUT_SECONDS,
-    http_timeout_seconds: float = DEFAULT_HTTP_TIMEOUT_SECONDS,
+    retry_timeout_seconds: int = _DEFAULT_RETRY_TIMEOUT_SECONDS,
+    http_timeout_seconds: float = _DEFAULT_HTTP_TIMEOUT_SECONDS,
 ) -> Workspace:
-    """Connect to a workspace; the handle has `.client` (WorkspaceClient) and `.jobs`.
+    """Connect to a workspace; the handle has `.client` (WorkspaceClient) and its services
+    `.jobs`, `.runs` and `.permissions`.
 
     `target` is `"local"` or a workspace URL (the same as `host=`). `auth` is
     `"azure-identity"` (a token from azure-identity's DefaultAzureCredential, or from
@@ -121,10 +114,10 @@ def connect(
             raise ConfigurationError(f"connect({target!r}, host={host!r}) names two hosts.")
         host = target
     if credential is not None:
-        if auth not in (None, AZURE_IDENTITY):
-            raise ConfigurationError(f'connect(credential=...) is for auth="{AZURE_IDENTITY}".')
-        auth = AZURE_IDENTITY
-    if auth == AZURE_IDENTITY:
+        if auth not in (None, _AZURE_IDENTITY):
+            raise ConfigurationError(f'connect(credential=...) is for auth="{_AZURE_IDENTITY}".')
+        auth = _AZURE_IDENTITY
+    if auth == _AZURE_IDENTITY:
         return _connect_azure_identity(host, profile, credential, budget)
     if host is not None:
         kwargs: dict[str, Any] = {"host": host}
@@ -254,7 +247,7 @@ def _config(
             **kwargs,
             **budget,
             credentials_strategy=strategy,
-            product=USER_AGENT_PRODUCT,
+            product=_USER_AGENT_PRODUCT,
             product_version=__version__,
         )
     except WorkspaceError:
@@ -281,7 +274,7 @@ def _verify(client: WorkspaceClient) -> str | None:
     try:
         me = client.api_client.do("GET", "/api/2.0/preview/scim/v2/Me")
     except Exception as error:
-        ours = translate_error(error, _Context(f"connect to {host}"), host)
+        ours = translate_error(error, Context(f"connect to {host}"), host)
         if ours is None or ours is error:
             raise
         raise ours from error
@@ -300,7 +293,7 @@ def _probe(host: str, http_timeout: float) -> None:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    timeout = min(PROBE_TIMEOUT_SECONDS, http_timeout)
+    timeout = min(_PROBE_TIMEOUT_SECONDS, http_timeout)
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context):
             pass
@@ -314,7 +307,7 @@ def _probe(host: str, http_timeout: float) -> None:
             ) from error
         raise UnreachableError(
             f"Could not connect to {host}: the workspace cannot be reached "
-            f"({_network_reason(reason if isinstance(reason, BaseException) else error)})."
+            f"({network_reason(reason if isinstance(reason, BaseException) else error)})."
         ) from error
 
 
@@ -332,13 +325,13 @@ def _connect_azure_identity(
         host = os.environ.get("DATABRICKS_HOST") or None
     if host is None:
         raise ConfigurationError(
-            f'connect(auth="{AZURE_IDENTITY}") needs the workspace: give host="https://adb-...".'
+            f'connect(auth="{_AZURE_IDENTITY}") needs the workspace: give host="https://adb-...".'
         )
     strategy = AzureIdentityCredentials(credential)
     return _connect_sdk(
         {"host": host},
         budget,
-        source=AZURE_IDENTITY,
+        source=_AZURE_IDENTITY,
         probe_host=host,
         credentials_strategy=strategy,
     )
@@ -349,7 +342,7 @@ def _connect_azure_identity(
 
 def default_data_dir() -> Path:
     """The local workspace's folder: `$LOOM_JOBS_DATA`, else `~/.loom-jobs/local`."""
-    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser()
+    return Path(os.environ.get(_DATA_ENV) or _DEFAULT_DATA_DIR).expanduser()
 
 
 class _ServedElsewhere(Exception):
@@ -392,7 +385,7 @@ class _LocalServers:
                     f"Could not start the local workspace in {data_dir}: another process holds "
                     "it but its address is unknown; connect to that one with "
                     "connect(host=..., token=...), or use another folder (data_dir=... or "
-                    f"${DATA_ENV})."
+                    f"${_DATA_ENV})."
                 ) from error
             except OSError as error:
                 raise ConfigurationError(

@@ -21,6 +21,7 @@ __all__ = [
     "AuthError",
     "ConfigurationError",
     "ConflictError",
+    "Context",
     "InvalidRequestError",
     "InvalidSettingsError",
     "NotFoundError",
@@ -28,6 +29,7 @@ __all__ = [
     "RateLimitedError",
     "UnreachableError",
     "WorkspaceError",
+    "network_reason",
     "translate_error",
 ]
 
@@ -156,7 +158,7 @@ class ConflictError(WorkspaceError):
 
 
 @dataclass(frozen=True)
-class _Context:
+class Context:
     """What a call was doing, for the sentence of an error."""
 
     action: str  # "load job 42"
@@ -184,7 +186,8 @@ def _server_message(error: DatabricksError) -> str:
     return message or (error.error_code or type(error).__name__)
 
 
-def _network_reason(error: BaseException | None) -> str:
+def network_reason(error: BaseException | None) -> str:
+    """Why a connection failed, in a few words, from the network error's text."""
     text = str(error) if error is not None else ""
     lowered = text.lower()
     if "refused" in lowered:
@@ -202,7 +205,7 @@ def _network_reason(error: BaseException | None) -> str:
     return type(error).__name__ if error is not None else "no answer"
 
 
-def translate_error(error: BaseException, context: _Context, host: str) -> WorkspaceError | None:
+def translate_error(error: BaseException, context: Context, host: str) -> WorkspaceError | None:
     """Our error for an SDK / network exception; None for anything else (a bug to let through)."""
     if isinstance(error, WorkspaceError):
         return error
@@ -235,7 +238,7 @@ def translate_error(error: BaseException, context: _Context, host: str) -> Works
         if isinstance(cause, DatabricksError):
             return translate_error(cause, context, host)
         return UnreachableError(
-            f"{prefix}: the workspace at {host} cannot be reached ({_network_reason(cause)}).",
+            f"{prefix}: the workspace at {host} cannot be reached ({network_reason(cause)}).",
             **ids,
         )
     if isinstance(error, DatabricksError):
@@ -275,7 +278,7 @@ def translate_error(error: BaseException, context: _Context, host: str) -> Works
         return WorkspaceError(_sentence(f"{prefix}: {message}"), error_code=code, **ids)
     if isinstance(error, OSError):  # requests' exceptions are OSErrors, outside the retries
         return UnreachableError(
-            f"{prefix}: the workspace at {host} cannot be reached ({_network_reason(error)}).",
+            f"{prefix}: the workspace at {host} cannot be reached ({network_reason(error)}).",
             **ids,
         )
     return None

@@ -18,20 +18,18 @@ never changes the `Job` passed in: the user's edits survive every error.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from loom_jobs_widget.client.baselines import _Baselines
+from loom_jobs_widget.client.baselines import Baselines
 from loom_jobs_widget.client.errors import (
     ConfigurationError,
     ConflictError,
+    Context,
     InvalidSettingsError,
     WorkspaceError,
-    _Context,
 )
-from loom_jobs_widget.client.permissions import PermissionsService
-from loom_jobs_widget.client.rest import JOBS_API, _extend_arrays, _Service
-from loom_jobs_widget.client.runs import RunsService
+from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
 from loom_jobs_widget.client.save_plan import plan_update
 from loom_jobs_widget.core.diff import Change, diff, json_equal, merge
 from loom_jobs_widget.core.models import Job, JobSettings
@@ -43,8 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["JobsService", "OnConflict"]
 
 # The arrays jobs/get returns 100 at a time; later pages carry the next slices.
-JOB_PAGED_ARRAYS: Final = ("tasks", "job_clusters", "parameters", "environments")
-JOBS_LIST_PAGE: Final = 100  # the API's maximum
+_JOB_PAGED_ARRAYS: Final = ("tasks", "job_clusters", "parameters", "environments")
+_JOBS_LIST_PAGE: Final = 100  # the API's maximum
 
 OnConflict = Literal["raise", "merge", "overwrite"]
 
@@ -72,31 +70,22 @@ def _job_label(job_id: int | None, name: str | None) -> str:
     return f'job {job_id} ("{name}")' if name else f"job {job_id}"
 
 
-class JobsService(_Service):
+class JobsService(Service):
     """The Jobs API's jobs for the editor: raw JSON in and out, lossless saves, typed errors.
 
     Method names follow the SDK's `w.jobs`; jobs come back as the foundation's `Job` model. Runs
-    and permissions are `Workspace.runs` and `Workspace.permissions`: the run and permission
-    methods here only delegate to those services, for callers that use `ws.jobs` for all."""
+    and permissions are `Workspace.runs` and `Workspace.permissions`."""
 
-    def __init__(
-        self,
-        client: WorkspaceClient,
-        *,
-        runs: RunsService | None = None,
-        permissions: PermissionsService | None = None,
-    ) -> None:
+    def __init__(self, client: WorkspaceClient) -> None:
         super().__init__(client)
-        self._baselines = _Baselines()
-        self._runs = runs if runs is not None else RunsService(client)
-        self._permissions = permissions if permissions is not None else PermissionsService(client)
+        self._baselines = Baselines()
 
     # --- jobs: reading
 
     def get(self, job_id: int) -> Job:
         """The job as the workspace has it (every page of its tasks, job clusters, parameters
         and environments), remembered as loaded for `save`."""
-        document = self._read_job(job_id, _Context(f"load job {job_id}", job_id=job_id))
+        document = self._read_job(job_id, Context(f"load job {job_id}", job_id=job_id))
         job = Job.from_api(document)
         self._baselines.remember(job, document.get("settings") or {}, job_id)
         return job
@@ -120,7 +109,7 @@ class JobsService(_Service):
         base = self.loaded(job)
         return diff(base if base is not None else {}, settings)
 
-    def _read_job(self, job_id: int, context: _Context) -> dict[str, Any]:
+    def _read_job(self, job_id: int, context: Context) -> dict[str, Any]:
         path = f"{JOBS_API}/get"
         document = self._do("GET", path, context, query={"job_id": job_id})
         token = document.pop("next_page_token", None)
@@ -129,7 +118,7 @@ class JobsService(_Service):
             more = page.get("settings")
             settings = document.get("settings")
             if isinstance(more, dict) and isinstance(settings, dict):
-                _extend_arrays(settings, more, JOB_PAGED_ARRAYS)
+                extend_arrays(settings, more, _JOB_PAGED_ARRAYS)
             token = page.get("next_page_token")
         return document
 
@@ -169,7 +158,7 @@ class JobsService(_Service):
                 f"Could not save the job: its job_id {job_id!r} is not a number.", field="job_id"
             )
         label = _job_label(job_id, _name_of(local))
-        context = _Context(f"save {label}", job_id=job_id, settings=True)
+        context = Context(f"save {label}", job_id=job_id, settings=True)
         self._refuse_invalid(local, context)
 
         remote_document = self._read_job(job_id, context)
@@ -213,7 +202,7 @@ class JobsService(_Service):
 
     def _create(self, job: Job, local: dict[str, Any]) -> Job:
         label = _job_label(None, _name_of(local))
-        context = _Context(f"create {label}", settings=True, task_keys=_task_keys(local))
+        context = Context(f"create {label}", settings=True, task_keys=_task_keys(local))
         self._refuse_invalid(local, context)
         answer = self._do("POST", f"{JOBS_API}/create", context, body=local)
         job_id = answer.get("job_id")
@@ -236,7 +225,7 @@ class JobsService(_Service):
             job.settings = JobSettings.from_api(settings)
         self._baselines.remember(job, settings, job_id)
 
-    def _refuse_invalid(self, settings: Mapping[str, Any], context: _Context) -> None:
+    def _refuse_invalid(self, settings: Mapping[str, Any], context: Context) -> None:
         errors = [problem for problem in validate(settings) if problem.severity == "error"]
         if not errors:
             return
@@ -294,7 +283,7 @@ class JobsService(_Service):
         self._do(
             "POST",
             f"{JOBS_API}/delete",
-            _Context(f"delete job {job_id}", job_id=job_id),
+            Context(f"delete job {job_id}", job_id=job_id),
             body={"job_id": job_id},
         )
         self._baselines.forget_job(job_id)
@@ -304,116 +293,6 @@ class JobsService(_Service):
         if not isinstance(job_id, int) or isinstance(job_id, bool):
             raise ConfigurationError(f"Could not {verb} the job: it has no job_id yet.")
         return job_id
-
-
-    # --- runs and permissions: delegations to `Workspace.runs` and `Workspace.permissions`
-
-    def run_now(
-        self,
-        job_id: int,
-        *,
-        job_parameters: Mapping[str, str] | None = None,
-        idempotency_token: str | None = None,
-        only: Sequence[str] | None = None,
-        queue: Mapping[str, Any] | None = None,
-        **parameters: Any,
-    ) -> dict[str, Any]:
-        """`RunsService.run_now`."""
-        return self._runs.run_now(
-            job_id,
-            job_parameters=job_parameters,
-            idempotency_token=idempotency_token,
-            only=only,
-            queue=queue,
-            **parameters,
-        )
-
-    def cancel_run(self, run_id: int) -> None:
-        """`RunsService.cancel_run`."""
-        self._runs.cancel_run(run_id)
-
-    def cancel_all_runs(self, job_id: int | None = None, *, all_queued_runs: bool = False) -> None:
-        """`RunsService.cancel_all_runs`."""
-        self._runs.cancel_all_runs(job_id, all_queued_runs=all_queued_runs)
-
-    def repair_run(
-        self,
-        run_id: int,
-        *,
-        rerun_tasks: Sequence[str] | None = None,
-        rerun_all_failed_tasks: bool = False,
-        rerun_dependent_tasks: bool | None = None,
-        job_parameters: Mapping[str, str] | None = None,
-        latest_repair_id: int | None = None,
-        **parameters: Any,
-    ) -> int:
-        """`RunsService.repair_run`."""
-        return self._runs.repair_run(
-            run_id,
-            rerun_tasks=rerun_tasks,
-            rerun_all_failed_tasks=rerun_all_failed_tasks,
-            rerun_dependent_tasks=rerun_dependent_tasks,
-            job_parameters=job_parameters,
-            latest_repair_id=latest_repair_id,
-            **parameters,
-        )
-
-    @property
-    def latest_repair_ids(self) -> dict[int, int]:
-        """`RunsService.latest_repair_ids`."""
-        return self._runs.latest_repair_ids
-
-    def get_run(
-        self, run_id: int, *, include_history: bool = False, include_resolved_values: bool = False
-    ) -> dict[str, Any]:
-        """`RunsService.get_run`."""
-        return self._runs.get_run(
-            run_id, include_history=include_history, include_resolved_values=include_resolved_values
-        )
-
-    def get_run_output(self, run_id: int) -> dict[str, Any]:
-        """`RunsService.get_run_output`."""
-        return self._runs.get_run_output(run_id)
-
-    def list_runs(
-        self,
-        job_id: int | None = None,
-        *,
-        active_only: bool = False,
-        completed_only: bool = False,
-        run_type: str | None = None,
-        expand_tasks: bool = False,
-        start_time_from: int | None = None,
-        start_time_to: int | None = None,
-        limit: int | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """`RunsService.list_runs`."""
-        return self._runs.list_runs(
-            job_id,
-            active_only=active_only,
-            completed_only=completed_only,
-            run_type=run_type,
-            expand_tasks=expand_tasks,
-            start_time_from=start_time_from,
-            start_time_to=start_time_to,
-            limit=limit,
-        )
-
-    def get_permissions(self, job_id: int) -> dict[str, Any]:
-        """`PermissionsService.get_permissions`."""
-        return self._permissions.get_permissions(job_id)
-
-    def set_permissions(
-        self, job_id: int, access_control_list: Sequence[Mapping[str, Any]]
-    ) -> dict[str, Any]:
-        """`PermissionsService.set_permissions`."""
-        return self._permissions.set_permissions(job_id, access_control_list)
-
-    def update_permissions(
-        self, job_id: int, access_control_list: Sequence[Mapping[str, Any]]
-    ) -> dict[str, Any]:
-        """`PermissionsService.update_permissions`."""
-        return self._permissions.update_permissions(job_id, access_control_list)
 
     # `list` last: inside the class body after it, `list[...]` would name this method.
     def list(
@@ -433,12 +312,12 @@ class JobsService(_Service):
         against `creator_user_name` (the only user jobs/list returns; an ownership handed over
         since is not seen); `tags`, each key present and, unless its value is None, equal.
         With `expand_tasks`, a job whose tasks did not fit the list page is read whole."""
-        query: dict[str, Any] = {"limit": JOBS_LIST_PAGE}
+        query: dict[str, Any] = {"limit": _JOBS_LIST_PAGE}
         if name is not None:
             query["name"] = name
         if expand_tasks:
             query["expand_tasks"] = True
-        context = _Context("list jobs")
+        context = Context("list jobs")
         needle = name_contains.casefold() if name_contains else None
         wanted_owner = owner.casefold() if owner else None
         matching = self._list_pages(
@@ -453,7 +332,7 @@ class JobsService(_Service):
             if expand_tasks and entry.get("has_more"):
                 job_id = entry.get("job_id")
                 if isinstance(job_id, int):
-                    entry = self._read_job(job_id, _Context(f"load job {job_id}", job_id=job_id))
+                    entry = self._read_job(job_id, Context(f"load job {job_id}", job_id=job_id))
             yield Job.from_api(entry)
 
 

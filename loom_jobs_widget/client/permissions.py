@@ -11,23 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Protocol
 
-from loom_jobs_widget.client.errors import _Context
-from loom_jobs_widget.client.rest import _Service
+from loom_jobs_widget.client.errors import Context
+from loom_jobs_widget.client.rest import Service
 from loom_jobs_widget.core.permissions import AclError, Grant, JobAcl, acl_request
 
 __all__ = ["AclConflictError", "PermissionsApi", "PermissionsService", "save_acl"]
 
-PERMISSIONS_API: Final = "/api/2.0/permissions/jobs"
+_PERMISSIONS_API: Final = "/api/2.0/permissions/jobs"
 
 
-class PermissionsService(_Service):
+class PermissionsService(Service):
     """The permissions of jobs, as the API's JSON, with typed errors."""
 
     def get_permissions(self, job_id: int) -> dict[str, Any]:
         return self._do(
             "GET",
-            f"{PERMISSIONS_API}/{job_id}",
-            _Context(f"read the permissions of job {job_id}", job_id=job_id),
+            f"{_PERMISSIONS_API}/{job_id}",
+            Context(f"read the permissions of job {job_id}", job_id=job_id),
         )
 
     def set_permissions(
@@ -51,15 +51,14 @@ class PermissionsService(_Service):
     ) -> dict[str, Any]:
         return self._do(
             method,
-            f"{PERMISSIONS_API}/{job_id}",
-            _Context(f"{verb} the permissions of job {job_id}", job_id=job_id),
+            f"{_PERMISSIONS_API}/{job_id}",
+            Context(f"{verb} the permissions of job {job_id}", job_id=job_id),
             body={"access_control_list": [dict(entry) for entry in access_control_list]},
         )
 
 
 class PermissionsApi(Protocol):
-    """The two calls `save_acl` makes: `PermissionsService` has them, and so does `JobsService`
-    (by delegation)."""
+    """The two calls `save_acl` makes: `PermissionsService` has them."""
 
     def get_permissions(self, job_id: int) -> dict[str, Any]: ...
 
@@ -77,8 +76,8 @@ class AclConflictError(AclError):
         self.current = current
 
 
-def save_acl(jobs: PermissionsApi, job_id: int, grants: Sequence[Grant | Mapping[str, Any]], *,
-             loaded: JobAcl | None = None) -> JobAcl:
+def save_acl(permissions: PermissionsApi, job_id: int, grants: Sequence[Grant | Mapping[str, Any]],
+             *, loaded: JobAcl | None = None) -> JobAcl:
     """Save the edited grants as the job's direct grants (`set_permissions`); the ACL after.
 
     With `loaded` (the ACL the edit began from) the current ACL is read first, and
@@ -88,12 +87,12 @@ def save_acl(jobs: PermissionsApi, job_id: int, grants: Sequence[Grant | Mapping
     """
     body = acl_request(grants, loaded=loaded)
     if loaded is not None:
-        current = JobAcl.from_api(jobs.get_permissions(job_id))
+        current = JobAcl.from_api(permissions.get_permissions(job_id))
         if _direct_grants(current) != _direct_grants(loaded):
             raise AclConflictError(
                 f"The permissions of job {job_id} changed since they were loaded; reload them "
                 "and apply the edit again.", current)
-    return JobAcl.from_api(jobs.set_permissions(job_id, body))
+    return JobAcl.from_api(permissions.set_permissions(job_id, body))
 
 
 def _direct_grants(acl: JobAcl) -> list[tuple[str, str, str]]:

@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from loom_jobs_widget.client.errors import _Context, translate_error
+from loom_jobs_widget.client.errors import Context, translate_error
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
 
-__all__ = ["JOBS_API"]
+__all__ = ["JOBS_API", "Service", "extend_arrays"]
 
 JOBS_API: Final = "/api/2.2/jobs"
 
 
-class _Service:
+class Service:
     """What each service of a `Workspace` shares: the client, and `_do` to call the API."""
 
     def __init__(self, client: WorkspaceClient) -> None:
@@ -38,7 +38,7 @@ class _Service:
         self,
         method: str,
         path: str,
-        context: _Context,
+        context: Context,
         *,
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
@@ -60,7 +60,7 @@ class _Service:
     def _list_pages(
         self,
         path: str,
-        context: _Context,
+        context: Context,
         query: dict[str, Any],
         key: str,
         limit: int | None,
@@ -84,7 +84,7 @@ class _Service:
             query["page_token"] = token
 
 
-def _extend_arrays(document: dict[str, Any], page: Mapping[str, Any], names: Iterable[str]) -> None:
+def extend_arrays(document: dict[str, Any], page: Mapping[str, Any], names: Iterable[str]) -> None:
     """Appends a later page's non-empty arrays `names` to the document's (a `get` read page by
     page: the API splits its long arrays over pages)."""
     for name in names:

@@ -1,8 +1,7 @@
 """A job's runs in the workspace: `RunsService` starts, cancels, repairs and reads them (Jobs API
 2.2 runs/*), and `RunHandle` follows one with a polling that backs off and stops when it ends.
 
-What a run's JSON means for the Runs tab (`run_state`, `repair_plan`, ...) is `run_views`; its
-names are re-exported here, where callers have imported them from.
+What a run's JSON means for the Runs tab (`run_state`, `repair_plan`, ...) is `run_views`.
 """
 
 from __future__ import annotations
@@ -14,49 +13,21 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from loom_jobs_widget.client.errors import WorkspaceError, _Context
-from loom_jobs_widget.client.rest import JOBS_API, _extend_arrays, _Service
-from loom_jobs_widget.client.run_views import (
-    TERMINAL,
-    RepairPlan,
-    latest_task_runs,
-    matrix_rows,
-    progress,
-    repair_plan,
-    root_causes,
-    run_detail,
-    run_state,
-    run_summary,
-    task_states,
-)
+from loom_jobs_widget.client.errors import Context, WorkspaceError
+from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
+from loom_jobs_widget.client.run_views import TERMINAL, run_state
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
 
-__all__ = [
-    "TERMINAL",
-    "RepairPlan",
-    "RunHandle",
-    "RunsApi",
-    "RunsService",
-    "latest_task_runs",
-    "matrix_rows",
-    "poll_intervals",
-    "progress",
-    "repair_plan",
-    "root_causes",
-    "run_detail",
-    "run_state",
-    "run_summary",
-    "task_states",
-]
+__all__ = ["RunHandle", "RunsApi", "RunsService", "poll_intervals"]
 
 # runs/get's paged arrays besides tasks / iterations (see RunsService._read_run).
-RUN_PAGED_ARRAYS: Final = ("job_clusters", "job_parameters", "repair_history")
-RUNS_LIST_PAGE: Final = 24  # "greater than 0 and less than 25"
+_RUN_PAGED_ARRAYS: Final = ("job_clusters", "job_parameters", "repair_history")
+_RUNS_LIST_PAGE: Final = 24  # "greater than 0 and less than 25"
 
 
-class RunsService(_Service):
+class RunsService(Service):
     """The Jobs API's runs for the editor, as the API's JSON, with typed errors.
 
     Method names follow the SDK's `w.jobs` (`run_now`, `list_runs`, `repair_run`, ...)."""
@@ -89,7 +60,7 @@ class RunsService(_Service):
         if queue is not None:
             body["queue"] = dict(queue)
         answer = self._do(
-            "POST", f"{JOBS_API}/run-now", _Context(f"run job {job_id}", job_id=job_id), body=body
+            "POST", f"{JOBS_API}/run-now", Context(f"run job {job_id}", job_id=job_id), body=body
         )
         return {**answer, "idempotency_token": token}
 
@@ -97,7 +68,7 @@ class RunsService(_Service):
         self._do(
             "POST",
             f"{JOBS_API}/runs/cancel",
-            _Context(f"cancel run {run_id}", run_id=run_id),
+            Context(f"cancel run {run_id}", run_id=run_id),
             body={"run_id": run_id},
         )
 
@@ -111,7 +82,7 @@ class RunsService(_Service):
         self._do(
             "POST",
             f"{JOBS_API}/runs/cancel-all",
-            _Context(f"cancel {what}", job_id=job_id),
+            Context(f"cancel {what}", job_id=job_id),
             body=body,
         )
 
@@ -129,7 +100,7 @@ class RunsService(_Service):
         """Rerun tasks of an ended run; the repair's id. The API wants the run's latest repair
         id from the second repair on: unless given, it is read from the run's repair history
         (so repairs made elsewhere count too) and kept in `latest_repair_ids`."""
-        context = _Context(f"repair run {run_id}", run_id=run_id)
+        context = Context(f"repair run {run_id}", run_id=run_id)
         if latest_repair_id is None:
             latest_repair_id = self._latest_repair_id(run_id, context)
         body: dict[str, Any] = {"run_id": run_id, **parameters}
@@ -159,7 +130,7 @@ class RunsService(_Service):
         with self._repairs_lock:
             return dict(self._repairs)
 
-    def _latest_repair_id(self, run_id: int, context: _Context) -> int | None:
+    def _latest_repair_id(self, run_id: int, context: Context) -> int | None:
         run = self._read_run(run_id, context, include_history=True)
         latest: int | None = None
         for item in run.get("repair_history") or []:
@@ -178,7 +149,7 @@ class RunsService(_Service):
         """runs/get with every page merged, as the API's JSON."""
         return self._read_run(
             run_id,
-            _Context(f"read run {run_id}", run_id=run_id),
+            Context(f"read run {run_id}", run_id=run_id),
             include_history=include_history,
             include_resolved_values=include_resolved_values,
         )
@@ -186,7 +157,7 @@ class RunsService(_Service):
     def _read_run(
         self,
         run_id: int,
-        context: _Context,
+        context: Context,
         *,
         include_history: bool = False,
         include_resolved_values: bool = False,
@@ -203,7 +174,7 @@ class RunsService(_Service):
         first_array = "iterations" if run.get("iterations") else "tasks"
         while token:
             page = self._do("GET", path, context, query={**query, "page_token": token})
-            _extend_arrays(run, page, (first_array, *RUN_PAGED_ARRAYS))
+            extend_arrays(run, page, (first_array, *_RUN_PAGED_ARRAYS))
             token = page.get("next_page_token")
         return run
 
@@ -212,7 +183,7 @@ class RunsService(_Service):
         return self._do(
             "GET",
             f"{JOBS_API}/runs/get-output",
-            _Context(f"read the output of run {run_id}", run_id=run_id),
+            Context(f"read the output of run {run_id}", run_id=run_id),
             query={"run_id": run_id},
         )
 
@@ -229,7 +200,7 @@ class RunsService(_Service):
         limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Runs, newest first, following every page (up to `limit` runs)."""
-        query: dict[str, Any] = {"limit": RUNS_LIST_PAGE}
+        query: dict[str, Any] = {"limit": _RUNS_LIST_PAGE}
         for name, value in (
             ("job_id", job_id),
             ("run_type", run_type),
@@ -246,12 +217,12 @@ class RunsService(_Service):
             if flag:
                 query[name] = True
         what = f"list the runs of job {job_id}" if job_id is not None else "list runs"
-        context = _Context(what, job_id=job_id)
+        context = Context(what, job_id=job_id)
         yield from self._list_pages(f"{JOBS_API}/runs/list", context, query, "runs", limit)
 
 
 class RunsApi(Protocol):
-    """What `RunHandle` calls: `RunsService` has it, and so does `JobsService` (by delegation)."""
+    """What `RunHandle` calls: `RunsService` has it."""
 
     def get_run(self, run_id: int) -> dict[str, Any]: ...
 
@@ -272,8 +243,8 @@ class RunHandle:
     ``.cancel()``; ``follow(callback)`` calls back with each new read from a daemon thread
     that ends with the run (or with ``stop()``)."""
 
-    def __init__(self, jobs: RunsApi, run_id: int) -> None:
-        self.jobs = jobs
+    def __init__(self, runs: RunsApi, run_id: int) -> None:
+        self.runs = runs
         self.run_id = run_id
         self.run: dict[str, Any] = {}
         self._stop = threading.Event()
@@ -283,7 +254,7 @@ class RunHandle:
         return f"RunHandle(run_id={self.run_id}, state={self.state!r})"
 
     def refresh(self) -> dict[str, Any]:
-        self.run = self.jobs.get_run(self.run_id)
+        self.run = self.runs.get_run(self.run_id)
         return self.run
 
     @property
@@ -308,7 +279,7 @@ class RunHandle:
         raise AssertionError("unreachable")
 
     def cancel(self) -> None:
-        self.jobs.cancel_run(self.run_id)
+        self.runs.cancel_run(self.run_id)
 
     def follow(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback(run)`` after each read until the run ends; one thread at most."""

@@ -5,9 +5,6 @@ resource of the Jobs API.
     job = ws.jobs.get(123)                   # JobsService: get, save, create, delete, list
     run = ws.runs.run_now(123)               # RunsService: run, cancel, repair, read runs
     acl = ws.permissions.get_permissions(123)  # PermissionsService
-
-The errors, the save plan and the services used to live in this module; their names are still
-importable from here, but `loom_jobs_widget.client` is where they are offered.
 """
 
 from __future__ import annotations
@@ -16,55 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loom_jobs_widget.client.errors import (
-    AuthError,
-    ConfigurationError,
-    ConflictError,
-    InvalidRequestError,
-    InvalidSettingsError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    UnreachableError,
-    WorkspaceError,
-    translate_error,
-)
-from loom_jobs_widget.client.errors import _Context as _Context
-from loom_jobs_widget.client.jobs import JobsService, OnConflict
+from loom_jobs_widget.client.jobs import JobsService
 from loom_jobs_widget.client.permissions import PermissionsService
 from loom_jobs_widget.client.runs import RunsService
-from loom_jobs_widget.client.save_plan import SavePlan, plan_update
-from loom_jobs_widget.core.diff import Change, diff, merge, summary
-from loom_jobs_widget.core.update_semantics import apply_update
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
 
     from loom_jobs_widget.local import LocalWorkspace
 
-__all__ = [
-    "AuthError",
-    "Change",
-    "ConfigurationError",
-    "ConflictError",
-    "InvalidRequestError",
-    "InvalidSettingsError",
-    "JobsService",
-    "NotFoundError",
-    "OnConflict",
-    "PermissionDeniedError",
-    "RateLimitedError",
-    "SavePlan",
-    "UnreachableError",
-    "Workspace",
-    "WorkspaceError",
-    "apply_update",
-    "diff",
-    "merge",
-    "plan_update",
-    "summary",
-    "translate_error",
-]
+__all__ = ["Workspace"]
 
 
 class Workspace:
@@ -87,8 +45,7 @@ class Workspace:
         self.client = client
         self.runs = RunsService(client)
         self.permissions = PermissionsService(client)
-        # One runs service for both: the latest repair ids it keeps are the same either way.
-        self.jobs = JobsService(client, runs=self.runs, permissions=self.permissions)
+        self.jobs = JobsService(client)
         self.source = source
         self.user_name = user_name
         self.local = local

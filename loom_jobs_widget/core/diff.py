@@ -29,7 +29,16 @@ from loom_jobs_widget.core.models import ApiObject
 from loom_jobs_widget.core.update_semantics import MERGE_KEYS
 
 __all__ = [
-    "ABSENT", "Change", "MergeResult", "changed_units", "diff", "json_equal", "merge", "summary",
+    "ABSENT",
+    "Change",
+    "ChangeKind",
+    "MergeResult",
+    "Unit",
+    "changed_units",
+    "diff",
+    "json_equal",
+    "merge",
+    "summary",
 ]
 
 ChangeKind = Literal["added", "removed", "changed", "reordered"]
@@ -58,7 +67,7 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 # Lists whose entries are matched by a key in a diff: entries keep their identity when moved.
-DIFF_KEYS: Final = {
+_DIFF_KEYS: Final = {
     "tasks": "task_key",
     "job_clusters": "job_cluster_key",
     "environments": "environment_key",
@@ -162,7 +171,7 @@ def _diff_object(
             yield _change("added", child, after=value)
             continue
         old = before[name]
-        key_field = DIFF_KEYS.get(name) if top else None
+        key_field = _DIFF_KEYS.get(name) if top else None
         if key_field is not None and _keyed(old, key_field) and _keyed(value, key_field):
             yield from _diff_keyed(old, value, child, key_field)
         else:
@@ -307,7 +316,7 @@ class MergeResult:
         return not self.overlaps
 
 
-def unit_path(unit: Unit) -> str:
+def _unit_path(unit: Unit) -> str:
     name, key = unit
     return name if key is None else f"{name}[{key}]"
 
@@ -362,12 +371,12 @@ def merge(
         for other in _overlapping(unit, remote):
             # The same change made on both sides is no conflict.
             if not json_equal(_unit_value(ours_json, other), _unit_value(theirs_json, other)):
-                overlaps.append(unit_path(unit))
+                overlaps.append(_unit_path(unit))
                 break
     merged = copy.deepcopy(theirs_json)
     conflicted = set(overlaps)
     for unit, value in mine.items():
-        if unit_path(unit) not in conflicted:
+        if _unit_path(unit) not in conflicted:
             _apply(merged, unit, value, ours_json)
     return MergeResult(merged, overlaps)
 

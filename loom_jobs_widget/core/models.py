@@ -33,10 +33,23 @@ from pydantic import (
 
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
 
-T = TypeVar("T")
+__all__ = [
+    "CONDITION_OPS", "GIT_PROVIDERS", "HEALTH_METRICS", "NO_COMPUTE_TASK_TYPES", "PERIODIC_UNITS",
+    "RUN_IF_VALUES", "TASK_TYPES", "ApiObject", "AutoScale", "ClusterSpec", "ComputeKind",
+    "ConditionTask", "Continuous", "CronSchedule", "Edge", "EmailNotifications", "Environment",
+    "FileArrivalTrigger", "ForEachTask", "GitSource", "HealthRule", "HealthRules", "Job",
+    "JobCluster", "JobDeployment", "JobEnvironment", "JobParameterDefinition", "JobRunAs",
+    "JobSettings", "Library", "Loose", "NotebookTask", "NotificationSettings", "PeriodicTrigger",
+    "PipelineTask", "PythonWheelTask", "QueueSettings", "RunJobTask", "SparkJarTask",
+    "SparkPythonTask", "SparkSubmitTask", "SqlTask", "SqlTaskAlert", "SqlTaskDashboard",
+    "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task", "TaskDependency",
+    "TriggerSettings", "Webhook", "WebhookNotifications", "field_value", "task_types_of",
+]
+
+_T = TypeVar("_T")
 
 # Tried strictly as T (no coercion: "5" stays a string, 1 stays an int), else kept as it came.
-Loose = Annotated[Union[T, Any], Field(union_mode="left_to_right")]  # noqa: UP007
+Loose = Annotated[Union[_T, Any], Field(union_mode="left_to_right")]  # noqa: UP007
 
 # Values the API documents today; fields hold plain strings so that newer values survive.
 RUN_IF_VALUES = (
@@ -55,9 +68,9 @@ CONDITION_OPS = (
     "LESS_THAN",
     "LESS_THAN_OR_EQUAL",
 )
-PAUSE_STATUSES = ("PAUSED", "UNPAUSED")
-SOURCES = ("WORKSPACE", "GIT")
-NOTIFICATION_EVENTS = (
+_PAUSE_STATUSES = ("PAUSED", "UNPAUSED")
+_SOURCES = ("WORKSPACE", "GIT")
+_NOTIFICATION_EVENTS = (
     "on_start",
     "on_success",
     "on_failure",
@@ -110,7 +123,7 @@ def task_types_of(task: Mapping[str, Any]) -> list[str]:
     return known + unknown
 
 
-def compute_kind_of(task: Mapping[str, Any]) -> ComputeKind | None:
+def _compute_kind_of(task: Mapping[str, Any]) -> ComputeKind | None:
     """Where a raw task runs; None for a task type that needs no compute of its own."""
     if task.get("existing_cluster_id") is not None:
         return "existing_cluster"
@@ -483,7 +496,7 @@ class Task(ApiObject):
 
     @property
     def compute_kind(self) -> ComputeKind | None:
-        return compute_kind_of(self.api_fields())
+        return _compute_kind_of(self.api_fields())
 
     @property
     def dependencies(self) -> list[TaskDependency]:

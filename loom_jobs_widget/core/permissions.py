@@ -32,6 +32,7 @@ __all__ = [
     "Grant",
     "GrantJson",
     "JobAcl",
+    "JobAclJson",
     "PermissionLevel",
     "PrincipalKind",
     "acl_request",

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # the models load pydantic; parsing must stay cheap to import
     from loom_jobs_widget.core.models import JobSettings
 
 __all__ = [
-    "NAMESPACES",
     "PLACEHOLDER",
     "REFERENCE",
     "TIME_ARGUMENTS",
@@ -34,7 +33,7 @@ __all__ = [
 
 # What `finditer`/`sub` find: group(0) the whole reference, group(1) the text between the braces.
 REFERENCE: Final = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-NAMESPACES: Final = frozenset({"job", "task", "tasks", "workspace", "input"})
+_NAMESPACES: Final = frozenset({"job", "task", "tasks", "workspace", "input"})
 # The arguments of `{{job.start_time.<argument>}}` and `{{job.trigger.time.<argument>}}`.
 TIME_ARGUMENTS: Final = (
     "iso_date",
@@ -60,7 +59,7 @@ def parse(inner: str) -> tuple[str, ...] | None:
     (the text is left alone), None when they are in one but malformed (an error). Cached: jobs
     repeat their references."""
     namespace = _NAMESPACE.match(inner)
-    if namespace is None or namespace.group(1) not in NAMESPACES:
+    if namespace is None or namespace.group(1) not in _NAMESPACES:
         return ()
     segments = _split(inner.strip())
     return None if segments is None else tuple(segments)

@@ -7,8 +7,9 @@ import the widget and anywidget with it.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from loom_jobs_widget._lazy import lazy_names
 
 __all__ = ["EditorSession", "EditorState", "JobEditor", "RunView"]
 
@@ -24,10 +25,4 @@ if TYPE_CHECKING:
     from loom_jobs_widget.editor.widget import JobEditor, RunView
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'loom_jobs_widget.editor' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)

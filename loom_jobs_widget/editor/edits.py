@@ -69,7 +69,7 @@ def _set_field(settings: JobSettings, _: Sequence[str], op: SetField) -> Edited:
     value = editing.DELETE if op.get("delete") else op.get("value")
     new = editing.set_task_field(settings, key, path, value)
     return Edited(new, f"edit {key}.{'.'.join(map(str, path))}", typed_task=key,
-                  inside=key if _inside_task(settings, key, path) else None)  # fmt: skip
+                   inside=key if _inside_task(settings, key, path) else None)  # fmt: skip
 
 
 def _set_job_field(settings: JobSettings, _: Sequence[str], op: SetJobField) -> Edited:
@@ -91,7 +91,7 @@ def _remove_tasks(settings: JobSettings, selected: Sequence[str], op: RemoveTask
     keys = list(op["task_keys"])
     new = editing.remove_tasks(settings, keys)
     return Edited(new, f"delete {', '.join(keys)}",
-                  selected=[key for key in selected if key not in keys])  # fmt: skip
+                   selected=[key for key in selected if key not in keys])  # fmt: skip
 
 
 def _clone_task(settings: JobSettings, _: Sequence[str], op: CloneTask) -> Edited:
@@ -103,7 +103,7 @@ def _rename_task(settings: JobSettings, selected: Sequence[str], op: RenameTask)
     old, new_key = op["task_key"], op["new_key"]
     new = editing.rename_task(settings, old, new_key)
     return Edited(new, f"rename {old} → {new_key}",
-                  selected=[new_key if key == old else key for key in selected])  # fmt: skip
+                   selected=[new_key if key == old else key for key in selected])  # fmt: skip
 
 
 def _set_task_type(settings: JobSettings, _: Sequence[str], op: SetTaskType) -> Edited:

@@ -15,19 +15,14 @@ from typing import Any, cast
 from loom_jobs_widget.core.models import JobSettings, Task
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.protocol import FromPython, GraphEdge, GraphNode, PatchMessage
-from loom_jobs_widget.graph.elements import (
-    EDITOR_ICON_ROOM,
-    Elements,
-    diff_elements,
-    job_elements,
-    task_node,
-)
+from loom_jobs_widget.graph import Elements, job_elements
+from loom_jobs_widget.graph.elements import EDITOR_ICON_ROOM, diff_elements, task_node
 
-__all__ = ["MAX_MESSAGE_BYTES", "GraphSync"]
+__all__ = ["GRAPH_CHUNK", "MAX_MESSAGE_BYTES", "GraphSync"]
 
 MAX_MESSAGE_BYTES = 4_000_000
 """Below the 5 MB a Databricks notebook lets one widget message carry."""
-_GRAPH_CHUNK = 4000
+GRAPH_CHUNK = 4000
 """Nodes (and edges) per `graph` message: about 1 MB of JSON."""
 
 
@@ -43,6 +38,7 @@ class GraphSync:
     ) -> None:
         self._send = send
         self.rev = 0
+        """The revision of the graph the view was sent."""
         self.states: dict[str, str] = {}
         """The state of each task in the run shown on the canvas."""
         self.elements: Elements = job_elements(
@@ -54,9 +50,9 @@ class GraphSync:
         """The whole graph, in chunks that stay far below the message limit."""
         nodes = _graph_nodes(self.elements["nodes"])
         edges = _graph_edges(self.elements["edges"])
-        parts = max(1, -(-max(len(nodes), len(edges)) // _GRAPH_CHUNK))
+        parts = max(1, -(-max(len(nodes), len(edges)) // GRAPH_CHUNK))
         for part in range(parts):
-            window = slice(part * _GRAPH_CHUNK, (part + 1) * _GRAPH_CHUNK)
+            window = slice(part * GRAPH_CHUNK, (part + 1) * GRAPH_CHUNK)
             more = part < parts - 1
             if part == 0:
                 self._send({"kind": "graph", "rev": self.rev, "nodes": nodes[window],

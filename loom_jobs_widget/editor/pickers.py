@@ -13,19 +13,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from loom_jobs_widget.client.workspace import WorkspaceError
+from loom_jobs_widget.client import WorkspaceError
 from loom_jobs_widget.editor.protocol import Choice
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.client import Workspace
     from loom_jobs_widget.core.models import JobSettings
 
-__all__ = ["LIMIT", "WORKSPACE_PICKERS", "choices", "job_choices"]
+__all__ = ["WORKSPACE_PICKERS", "choices", "job_choices"]
 
 WORKSPACE_PICKERS: frozenset[str] = frozenset(
     {"notebook", "file", "directory", "cluster", "warehouse", "job", "pipeline"}
 )
-LIMIT = 200
+_LIMIT = 200
 """Most choices in one answer: a picker is filtered by typing, not scrolled through thousands."""
 
 
@@ -47,7 +47,7 @@ def choices(
     if lister is None:
         raise ValueError(f"There is no picker of {what!r}.")
     try:
-        found = list(islice(_matching(lister(), query if what not in {"job"} else None), LIMIT))
+        found = list(islice(_matching(lister(), query if what not in {"job"} else None), _LIMIT))
     except WorkspaceError:
         raise
     except Exception as error:

@@ -13,7 +13,7 @@ from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.problems import problem_json
 from loom_jobs_widget.editor.protocol import Change, ReviewMessage
 
-__all__ = ["change_json", "review_message", "review_summary"]
+__all__ = ["review_message"]
 
 _SHOWN_MOST = 2000
 """Characters of JSON a before / after value is shown with; a longer one is cut."""
@@ -28,18 +28,18 @@ def review_message(
 ) -> ReviewMessage:
     """The `review` message: the changes of the settings, then those of the grants (saved after
     the job), and the errors that stop a save."""
-    summary = review_summary(changes, new_job=new_job)
+    summary = _review_summary(changes, new_job=new_job)
     if grant_changes:
         summary += f" Permissions: {len(grant_changes)} change(s), saved after the job."
     return {
         "kind": "review",
-        "changes": [change_json(change) for change in changes] + list(grant_changes),
+        "changes": [_change_json(change) for change in changes] + list(grant_changes),
         "summary": summary,
         "errors": [problem_json(problem) for problem in errors],
     }
 
 
-def change_json(change: SettingsChange) -> Change:
+def _change_json(change: SettingsChange) -> Change:
     """One change of the settings as the review lists it."""
     entry: Change = {"kind": change.kind, "path": change.path, "text": change.describe()}
     if change.before is not ABSENT:
@@ -49,7 +49,7 @@ def change_json(change: SettingsChange) -> Change:
     return entry
 
 
-def review_summary(changes: Sequence[SettingsChange], *, new_job: bool) -> str:
+def _review_summary(changes: Sequence[SettingsChange], *, new_job: bool) -> str:
     """One sentence over the list of changes: what a save does, and to which tasks."""
     if new_job:
         return "Save creates this job in the workspace."

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
-from loom_jobs_widget.client.runs import (
+from loom_jobs_widget.client import (
     RunHandle,
+    WorkspaceError,
     matrix_rows,
     progress,
     repair_plan,
@@ -22,7 +23,6 @@ from loom_jobs_widget.client.runs import (
     run_summary,
     task_states,
 )
-from loom_jobs_widget.client.workspace import WorkspaceError
 from loom_jobs_widget.editor.protocol import (
     CancelAllRequest,
     CancelRunRequest,
@@ -45,31 +45,31 @@ from loom_jobs_widget.editor.protocol import (
 )
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import JobsService
+    from loom_jobs_widget.client import RunsService
     from loom_jobs_widget.core.models import JobSettings
 
 __all__ = ["RUN_MESSAGES", "EditorRuns"]
 
-MATRIX_MOST = 100
-HISTORY_MOST = 100
+_MATRIX_MOST = 100
+_HISTORY_MOST = 100
 
 
 class EditorRuns:
-    """Run messages of one editor. ``jobs`` connects on first use; ``job_id`` is the saved
+    """Run messages of one editor. ``runs`` connects on first use; ``job_id`` is the saved
     job's id (None before its first save); ``settings`` the settings being edited (their task
     order); ``show_states`` colours the canvas (None clears it); ``status`` reports an error."""
 
     def __init__(
         self,
         *,
-        jobs: Callable[[], JobsService],
+        runs: Callable[[], RunsService],
         job_id: Callable[[], int | None],
         settings: Callable[[], JobSettings],
         send: Callable[[FromPython], None],
         show_states: Callable[[Mapping[str, str] | None], None],
         status: Callable[[StatusLevel, str], None],
     ) -> None:
-        self._jobs = jobs
+        self._runs = runs
         self._job_id = job_id
         self._settings = settings
         self._send = send
@@ -113,8 +113,8 @@ class EditorRuns:
         job_id = self._job_id()
         if job_id is not None:
             offset = max(0, int(message.get("offset") or 0))
-            limit = min(HISTORY_MOST, max(1, int(message.get("limit") or 25)))
-            listed = self._jobs().list_runs(
+            limit = min(_HISTORY_MOST, max(1, int(message.get("limit") or 25)))
+            listed = self._runs().list_runs(
                 job_id,
                 active_only=bool(message.get("active_only")),
                 completed_only=bool(message.get("completed_only")),
@@ -128,24 +128,24 @@ class EditorRuns:
         self._send(reply)
 
     def _on_run(self, message: RunRequest) -> None:
-        run = self._jobs().get_run(
+        run = self._runs().get_run(
             int(message["run_id"]), include_history=True, include_resolved_values=True
         )
         self._send({"kind": "run", "request_id": message["request_id"],
                     "run": cast(RunDetail, run_detail(run, self._order()))})  # fmt: skip
 
     def _on_task_output(self, message: TaskOutputRequest) -> None:
-        output = self._jobs().get_run_output(int(message["run_id"]))
+        output = self._runs().get_run_output(int(message["run_id"]))
         self._send({"kind": "task_output", "request_id": message["request_id"], "output": output})
 
     def _on_matrix(self, message: MatrixRequest) -> None:
-        limit = min(MATRIX_MOST, max(1, int(message.get("limit") or 25)))
+        limit = min(_MATRIX_MOST, max(1, int(message.get("limit") or 25)))
         order = self._order()
         reply: MatrixMessage = {"kind": "matrix", "request_id": message["request_id"],
                                 "task_keys": order, "runs": []}  # fmt: skip
         job_id = self._job_id()
         if job_id is not None:
-            runs = list(self._jobs().list_runs(job_id, expand_tasks=True, limit=limit))
+            runs = list(self._runs().list_runs(job_id, expand_tasks=True, limit=limit))
             keys = list(order)
             # Tasks that ran but are no longer in the job get a column too, at the end.
             for run in runs:
@@ -163,7 +163,7 @@ class EditorRuns:
             extra["performance_target"] = str(message["performance_target"])
         parameters = message.get("job_parameters")
         only = message.get("only")
-        answer = self._jobs().run_now(
+        answer = self._runs().run_now(
             job_id,
             job_parameters=dict(parameters) if isinstance(parameters, Mapping) else None,
             only=list(only) if isinstance(only, list) and only else None,
@@ -180,15 +180,15 @@ class EditorRuns:
         self.follow(int(run_id))
 
     def _on_cancel_run(self, message: CancelRunRequest) -> None:
-        self._jobs().cancel_run(int(message["run_id"]))
+        self._runs().cancel_run(int(message["run_id"]))
 
     def _on_cancel_all(self, message: CancelAllRequest) -> None:
-        self._jobs().cancel_all_runs(
+        self._runs().cancel_all_runs(
             self._require_job(), all_queued_runs=bool(message.get("all_queued_runs"))
         )
 
     def _on_repair_preview(self, message: RepairPreviewRequest) -> None:
-        run = self._jobs().get_run(int(message["run_id"]), include_history=True)
+        run = self._runs().get_run(int(message["run_id"]), include_history=True)
         rerun = message.get("rerun_tasks")
         detail = run_detail(run)
         plan = repair_plan(
@@ -206,7 +206,7 @@ class EditorRuns:
         run_id = int(message["run_id"])
         rerun = message.get("rerun_tasks")
         parameters = message.get("job_parameters")
-        self._jobs().repair_run(
+        self._runs().repair_run(
             run_id,
             rerun_tasks=list(rerun) if isinstance(rerun, list) and rerun else None,
             rerun_all_failed_tasks=not (isinstance(rerun, list) and rerun),
@@ -234,7 +234,7 @@ class EditorRuns:
     def follow(self, run_id: int) -> RunHandle:
         """Colour the canvas by this run and send its progress after each read, until it ends."""
         self.stop()
-        handle = RunHandle(self._jobs(), run_id)
+        handle = RunHandle(self._runs(), run_id)
 
         def update(run: dict[str, Any]) -> None:
             self._show_states(task_states(run))
@@ -268,6 +268,6 @@ def _failed(kind: str, request_id: int, text: str) -> FromPython:
     return {"kind": "matrix", "request_id": request_id, "error": text}
 
 
-# `client.runs` builds its answers as plain dicts: these are the protocol's shapes.
+# `client.run_views` builds its answers as plain dicts: these are the protocol's shapes.
 def _summary(run: Mapping[str, Any]) -> RunSummary:
     return cast(RunSummary, run_summary(run))

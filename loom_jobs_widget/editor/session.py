@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
-from loom_jobs_widget.client.workspace import ConflictError, OnConflict, WorkspaceError
+from loom_jobs_widget.client import ConflictError, OnConflict, WorkspaceError
 from loom_jobs_widget.core.diff import Change, diff
 from loom_jobs_widget.core.documents import settings_text
 from loom_jobs_widget.core.editing import EditError, History
@@ -41,10 +41,9 @@ from loom_jobs_widget.editor.tabs import (
     simple_schedule_message,
     time_zones_message,
 )
-from loom_jobs_widget.graph.elements import Elements
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import Workspace
+    from loom_jobs_widget.client import Workspace
 
 __all__ = ["EditorSession", "EditorState"]
 
@@ -67,17 +66,17 @@ class EditorState:
     status: protocol.Status = field(default_factory=lambda: protocol.Status(level="", text=""))
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def _locked(
-    method: Callable[Concatenate[EditorSession, P], R],
-) -> Callable[Concatenate[EditorSession, P], R]:
+    method: Callable[Concatenate[EditorSession, _P], _R],
+) -> Callable[Concatenate[EditorSession, _P], _R]:
     """Runs the method holding the session's lock: a run being followed updates the canvas
     from its own thread while the kernel's thread handles the view's messages."""
 
-    def locked(self: EditorSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+    def locked(self: EditorSession, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         with self._lock:
             return method(self, *args, **kwargs)
 
@@ -110,12 +109,13 @@ class EditorSession:
         self._saved = settings  # what the workspace has: the review diffs against it
         self.state = EditorState(job_id=_job_id(self.job))
         self.problems: list[Problem] = validate(settings)
-        self._graph = GraphSync(settings, self.problems, send)
+        self.graph = GraphSync(settings, self.problems, send)
+        """The graph the view was sent: its elements, revision and run states."""
         self._checker: TaskChecker | None = None
         self._open_task_json: dict[str, Any] | None = None
         self.permissions = PermissionsState()
         self.runs = EditorRuns(
-            jobs=lambda: self._workspace().jobs,
+            runs=lambda: self._workspace().runs,
             job_id=lambda: self.state.job_id,
             settings=lambda: self.settings,
             send=self._send,
@@ -142,20 +142,6 @@ class EditorSession:
         if len(selected) == 1 and self.settings.task(selected[0]) is not None:
             return selected[0]
         return None
-
-    @property
-    def rev(self) -> int:
-        """The revision of the graph the view was sent."""
-        return self._graph.rev
-
-    @property
-    def states(self) -> dict[str, str]:
-        """The state of each task in the run shown on the canvas."""
-        return self._graph.states
-
-    @property
-    def _elements(self) -> Elements:
-        return self._graph.elements
 
     # --- the view's messages ----------------------------------------------------------------
 
@@ -265,7 +251,7 @@ class EditorSession:
     def _on_permissions(self, _: protocol.PermissionsRequest) -> None:
         workspace = self._workspace_or_none()
         self.permissions.load(
-            workspace.jobs if workspace is not None else None,
+            workspace.permissions if workspace is not None else None,
             self.state.job_id,
             workspace.user_name if workspace is not None else None,
         )
@@ -381,7 +367,7 @@ class EditorSession:
         message = f"Saved job {self.state.job_id}."
         if self.permissions.dirty and self.state.job_id is not None:
             try:
-                self.permissions.save(self._workspace().jobs, self.state.job_id)
+                self.permissions.save(self._workspace().permissions, self.state.job_id)
             except (WorkspaceError, AclError) as error:
                 text = f"Saved job {self.state.job_id}, but not its permissions: {error}"
                 self._set_status("error", text)
@@ -406,11 +392,11 @@ class EditorSession:
     def set_run_states(self, states: Mapping[str, str] | None) -> None:
         """Colour the nodes by the state of their task in a run; None clears it. Only the nodes
         whose state changed are sent."""
-        self._graph.set_states(states)
+        self.graph.set_states(states)
 
     def send_graph(self) -> None:
         """The whole graph, in chunks that stay far below the message limit."""
-        self._graph.send_graph()
+        self.graph.send_graph()
 
     # --- inside -------------------------------------------------------------------------------
 
@@ -424,7 +410,7 @@ class EditorSession:
         if inside is None or not self._refresh_task(inside):
             self._checker = None
             self.problems = validate(self.settings)
-            self._graph.redraw(self.settings, self.problems)
+            self.graph.redraw(self.settings, self.problems)
         self._send_open_task(typed_task=typed_task)
         if self._watch_job and inside is None:
             if typed_job:
@@ -438,7 +424,7 @@ class EditorSession:
     def _refresh_task(self, key: str) -> bool:
         """The quick refresh after an edit inside task ``key``; False when it cannot be used."""
         task = self.settings.task(key)
-        if not self._graph.has_node(key) or task is None:
+        if not self.graph.has_node(key) or task is None:
             return False
         if self._checker is None:
             self._checker = TaskChecker(self.settings)
@@ -446,7 +432,7 @@ class EditorSession:
             return False
         problems = self._checker.check(task)
         self.problems = [p for p in self.problems if p.task_key != key] + problems
-        self._graph.redraw_task(task, key, problems)
+        self.graph.redraw_task(task, key, problems)
         return True
 
     def _send_open_task(self, *, typed_task: str | None = None) -> None:

@@ -15,8 +15,7 @@ import anywidget
 import traitlets
 
 from loom_jobs_widget._assets import bundle_path
-from loom_jobs_widget.client.runs import RunHandle
-from loom_jobs_widget.client.workspace import ConfigurationError, OnConflict, Workspace
+from loom_jobs_widget.client import ConfigurationError, OnConflict, RunHandle, Workspace
 from loom_jobs_widget.core.diff import Change
 from loom_jobs_widget.core.editing import DELETE
 from loom_jobs_widget.core.models import Job, JobSettings
@@ -28,7 +27,7 @@ __all__ = ["JobEditor", "RunView"]
 
 _BUNDLE = bundle_path("editor")
 
-NEW_JOB: dict[str, Any] = {"name": "New job", "tasks": []}
+_NEW_JOB: dict[str, Any] = {"name": "New job", "tasks": []}
 
 
 class JobEditor(anywidget.AnyWidget):
@@ -78,7 +77,7 @@ class JobEditor(anywidget.AnyWidget):
         elif isinstance(settings, JobSettings):
             model = settings
         else:
-            model = JobSettings.from_api(settings if settings is not None else NEW_JOB)
+            model = JobSettings.from_api(settings if settings is not None else _NEW_JOB)
         self.workspace_label = self._label()
         self._session = EditorSession(
             model,
@@ -95,7 +94,7 @@ class JobEditor(anywidget.AnyWidget):
     def workspace(self) -> Workspace:
         """The connected workspace (the embedded local one unless another was given)."""
         if self._workspace is None:
-            from loom_jobs_widget.client.connect import connect
+            from loom_jobs_widget.client import connect
 
             self._workspace = connect("local")
             self.workspace_label = self._label()
@@ -148,7 +147,7 @@ class JobEditor(anywidget.AnyWidget):
         extra: dict[str, Any] = {}
         if performance_target:
             extra["performance_target"] = performance_target
-        answer = self.workspace.jobs.run_now(
+        answer = self.workspace.runs.run_now(
             job_id, job_parameters=parameters, only=only, **extra
         )
         return self._session.runs.follow(int(answer["run_id"]))
@@ -270,10 +269,10 @@ def RunView(run_id: int, workspace: Workspace | None = None) -> JobEditor:
     canvas coloured by it. (A function named like a class: it is what users call.)"""
     editor_workspace = workspace
     if editor_workspace is None:
-        from loom_jobs_widget.client.connect import connect
+        from loom_jobs_widget.client import connect
 
         editor_workspace = connect("local")
-    run = editor_workspace.jobs.get_run(run_id)
+    run = editor_workspace.runs.get_run(run_id)
     job_id = run.get("job_id")
     if not isinstance(job_id, int):
         raise ConfigurationError(f"Run {run_id} belongs to no job (a one-time submitted run).")

@@ -16,6 +16,22 @@ from loom_jobs_widget.graph.layout import LayoutParams, layered_layout
 if TYPE_CHECKING:
     from loom_jobs_widget.core.validation import Problem
 
+__all__ = [
+    "EDITOR_ICON_ROOM",
+    "LAYOUT",
+    "MAX_NODE_WIDTH",
+    "MIN_NODE_WIDTH",
+    "NODE_HEIGHT",
+    "ROUTES_BELOW",
+    "TEXT_PADDING",
+    "Elements",
+    "diff_elements",
+    "job_elements",
+    "node_width",
+    "pretty_task_type",
+    "task_node",
+]
+
 Elements = dict[str, list[dict[str, Any]]]
 """Cytoscape elements: ``{"nodes": [{"data": {...}}], "edges": [{"data": {...}}]}``."""
 
@@ -32,8 +48,8 @@ TEXT_PADDING = 28.0
 _CHAR_WIDTH = 8.1
 
 LAYOUT = LayoutParams(node_height=NODE_HEIGHT)
-# The editor draws a type icon left of the text: this much beyond the padding node_width keeps. (Problem badges are not counted: the layout must not change
-# while the user types.)
+# The editor draws a type icon left of the text: this much beyond the padding node_width keeps.
+# (Problem badges are not counted: the layout must not change while the user types.)
 EDITOR_ICON_ROOM = 26.0
 
 # From this many tasks on the view draws edges as straight lines (routed edges made the first
@@ -55,7 +71,7 @@ def node_width(label: str, task_type: str | None) -> float:
     return min(MAX_NODE_WIDTH, max(MIN_NODE_WIDTH, text))
 
 
-def compute_label(task: Task) -> str | None:
+def _compute_label(task: Task) -> str | None:
     """What a node's compute badge shows: the job cluster or environment key, the cluster id."""
     for name in ("job_cluster_key", "environment_key", "existing_cluster_id"):
         value = getattr(task, name)
@@ -66,7 +82,7 @@ def compute_label(task: Task) -> str | None:
     return None
 
 
-def problem_counts(problems: Iterable[Problem]) -> dict[str, tuple[int, int]]:
+def _problem_counts(problems: Iterable[Problem]) -> dict[str, tuple[int, int]]:
     """(errors, warnings) per task_key, from the validator's problems."""
     counts: dict[str, list[int]] = {}
     for problem in problems:
@@ -97,7 +113,7 @@ def task_node(
         "compute_kind": task.compute_kind,
         "width": width,
     }
-    label = compute_label(task)
+    label = _compute_label(task)
     if label is not None:
         data["compute_label"] = label
     loop = task.for_each_task
@@ -157,7 +173,7 @@ def job_elements(
         previous=previous,
     )
     positions = layout.positions
-    counts = problem_counts(problems)
+    counts = _problem_counts(problems)
     states = states or {}
     nodes = []
     for task, task_type in zip(tasks, task_types, strict=True):
@@ -177,7 +193,7 @@ def job_elements(
     edges = []
     for edge in settings_edges:
         data: dict[str, Any] = {
-            "id": edge_id(edge.upstream, edge.downstream, edge.outcome),
+            "id": _edge_id(edge.upstream, edge.downstream, edge.outcome),
             "source": edge.upstream,
             "target": edge.downstream,
             "outcome": edge.outcome,
@@ -190,7 +206,7 @@ def job_elements(
     return {"nodes": nodes, "edges": edges}
 
 
-def edge_id(upstream: str, downstream: str, outcome: str | None) -> str:
+def _edge_id(upstream: str, downstream: str, outcome: str | None) -> str:
     return f"{upstream}->{downstream}" + (f":{outcome}" if outcome else "")
 
 

@@ -1,6 +1,6 @@
 """ipycytoscape interop: a job as Cytoscape elements JSON, and as an ipycytoscape widget.
 
-    from loom_jobs_widget.graph.interop import cytoscape_json, to_ipycytoscape
+    from loom_jobs_widget.graph import cytoscape_json, to_ipycytoscape
 
     cytoscape_json(job.settings)      # {"nodes": [...], "edges": [...]}: plain JSON, no widget
     to_ipycytoscape(job.settings)     # an ipycytoscape.CytoscapeWidget of it (optional extra)
@@ -27,13 +27,13 @@ from loom_jobs_widget.graph.elements import Elements, job_elements
 if TYPE_CHECKING:
     from loom_jobs_widget.core.validation import Problem
 
-__all__ = ["INSTALL_HINT", "STYLE", "cytoscape_json", "to_ipycytoscape"]
+__all__ = ["INSTALL_HINT", "cytoscape_json", "to_ipycytoscape"]
 
 INSTALL_HINT = 'pip install "loom-jobs-widget[ipycytoscape]"'
 
 # A stylesheet close to our canvas: boxes as wide as the layout kept, the key over the type,
 # arrows from the upstream task to its dependent, problems and disabled tasks marked.
-STYLE: list[dict[str, Any]] = [
+_STYLE: list[dict[str, Any]] = [
     {
         "selector": "node",
         "css": {
@@ -110,7 +110,7 @@ def to_ipycytoscape(
     states: Mapping[str, str] | None = None,
 ) -> Any:
     """An ``ipycytoscape.CytoscapeWidget`` of the job (`cytoscape_json`), drawn at the
-    positions of our layout (cytoscape's ``preset`` layout) with `STYLE`. Needs the optional
+    positions of our layout (cytoscape's ``preset`` layout) with `_STYLE`. Needs the optional
     extra: ImportError naming ``pip install "loom-jobs-widget[ipycytoscape]"`` otherwise."""
     try:
         ipycytoscape = importlib.import_module("ipycytoscape")  # untyped: no stubs
@@ -124,5 +124,5 @@ def to_ipycytoscape(
         cytoscape_json(settings, problems=problems, states=states), directed=True
     )
     widget.set_layout(name="preset", fit=True, padding=24)
-    widget.set_style(copy.deepcopy(STYLE))
+    widget.set_style(copy.deepcopy(_STYLE))
     return widget

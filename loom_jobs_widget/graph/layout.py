@@ -44,11 +44,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "DEFAULT_PARAMS",
     "Layout",
     "LayoutParams",
     "Position",
     "Route",
     "clear_cache",
+    "compute_layout",
     "layered_layout",
     "layered_positions",
 ]
@@ -186,7 +188,7 @@ def layered_layout(
     prev_y = None
     if previous is not None:
         prev_y = [previous[k][1] if k in previous else None for k in keys]
-    xs, ys, routes = _layout(len(keys), edge_list, width_list, params, prev_y)
+    xs, ys, routes = compute_layout(len(keys), edge_list, width_list, params, prev_y)
     result = Layout(
         {key: (xs[i], ys[i]) for i, key in enumerate(keys)},
         {(keys[u], keys[v]): route for (u, v), route in routes.items()},
@@ -231,13 +233,15 @@ class _Block:
     """By (upstream, downstream) node index."""
 
 
-def _layout(
+def compute_layout(
     n: int,
     edges: list[tuple[int, int]],
     widths: list[float],
     params: LayoutParams,
     prev_y: list[float | None] | None,
 ) -> tuple[list[float], list[float], dict[tuple[int, int], Route]]:
+    """`layered_layout` of nodes numbered 0 to n - 1, without the cache: each node's x and y,
+    and the edge routes by (upstream, downstream) index."""
     # Connected parts (union-find); lowest index as the representative keeps them ordered.
     parent = list(range(n))
 

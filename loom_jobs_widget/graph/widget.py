@@ -16,9 +16,9 @@ from loom_jobs_widget._assets import bundle_path
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.graph.elements import Elements, job_elements
 
-__all__ = ["JobGraph"]
+__all__ = ["BUNDLE", "JobGraph"]
 
-_BUNDLE = bundle_path("widget")
+BUNDLE = bundle_path("widget")
 
 
 class JobGraph(anywidget.AnyWidget):
@@ -28,7 +28,7 @@ class JobGraph(anywidget.AnyWidget):
     ``settings`` of a ``jobs/get`` response.
     """
 
-    _esm = _BUNDLE
+    _esm = BUNDLE
 
     title = traitlets.Unicode("").tag(sync=True)
     """Shown in the widget's header (the job's ``name`` by default)."""

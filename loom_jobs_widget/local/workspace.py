@@ -49,12 +49,12 @@ from loom_jobs_widget.local.store import Store
 
 __all__ = ["LocalWorkspace", "find_running"]
 
-TOKEN_FILE = "token"
-DATABASE_FILE = "workspace.db"
-SERVER_FILE = "server.json"
-LOCK_FILE = "lock"
-VOLUMES_DIR = "volumes"
-FORK_SERVER_DIR = "fork-server"
+_TOKEN_FILE = "token"
+_DATABASE_FILE = "workspace.db"
+_SERVER_FILE = "server.json"
+_LOCK_FILE = "lock"
+_VOLUMES_DIR = "volumes"
+_FORK_SERVER_DIR = "fork-server"
 
 
 class LocalWorkspace:
@@ -135,7 +135,7 @@ class LocalWorkspace:
         if self._server is not None:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._lock_file = _lock(self.data_dir / LOCK_FILE)
+        self._lock_file = _lock(self.data_dir / _LOCK_FILE)
         try:
             self._start()
         except BaseException:
@@ -149,8 +149,8 @@ class LocalWorkspace:
             self.workspace_root / "Users" / self.user_name,
         ):
             folder.mkdir(parents=True, exist_ok=True)
-        self._token = _load_token(self.data_dir / TOKEN_FILE)
-        store = self._store = Store(self.data_dir / DATABASE_FILE)
+        self._token = _load_token(self.data_dir / _TOKEN_FILE)
+        store = self._store = Store(self.data_dir / _DATABASE_FILE)
         workspace_id = store.meta("workspace_id")
         if workspace_id is None:
             # Shaped like a workspace's numeric id (it is in run_page_url as ?o=...).
@@ -165,7 +165,7 @@ class LocalWorkspace:
         host = self.host  # fixed once bound; runs keep naming it while the workspace stops
         # Task processes come from a warm interpreter, started at the first task.
         launcher = self._launcher = TaskLauncher(
-            self.data_dir / FORK_SERVER_DIR, fork=self._fork_tasks
+            self.data_dir / _FORK_SERVER_DIR, fork=self._fork_tasks
         )
         engine = self._engine = Engine(
             store,
@@ -197,13 +197,13 @@ class LocalWorkspace:
             store,
             engine,
             workspace_root=self.workspace_root,
-            volumes_root=self.data_dir / VOLUMES_DIR,
+            volumes_root=self.data_dir / _VOLUMES_DIR,
             options=self._trigger_options,
         )
         scheduler.start()
         server.start()
         _write_private(
-            self.data_dir / SERVER_FILE, json.dumps({"host": host, "pid": os.getpid()}) + "\n"
+            self.data_dir / _SERVER_FILE, json.dumps({"host": host, "pid": os.getpid()}) + "\n"
         )
 
     def _host_metadata(self) -> dict[str, Any]:
@@ -217,7 +217,7 @@ class LocalWorkspace:
         server, self._server = self._server, None
         if server is not None:
             with contextlib.suppress(OSError):
-                (self.data_dir / SERVER_FILE).unlink()
+                (self.data_dir / _SERVER_FILE).unlink()
             server.stop()
         # The scheduler first, so that it starts no run the engine would end at once.
         scheduler, self._scheduler = self._scheduler, None
@@ -303,8 +303,8 @@ def find_running(data_dir: str | os.PathLike[str]) -> tuple[str, str] | None:
     when none does (a server that died leaves a `server.json` naming a process that is gone)."""
     folder = Path(data_dir).expanduser()
     try:
-        info = json.loads((folder / SERVER_FILE).read_text(encoding="utf-8"))
-        token = (folder / TOKEN_FILE).read_text(encoding="utf-8").strip()
+        info = json.loads((folder / _SERVER_FILE).read_text(encoding="utf-8"))
+        token = (folder / _TOKEN_FILE).read_text(encoding="utf-8").strip()
     except (OSError, ValueError):
         return None
     if not isinstance(info, dict):

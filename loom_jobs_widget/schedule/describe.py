@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from loom_jobs_widget.schedule import fields
-from loom_jobs_widget.schedule.fields import _MIN_YEAR, _runs, _uniform_step
-from loom_jobs_widget.schedule.quartz import _Spec, _spec
-from loom_jobs_widget.schedule.zones import _zone
+from loom_jobs_widget.schedule.fields import MIN_YEAR, consecutive_runs, uniform_step
+from loom_jobs_widget.schedule.quartz import Spec, spec_of
+from loom_jobs_widget.schedule.zones import resolve_zone
 
 __all__ = ["describe"]
 
@@ -30,7 +30,7 @@ def _run_items(values: Sequence[int], name: Callable[[int], str],
 
     With ``cycle`` (the lowest and highest value) a run may wrap around: NOV-FEB is one run.
     """
-    runs = _runs(values)
+    runs = consecutive_runs(values)
     lo, hi = cycle if cycle is not None else (0, 0)
     size = hi - lo + 1 if cycle is not None else 0
     if size and len(runs) > 1 and runs[0][0] == lo and runs[-1][1] == hi:
@@ -50,7 +50,7 @@ def _run_items(values: Sequence[int], name: Callable[[int], str],
 
 def _step(values: Sequence[int], period: int) -> int | None:
     """n when values repeat every n units around the clock (e.g. 3, 23, 43 in an hour)."""
-    n = _uniform_step(values)
+    n = uniform_step(values)
     if n is None or period % n or values[0] >= n or len(values) != period // n:
         return None
     return n
@@ -61,7 +61,7 @@ def _unit(n: int, word: str) -> str:
 
 
 def _hour_window(hours: Sequence[int]) -> str:
-    runs = _runs(hours)
+    runs = consecutive_runs(hours)
     if len(runs) > 3:
         return f"during hours {_join([f'{h:02d}' for h in hours])}"
     return "between " + " and between ".join(f"{a:02d}:00 and {b:02d}:59" for a, b in runs)
@@ -82,7 +82,7 @@ def _every(values: Sequence[int], period: int, word: str, of: str) -> str:
     return f"{prefix}at {word}s {_join(_run_items(values, str))} past the {of}"
 
 
-def _describe_time(sp: _Spec) -> tuple[str, bool]:
+def _describe_time(sp: Spec) -> tuple[str, bool]:
     """The time-of-day phrase, and whether it names fixed times (which take 'every day')."""
     secs, mins, hours = sp.seconds, sp.minutes, sp.hours
 
@@ -99,7 +99,7 @@ def _describe_time(sp: _Spec) -> tuple[str, bool]:
                 if m == s == 0:
                     return "Every hour", False
                 return f"Every hour at minute {m}" + (f", second {s}" if s else ""), False
-            runs = _runs(hours)
+            runs = consecutive_runs(hours)
             if len(runs) == 1:
                 a, b = runs[0]
                 return f"Every hour from {clock(a, m, s)} through {clock(b, m, s)}", False
@@ -120,7 +120,7 @@ def _describe_time(sp: _Spec) -> tuple[str, bool]:
     return text[0].upper() + text[1:], False
 
 
-def _describe_days(sp: _Spec) -> str | None:
+def _describe_days(sp: Spec) -> str | None:
     """The day phrase, or None for every day."""
     if sp.dom_spec:
         if sp.last_dom:
@@ -158,13 +158,13 @@ def _describe_days(sp: _Spec) -> str | None:
     return "on " + _join(items)
 
 
-def _month_day(sp: _Spec) -> bool:
+def _month_day(sp: Spec) -> bool:
     """One day of one month, described as a date ('on January 1')."""
     return (sp.dom_spec and not sp.last_dom and not sp.nearest_weekday and len(sp.dom) == 1
             and len(sp.months) == 1)
 
 
-def _describe_months(sp: _Spec) -> str | None:
+def _describe_months(sp: Spec) -> str | None:
     if len(sp.months) == 12:
         return None
     if not sp.months:
@@ -177,16 +177,16 @@ def _describe_months(sp: _Spec) -> str | None:
     return "in " + _join(items)
 
 
-def _describe_years(sp: _Spec) -> str | None:
+def _describe_years(sp: Spec) -> str | None:
     max_year = fields.MAX_YEAR
     years = sp.years
-    live = [y for y in years if _MIN_YEAR <= y <= max_year]
-    if live == list(range(_MIN_YEAR, max_year + 1)):
+    live = [y for y in years if MIN_YEAR <= y <= max_year]
+    if live == list(range(MIN_YEAR, max_year + 1)):
         return None
     if not live:
         return (f"in {_join(_run_items(years, str))} (never fires: Quartz only fires from "
-                f"{_MIN_YEAR} to {max_year})") if years else "(never fires: no year)"
-    n = _uniform_step(live)
+                f"{MIN_YEAR} to {max_year})") if years else "(never fires: no year)"
+    n = uniform_step(live)
     if n is not None and n > 1 and len(live) >= 3 and live[-1] + n > max_year:
         return f"every {n} years from {live[0]}"
     if len(live) == 1:
@@ -202,9 +202,9 @@ def describe(expression: str, timezone_id: str | None = None) -> str:
 
     Raises CronError for an invalid expression or time-zone id, never for a valid one.
     """
-    sp = _spec(expression)
+    sp = spec_of(expression)
     if timezone_id is not None:
-        _zone(timezone_id)
+        resolve_zone(timezone_id)
     text, fixed_times = _describe_time(sp)
     days = _describe_days(sp)
     if days is None:

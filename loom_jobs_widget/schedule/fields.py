@@ -7,7 +7,25 @@ import itertools
 from collections.abc import Sequence
 from datetime import datetime
 
-__all__ = ["FIELD_NAMES", "MAX_YEAR", "CronError"]
+__all__ = [
+    "DAY_ABBREVIATIONS",
+    "DAY_NUMBERS",
+    "DOM",
+    "DOW",
+    "FIELD_BOUNDS",
+    "FIELD_NAMES",
+    "HOUR",
+    "MAX_YEAR",
+    "MIN",
+    "MIN_YEAR",
+    "MONTH",
+    "MONTH_NUMBERS",
+    "SEC",
+    "YEAR",
+    "CronError",
+    "consecutive_runs",
+    "uniform_step",
+]
 
 # Quartz's CronExpression.MAX_YEAR is "current year + 100", taken when the class loads; years after
 # it never fire. The vectors were generated in 2026 (MAX_YEAR 2126). Every reader reads it from
@@ -15,17 +33,17 @@ __all__ = ["FIELD_NAMES", "MAX_YEAR", "CronError"]
 MAX_YEAR: int = datetime.now().year + 100
 
 # Quartz fills the year field from 1970 and never fires before it.
-_MIN_YEAR = 1970
+MIN_YEAR = 1970
 
 FIELD_NAMES = ("seconds", "minutes", "hours", "day-of-month", "month", "day-of-week", "year")
-_SEC, _MIN, _HOUR, _DOM, _MONTH, _DOW, _YEAR = range(7)
-_FIELD_BOUNDS = {_SEC: (0, 59), _MIN: (0, 59), _HOUR: (0, 23), _DOM: (1, 31), _MONTH: (1, 12),
-                 _DOW: (1, 7)}
-_MONTH_NUMBERS = {name: i + 1 for i, name in enumerate(
+SEC, MIN, HOUR, DOM, MONTH, DOW, YEAR = range(7)
+FIELD_BOUNDS = {SEC: (0, 59), MIN: (0, 59), HOUR: (0, 23), DOM: (1, 31), MONTH: (1, 12),
+                DOW: (1, 7)}
+MONTH_NUMBERS = {name: i + 1 for i, name in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"))}
 # Quartz numbers days 1 = SUN .. 7 = SAT.
-_DAY_ABBREVIATIONS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
-_DAY_NUMBERS = {name: i + 1 for i, name in enumerate(_DAY_ABBREVIATIONS)}
+DAY_ABBREVIATIONS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+DAY_NUMBERS = {name: i + 1 for i, name in enumerate(DAY_ABBREVIATIONS)}
 
 
 class CronError(ValueError):
@@ -43,7 +61,7 @@ class CronError(ValueError):
         self.position = position
 
 
-def _runs(values: Sequence[int]) -> list[tuple[int, int]]:
+def consecutive_runs(values: Sequence[int]) -> list[tuple[int, int]]:
     """The runs of consecutive values in sorted values, as (first, last)."""
     runs: list[tuple[int, int]] = []
     for v in values:
@@ -54,7 +72,7 @@ def _runs(values: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _uniform_step(values: Sequence[int]) -> int | None:
+def uniform_step(values: Sequence[int]) -> int | None:
     """The common difference of two or more sorted values, if there is one."""
     if len(values) < 2:
         return None

@@ -25,11 +25,11 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from croniter import CroniterBadDateError, croniter
 
 from loom_jobs_widget.schedule import fields
-from loom_jobs_widget.schedule.fields import _DOM, _MIN_YEAR, FIELD_NAMES, CronError
-from loom_jobs_widget.schedule.quartz import _Spec, _spec
-from loom_jobs_widget.schedule.zones import _transitions, _zone
+from loom_jobs_widget.schedule.fields import DOM, FIELD_NAMES, MIN_YEAR, CronError
+from loom_jobs_widget.schedule.quartz import Spec, spec_of
+from loom_jobs_widget.schedule.zones import resolve_zone, transitions
 
-__all__ = ["next_fire_times"]
+__all__ = ["Search", "next_fire_times"]
 
 _UTC = timezone.utc
 _ONE_SECOND = timedelta(seconds=1)
@@ -62,7 +62,7 @@ def _spring_gaps(zone: tzinfo, year: int) -> tuple[tuple[datetime, datetime], ..
     """
     begin, stop = datetime(year, 1, 1, tzinfo=_UTC), datetime(year + 1, 1, 1, tzinfo=_UTC)
     return tuple((instant.replace(tzinfo=None) + before, instant.replace(tzinfo=None) + after)
-                 for instant, before, after in _transitions(zone, begin, stop) if after > before)
+                 for instant, before, after in transitions(zone, begin, stop) if after > before)
 
 
 class _QuartzHang(Exception):
@@ -104,10 +104,10 @@ class _JavaCalendar:
         return self.wall
 
 
-class _Search:
+class Search:
     """Finds fire times on the zone's wall clock for one call of next_fire_times."""
 
-    def __init__(self, spec: _Spec, zone: tzinfo, years: tuple[int, ...], max_year: int) -> None:
+    def __init__(self, spec: Spec, zone: tzinfo, years: tuple[int, ...], max_year: int) -> None:
         self.spec = spec
         self.zone = zone
         self.fixed = isinstance(zone, timezone)
@@ -168,7 +168,7 @@ class _Search:
             base = start - _ONE_SECOND
             if self.cron is None:
                 self.cron = croniter(self.cron_text, base, second_at_beginning=True,
-                                     max_years_between_matches=self.max_year - _MIN_YEAR + 1)
+                                     max_years_between_matches=self.max_year - MIN_YEAR + 1)
             else:
                 self.cron.set_current(base)
             try:
@@ -348,15 +348,15 @@ def next_fire_times(expression: str, timezone_id: str, after: datetime,
     search never returns, so Databricks would stop scheduling the job: ``L-28W`` .. ``L-30W`` from
     some starts, ``0W``, or a nearest-weekday rule whose times fall in a daylight-saving gap.
     """
-    spec = _spec(expression)
-    zone = _zone(timezone_id)
+    spec = spec_of(expression)
+    zone = resolve_zone(timezone_id)
     if after.tzinfo is None or after.utcoffset() is None:
         raise ValueError("after must be a timezone-aware datetime")
     max_year = fields.MAX_YEAR
-    years = tuple(y for y in spec.years if _MIN_YEAR <= y <= max_year)
+    years = tuple(y for y in spec.years if MIN_YEAR <= y <= max_year)
     if count <= 0 or not (years or spec.special_dom):
         return []
-    search = _Search(spec, zone, years, max_year)
+    search = Search(spec, zone, years, max_year)
     try:
         instant = after.astimezone(_UTC).replace(microsecond=0) + _ONE_SECOND
     except OverflowError:
@@ -388,8 +388,8 @@ def next_fire_times(expression: str, timezone_id: str, after: datetime,
                    "outside the gap or UTC")
         previous = (instant - _ONE_SECOND).astimezone(zone).isoformat()
         raise CronError(
-            f"day-of-month field {spec.tokens[_DOM]!r}: Quartz 2.3.2 never returns a fire time "
+            f"day-of-month field {spec.tokens[DOM]!r}: Quartz 2.3.2 never returns a fire time "
             f"after {previous} (its search loops forever: {why}), so Databricks would stop "
-            "running this job", field=FIELD_NAMES[_DOM], position=spec.positions[_DOM]) from None
+            "running this job", field=FIELD_NAMES[DOM], position=spec.positions[DOM]) from None
     return out
 

@@ -8,8 +8,7 @@ schedule. Quartz never moves a fire time: a local time that a spring-forward gap
 at all that day, and a time the clocks repeat runs once, at its second (standard-time) occurrence.
 The preview names both.
 
-The form's simple mode is `simple`, its time-zone picker `zones`; their names are re-exported
-here, where the editor has always imported them.
+The form's simple mode is `simple`, its time-zone picker `zones`.
 """
 
 from __future__ import annotations
@@ -23,42 +22,17 @@ from loom_jobs_widget.schedule.describe import describe
 from loom_jobs_widget.schedule.fields import CronError
 from loom_jobs_widget.schedule.fire_times import next_fire_times
 from loom_jobs_widget.schedule.problems import cron_problems
-from loom_jobs_widget.schedule.simple import (
-    SIMPLE_INTERVALS,
-    SimpleSchedule,
-    SimpleScheduleJson,
-    SimpleUnit,
-    Weekday,
-    simple_of,
-)
-from loom_jobs_widget.schedule.zones import (
-    TimeZoneInfo,
-    TimeZoneOption,
-    _transitions,
-    _utc_offset,
-    java_time_zones,
-    resolve_zone,
-    time_zone_info,
-)
+from loom_jobs_widget.schedule.simple import SimpleScheduleJson, simple_of
+from loom_jobs_widget.schedule.zones import resolve_zone, transitions, utc_offset
 
 __all__ = [
     "MAX_PREVIEW_COUNT",
-    "SIMPLE_INTERVALS",
     "DstNote",
     "DstWarning",
     "FireTime",
     "SchedulePreview",
-    "SimpleSchedule",
-    "SimpleScheduleJson",
-    "SimpleUnit",
     "SkippedRun",
-    "TimeZoneInfo",
-    "TimeZoneOption",
-    "Weekday",
-    "java_time_zones",
     "preview",
-    "simple_of",
-    "time_zone_info",
 ]
 
 _UTC: Final = timezone.utc
@@ -231,7 +205,7 @@ def _daylight_saving(expression: str, timezone_id: str, zone: tzinfo, start: dat
     last_wall = walls[-1]
     # From a day before the start: a run just after it may repeat a time the clocks went back
     # over before the start.
-    for instant, before, after in _transitions(zone, start - timedelta(days=1), fires[-1]):
+    for instant, before, after in transitions(zone, start - timedelta(days=1), fires[-1]):
         if after > before:
             gap_start, gap_end = _wall(instant, before), _wall(instant, after)
             # Quartz's cursor can lose valid times up to about a day after a gap (Nuuk).
@@ -322,10 +296,10 @@ def _report_repeated(timezone_id: str, repeat_start: datetime, repeat_end: datet
         "message": f"On {day} clocks go back from {_clock(repeat_end)} to {_clock(repeat_start)} "
                    f"in {timezone_id}, so that hour happens twice: {phrase} "
                    f"{'happen only once each' if plural else 'happens only once'}, at the "
-                   f"second occurrence ({_utc_offset(after)}), not the first "
-                   f"({_utc_offset(before)})."})
+                   f"second occurrence ({utc_offset(after)}), not the first "
+                   f"({utc_offset(before)})."})
     for i, wall in zip(indexes, repeated, strict=True):
         notes[i].append({
             "kind": "repeated",
             "message": f"{_clock(wall)} happens twice on {day} (clocks go back); Quartz runs "
-                       f"once, at the second {_clock(wall)} ({_utc_offset(after)})."})
+                       f"once, at the second {_clock(wall)} ({utc_offset(after)})."})

@@ -1,5 +1,5 @@
 """The Quartz cron grammar as Databricks reads `quartz_cron_expression`: an expression parsed into
-its value sets and day rules (a `_Spec`), or a `CronError` that names the field at fault.
+its value sets and day rules (a `Spec`), or a `CronError` that names the field at fault.
 
 Databricks evaluates the expression with Quartz 2.3.2's ``CronExpression`` and accepts whatever
 Quartz accepts. The parser is a port of Quartz's ``buildExpression``/``storeExpressionVals``, so
@@ -11,47 +11,41 @@ name the field and say what is wrong). Checked against the real Quartz 2.3.2 by 
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import NoReturn
 
 from loom_jobs_widget.schedule import fields
 from loom_jobs_widget.schedule.fields import (
-    _DAY_NUMBERS,
-    _DOM,
-    _DOW,
-    _FIELD_BOUNDS,
-    _HOUR,
-    _MIN,
-    _MIN_YEAR,
-    _MONTH,
-    _MONTH_NUMBERS,
-    _SEC,
-    _YEAR,
+    DAY_NUMBERS,
+    DOM,
+    DOW,
+    FIELD_BOUNDS,
     FIELD_NAMES,
+    HOUR,
+    MIN,
+    MIN_YEAR,
+    MONTH,
+    MONTH_NUMBERS,
+    SEC,
+    YEAR,
     CronError,
 )
 from loom_jobs_widget.schedule.unix import from_unix
-from loom_jobs_widget.schedule.zones import resolve_zone
 
-if TYPE_CHECKING:
-    from loom_jobs_widget.schedule.describe import describe as describe
-    from loom_jobs_widget.schedule.fire_times import next_fire_times as next_fire_times
-
-__all__ = ["FIELD_NAMES", "CronError", "from_unix", "resolve_zone"]
+__all__ = ["Spec", "parse", "spec_of"]
 
 # Quartz's markers for '*' and '?', stored in the value sets like values.
 _ALL = 99
 _NONE = 98
-_WRAP = {_SEC: 60, _MIN: 60, _HOUR: 24, _DOM: 31, _MONTH: 12, _DOW: 7}
+_WRAP = {SEC: 60, MIN: 60, HOUR: 24, DOM: 31, MONTH: 12, DOW: 7}
 _L_FORM = re.compile(r"L-[0-9]*W?")
 _JAVA_INT = re.compile(r"[+-]?[0-9]+")
 _QUARTZ_FORMAT = "sec min hour day-of-month month day-of-week [year]"
 
 
 @dataclass(frozen=True)
-class _Spec:
+class Spec:
     """A parsed expression: Quartz's value sets (markers removed) and day-rule flags."""
 
     seconds: tuple[int, ...]
@@ -115,14 +109,14 @@ class _Builder:
 
     def value_range_text(self, field: int) -> str:
         return {
-            _SEC: "values must be 0 to 59",
-            _MIN: "values must be 0 to 59",
-            _HOUR: "values must be 0 to 23",
-            _DOM: "values must be 1 to 31",
-            _MONTH: "values must be 1 to 12 or JAN to DEC",
-            _DOW: "values must be 1 to 7 (1 = SUN, 7 = SAT) or SUN to SAT; unlike unix cron, "
+            SEC: "values must be 0 to 59",
+            MIN: "values must be 0 to 59",
+            HOUR: "values must be 0 to 23",
+            DOM: "values must be 1 to 31",
+            MONTH: "values must be 1 to 12 or JAN to DEC",
+            DOW: "values must be 1 to 7 (1 = SUN, 7 = SAT) or SUN to SAT; unlike unix cron, "
                   "Quartz has no day 0",
-            _YEAR: "invalid year",
+            YEAR: "invalid year",
         }[field]
 
     # Quartz's getValue: the digits starting at i, appended to the digit(s) v already read.
@@ -148,7 +142,7 @@ class _Builder:
         return ord(s[i]) - 48
 
     def check_increment(self, incr: int, field: int) -> None:
-        limit = {_SEC: 59, _MIN: 59, _HOUR: 23, _DOM: 31, _DOW: 7, _MONTH: 12}.get(field)
+        limit = {SEC: 59, MIN: 59, HOUR: 23, DOM: 31, DOW: 7, MONTH: 12}.get(field)
         if limit is not None and incr > limit:
             self.fail(f"the step after '/' must be at most {limit}, not {incr}")
 
@@ -161,13 +155,13 @@ class _Builder:
         if c == "?":
             if len(s) > 2 and s[1] != " " and s[2] != "\t":
                 self.fail(f"unexpected {s[1]!r} after '?'")
-            if field not in (_DOM, _DOW):
+            if field not in (DOM, DOW):
                 self.fail("'?' is only allowed in the day-of-month and day-of-week fields")
-            if field == _DOW and not self.last_dom:
-                if not self.sets[_DOM]:
-                    self.at(_DOM)
+            if field == DOW and not self.last_dom:
+                if not self.sets[DOM]:
+                    self.at(DOM)
                     self.fail("the field has no values")
-                if max(self.sets[_DOM]) == _NONE:
+                if max(self.sets[DOM]) == _NONE:
                     self.fail("'?' may be used in day-of-month or in day-of-week, not in both")
             self.add(_NONE, -1, 0, field)
             return
@@ -192,11 +186,11 @@ class _Builder:
             return
         if c == "L":
             i = 1
-            if field == _DOM:
+            if field == DOM:
                 self.last_dom = True
-            if field == _DOW:
+            if field == DOW:
                 self.add(7, 7, 0, field)
-            if field == _DOM and len(s) > i:
+            if field == DOM and len(s) > i:
                 if s[i] == "-":
                     self.last_offset, i = self.get_value(0, s, i + 1, "'L-'")
                     if self.last_offset > 30:
@@ -217,15 +211,15 @@ class _Builder:
         self.fail(f"unexpected character {c!r}")
 
     def store_name(self, s: str, field: int) -> None:
-        if field not in (_MONTH, _DOW):
-            if field == _DOM and s.startswith("L"):
+        if field not in (MONTH, DOW):
+            if field == DOM and s.startswith("L"):
                 self.fail("after 'L' only '-n', 'W' or '-nW' may follow (e.g. 'L-3', 'LW')")
-            if field == _DOM and s.startswith("W"):
+            if field == DOM and s.startswith("W"):
                 self.fail("'W' must follow a day number (e.g. '15W')")
             self.fail("letters are not allowed in this field")
-        names = _MONTH_NUMBERS if field == _MONTH else _DAY_NUMBERS
-        kind = "month" if field == _MONTH else "day"
-        example = "JAN to DEC" if field == _MONTH else "SUN to SAT"
+        names = MONTH_NUMBERS if field == MONTH else DAY_NUMBERS
+        kind = "month" if field == MONTH else "day"
+        example = "JAN to DEC" if field == MONTH else "SUN to SAT"
         if len(s) < 3:
             self.fail(f"unknown {kind} name {s!r} (use {example})")
         start = names.get(s[:3])
@@ -243,12 +237,12 @@ class _Builder:
                 if found is None:
                     self.fail(f"unknown {kind} name {s[4:7]!r} (use {example})")
                 end = found
-            elif c == "#" and field == _DOW:
+            elif c == "#" and field == DOW:
                 nth = _java_int(s[4:])
                 if nth is None or not 1 <= nth <= 5:
                     self.fail("the number after '#' must be 1 to 5")
                 self.nth_dow = nth
-            elif c == "L" and field == _DOW:
+            elif c == "L" and field == DOW:
                 self.last_dow = True
         self.add(start, end, 1 if end != -1 else 0, field)
 
@@ -259,16 +253,16 @@ class _Builder:
             return
         c = s[i]
         if c == "L":
-            if field != _DOW:
+            if field != DOW:
                 self.fail("'L' after a number is only allowed in the day-of-week field (e.g. "
                           "'6L' = last Friday)")
             if not 1 <= val <= 7:
-                self.fail(self.value_range_text(_DOW))
+                self.fail(self.value_range_text(DOW))
             self.last_dow = True
             self.sets[field].add(val)
             return
         if c == "W":
-            if field != _DOM:
+            if field != DOM:
                 self.fail("'W' (nearest weekday) is only allowed in the day-of-month field")
             if val > 31:
                 self.fail("'W' needs a day of the month from 1 to 31")
@@ -276,7 +270,7 @@ class _Builder:
             self.sets[field].add(val)
             return
         if c == "#":
-            if field != _DOW:
+            if field != DOW:
                 self.fail("'#' is only allowed in the day-of-week field")
             nth = _java_int(s[i + 1:])
             if nth is None or not 1 <= nth <= 5:
@@ -323,9 +317,9 @@ class _Builder:
     def add(self, val: int, end: int, incr: int, field: int) -> None:
         """Quartz's addToSet, including its wrap-around for ranges such as '22-2' or 'FRI-MON'."""
         values = self.sets[field]
-        if field in _FIELD_BOUNDS and val not in (_ALL, _NONE):
-            lo, hi = _FIELD_BOUNDS[field]
-            if (val < lo if field != _DOW else val == 0) or val > hi or end > hi:
+        if field in FIELD_BOUNDS and val not in (_ALL, _NONE):
+            lo, hi = FIELD_BOUNDS[field]
+            if (val < lo if field != DOW else val == 0) or val > hi or end > hi:
                 self.fail(self.value_range_text(field))
         if incr in (0, -1) and val != _ALL:
             values.add(_NONE if val == -1 else val)
@@ -334,18 +328,18 @@ class _Builder:
         if val == _ALL and incr <= 0:
             incr = 1
             values.add(_ALL)
-        lo, hi = _FIELD_BOUNDS.get(field, (_MIN_YEAR, self.max_year))
+        lo, hi = FIELD_BOUNDS.get(field, (MIN_YEAR, self.max_year))
         if stop == -1:
             stop = hi
         if start in (-1, _ALL):
             start = lo
         wrap = 0
         if stop < start:
-            if field == _YEAR:
+            if field == YEAR:
                 self.fail("the range start must not be after its end")
             wrap = _WRAP[field]
             stop += wrap
-        if field == _YEAR:
+        if field == YEAR:
             # Years after MAX_YEAR never fire; Quartz would still enumerate them.
             stop = min(stop, self.max_year)
         for i in range(start, stop + 1, incr):
@@ -353,7 +347,7 @@ class _Builder:
                 values.add(i)
                 continue
             i2 = i % wrap
-            if i2 == 0 and field in (_MONTH, _DOW, _DOM):
+            if i2 == 0 and field in (MONTH, DOW, DOM):
                 i2 = wrap
             values.add(i2)
 
@@ -376,7 +370,8 @@ def _unix_hint(expression: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _parse(expression: str, max_year: int) -> _Spec:
+def parse(expression: str, max_year: int) -> Spec:
+    """The expression's `Spec` with years up to `max_year`, or a CronError; cached."""
     if not isinstance(expression, str):
         raise CronError("the cron expression must be a string")
     upper = expression.upper()
@@ -398,9 +393,9 @@ def _parse(expression: str, max_year: int) -> _Spec:
     for field, (_, token) in enumerate(tokens[:7]):
         b.at(field)
         expr = _java_trim(token)
-        if field in (_DOM, _DOW) and "L" in expr and len(expr) > 1 and "," in expr:
+        if field in (DOM, DOW) and "L" in expr and len(expr) > 1 and "," in expr:
             b.fail("'L' cannot be combined with other days in a list")
-        if field == _DOW and expr.count("#") > 1:
+        if field == DOW and expr.count("#") > 1:
             b.fail("only one '#' item (nth weekday) is allowed")
         items = expr.split(",")
         shown = _java_trim(originals[field]).split(",")
@@ -415,13 +410,13 @@ def _parse(expression: str, max_year: int) -> _Spec:
                         f"{'' if len(tokens) == 1 else 's'}; Quartz needs 6 or 7 "
                         f"({_QUARTZ_FORMAT})")
     if len(tokens) == 6:
-        b.add(_ALL, -1, 0, _YEAR)
-    dom_spec = _NONE not in b.sets[_DOM]
-    dow_spec = _NONE not in b.sets[_DOW]
-    b.at(_DOW)
+        b.add(_ALL, -1, 0, YEAR)
+    dom_spec = _NONE not in b.sets[DOM]
+    dow_spec = _NONE not in b.sets[DOW]
+    b.at(DOW)
     if dom_spec == dow_spec:
         if dom_spec:
-            b.fail(f"day-of-month is {originals[_DOM]!r} and day-of-week is restricted too; "
+            b.fail(f"day-of-month is {originals[DOM]!r} and day-of-week is restricted too; "
                    "Quartz needs '?' in exactly one of them (e.g. '0 0 9 * * ?' or "
                    "'0 0 9 ? * MON')")
         b.fail("'?' may be used in day-of-month or in day-of-week, not in both")
@@ -432,39 +427,25 @@ def _parse(expression: str, max_year: int) -> _Spec:
     # Quartz accepts these at parse time and then throws NoSuchElementException on every
     # evaluation, so they are invalid in practice. The month set is only read once a day matched,
     # which an nth weekday above 7 ('9#2') never does.
-    no_day_matches = dow_spec and b.nth_dow and real(_DOW)[:1] > (7,)
-    for field in (_SEC, _MIN, _HOUR) + (() if no_day_matches else (_MONTH,)) \
-            + ((_DOM,) if dom_spec and not b.last_dom else ()) + ((_DOW,) if dow_spec else ()):
+    no_day_matches = dow_spec and b.nth_dow and real(DOW)[:1] > (7,)
+    for field in (SEC, MIN, HOUR) + (() if no_day_matches else (MONTH,)) \
+            + ((DOM,) if dom_spec and not b.last_dom else ()) + ((DOW,) if dow_spec else ()):
         if not real(field):
             b.at(field)
             if "L" in b.token.upper():
                 b.fail("'L' (last) is only allowed in the day-of-month and day-of-week fields")
             b.fail("the field has no values")
-    return _Spec(
-        seconds=real(_SEC), minutes=real(_MIN), hours=real(_HOUR),
-        dom_spec=dom_spec, dom=real(_DOM), last_dom=b.last_dom, last_offset=b.last_offset,
-        nearest_weekday=b.nearest_weekday, months=real(_MONTH),
-        dow_spec=dow_spec, dow=real(_DOW), last_dow=b.last_dow, nth_dow=b.nth_dow,
-        years=tuple(sorted(v for v in b.sets[_YEAR] if v != _ALL)),
+    return Spec(
+        seconds=real(SEC), minutes=real(MIN), hours=real(HOUR),
+        dom_spec=dom_spec, dom=real(DOM), last_dom=b.last_dom, last_offset=b.last_offset,
+        nearest_weekday=b.nearest_weekday, months=real(MONTH),
+        dow_spec=dow_spec, dow=real(DOW), last_dow=b.last_dow, nth_dow=b.nth_dow,
+        years=tuple(sorted(v for v in b.sets[YEAR] if v != _ALL)),
         tokens=tuple(originals[:7]) + (("*",) if len(tokens) == 6 else ()),
         positions=tuple(p for p, _ in tokens[:7]) + ((None,) if len(tokens) == 6 else ()),
     )
 
 
-def _spec(expression: str) -> _Spec:
-    return _parse(expression, fields.MAX_YEAR)
-
-
-# This module used to hold the whole engine; these names moved to their own modules (which import
-# this one, hence the lazy look-up). Import them from `loom_jobs_widget.schedule` instead.
-_MOVED = {
-    "describe": "loom_jobs_widget.schedule.describe",
-    "next_fire_times": "loom_jobs_widget.schedule.fire_times",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+def spec_of(expression: str) -> Spec:
+    """`parse` with the `MAX_YEAR` in force (read now, so that tests can pin it)."""
+    return parse(expression, fields.MAX_YEAR)

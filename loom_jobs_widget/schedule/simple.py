@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypedDict, get_args
 
 from loom_jobs_widget.schedule import fields
-from loom_jobs_widget.schedule.fields import _MIN_YEAR, CronError
-from loom_jobs_widget.schedule.quartz import _spec
+from loom_jobs_widget.schedule.fields import MIN_YEAR, CronError
+from loom_jobs_widget.schedule.quartz import spec_of
 
 __all__ = [
     "SIMPLE_INTERVALS",
@@ -180,13 +180,13 @@ def simple_of(expression: str) -> SimpleSchedule | None:
     fire times exactly (or the expression is invalid). Compares value sets, so any spelling of
     a simple schedule is recognised; `simple_of(e).to_quartz()` fires exactly when `e` does."""
     try:
-        sp = _spec(expression)
+        sp = spec_of(expression)
     except CronError:
         return None
     max_year = fields.MAX_YEAR  # read at call time: tests pin it
-    live_years = [y for y in sp.years if _MIN_YEAR <= y <= max_year]
+    live_years = [y for y in sp.years if MIN_YEAR <= y <= max_year]
     if sp.seconds != (0,) or len(sp.months) != 12 or live_years != list(
-            range(_MIN_YEAR, max_year + 1)):
+            range(MIN_YEAR, max_year + 1)):
         return None
     every_day_dom = (sp.dom_spec and not sp.last_dom and not sp.nearest_weekday
                      and len(sp.dom) == 31)

@@ -73,7 +73,7 @@ _PLACE: Final[dict[EditableTriggerKind, tuple[str, str | None]]] = {
     "table_update": ("trigger", "table_update"),
 }
 # A schedule the form can show in simple mode (every day at 00:00); the user changes it at once.
-DEFAULT_CRON: Final = "0 0 0 * * ?"
+_DEFAULT_CRON: Final = "0 0 0 * * ?"
 
 
 class TriggerView(TypedDict):
@@ -153,7 +153,7 @@ def _skeleton(kind: EditableTriggerKind, status: PauseStatus, timezone_id: str,
     if kind == "none":
         return {}
     if kind == "scheduled":
-        return {"schedule": {"quartz_cron_expression": DEFAULT_CRON,
+        return {"schedule": {"quartz_cron_expression": _DEFAULT_CRON,
                              "timezone_id": timezone_id, "pause_status": status}}
     if kind == "continuous":
         return {"continuous": {"pause_status": status}}

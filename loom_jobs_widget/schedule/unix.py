@@ -6,18 +6,18 @@ import re
 from typing import NoReturn
 
 from loom_jobs_widget.schedule.fields import (
-    _DAY_ABBREVIATIONS,
-    _DAY_NUMBERS,
-    _DOM,
-    _DOW,
-    _HOUR,
-    _MIN,
-    _MONTH,
-    _MONTH_NUMBERS,
+    DAY_ABBREVIATIONS,
+    DAY_NUMBERS,
+    DOM,
+    DOW,
     FIELD_NAMES,
+    HOUR,
+    MIN,
+    MONTH,
+    MONTH_NUMBERS,
     CronError,
-    _runs,
-    _uniform_step,
+    consecutive_runs,
+    uniform_step,
 )
 
 __all__ = ["from_unix"]
@@ -32,9 +32,9 @@ _UNIX_ITEM = re.compile(r"(\*|\?|[0-9A-Z]+(?:-[0-9A-Z]+)?)(?:/([0-9]+))?")
 
 def _unix_field(text: str, field: int, position: int) -> set[int]:
     name = FIELD_NAMES[field]
-    lo, hi = {_MIN: (0, 59), _HOUR: (0, 23), _DOM: (1, 31), _MONTH: (1, 12), _DOW: (0, 6)}[field]
-    names = _MONTH_NUMBERS if field == _MONTH else (
-        {k: v - 1 for k, v in _DAY_NUMBERS.items()} if field == _DOW else {})
+    lo, hi = {MIN: (0, 59), HOUR: (0, 23), DOM: (1, 31), MONTH: (1, 12), DOW: (0, 6)}[field]
+    names = MONTH_NUMBERS if field == MONTH else (
+        {k: v - 1 for k, v in DAY_NUMBERS.items()} if field == DOW else {})
 
     def fail(explanation: str) -> NoReturn:
         raise CronError(f"unix {name} field {text!r}: {explanation}", field=name,
@@ -46,7 +46,7 @@ def _unix_field(text: str, field: int, position: int) -> set[int]:
         if not token.isdigit():
             fail(f"{token!r} is not a number" + (" or a name" if names else ""))
         value = int(token)
-        top = 7 if field == _DOW else hi  # unix accepts 7 for Sunday
+        top = 7 if field == DOW else hi  # unix accepts 7 for Sunday
         if not lo <= value <= top:
             fail(f"values must be {lo} to {top}")
         return value
@@ -61,7 +61,7 @@ def _unix_field(text: str, field: int, position: int) -> set[int]:
         if step < 1:
             fail("the step after '/' must be at least 1")
         if base in ("*", "?"):
-            if base == "?" and field not in (_DOM, _DOW):
+            if base == "?" and field not in (DOM, DOW):
                 fail("'?' is only allowed in the day fields")
             start, stop = lo, hi
         elif "-" in base:
@@ -72,7 +72,7 @@ def _unix_field(text: str, field: int, position: int) -> set[int]:
         else:
             start = number(base)
             stop = hi if step_text is not None else start
-        selected = {v % 7 if field == _DOW else v for v in range(start, stop + 1, step)}
+        selected = {v % 7 if field == DOW else v for v in range(start, stop + 1, step)}
         if not selected:
             fail(f"{item!r} selects no values")
         values |= selected
@@ -83,12 +83,12 @@ def _quartz_field(values: set[int], lo: int, hi: int) -> str:
     ordered = sorted(values)
     if ordered == list(range(lo, hi + 1)):
         return "*"
-    n = _uniform_step(ordered)
+    n = uniform_step(ordered)
     if n is not None and n > 1 and len(ordered) >= 3:
         if ordered[-1] + n <= hi:
             return f"{ordered[0]}-{ordered[-1]}/{n}"
         return f"*/{n}" if ordered[0] == lo else f"{ordered[0]}/{n}"
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in _runs(ordered))
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in consecutive_runs(ordered))
 
 
 def from_unix(expression: str) -> str:
@@ -109,7 +109,7 @@ def from_unix(expression: str) -> str:
         raise CronError(f"a unix cron has 5 fields (minute hour day-of-month month "
                         f"day-of-week), {expression.strip()!r} has {len(matches)}")
     fields = [m.group() for m in matches]
-    fields_of = (_MIN, _HOUR, _DOM, _MONTH, _DOW)
+    fields_of = (MIN, HOUR, DOM, MONTH, DOW)
     minute, hour, dom, month, dow = (_unix_field(t, f, m.start())
                                      for t, f, m in zip(fields, fields_of, matches, strict=True))
     dom_any, dow_any = fields[2] in ("*", "?"), fields[4] in ("*", "?")
@@ -118,14 +118,15 @@ def from_unix(expression: str) -> str:
             f"day-of-week field {fields[4]!r}: unix cron runs when day-of-month "
             f"{fields[2]!r} OR day-of-week {fields[4]!r} matches; Quartz cannot combine the two "
             "(one of them must be '?'), so restrict only one of them or use two schedules",
-            field=FIELD_NAMES[_DOW], position=matches[4].start())
+            field=FIELD_NAMES[DOW], position=matches[4].start())
     if dow_any:
         quartz_dom, quartz_dow = _quartz_field(dom, 1, 31), "?"
     else:
         days = sorted(d + 1 for d in dow)  # Quartz: 1 = Sunday
         quartz_dom = "?"
         quartz_dow = "*" if len(days) == 7 else ",".join(
-            _DAY_ABBREVIATIONS[a - 1] if a == b else
-            f"{_DAY_ABBREVIATIONS[a - 1]}-{_DAY_ABBREVIATIONS[b - 1]}" for a, b in _runs(days))
+            DAY_ABBREVIATIONS[a - 1] if a == b else
+            f"{DAY_ABBREVIATIONS[a - 1]}-{DAY_ABBREVIATIONS[b - 1]}"
+            for a, b in consecutive_runs(days))
     return " ".join(("0", _quartz_field(minute, 0, 59), _quartz_field(hour, 0, 23), quartz_dom,
                      _quartz_field(month, 1, 12), quartz_dow))

@@ -25,7 +25,17 @@ from typing import Final, TypedDict
 
 from loom_jobs_widget.schedule.fields import CronError
 
-__all__ = ["TimeZoneInfo", "TimeZoneOption", "java_time_zones", "resolve_zone", "time_zone_info"]
+__all__ = [
+    "TimeZoneInfo",
+    "TimeZoneOption",
+    "java_time_zones",
+    "options_at",
+    "resolve_zone",
+    "time_zone_info",
+    "transitions",
+    "utc_offset",
+    "zone_of",
+]
 
 _UTC: Final = timezone.utc
 
@@ -104,7 +114,8 @@ def _java_custom_zone(zone_id: str) -> tzinfo | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _resolve_zone(zone_id: str) -> tzinfo:
+def zone_of(zone_id: str) -> tzinfo:
+    """`resolve_zone` for an id known to be a non-empty string; cached."""
     if zone_id in _JAVA_UNSUPPORTED:
         raise CronError(f"time-zone id {zone_id!r} is not supported: {_JAVA_UNSUPPORTED[zone_id]}",
                         field="timezone")
@@ -133,7 +144,7 @@ def _zone(timezone_id: str) -> tzinfo:
     if not isinstance(timezone_id, str) or not timezone_id:
         raise CronError("the time-zone id is empty; use an IANA id such as 'UTC'",
                         field="timezone")
-    return _resolve_zone(timezone_id)
+    return zone_of(timezone_id)
 
 
 def resolve_zone(timezone_id: str) -> tzinfo:
@@ -149,8 +160,8 @@ def resolve_zone(timezone_id: str) -> tzinfo:
 # --- clock changes --------------------------------------------------------------------------------
 
 
-def _transitions(zone: tzinfo, lo: datetime, hi: datetime
-                 ) -> list[tuple[datetime, timedelta, timedelta]]:
+def transitions(zone: tzinfo, lo: datetime, hi: datetime
+                ) -> list[tuple[datetime, timedelta, timedelta]]:
     """(instant, offset before, offset after) of each offset change in (lo, hi], found by weekly
     samples (no zone changes twice within a week) and bisection to the second."""
 
@@ -176,7 +187,7 @@ def _transitions(zone: tzinfo, lo: datetime, hi: datetime
     return found
 
 
-def _utc_offset(offset: timedelta) -> str:
+def utc_offset(offset: timedelta) -> str:
     """'UTC+05:30', 'UTC-04:00'."""
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
@@ -274,11 +285,13 @@ def _offered_ids() -> tuple[str, ...]:
 
 
 def _offset_text(offset: timedelta) -> str:
-    return _utc_offset(offset).removeprefix("UTC")
+    return utc_offset(offset).removeprefix("UTC")
 
 
 @functools.lru_cache(maxsize=4)
-def _options_at(minute: datetime) -> tuple[tuple[str, int, str | None, str | None], ...]:
+def options_at(minute: datetime) -> tuple[tuple[str, int, str | None, str | None], ...]:
+    """(id, UTC offset in minutes, alias, note) of each offered zone at `minute`, by offset
+    then id; cached."""
     rows = []
     for zone_id in _offered_ids():
         offset = minute.astimezone(zoneinfo.ZoneInfo(zone_id)).utcoffset()
@@ -299,7 +312,7 @@ def java_time_zones(*, at: datetime | None = None) -> list[TimeZoneOption]:
          "offset_minutes": minutes,
          "label": f"(UTC{_offset_text(timedelta(minutes=minutes))}) {zone_id}",
          "alias_of": alias, "note": note}
-        for zone_id, minutes, alias, note in _options_at(moment)
+        for zone_id, minutes, alias, note in options_at(moment)
     ]
 
 

@@ -8,9 +8,8 @@ from typing import Any
 
 from typing_extensions import get_type_hints
 
-from loom_jobs_widget.browser import protocol
-from loom_jobs_widget.browser.session import BrowserSession
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.browser import BrowserSession, protocol
+from loom_jobs_widget.client import Workspace
 
 from ..editor.shapes import kinds, members, mismatches
 from .test_session import Recorder, create, schedule

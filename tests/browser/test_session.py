@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from loom_jobs_widget.browser.query import Query, parse_tag
+from loom_jobs_widget.browser import BrowserSession, BrowserState, JobsBrowser, Query
+from loom_jobs_widget.browser.query import parse_tag
 from loom_jobs_widget.browser.rows import job_row, run_summary, trigger_summary
-from loom_jobs_widget.browser.session import BrowserSession, BrowserState
-from loom_jobs_widget.browser.widget import JobsBrowser
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 from loom_jobs_widget.core.models import Job
-from loom_jobs_widget.editor.widget import JobEditor
+from loom_jobs_widget.editor import JobEditor
 from loom_jobs_widget.magics import LoomMagics
 
 CHECK = {"task_key": "check", "condition_task": {"op": "EQUAL_TO", "left": "1", "right": "1"}}
@@ -98,8 +97,8 @@ def test_rows_carry_what_the_table_shows(ws: Workspace, rec: Recorder, tag: str)
                     schedule=schedule(paused=False),
                     tasks=[CHECK, {**CHECK, "task_key": "check2"}])
     never = create(ws, f"{tag} manual", tags={tag: ""})
-    run_id = int(ws.jobs.run_now(job_id)["run_id"])
-    ws.jobs.get_run(run_id)
+    run_id = int(ws.runs.run_now(job_id)["run_id"])
+    ws.runs.get_run(run_id)
     rows = {row["job_id"]: row for row in rec.page(tag=tag)["rows"]}
     row = rows[job_id]
     assert row["name"] == f"{tag} nightly"
@@ -170,7 +169,7 @@ def test_run_now_shows_the_new_run(ws: Workspace, rec: Recorder, tag: str) -> No
     done = rec.last
     assert done["kind"] == "action_done" and isinstance(done["run_id"], int)
     assert done["row"]["last_run"]["run_id"] == done["run_id"]
-    assert ws.jobs.get_run(done["run_id"])["job_id"] == job_id
+    assert ws.runs.get_run(done["run_id"])["job_id"] == job_id
 
 
 def test_delete_removes_the_row_and_sends_the_page(ws: Workspace, rec: Recorder, tag: str) -> None:

@@ -390,7 +390,7 @@ NOTEBOOK_CELLS = [
         job.settings.description = "edited in a notebook"
         ws.jobs.save(job)"""
     ),
-    "from loom_jobs_widget.graph.widget import JobGraph\nJobGraph.from_settings(job.settings)",
+    "from loom_jobs_widget.graph import JobGraph\nJobGraph.from_settings(job.settings)",
     "vars(ws), vars(ws.jobs)",
     "ws.jobs.get(424242)",  # an error: its traceback is saved too
 ]

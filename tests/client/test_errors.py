@@ -77,14 +77,16 @@ def test_not_found(ws: Workspace) -> None:
         ws.jobs.save(job)
     assert snapshot(job) == before
     with pytest.raises(NotFoundError):
-        ws.jobs.get_run(987654321)
+        ws.runs.get_run(987654321)
 
 
 def test_invalid_request(ws: Workspace) -> None:
     job = ws.jobs.create(three_tasks(unique()))
     assert isinstance(job.job_id, int)
     with pytest.raises(InvalidRequestError) as caught:
-        ws.jobs.set_permissions(job.job_id, [{"user_name": "a@b.c", "permission_level": "FLY"}])
+        ws.permissions.set_permissions(
+            job.job_id, [{"user_name": "a@b.c", "permission_level": "FLY"}]
+        )
     error = caught.value
     assert not isinstance(error, InvalidSettingsError)
     assert error.error_code == "INVALID_PARAMETER_VALUE" and error.job_id == job.job_id

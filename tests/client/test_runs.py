@@ -27,8 +27,7 @@ from loom_jobs_widget.client import (
     task_states,
 )
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.editor.session import EditorSession
-from loom_jobs_widget.editor.widget import JobEditor
+from loom_jobs_widget.editor import EditorSession, JobEditor
 
 from ..editor.test_editor import View
 from .test_jobs import unique
@@ -84,7 +83,7 @@ def test_a_failed_run_its_root_cause_and_its_repair(
     ws: Workspace, failing_job: tuple[int, str]
 ) -> None:
     job_id, flag = failing_job
-    handle = RunHandle(ws.jobs, int(ws.jobs.run_now(job_id)["run_id"]))
+    handle = RunHandle(ws.runs, int(ws.runs.run_now(job_id)["run_id"]))
     run = handle.wait(timeout=120)
     assert handle.done and run_state(run) == "FAILED"
     assert task_states(run) == {
@@ -113,7 +112,7 @@ def test_a_failed_run_its_root_cause_and_its_repair(
     open(flag, "w").close()
     before = {key: task_run["run_id"] for key, task_run in latest_task_runs(run).items()}
     request = dict(plan.request)
-    ws.jobs.repair_run(
+    ws.runs.repair_run(
         request.pop("run_id"),
         rerun_all_failed_tasks=request["rerun_all_failed_tasks"],
         rerun_dependent_tasks=request["rerun_dependent_tasks"],
@@ -136,8 +135,8 @@ def test_the_editor_runs_the_job_and_colours_its_tasks(
     assert handle._thread is not None
     handle._thread.join(timeout=30)
     assert not handle._thread.is_alive()
-    assert editor._session.states == task_states(handle.run)
-    nodes = {n["data"]["id"]: n["data"] for n in editor._session._elements["nodes"]}
+    assert editor._session.graph.states == task_states(handle.run)
+    nodes = {n["data"]["id"]: n["data"] for n in editor._session.graph.elements["nodes"]}
     assert nodes["load"]["state"] == "FAILED" and nodes["report"]["state"] == "UPSTREAM_FAILED"
 
 
@@ -199,7 +198,7 @@ def test_the_runs_tab_messages(ws: Workspace, failing_job: tuple[int, str]) -> N
     assert ended["done"] == ended["total"] == 5
     run_id = ended["run"]["run_id"]
     # The canvas shows the run: the nodes carry their task's state.
-    nodes = {n["data"]["id"]: n["data"] for n in session._elements["nodes"]}
+    nodes = {n["data"]["id"]: n["data"] for n in session.graph.elements["nodes"]}
     assert nodes["load"]["state"] == "FAILED" and nodes["audit"]["state"] == "SUCCESS"
     session.runs.stop()
     view.messages.clear()
@@ -239,7 +238,7 @@ def test_the_runs_tab_messages(ws: Workspace, failing_job: tuple[int, str]) -> N
     assert repaired["run"]["state"] == "SUCCESS" and repaired["root_causes"] == []
     session.runs.stop()
     session.handle({"kind": "show_run", "run_id": None})
-    assert all("state" not in n["data"] for n in session._elements["nodes"])
+    assert all("state" not in n["data"] for n in session.graph.elements["nodes"])
 
 
 def test_run_messages_of_an_unsaved_job(ws: Workspace) -> None:
@@ -255,11 +254,11 @@ def test_run_messages_of_an_unsaved_job(ws: Workspace) -> None:
 
 
 def test_run_view_opens_the_run(ws: Workspace, failing_job: tuple[int, str]) -> None:
-    from loom_jobs_widget.editor.widget import RunView
+    from loom_jobs_widget.editor import RunView
 
     job_id, _ = failing_job
-    run_id = int(ws.jobs.run_now(job_id)["run_id"])
-    RunHandle(ws.jobs, run_id).wait(timeout=120)
+    run_id = int(ws.runs.run_now(job_id)["run_id"])
+    RunHandle(ws.runs, run_id).wait(timeout=120)
     view = RunView(run_id, ws)
     assert view.job_id == job_id and view.shown_run == run_id
     follower = view._session.runs.followed
@@ -267,7 +266,7 @@ def test_run_view_opens_the_run(ws: Workspace, failing_job: tuple[int, str]) -> 
     follower.wait(timeout=60)
     assert follower._thread is not None
     follower._thread.join(timeout=30)
-    nodes = {n["data"]["id"]: n["data"] for n in view._session._elements["nodes"]}
+    nodes = {n["data"]["id"]: n["data"] for n in view._session.graph.elements["nodes"]}
     assert nodes["load"]["state"] == "FAILED"
 
 
@@ -277,7 +276,7 @@ def test_closing_the_editor_stops_following(ws: Workspace, failing_job: tuple[in
     handle = editor.run()
     editor.close()
     assert handle._thread is not None and not handle._thread.is_alive()
-    RunHandle(ws.jobs, handle.run_id).wait(timeout=120)
+    RunHandle(ws.runs, handle.run_id).wait(timeout=120)
 
 
 # --- the runs service ----------------------------------------------------------------------------

@@ -1,5 +1,4 @@
-"""The connected handle: one service per resource of the Jobs API, and `ws.jobs`' run and
-permission methods delegating to them."""
+"""The connected handle: one service per resource of the Jobs API."""
 
 from __future__ import annotations
 
@@ -12,17 +11,13 @@ def test_one_service_per_resource(ws: Workspace) -> None:
     assert isinstance(ws.jobs, JobsService)
     assert isinstance(ws.runs, RunsService)
     assert isinstance(ws.permissions, PermissionsService)
-    # The delegations reach these very services: repairs made through either are one history.
-    assert ws.jobs._runs is ws.runs and ws.jobs._permissions is ws.permissions
-    assert ws.jobs.latest_repair_ids == ws.runs.latest_repair_ids
     assert repr(ws.runs) == f"RunsService({ws.host})"
 
 
-def test_a_job_through_both_paths(ws: Workspace) -> None:
-    job = ws.jobs.create({"name": unique("delegation")})
+def test_a_job_through_each_service(ws: Workspace) -> None:
+    job = ws.jobs.create({"name": unique("services")})
     assert isinstance(job.job_id, int)
-    assert ws.jobs.get_permissions(job.job_id) == ws.permissions.get_permissions(job.job_id)
-    run_id = ws.jobs.run_now(job.job_id)["run_id"]
-    assert ws.jobs.get_run(run_id)["job_id"] == ws.runs.get_run(run_id)["job_id"] == job.job_id
-    assert [r["run_id"] for r in ws.jobs.list_runs(job.job_id)] == [run_id]
+    run_id = ws.runs.run_now(job.job_id)["run_id"]
+    assert ws.runs.get_run(run_id)["job_id"] == job.job_id
+    assert [r["run_id"] for r in ws.runs.list_runs(job.job_id)] == [run_id]
     ws.jobs.delete(job.job_id)

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loom_jobs_widget.client.workspace import diff as workspace_diff
 from loom_jobs_widget.core.diff import ABSENT, Change, changed_units, diff, merge, summary
 from loom_jobs_widget.core.models import JobSettings
 
@@ -50,10 +49,6 @@ def task(doc: dict[str, Any], key: str) -> dict[str, Any]:
 def test_no_changes() -> None:
     assert diff(BASE, copy.deepcopy(BASE)) == []
     assert summary([]) == "No changes."
-
-
-def test_workspace_reexports_diff() -> None:
-    assert workspace_diff is diff
 
 
 def test_top_level_field_changed_added_removed() -> None:

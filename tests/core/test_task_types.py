@@ -11,7 +11,7 @@ import pytest
 from loom_jobs_widget.core import models
 from loom_jobs_widget.core.task_types import TASK_TYPES, TaskType, task_type
 from loom_jobs_widget.core.validation import validate
-from loom_jobs_widget.local.exec.runners import _PLANNERS
+from loom_jobs_widget.local.exec.planners import PLANNERS
 
 CORE = Path(__file__).resolve().parents[2] / "loom_jobs_widget" / "core"
 
@@ -102,7 +102,7 @@ def test_a_task_type_without_required_fields_misses_none(entry: TaskType) -> Non
 
 def test_the_local_workspace_plans_a_process_for_exactly_the_process_types() -> None:
     process = {e.key for e in TASK_TYPES if e.local == "process"}
-    assert process == set(_PLANNERS)
+    assert process == set(PLANNERS)
 
 
 def test_the_engine_runs_conditions_loops_and_jobs() -> None:

@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.client.connect import connect
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace, connect
 
 from .lab import (
     CHROMIUM_ARGS,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
 

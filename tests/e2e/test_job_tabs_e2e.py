@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 
 from ..corpus import quartz_cases
 from .conftest import (
@@ -592,7 +592,7 @@ def test_permissions_tab(editor: Any, local: tuple[Workspace, Path], job_id: int
     shoot(page, "tabs-permissions.png")
 
     review_and_save(page)
-    acl = ws.jobs.get_permissions(job_id).get("access_control_list", [])
+    acl = ws.permissions.get_permissions(job_id).get("access_control_list", [])
     grants = {
         (a.get("group_name") or a.get("user_name") or a.get("service_principal_name")): [
             p["permission_level"] for p in a.get("all_permissions", []) if not p.get("inherited")

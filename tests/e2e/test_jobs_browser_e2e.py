@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
 
@@ -40,7 +40,7 @@ def make_jobs(ws: Workspace) -> dict[str, int]:
     create("scratch to delete", tags={"owner": "me"})
     for i in range(30):
         create(f"report {i:02d}", tags={"team": "bi", "kind": "report"})
-    ws.jobs.run_now(ids["nightly etl"])
+    ws.runs.run_now(ids["nightly etl"])
     return ids
 
 

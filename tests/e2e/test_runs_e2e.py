@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from databricks.sdk.service.workspace import ImportFormat
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
 
@@ -150,7 +150,7 @@ def test_run_follow_inspect_and_repair(
                 .getElementById('publish').data('state') === 'SUCCESS'""",
         timeout=120_000,
     )
-    runs = list(ws.jobs.list_runs(job_id))
+    runs = list(ws.runs.list_runs(job_id))
     assert len(runs) == 1
     assert runs[0]["state"].get("result_state") == "SUCCESS"
     assert node_state(page, "load") == "SUCCESS"

@@ -19,7 +19,7 @@ from .conftest import (
 pytestmark = pytest.mark.browser
 
 THREE_TASK_CELL = """\
-from loom_jobs_widget.graph.widget import JobGraph
+from loom_jobs_widget.graph import JobGraph
 
 settings = {
     "name": "nightly_etl",
@@ -178,7 +178,7 @@ graph.elements = new.elements
 
 
 BRANCHING_CELL = """\
-from loom_jobs_widget.graph.widget import JobGraph
+from loom_jobs_widget.graph import JobGraph
 
 def task(key, kind, *upstream):
     depends_on = [{"task_key": u} if isinstance(u, str) else {"task_key": u[0], "outcome": u[1]}

@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
-from loom_jobs_widget.client.workspace import InvalidSettingsError, Workspace
+from loom_jobs_widget.client import InvalidSettingsError, Workspace
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import Problem, validate
-from loom_jobs_widget.editor import graph_sync
+from loom_jobs_widget.editor import EditorSession, EditorState, JobEditor, graph_sync
 from loom_jobs_widget.editor.problems import problem_path
-from loom_jobs_widget.editor.session import EditorSession, EditorState
-from loom_jobs_widget.editor.widget import JobEditor
-from loom_jobs_widget.graph.elements import EDITOR_ICON_ROOM, job_elements
+from loom_jobs_widget.graph import job_elements
+from loom_jobs_widget.graph.elements import EDITOR_ICON_ROOM
 
 ETL: dict[str, Any] = {
     "name": "nightly etl",
@@ -131,7 +130,7 @@ def test_ready_sends_the_whole_graph(make: Callable[..., EditorSession], view: V
 def test_a_big_graph_comes_in_chunks(
     make: Callable[..., EditorSession], view: View, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(graph_sync, "_GRAPH_CHUNK", 400)
+    monkeypatch.setattr(graph_sync, "GRAPH_CHUNK", 400)
     make(layered_job(1000)).handle({"kind": "ready"})
     parts = view.take("graph") + view.take("graph_more")
     edges = sum(len(p["edges"]) for p in parts)
@@ -197,7 +196,7 @@ def test_a_refused_cycle_changes_nothing(make: Callable[..., EditorSession], vie
     assert error["task_key"] == "ingest"
     assert "cycle" in error["message"] and "report" in error["message"]
     assert view.take("patch") == []
-    assert session.settings is before and session.rev == 0
+    assert session.settings is before and session.graph.rev == 0
     assert view.state is not None and view.state.status["level"] == "error"
     assert not view.state.can_undo
 
@@ -435,7 +434,7 @@ def test_quick_refresh_matches_a_full_one(make: Callable[..., EditorSession], vi
     full = job_elements(
         session.settings, problems=validate(session.settings), icon_room=EDITOR_ICON_ROOM
     )
-    assert session._elements == full
+    assert session.graph.elements == full
     assert sorted(map(repr, session.problems)) == sorted(map(repr, validate(session.settings)))
     # The view, applying the patches in order, has the same graph.
     shown = {n["data"]["id"]: n["data"] for n in full["nodes"]}

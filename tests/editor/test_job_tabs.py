@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import field_path
-from loom_jobs_widget.editor.session import EditorSession
+from loom_jobs_widget.editor import EditorSession
 from loom_jobs_widget.editor.tabs import deployment_warning, job_message
-from loom_jobs_widget.schedule.quartz import next_fire_times
+from loom_jobs_widget.schedule import next_fire_times
 
 from .test_editor import View
 
@@ -210,7 +210,7 @@ def test_permissions_are_edited_reviewed_and_saved_with_the_job(
     session.handle({"kind": "save"})
     view.one("saved")
     assert not view.state.dirty
-    acl = ws.jobs.get_permissions(saved)
+    acl = ws.permissions.get_permissions(saved)
     groups = {
         entry["group_name"]: [p["permission_level"] for p in entry["all_permissions"]]
         for entry in acl["access_control_list"]

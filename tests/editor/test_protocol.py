@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from typing_extensions import get_type_hints
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.editor import protocol
+from loom_jobs_widget.editor import EditorSession, protocol
 from loom_jobs_widget.editor.runs import EditorRuns
-from loom_jobs_widget.editor.session import EditorSession
 
 from .shapes import kinds, members, mismatches
 from .test_editor import ETL, View

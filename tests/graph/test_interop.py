@@ -10,8 +10,8 @@ import pytest
 
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import validate
-from loom_jobs_widget.graph.elements import job_elements
-from loom_jobs_widget.graph.interop import INSTALL_HINT, cytoscape_json, to_ipycytoscape
+from loom_jobs_widget.graph import cytoscape_json, job_elements, to_ipycytoscape
+from loom_jobs_widget.graph.interop import INSTALL_HINT
 
 SETTINGS: dict[str, Any] = {
     "name": "nightly",

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from loom_jobs_widget.graph import job_elements
 from loom_jobs_widget.graph import layout as layout_module
-from loom_jobs_widget.graph.elements import LAYOUT, job_elements, node_width
+from loom_jobs_widget.graph.elements import LAYOUT, node_width
 from loom_jobs_widget.graph.layout import (
     DEFAULT_PARAMS,
     Layout,
@@ -315,13 +316,13 @@ def test_cache_is_by_structure_and_safe_to_modify(monkeypatch: pytest.MonkeyPatc
     clear_cache()
     nodes, edges = nodes_of(BRANCHING), BRANCHING
     calls: list[tuple[Any, ...]] = []
-    real_layout = layout_module._layout
+    real_layout = layout_module.compute_layout
 
     def counting(*args: Any) -> Any:
         calls.append(args)
         return real_layout(*args)
 
-    monkeypatch.setattr(layout_module, "_layout", counting)
+    monkeypatch.setattr(layout_module, "compute_layout", counting)
     first = layered_layout(nodes, edges)
     assert layered_layout(nodes, edges) == first
     assert len(calls) == 1  # the second one came from the cache

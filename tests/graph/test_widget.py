@@ -9,17 +9,16 @@ from typing import Any
 import ipywidgets
 import pytest
 
+from loom_jobs_widget.graph import JobGraph, job_elements
 from loom_jobs_widget.graph import widget as widget_module
 from loom_jobs_widget.graph.elements import (
     MAX_NODE_WIDTH,
     MIN_NODE_WIDTH,
     NODE_HEIGHT,
     ROUTES_BELOW,
-    job_elements,
     node_width,
     pretty_task_type,
 )
-from loom_jobs_widget.graph.widget import JobGraph
 
 THREE_TASKS: dict[str, Any] = {
     "name": "nightly_etl",
@@ -40,7 +39,7 @@ THREE_TASKS: dict[str, Any] = {
 
 
 def test_bundle_is_one_self_contained_module() -> None:
-    bundle = widget_module._BUNDLE
+    bundle = widget_module.BUNDLE
     assert bundle == Path(widget_module.__file__).parents[1] / "static" / "widget.js"
     text = bundle.read_text(encoding="utf-8")
     assert str(JobGraph._esm) == text  # anywidget sends this file to the browser

@@ -14,17 +14,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loom_jobs_widget.schedule import (
+    MAX_PREVIEW_COUNT,
+    SIMPLE_INTERVALS,
+    WEEKDAYS,
     CronError,
     SimpleSchedule,
     describe,
     java_time_zones,
     next_fire_times,
+    preview,
     resolve_zone,
     simple_of,
     time_zone_info,
 )
-from loom_jobs_widget.schedule.forms import MAX_PREVIEW_COUNT, preview
-from loom_jobs_widget.schedule.simple import SIMPLE_INTERVALS, WEEKDAYS
 
 from ..corpus import quartz_cases as vector_cases
 

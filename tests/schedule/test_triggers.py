@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loom_jobs_widget.client.workspace import Workspace
+from loom_jobs_widget.client import Workspace
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import validate
-from loom_jobs_widget.schedule.triggers import (
+from loom_jobs_widget.schedule import (
     EDITABLE_KINDS,
     EditableTriggerKind,
     pause_status,

@@ -8,6 +8,7 @@
 // data-action (create, refresh, prev, next, run_now, pause, resume, menu, then in the row's menu
 // open, permissions, delete; in the dialogs confirm-delete, cancel, open-permissions; the name is
 // an `open` too); the inputs have data-role (search, owner, tag, state, page-size).
+import { PAGE_SIZES } from "../generated/limits";
 import type { RenderProps } from "@anywidget/types";
 import { button, h, icon, iconFromPaths } from "../editor/dom";
 import { ago, rangeText, tagFilter, tagText, when } from "./format";
@@ -15,7 +16,6 @@ import type { Action, FromPython, Grant, JobRow, JobsBrowserModel, Query, ToPyth
 import { CSS } from "./styles";
 
 const SEARCH_DEBOUNCE_MS = 250;
-const PAGE_SIZES = [10, 25, 50, 100];
 
 const EXTRA_ICONS: Record<string, string> = {
   play: '<path d="M5 3.5v9l7.5-4.5z"/>',

@@ -14,29 +14,32 @@ export interface TaskType {
   readonly compute: boolean;
   readonly form: number | null;
   readonly local: "process" | "engine" | null;
+  readonly skeleton: Record<string, unknown>;
+  readonly resolved: string[];
+  readonly color: string | null;
 }
 
 /** Every task type of the Jobs API, in its documented order. */
 export const TASK_TYPES: readonly TaskType[] = [
-  { key: "notebook_task", label: "Notebook", required: [{ name: "notebook_path", what: "the path of the notebook to run" }], compute: true, form: 0, local: "process" },
-  { key: "spark_python_task", label: "Python script", required: [{ name: "python_file", what: "the Python file to run" }], compute: true, form: 1, local: "process" },
-  { key: "python_wheel_task", label: "Python wheel", required: [{ name: "package_name", what: "the name of the wheel's package" }, { name: "entry_point", what: "the entry point of the package to call" }], compute: true, form: 2, local: "process" },
-  { key: "spark_jar_task", label: "JAR", required: [{ name: "main_class_name", what: "the class whose main method runs" }], compute: true, form: 6, local: "process" },
-  { key: "spark_submit_task", label: "Spark Submit (legacy)", required: [], compute: true, form: 10, local: null },
-  { key: "sql_task", label: "SQL", required: [{ name: "warehouse_id", what: "the SQL warehouse to run on" }], compute: false, form: 3, local: "process" },
-  { key: "pipeline_task", label: "Pipeline", required: [{ name: "pipeline_id", what: "the pipeline to update" }], compute: false, form: 4, local: null },
-  { key: "run_job_task", label: "Run Job", required: [{ name: "job_id", what: "the job to run" }], compute: false, form: 7, local: "engine" },
-  { key: "condition_task", label: "If/else condition", required: [{ name: "left", what: "the left operand" }, { name: "right", what: "the right operand" }], compute: false, form: 8, local: "engine" },
-  { key: "for_each_task", label: "For each", required: [{ name: "inputs", what: "the list to iterate over" }, { name: "task", what: "the task to run" }], compute: false, form: 9, local: "engine" },
-  { key: "dbt_task", label: "dbt", required: [{ name: "commands", what: "the dbt commands to run" }], compute: true, form: 5, local: "process" },
-  { key: "dbt_cloud_task", label: "dbt Cloud (deprecated)", required: [], compute: false, form: null, local: null },
-  { key: "dbt_platform_task", label: "dbt platform", required: [], compute: false, form: null, local: null },
-  { key: "dashboard_task", label: "Dashboard", required: [], compute: false, form: null, local: null },
-  { key: "alert_task", label: "Alert", required: [], compute: false, form: null, local: null },
-  { key: "power_bi_task", label: "Power BI", required: [], compute: false, form: null, local: null },
-  { key: "clean_rooms_notebook_task", label: "Clean Rooms notebook", required: [], compute: true, form: null, local: null },
-  { key: "gen_ai_compute_task", label: "GenAI compute (deprecated)", required: [], compute: true, form: null, local: null },
-  { key: "ai_runtime_task", label: "AI runtime", required: [], compute: true, form: null, local: null },
-  { key: "ai_function_task", label: "AI function", required: [], compute: true, form: null, local: null },
-  { key: "python_operator_task", label: "Python operator", required: [], compute: true, form: null, local: null },
+  { key: "notebook_task", label: "Notebook", required: [{ name: "notebook_path", what: "the path of the notebook to run" }], compute: true, form: 0, local: "process", skeleton: { "notebook_path": "" }, resolved: ["base_parameters"], color: "#2563eb" },
+  { key: "spark_python_task", label: "Python script", required: [{ name: "python_file", what: "the Python file to run" }], compute: true, form: 1, local: "process", skeleton: { "python_file": "" }, resolved: ["parameters"], color: "#0891b2" },
+  { key: "python_wheel_task", label: "Python wheel", required: [{ name: "package_name", what: "the name of the wheel's package" }, { name: "entry_point", what: "the entry point of the package to call" }], compute: true, form: 2, local: "process", skeleton: { "package_name": "", "entry_point": "" }, resolved: ["parameters", "named_parameters"], color: "#0d9488" },
+  { key: "spark_jar_task", label: "JAR", required: [{ name: "main_class_name", what: "the class whose main method runs" }], compute: true, form: 6, local: "process", skeleton: { "main_class_name": "" }, resolved: ["parameters"], color: "#b45309" },
+  { key: "spark_submit_task", label: "Spark Submit (legacy)", required: [], compute: true, form: 10, local: null, skeleton: { "parameters": [] }, resolved: ["parameters"], color: "#a16207" },
+  { key: "sql_task", label: "SQL", required: [{ name: "warehouse_id", what: "the SQL warehouse to run on" }], compute: false, form: 3, local: "process", skeleton: { "warehouse_id": "" }, resolved: ["parameters"], color: "#7c3aed" },
+  { key: "pipeline_task", label: "Pipeline", required: [{ name: "pipeline_id", what: "the pipeline to update" }], compute: false, form: 4, local: null, skeleton: { "pipeline_id": "" }, resolved: ["parameters"], color: "#16a34a" },
+  { key: "run_job_task", label: "Run Job", required: [{ name: "job_id", what: "the job to run" }], compute: false, form: 7, local: "engine", skeleton: {  }, resolved: ["job_parameters"], color: "#db2777" },
+  { key: "condition_task", label: "If/else condition", required: [{ name: "left", what: "the left operand" }, { name: "right", what: "the right operand" }], compute: false, form: 8, local: "engine", skeleton: { "op": "EQUAL_TO" }, resolved: ["left", "right"], color: "#ca8a04" },
+  { key: "for_each_task", label: "For each", required: [{ name: "inputs", what: "the list to iterate over" }, { name: "task", what: "the task to run" }], compute: false, form: 9, local: "engine", skeleton: {  }, resolved: [], color: "#4f46e5" },
+  { key: "dbt_task", label: "dbt", required: [{ name: "commands", what: "the dbt commands to run" }], compute: true, form: 5, local: "process", skeleton: { "commands": [] }, resolved: ["commands"], color: "#ea580c" },
+  { key: "dbt_cloud_task", label: "dbt Cloud (deprecated)", required: [], compute: false, form: null, local: null, skeleton: {  }, resolved: [], color: null },
+  { key: "dbt_platform_task", label: "dbt platform", required: [], compute: false, form: null, local: null, skeleton: { "connection_resource_name": "", "dbt_platform_job_id": "" }, resolved: [], color: null },
+  { key: "dashboard_task", label: "Dashboard", required: [], compute: false, form: null, local: null, skeleton: { "dashboard_id": "" }, resolved: [], color: "#9333ea" },
+  { key: "alert_task", label: "Alert", required: [], compute: false, form: null, local: null, skeleton: { "alert_id": "" }, resolved: [], color: "#dc2626" },
+  { key: "power_bi_task", label: "Power BI", required: [], compute: false, form: null, local: null, skeleton: {  }, resolved: [], color: "#d97706" },
+  { key: "clean_rooms_notebook_task", label: "Clean Rooms notebook", required: [], compute: true, form: null, local: null, skeleton: { "clean_room_name": "", "notebook_name": "" }, resolved: [], color: null },
+  { key: "gen_ai_compute_task", label: "GenAI compute (deprecated)", required: [], compute: true, form: null, local: null, skeleton: { "dl_runtime_image": "" }, resolved: [], color: null },
+  { key: "ai_runtime_task", label: "AI runtime", required: [], compute: true, form: null, local: null, skeleton: { "experiment": "" }, resolved: [], color: null },
+  { key: "ai_function_task", label: "AI function", required: [], compute: true, form: null, local: null, skeleton: {  }, resolved: [], color: null },
+  { key: "python_operator_task", label: "Python operator", required: [], compute: true, form: null, local: null, skeleton: { "main": "" }, resolved: [], color: null },
 ];

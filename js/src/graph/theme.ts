@@ -1,23 +1,11 @@
 // The graphs' theme: colours read from JupyterLab's CSS variables (light fallbacks), and the
 // colour and words of a task type.
+import { TASK_TYPES } from "../generated/task-types";
 
 /** Border colour of a node by task type (the key of the task ending in `_task`). */
-export const TASK_COLORS: Record<string, string> = {
-  notebook_task: "#2563eb",
-  spark_python_task: "#0891b2",
-  python_wheel_task: "#0d9488",
-  spark_jar_task: "#b45309",
-  spark_submit_task: "#a16207",
-  sql_task: "#7c3aed",
-  dbt_task: "#ea580c",
-  pipeline_task: "#16a34a",
-  run_job_task: "#db2777",
-  condition_task: "#ca8a04",
-  for_each_task: "#4f46e5",
-  dashboard_task: "#9333ea",
-  alert_task: "#dc2626",
-  power_bi_task: "#d97706",
-};
+export const TASK_COLORS: Readonly<Record<string, string>> = Object.fromEntries(
+  TASK_TYPES.flatMap((t) => (t.color ? [[t.key, t.color]] : [])),
+);
 export const DEFAULT_TASK_COLOR = "#64748b";
 
 export function taskColor(taskType: string | null | undefined): string {

@@ -9,6 +9,20 @@ from typing import Any, Final, TypeVar
 
 from loom_jobs_widget.core.models import ApiObject, JobSettings, Task, field_value
 
+__all__ = [
+    "DELETE",
+    "EditError",
+    "copy",
+    "copy_model",
+    "find",
+    "load",
+    "nested_task",
+    "show",
+    "task_entries",
+    "with_task",
+    "with_tasks",
+]
+
 
 class EditError(ValueError):
     """An edit that was refused; nothing changed."""
@@ -38,23 +52,23 @@ _M = TypeVar("_M", bound=ApiObject)
 # --- finding tasks ----------------------------------------------------------------------------
 
 
-def _task_entries(settings: JobSettings) -> list[Any]:
+def task_entries(settings: JobSettings) -> list[Any]:
     """`tasks` as a list (entries of any type, as they are); [] when the job has none."""
     tasks = settings.tasks
     if tasks is None:
         return []
     if not isinstance(tasks, list):
         raise EditError(
-            f"The job's tasks are {_show(tasks)}, not a list of tasks, so they cannot be edited "
+            f"The job's tasks are {show(tasks)}, not a list of tasks, so they cannot be edited "
             "here.",
             field="tasks",
         )
     return tasks
 
 
-def _find(settings: JobSettings, task_key: str) -> tuple[int, Task]:
+def find(settings: JobSettings, task_key: str) -> tuple[int, Task]:
     """The position and model of the first top-level task with this key."""
-    tasks = _task_entries(settings)
+    tasks = task_entries(settings)
     for index, task in enumerate(tasks):
         if isinstance(task, Task) and task.task_key == task_key:
             return index, task
@@ -69,7 +83,7 @@ def _find(settings: JobSettings, task_key: str) -> tuple[int, Task]:
     raise EditError(f"'{task_key}' is not a task of this job.", task_key=task_key)
 
 
-def _nested(task: Any) -> Any:
+def nested_task(task: Any) -> Any:
     """The task nested in a for_each task (a model or a dict), or None."""
     loop = field_value(task, "for_each_task")
     return field_value(loop, "task")
@@ -77,7 +91,7 @@ def _nested(task: Any) -> Any:
 
 def _nested_owner(tasks: Sequence[Any], task_key: str) -> str | None:
     for task in tasks:
-        if field_value(_nested(task), "task_key") == task_key:
+        if field_value(nested_task(task), "task_key") == task_key:
             owner = field_value(task, "task_key")
             return str(owner)
     return None
@@ -86,13 +100,13 @@ def _nested_owner(tasks: Sequence[Any], task_key: str) -> str | None:
 # --- building new settings ------------------------------------------------------------------
 
 
-def _with_tasks(settings: JobSettings, tasks: list[Any]) -> JobSettings:
+def with_tasks(settings: JobSettings, tasks: list[Any]) -> JobSettings:
     # A shallow copy keeps the private key order and the set fields; the other fields' values are
     # shared, which is safe because no edit changes a model in place.
-    return _copy_model(settings, {"tasks": tasks})
+    return copy_model(settings, {"tasks": tasks})
 
 
-def _copy_model(model: _M, updates: Mapping[str, Any], removed: str | None = None) -> _M:
+def copy_model(model: _M, updates: Mapping[str, Any], removed: str | None = None) -> _M:
     """A shallow copy with some fields replaced, added or `removed`: the key order and the set
     fields as loading its JSON would make them, so that it equals a reload of its own JSON."""
     copied = model.model_copy(update=updates)
@@ -106,28 +120,28 @@ def _copy_model(model: _M, updates: Mapping[str, Any], removed: str | None = Non
     return copied
 
 
-def _with_task(settings: JobSettings, index: int, task: Task) -> JobSettings:
-    tasks = list(_task_entries(settings))
+def with_task(settings: JobSettings, index: int, task: Task) -> JobSettings:
+    tasks = list(task_entries(settings))
     tasks[index] = task
-    return _with_tasks(settings, tasks)
+    return with_tasks(settings, tasks)
 
 
-def _load(document: dict[str, Any]) -> Task:
+def load(document: dict[str, Any]) -> Task:
     # Documents here are fresh (to_api output, values copied on the way in): no copy needed.
     return Task.model_validate(document)
 
 
-def _copy(value: Any) -> Any:
+def copy(value: Any) -> Any:
     """A value as fresh JSON: models dumped, containers copied."""
     if isinstance(value, ApiObject):
         return value.to_api()
     if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
+        return {key: copy(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_copy(item) for item in value]
+        return [copy(item) for item in value]
     return value
 
 
-def _show(value: Any, limit: int = 60) -> str:
+def show(value: Any, limit: int = 60) -> str:
     text = f"'{value}'" if isinstance(value, str) else json.dumps(value, default=repr)
     return text if len(text) <= limit else f"{text[: limit - 1]}…"

@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from loom_jobs_widget.core.editing.base import EditError, _copy, _load, _task_entries, _with_tasks
+from loom_jobs_widget.core.editing.base import EditError, copy, load, task_entries, with_tasks
 from loom_jobs_widget.core.models import JobSettings, Task
+
+__all__ = ["COMPUTE_FIELDS", "inherited_compute", "swap_job_cluster"]
 
 COMPUTE_FIELDS: Final = ("existing_cluster_id", "job_cluster_key", "new_cluster", "environment_key")
 # What a new task takes over from the task it follows (new_cluster is per task: never shared).
 _INHERITED_COMPUTE: Final = ("existing_cluster_id", "job_cluster_key", "environment_key")
 
 
-def _inherited_compute(upstream: Sequence[Task]) -> dict[str, Any]:
+def inherited_compute(upstream: Sequence[Task]) -> dict[str, Any]:
     for task in upstream:
         fields = task.api_fields()
         for name in _INHERITED_COMPUTE:
             if fields.get(name) is not None:
-                return {name: _copy(fields[name])}
+                return {name: copy(fields[name])}
     return {}
 
 
@@ -34,7 +36,7 @@ def swap_job_cluster(settings: JobSettings, old_key: str, new_key: str) -> JobSe
             f"The job has no job cluster '{new_key}' to move the tasks of '{old_key}' to.",
             field="job_clusters",
         )
-    tasks = list(_task_entries(settings))  # a new list: `settings` is never changed
+    tasks = list(task_entries(settings))  # a new list: `settings` is never changed
     changed = False
     for index, task in enumerate(tasks):
         if not isinstance(task, Task):
@@ -46,8 +48,8 @@ def swap_job_cluster(settings: JobSettings, old_key: str, new_key: str) -> JobSe
                 holder["job_cluster_key"] = new_key
                 moved = True
         if moved:
-            tasks[index] = _load(document)
+            tasks[index] = load(document)
             changed = True
     if not changed:
         raise EditError(f"No task runs on job cluster '{old_key}'.", field="job_clusters")
-    return _with_tasks(settings, tasks)
+    return with_tasks(settings, tasks)

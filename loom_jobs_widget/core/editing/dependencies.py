@@ -8,33 +8,35 @@ from typing import Any
 
 from loom_jobs_widget.core.editing.base import (
     EditError,
-    _find,
-    _load,
-    _show,
-    _task_entries,
-    _with_task,
+    find,
+    load,
+    show,
+    task_entries,
+    with_task,
 )
 from loom_jobs_widget.core.models import JobSettings, Task, field_value
 
+__all__ = ["add_dependency", "dependency_key", "depends_on", "edit_depends_on", "remove_dependency"]
 
-def _dependency_key(entry: Any) -> Any:
+
+def dependency_key(entry: Any) -> Any:
     return field_value(entry, "task_key")
 
 
-def _depends_on(task: Task, keys: set[str], *, with_outcome: bool = False) -> bool:
+def depends_on(task: Task, keys: set[str], *, with_outcome: bool = False) -> bool:
     """Whether a task has a depends_on entry on one of `keys` (with an outcome, if asked)."""
     entries = task.depends_on
     if not isinstance(entries, list):
         return False
     for entry in entries:
-        if _dependency_key(entry) in keys and (
+        if dependency_key(entry) in keys and (
             not with_outcome or field_value(entry, "outcome") is not None
         ):
             return True
     return False
 
 
-def _edit_depends_on(task: Task, edit: Callable[[list[Any]], list[Any]]) -> Task:
+def edit_depends_on(task: Task, edit: Callable[[list[Any]], list[Any]]) -> Task:
     """The task with its depends_on list edited as JSON; an emptied list is removed."""
     document = task.to_api()
     entries = edit(document.get("depends_on") or [])
@@ -42,7 +44,7 @@ def _edit_depends_on(task: Task, edit: Callable[[list[Any]], list[Any]]) -> Task
         document["depends_on"] = entries
     else:
         document.pop("depends_on", None)
-    return _load(document)
+    return load(document)
 
 
 def add_dependency(
@@ -56,19 +58,19 @@ def add_dependency(
         return EditError(message, task_key=downstream, field=field)
 
     try:
-        index, target = _find(settings, downstream)
-        _, source = _find(settings, upstream)
+        index, target = find(settings, downstream)
+        _, source = find(settings, upstream)
     except EditError as exc:
         raise refuse(exc.message) from None
     if upstream == downstream:
         raise refuse(f"A task cannot depend on itself ('{downstream}').")
-    existing = [entry for entry in target.depends_on or () if _dependency_key(entry) == upstream]
+    existing = [entry for entry in target.depends_on or () if dependency_key(entry) == upstream]
     outcomes = [field_value(entry, "outcome") for entry in existing]
     is_condition = source.condition_task is not None
     if outcome is not None:
         if outcome not in ("true", "false"):
             raise refuse(
-                f'The outcome of a condition task is "true" or "false", not {_show(outcome)}.'
+                f'The outcome of a condition task is "true" or "false", not {show(outcome)}.'
             )
         if not is_condition:
             raise refuse(
@@ -88,14 +90,14 @@ def add_dependency(
     entry: dict[str, Any] = {"task_key": upstream}
     if outcome is not None:
         entry["outcome"] = outcome
-    return _with_task(settings, index, _edit_depends_on(target, lambda e: [*e, entry]))
+    return with_task(settings, index, edit_depends_on(target, lambda e: [*e, entry]))
 
 
 def _path_between(settings: JobSettings, first: str, last: str) -> list[str] | None:
     """A chain of dependencies from `first` down to `last` (`last` runs after `first`), found
     by walking up from `last`; None when there is none."""
     by_key: dict[str, Task] = {}
-    for task in _task_entries(settings):
+    for task in task_entries(settings):
         if isinstance(task, Task) and isinstance(task.task_key, str):
             by_key.setdefault(task.task_key, task)
     came_from: dict[str, str] = {last: last}
@@ -105,7 +107,7 @@ def _path_between(settings: JobSettings, first: str, last: str) -> list[str] | N
         task = by_key.get(key)
         entries = task.depends_on if task is not None else None
         for entry in entries if isinstance(entries, list) else ():
-            parent = _dependency_key(entry)
+            parent = dependency_key(entry)
             if not isinstance(parent, str) or parent in came_from:
                 continue
             came_from[parent] = key
@@ -124,12 +126,12 @@ def remove_dependency(
     """Removes `downstream`'s dependency on `upstream` (only the one with `outcome`, if given)."""
     field = f"tasks[{downstream}].depends_on"
     try:
-        index, target = _find(settings, downstream)
+        index, target = find(settings, downstream)
     except EditError as exc:
         raise EditError(exc.message, task_key=downstream, field=field) from None
 
     def matches(entry: Any) -> bool:
-        return _dependency_key(entry) == upstream and (
+        return dependency_key(entry) == upstream and (
             outcome is None or field_value(entry, "outcome") == outcome
         )
 
@@ -140,5 +142,5 @@ def remove_dependency(
             task_key=downstream,
             field=field,
         )
-    edited = _edit_depends_on(target, lambda entries: [e for e in entries if not matches(e)])
-    return _with_task(settings, index, edited)
+    edited = edit_depends_on(target, lambda entries: [e for e in entries if not matches(e)])
+    return with_task(settings, index, edited)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from loom_jobs_widget.core.models import JobSettings
 
+__all__ = ["History"]
+
 
 class History:
     """Undo/redo over whole JobSettings snapshots (cheap: unchanged tasks are shared objects)."""

@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from loom_jobs_widget.core.diff import json_equal
-from loom_jobs_widget.core.editing.base import DELETE, EditError, _copy, _show
+from loom_jobs_widget.core.editing.base import DELETE, EditError, copy, show
 from loom_jobs_widget.core.models import ApiObject
+
+__all__ = ["Path", "apply", "check_path", "format_path", "json_value"]
 
 Path: TypeAlias = Sequence[str | int]
 
 
-def _json_value(value: Any, where: str, task_key: str | None) -> Any:
+def json_value(value: Any, where: str, task_key: str | None) -> Any:
     """A copy of a value given by the caller, checked to be JSON (models are dumped)."""
     stack: list[Any] = [value]
     while stack:
@@ -30,10 +32,10 @@ def _json_value(value: Any, where: str, task_key: str | None) -> Any:
             raise EditError(
                 f"{where}: {type(item).__name__} is not a JSON value.", task_key=task_key
             )
-    return _copy(value)
+    return copy(value)
 
 
-def _format_path(prefix: str, path: Sequence[Any]) -> str:
+def format_path(prefix: str, path: Sequence[Any]) -> str:
     """A path as validation writes one: `tasks[etl].notebook_task.base_parameters["a b"]`."""
     text = prefix
     for part in path:
@@ -46,19 +48,19 @@ def _format_path(prefix: str, path: Sequence[Any]) -> str:
     return text
 
 
-def _check_path(path: Sequence[Any], prefix: str, task_key: str | None) -> tuple[str | int, ...]:
+def check_path(path: Sequence[Any], prefix: str, task_key: str | None) -> tuple[str | int, ...]:
     parts = tuple(path)
     for part in parts:
         if isinstance(part, bool) or not isinstance(part, (str, int)):
             raise EditError(
-                f"A path is made of field names and list indices, not {_show(part)}.",
+                f"A path is made of field names and list indices, not {show(part)}.",
                 task_key=task_key,
                 field=prefix or None,
             )
     return parts
 
 
-def _apply(
+def apply(
     root: dict[str, Any],
     path: tuple[str | int, ...],
     value: Any,
@@ -71,23 +73,23 @@ def _apply(
     lists on the way. False when that changes nothing."""
     container: dict[str, Any] | list[Any] = root
     for depth, part in enumerate(path):
-        here = _format_path("", path[:depth])
+        here = format_path("", path[:depth])
         if isinstance(container, dict):
             if not isinstance(part, str):
                 raise EditError(
                     f"{who}: {here or ('the task' if key else 'the job')} is an object, so its "
                     f"fields have names, not indices like {part}.",
                     task_key=key,
-                    field=_format_path(prefix, path[:depth]),
+                    field=format_path(prefix, path[:depth]),
                 )
             present = part in container
         else:
             if not isinstance(part, int) or not 0 <= part <= len(container):
                 raise EditError(
-                    f"{who}: {here} is a list of {len(container)} entries, so {_show(part)} "
+                    f"{who}: {here} is a list of {len(container)} entries, so {show(part)} "
                     f"names none of them (an index from 0 to {len(container)}, which appends).",
                     task_key=key,
-                    field=_format_path(prefix, path[:depth]),
+                    field=format_path(prefix, path[:depth]),
                 )
             present = part < len(container)
         current = container[part] if present else None  # type: ignore[index]
@@ -106,12 +108,12 @@ def _apply(
             current = [] if isinstance(path[depth + 1], int) else {}
             _put(container, part, current)
         elif not isinstance(current, (dict, list)):
-            where = _format_path("", path[: depth + 1])
+            where = format_path("", path[: depth + 1])
             raise EditError(
-                f"{who}: {where} is {_show(current)}, not an object or a list, so it has no "
-                f"{_show(path[depth + 1])}.",
+                f"{who}: {where} is {show(current)}, not an object or a list, so it has no "
+                f"{show(path[depth + 1])}.",
                 task_key=key,
-                field=_format_path(prefix, path[: depth + 1]),
+                field=format_path(prefix, path[: depth + 1]),
             )
         container = current
     return False  # an empty path: the callers refuse it first

@@ -5,27 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from loom_jobs_widget.core.editing.base import _nested, _show, _task_entries
+from loom_jobs_widget.core.editing.base import nested_task, show, task_entries
 
 # The validator's own rule, so that the editor never makes a key the validator rejects.
 from loom_jobs_widget.core.limits import MAX_TASK_KEY_LENGTH, TASK_KEY_PATTERN
 from loom_jobs_widget.core.models import JobSettings, field_value
 
+__all__ = ["all_keys", "check_new_key", "unique_key"]
 
-def _all_keys(settings: JobSettings) -> set[str]:
+
+def all_keys(settings: JobSettings) -> set[str]:
     """Every task key in use, nested tasks' keys included."""
     keys: set[str] = set()
-    for task in _task_entries(settings):
-        for found in (field_value(task, "task_key"), field_value(_nested(task), "task_key")):
+    for task in task_entries(settings):
+        for found in (field_value(task, "task_key"), field_value(nested_task(task), "task_key")):
             if isinstance(found, str):
                 keys.add(found)
     return keys
 
 
-def _check_new_key(key: Any, taken: set[str]) -> str | None:
+def check_new_key(key: Any, taken: set[str]) -> str | None:
     """Why `key` cannot be a new task key, or None when it can."""
     if not isinstance(key, str):
-        return f"A task key is a string, not {_show(key)}."
+        return f"A task key is a string, not {show(key)}."
     if not key:
         return "A task key cannot be empty."
     if len(key) > MAX_TASK_KEY_LENGTH:
@@ -44,7 +46,7 @@ def _check_new_key(key: Any, taken: set[str]) -> str | None:
     return None
 
 
-def _unique_key(stem: str, taken: Iterable[str], suffix: str = "") -> str:
+def unique_key(stem: str, taken: Iterable[str], suffix: str = "") -> str:
     """`<stem><suffix>`, else `<stem><suffix>_2`, `_3`, ...: the first free one; the stem is cut
     short when that is longer than a task key may be."""
     used = set(taken)

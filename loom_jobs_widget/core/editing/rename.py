@@ -9,36 +9,38 @@ from typing import Any
 
 from loom_jobs_widget.core.editing.base import (
     EditError,
-    _copy_model,
-    _find,
-    _load,
-    _nested,
-    _task_entries,
+    copy_model,
+    find,
+    load,
+    nested_task,
+    task_entries,
 )
-from loom_jobs_widget.core.editing.dependencies import _depends_on
-from loom_jobs_widget.core.editing.keys import _all_keys, _check_new_key
+from loom_jobs_widget.core.editing.dependencies import depends_on
+from loom_jobs_widget.core.editing.keys import all_keys, check_new_key
 from loom_jobs_widget.core.models import ApiObject, JobSettings, Task
 from loom_jobs_widget.core.references import REFERENCE, parse, quote_name
+
+__all__ = ["rename_task"]
 
 
 def rename_task(settings: JobSettings, task_key: str, new_key: str) -> JobSettings:
     """Gives a task a new key. The dependencies on it follow, and so does every reference to it
     (`{{tasks.<key>.…}}`) in every string of the settings."""
-    index, _ = _find(settings, task_key)
+    index, _ = find(settings, task_key)
     if new_key == task_key:
         return settings
-    fault = _check_new_key(new_key, _all_keys(settings))
+    fault = check_new_key(new_key, all_keys(settings))
     if fault is not None:
         raise EditError(fault, task_key=task_key, field=f"tasks[{task_key}].task_key")
     renamer = _Renamer(task_key, new_key)
-    tasks = list(_task_entries(settings))
+    tasks = list(task_entries(settings))
     for position, task in enumerate(tasks):
         if position == index or (isinstance(task, Task) and renamer.in_depends_on(task)):
             document = task.to_api()
             renamer.rewrite(document)
             if position == index:
                 document["task_key"] = new_key
-            tasks[position] = _load(document)
+            tasks[position] = load(document)
         else:
             # Most tasks that change only hold a reference: copy just the path down to it.
             tasks[position] = _map_strings(task, renamer.text)
@@ -48,7 +50,7 @@ def rename_task(settings: JobSettings, task_key: str, new_key: str) -> JobSettin
             mapped = _map_strings(value, renamer.text)
             if mapped is not value:
                 updates[name] = mapped
-    return _copy_model(settings, updates)
+    return copy_model(settings, updates)
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,9 @@ class _Renamer:
         return "{{" + inner[:start] + quote_name(self.new) + inner[end:] + "}}"
 
     def in_depends_on(self, task: Task) -> bool:
-        nested = _nested(task)
-        return _depends_on(task, {self.old}) or (
-            isinstance(nested, Task) and _depends_on(nested, {self.old})
+        nested = nested_task(task)
+        return depends_on(task, {self.old}) or (
+            isinstance(nested, Task) and depends_on(nested, {self.old})
         )
 
     def rewrite(self, document: dict[str, Any]) -> None:
@@ -92,7 +94,7 @@ class _Renamer:
                     container[key] = self.text(item)
                 elif isinstance(item, (dict, list)):
                     stack.append(item)
-        for task in (document, _nested(document)):
+        for task in (document, nested_task(document)):
             entries = task.get("depends_on") if isinstance(task, dict) else None
             for entry in entries if isinstance(entries, list) else ():
                 if isinstance(entry, dict) and entry.get("task_key") == self.old:
@@ -120,7 +122,7 @@ def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
             mapped = _map_item(item, change)
             if mapped is not item:
                 updates[name] = mapped
-        return _copy_model(value, updates) if updates else value
+        return copy_model(value, updates) if updates else value
     if isinstance(value, dict):
         changed_items = {}
         for key, item in value.items():

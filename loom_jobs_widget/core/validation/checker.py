@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from loom_jobs_widget.core.models import JobSettings, Task
-from loom_jobs_widget.core.validation.collector import _Job, _nested_site, _TaskSite
-from loom_jobs_widget.core.validation.graph import _dependencies
+from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite, nested_site_of
+from loom_jobs_widget.core.validation.graph import dependencies
 from loom_jobs_widget.core.validation.problems import Problem
-from loom_jobs_widget.core.validation.readers import _fields_of
+from loom_jobs_widget.core.validation.readers import fields_of
 from loom_jobs_widget.core.validation.rules import (
-    _GRAPH_RULES,
-    _NESTED_TASK_RULES,
-    _REFERENCE_RULES,
-    _TASK_RULES,
+    GRAPH_RULES,
+    NESTED_TASK_RULES,
+    REFERENCE_RULES,
+    TASK_RULES,
 )
 
 __all__ = ["TaskChecker"]
@@ -25,11 +25,11 @@ class TaskChecker:
     is read once."""
 
     def __init__(self, settings: JobSettings) -> None:
-        job = _Job(settings)
+        job = CheckedJob(settings)
         for site in job.sites:
-            job.run_rules((_dependencies,), site)
+            job.run_rules((dependencies,), site)
         job.found.clear()
-        job.run_rules(_GRAPH_RULES, None)
+        job.run_rules(GRAPH_RULES, None)
         self._graph_problems = job.problems()  # cycles: they only change with depends_on
         job.found.clear()
         self._job = job
@@ -47,28 +47,28 @@ class TaskChecker:
         if not isinstance(key, str) or key not in self._unique:
             raise ValueError(f"TaskChecker cannot check task {key!r} on its own.")
         old = job.by_key[key]
-        site = _TaskSite(task, _fields_of(task), old.index, old.path, old.key, node=old.node)
+        site = TaskSite(task, fields_of(task), old.index, old.path, old.key, node=old.node)
         position = job.sites.index(old)
         job.by_key[key], job.sites[position] = site, site
         upstream = job.parents[old.node] if old.node is not None else None
         saved = list(upstream) if upstream is not None else None
         try:
-            job.run_rules(_TASK_RULES, site)
+            job.run_rules(TASK_RULES, site)
             sites = [site]
-            nested_site = _nested_site(site)
+            nested_site = nested_site_of(site)
             if nested_site is not None:
-                job.run_rules(_NESTED_TASK_RULES, nested_site)
+                job.run_rules(NESTED_TASK_RULES, nested_site)
                 sites.append(nested_site)
             rank = job.rank.get("tasks", len(job.rank))
             for problem in self._graph_problems:  # in the order `validate` finds them
                 if problem.task_key == key:
                     job.found.append((rank, old.index, len(job.found), problem))
             for checked in sites:
-                job.run_rules(_REFERENCE_RULES, checked)
+                job.run_rules(REFERENCE_RULES, checked)
             return job.problems()
         finally:
             job.found.clear()
             job.by_key[key], job.sites[position] = old, old
             if old.node is not None:
-                # _dependencies ran again for the task: its graph entry is as it was.
+                # dependencies ran again for the task: its graph entry is as it was.
                 job.parents[old.node] = saved

@@ -8,18 +8,20 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from loom_jobs_widget.core.models import TASK_TYPES, JobSettings, field_value, task_types_of
-from loom_jobs_widget.core.validation.dag import _ancestor_sets
+from loom_jobs_widget.core.validation.dag import ancestor_sets
 from loom_jobs_widget.core.validation.problems import Problem, Severity
 from loom_jobs_widget.core.validation.readers import (
-    _fields_of,
-    _is_interpolation,
-    _is_object,
-    _key_order,
+    fields_of,
+    is_interpolation,
+    is_object,
+    key_order,
 )
+
+__all__ = ["CheckedJob", "Fault", "Rule", "TaskSite", "nested_site_of"]
 
 
 @dataclass(eq=False, slots=True)  # slots: fewer objects for the garbage collector to chase
-class _TaskSite:
+class TaskSite:
     """A task and where it sits: its path, its position in `tasks`, its node in the graph."""
 
     task: Any  # a Task model, or a dict when `tasks` could not be read as a list of tasks
@@ -27,8 +29,8 @@ class _TaskSite:
     index: int  # position in `tasks`; for a nested task, that of its for_each task
     path: str
     key: str | None  # the task_key when it is a non-empty string
-    parent: _TaskSite | None = None
-    first: _TaskSite | None = None  # the task that used this key first, when this one repeats it
+    parent: TaskSite | None = None
+    first: TaskSite | None = None  # the task that used this key first, when this one repeats it
     node: int | None = None  # index in the dependency graph (first use of a key, top level only)
     # Its task type fields: the documented ones it sets, and unknown `*_task` objects.
     types: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False)
@@ -55,15 +57,15 @@ def _task_types(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, 
     return known, tuple(t for t in types if t not in TASK_TYPES)
 
 
-def _nested_site(site: _TaskSite) -> _TaskSite | None:
+def nested_site_of(site: TaskSite) -> TaskSite | None:
     """The task nested in a for_each task, when it is an object."""
     nested = field_value(site.fields.get("for_each_task"), "task")
-    if not _is_object(nested):
+    if not is_object(nested):
         return None
     nested_key = field_value(nested, "task_key")
-    return _TaskSite(
+    return TaskSite(
         nested,
-        _fields_of(nested),
+        fields_of(nested),
         site.index,
         f"{site.path}.for_each_task.task",
         nested_key if isinstance(nested_key, str) and nested_key else None,
@@ -71,21 +73,21 @@ def _nested_site(site: _TaskSite) -> _TaskSite | None:
     )
 
 
-Rule: TypeAlias = Callable[["_Job", Any], None]
+Rule: TypeAlias = Callable[["CheckedJob", Any], None]
 # What a reference is found to be: (code, severity, the end of the message), or None when fine.
-_Fault: TypeAlias = "tuple[str, Severity, str] | None"
+Fault: TypeAlias = "tuple[str, Severity, str] | None"
 
 
-class _Job:
+class CheckedJob:
     """What the rules share: the settings, the tasks by key, the graph, the problems found."""
 
     def __init__(self, settings: JobSettings) -> None:
         self.settings = settings
-        self.rank = {key: rank for rank, key in enumerate(_key_order(settings))}
+        self.rank = {key: rank for rank, key in enumerate(key_order(settings))}
         self.found: list[tuple[int, int, int, Problem]] = []
-        self.sites: list[_TaskSite] = []
-        self.nested: list[_TaskSite] = []
-        self.by_key: dict[str, _TaskSite] = {}
+        self.sites: list[TaskSite] = []
+        self.nested: list[TaskSite] = []
+        self.by_key: dict[str, TaskSite] = {}
         # False when a task_key is a bundle interpolation: an unknown key may then be that task.
         self.keys_certain = True
         # The graph: node -> its upstream nodes, in depends_on order (repeats do no harm). Lists
@@ -93,7 +95,7 @@ class _Job:
         self.parents: list[list[int] | None] = []
         self._ancestors: list[int | None] | None = None
         # Verdicts on references that mean the same in every task (see `references`).
-        self.reference_faults: dict[tuple[str, ...], _Fault] = {}
+        self.reference_faults: dict[tuple[str, ...], Fault] = {}
         self._collect_tasks()
         self.job_cluster_keys = self._keys_of("job_clusters", "job_cluster_key")
         self.environment_keys = self._keys_of("environments", "environment_key")
@@ -104,21 +106,21 @@ class _Job:
         if not isinstance(tasks, list):
             return
         for index, task in enumerate(tasks):
-            if not _is_object(task):
+            if not is_object(task):
                 continue
             key = field_value(task, "task_key")
             usable = key if isinstance(key, str) and key else None
-            if _is_interpolation(key):
+            if is_interpolation(key):
                 self.keys_certain = False
             first = self.by_key.get(usable) if usable is not None else None
             path = f"tasks[{usable}]" if usable is not None and first is None else f"tasks[{index}]"
-            site = _TaskSite(task, _fields_of(task), index, path, usable, first=first)
+            site = TaskSite(task, fields_of(task), index, path, usable, first=first)
             if usable is not None and first is None:
                 self.by_key[usable] = site
                 site.node = len(self.parents)
                 self.parents.append(None)
             self.sites.append(site)
-            nested = _nested_site(site)
+            nested = nested_site_of(site)
             if nested is not None:
                 self.nested.append(nested)
 
@@ -131,7 +133,7 @@ class _Job:
         if not isinstance(entries, list):
             return None
         keys = [field_value(entry, key_field) for entry in entries]
-        if any(_is_interpolation(key) for key in keys):
+        if any(is_interpolation(key) for key in keys):
             return None
         return frozenset(key for key in keys if isinstance(key, str))
 
@@ -143,7 +145,7 @@ class _Job:
         severity: Severity,
         message: str,
         field: str | None,
-        site: _TaskSite | None = None,
+        site: TaskSite | None = None,
         position: int = -1,
     ) -> None:
         """Records a problem. Problems are sorted by the top-level field they concern, in the
@@ -162,7 +164,7 @@ class _Job:
     def problems(self) -> list[Problem]:
         return [problem for *_, problem in sorted(self.found, key=lambda found: found[:3])]
 
-    def run_rules(self, rules: Sequence[Rule], site: _TaskSite | None) -> None:
+    def run_rules(self, rules: Sequence[Rule], site: TaskSite | None) -> None:
         for rule in rules:
             try:
                 rule(self, site)
@@ -179,11 +181,11 @@ class _Job:
 
     # --- the dependency graph
 
-    def ancestors(self, site: _TaskSite) -> int | None:
+    def ancestors(self, site: TaskSite) -> int | None:
         """The nodes upstream of a task, as a bit set; None when unknown (no node, or a cycle)."""
         node = site.parent.node if site.parent is not None else site.node
         if node is None:
             return None
         if self._ancestors is None:
-            self._ancestors = _ancestor_sets(self.parents)
+            self._ancestors = ancestor_sets(self.parents)
         return self._ancestors[node]

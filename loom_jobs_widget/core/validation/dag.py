@@ -9,6 +9,8 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
+__all__ = ["ancestor_sets", "find_cycles"]
+
 _Graph: TypeAlias = "Sequence[Sequence[int] | None]"  # node -> its upstream nodes, if any
 
 
@@ -31,7 +33,7 @@ def _topological_order(parents: _Graph) -> list[int]:
     return order
 
 
-def _ancestor_sets(parents: _Graph) -> list[int | None]:
+def ancestor_sets(parents: _Graph) -> list[int | None]:
     """For each node, the set of nodes upstream of it as a bit set (an int: fast to merge for
     a thousand tasks); None for a node in or behind a cycle."""
     found: list[int | None] = [None] * len(parents)
@@ -44,7 +46,7 @@ def _ancestor_sets(parents: _Graph) -> list[int | None]:
     return found
 
 
-def _find_cycles(parents: _Graph) -> list[list[int]]:
+def find_cycles(parents: _Graph) -> list[list[int]]:
     """One cycle per strongly connected component of the graph, in document order: the nodes
     from the first of the component, each upstream of the next, the last upstream of the first.
 

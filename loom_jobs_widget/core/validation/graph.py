@@ -6,21 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from loom_jobs_widget.core.models import field_value
-from loom_jobs_widget.core.validation.collector import _Job, _TaskSite
-from loom_jobs_widget.core.validation.dag import _find_cycles
-from loom_jobs_widget.core.validation.readers import _is_interpolation, _is_object, _quote
+from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite
+from loom_jobs_widget.core.validation.dag import find_cycles
+from loom_jobs_widget.core.validation.readers import is_interpolation, is_object, quote
+
+__all__ = ["cycles", "dependencies"]
 
 
-def _dependencies(job: _Job, site: _TaskSite) -> None:
+def dependencies(job: CheckedJob, site: TaskSite) -> None:
     depends_on = site.fields.get("depends_on")
-    if depends_on is None or _is_interpolation(depends_on):
+    if depends_on is None or is_interpolation(depends_on):
         return
     path = f"{site.path}.depends_on"
     if not isinstance(depends_on, list):
         job.add(
             "invalid-dependency",
             "error",
-            f"{site.label} has depends_on {_quote(depends_on)}; it must be a list of "
+            f"{site.label} has depends_on {quote(depends_on)}; it must be a list of "
             "{task_key} objects.",
             path,
             site,
@@ -29,7 +31,7 @@ def _dependencies(job: _Job, site: _TaskSite) -> None:
     for index, dependency in enumerate(depends_on):
         upstream = field_value(dependency, "task_key")
         if not isinstance(upstream, str) or not upstream:
-            if _is_object(dependency):
+            if is_object(dependency):
                 job.add(
                     "invalid-dependency",
                     "error",
@@ -37,11 +39,11 @@ def _dependencies(job: _Job, site: _TaskSite) -> None:
                     f"{path}[{index}].task_key",
                     site,
                 )
-            elif not _is_interpolation(dependency):
+            elif not is_interpolation(dependency):
                 job.add(
                     "invalid-dependency",
                     "error",
-                    f"{site.label} has {_quote(dependency)} in depends_on, where an object "
+                    f"{site.label} has {quote(dependency)} in depends_on, where an object "
                     "with a task_key is expected.",
                     f"{path}[{index}]",
                     site,
@@ -62,7 +64,7 @@ def _dependencies(job: _Job, site: _TaskSite) -> None:
             _check_outcome(job, site, target, outcome, f"{path}[{index}].outcome")
 
 
-def _check_dependency_target(job: _Job, site: _TaskSite, upstream: str, path: str) -> None:
+def _check_dependency_target(job: CheckedJob, site: TaskSite, upstream: str, path: str) -> None:
     """For a depends_on entry naming the task itself, or no task of the job."""
     if "${" in upstream:
         return
@@ -79,9 +81,9 @@ def _check_dependency_target(job: _Job, site: _TaskSite, upstream: str, path: st
 
 
 def _check_outcome(
-    job: _Job, site: _TaskSite, upstream: _TaskSite, outcome: Any, path: str
+    job: CheckedJob, site: TaskSite, upstream: TaskSite, outcome: Any, path: str
 ) -> None:
-    if _is_interpolation(outcome):
+    if is_interpolation(outcome):
         return
     if upstream.fields.get("condition_task") is not None:
         if outcome not in ("true", "false"):
@@ -89,7 +91,7 @@ def _check_outcome(
                 "invalid-outcome",
                 "error",
                 f"{site.label} depends on condition task '{upstream.key}' with outcome "
-                f'{_quote(outcome)}; the outcome of a condition task is "true" or "false".',
+                f'{quote(outcome)}; the outcome of a condition task is "true" or "false".',
                 path,
                 site,
             )
@@ -97,7 +99,7 @@ def _check_outcome(
         job.add(
             "outcome-without-condition",
             "error",
-            f"{site.label} depends on '{upstream.key}' with outcome {_quote(outcome)}, but "
+            f"{site.label} depends on '{upstream.key}' with outcome {quote(outcome)}, but "
             f"'{upstream.key}' is not a condition task; outcome only applies after a condition "
             "task.",
             path,
@@ -105,9 +107,9 @@ def _check_outcome(
         )
 
 
-def _cycles(job: _Job, _: None) -> None:
+def cycles(job: CheckedJob, _: None) -> None:
     keys = list(job.by_key)
-    for cycle in _find_cycles(job.parents):
+    for cycle in find_cycles(job.parents):
         site = job.by_key[keys[cycle[0]]]
         names = " → ".join(keys[node] for node in (*cycle, cycle[0]))
         job.add(
@@ -120,7 +122,7 @@ def _cycles(job: _Job, _: None) -> None:
         )
 
 
-def _entry_naming(site: _TaskSite, upstream: str) -> int:
+def _entry_naming(site: TaskSite, upstream: str) -> int:
     """The index of the depends_on entry of a task that names `upstream`."""
     depends_on = site.fields.get("depends_on")
     entries = depends_on if isinstance(depends_on, list) else []

@@ -12,21 +12,35 @@ from loom_jobs_widget.core.limits import (
     PARAMETER_NAME_PATTERN,
 )
 from loom_jobs_widget.core.models import GIT_PROVIDERS, TASK_TYPES, field_value
-from loom_jobs_widget.core.validation.collector import _Job
+from loom_jobs_widget.core.validation.collector import CheckedJob
 from loom_jobs_widget.core.validation.readers import (
-    _characters_outside,
-    _conjunction,
-    _is_interpolation,
-    _is_object,
-    _key_order,
-    _quote,
+    characters_outside,
+    conjunction,
+    is_interpolation,
+    is_object,
+    key_order,
+    quote,
 )
+
+__all__ = [
+    "environment_keys",
+    "git_provider",
+    "invalid_task_entries",
+    "job_cluster_keys",
+    "job_parameters",
+    "legacy_format",
+    "max_concurrent_runs",
+    "run_as",
+    "single_task_format",
+    "tag_count",
+    "task_count",
+]
 
 _LEGACY_TASK_FIELDS: Final = frozenset((*TASK_TYPES, "new_cluster", "existing_cluster_id"))
 
 
-def _legacy_format(job: _Job, _: None) -> None:
-    legacy = [key for key in _key_order(job.settings) if key in _LEGACY_TASK_FIELDS]
+def legacy_format(job: CheckedJob, _: None) -> None:
+    legacy = [key for key in key_order(job.settings) if key in _LEGACY_TASK_FIELDS]
     if legacy:
         job.add(
             "legacy-single-task-format",
@@ -38,7 +52,7 @@ def _legacy_format(job: _Job, _: None) -> None:
         )
 
 
-def _single_task_format(job: _Job, _: None) -> None:
+def single_task_format(job: CheckedJob, _: None) -> None:
     tasks = field_value(job.settings, "tasks")
     if (
         field_value(job.settings, "format") == "SINGLE_TASK"
@@ -54,7 +68,7 @@ def _single_task_format(job: _Job, _: None) -> None:
         )
 
 
-def _task_count(job: _Job, _: None) -> None:
+def task_count(job: CheckedJob, _: None) -> None:
     tasks = field_value(job.settings, "tasks")
     if isinstance(tasks, list) and len(tasks) > MAX_TASKS:
         job.add(
@@ -65,22 +79,22 @@ def _task_count(job: _Job, _: None) -> None:
         )
 
 
-def _invalid_task_entries(job: _Job, _: None) -> None:
+def invalid_task_entries(job: CheckedJob, _: None) -> None:
     tasks = field_value(job.settings, "tasks")
     if not isinstance(tasks, list):
         return
     for index, task in enumerate(tasks):
-        if not _is_object(task) and not _is_interpolation(task):
+        if not is_object(task) and not is_interpolation(task):
             job.add(
                 "invalid-task",
                 "error",
-                f"tasks[{index}] is {_quote(task)}, not a task object.",
+                f"tasks[{index}] is {quote(task)}, not a task object.",
                 f"tasks[{index}]",
                 position=index,
             )
 
 
-def _tag_count(job: _Job, _: None) -> None:
+def tag_count(job: CheckedJob, _: None) -> None:
     tags = field_value(job.settings, "tags")
     if isinstance(tags, dict) and len(tags) > MAX_TAGS:
         job.add(
@@ -91,25 +105,25 @@ def _tag_count(job: _Job, _: None) -> None:
         )
 
 
-def _job_parameters(job: _Job, _: None) -> None:
+def job_parameters(job: CheckedJob, _: None) -> None:
     parameters = field_value(job.settings, "parameters")
     if not isinstance(parameters, list):
         return
     seen: dict[str, int] = {}
     for index, parameter in enumerate(parameters):
         path = f"parameters[{index}]"
-        if not _is_object(parameter):
-            if not _is_interpolation(parameter):
+        if not is_object(parameter):
+            if not is_interpolation(parameter):
                 job.add(
                     "invalid-parameter",
                     "error",
-                    f"Job parameter {path} is {_quote(parameter)}, not an object with a name "
+                    f"Job parameter {path} is {quote(parameter)}, not an object with a name "
                     "and a default.",
                     path,
                 )
             continue
         name = field_value(parameter, "name")
-        if _is_interpolation(name):
+        if is_interpolation(name):
             continue
         reason = _parameter_name_fault(name)
         if reason is not None:
@@ -132,11 +146,11 @@ def _parameter_name_fault(name: Any) -> str | None:
     if name is None:
         return "has no name."
     if not isinstance(name, str):
-        return f"has the name {_quote(name)}, which is not a string."
+        return f"has the name {quote(name)}, which is not a string."
     if not name:
         return "has an empty name."
     if not PARAMETER_NAME_PATTERN.fullmatch(name):
-        bad = _characters_outside(name, PARAMETER_NAME_PATTERN)
+        bad = characters_outside(name, PARAMETER_NAME_PATTERN)
         return (
             f"has the name '{name}', which contains {bad}: a parameter name may only contain "
             "letters, digits, '_', '-' and '.'."
@@ -147,20 +161,20 @@ def _parameter_name_fault(name: Any) -> str | None:
 _PRINCIPALS: Final = ("user_name", "service_principal_name", "group_name")
 
 
-def _run_as(job: _Job, _: None) -> None:
+def run_as(job: CheckedJob, _: None) -> None:
     run_as = field_value(job.settings, "run_as")
     given = [name for name in _PRINCIPALS if field_value(run_as, name) is not None]
     if len(given) > 1:
         job.add(
             "several-run-as-principals",
             "error",
-            f"run_as sets {_conjunction(given)}; a job runs as exactly one user, service "
+            f"run_as sets {conjunction(given)}; a job runs as exactly one user, service "
             "principal or group.",
             "run_as",
         )
 
 
-def _max_concurrent_runs(job: _Job, _: None) -> None:
+def max_concurrent_runs(job: CheckedJob, _: None) -> None:
     value = field_value(job.settings, "max_concurrent_runs")
     if type(value) is int and not 0 <= value <= MAX_CONCURRENT_RUNS:
         job.add(
@@ -172,22 +186,22 @@ def _max_concurrent_runs(job: _Job, _: None) -> None:
         )
 
 
-def _job_cluster_keys(job: _Job, _: None) -> None:
+def job_cluster_keys(job: CheckedJob, _: None) -> None:
     _check_unique_keys(job, "job_clusters", "job_cluster_key", "Job cluster")
 
 
-def _environment_keys(job: _Job, _: None) -> None:
+def environment_keys(job: CheckedJob, _: None) -> None:
     _check_unique_keys(job, "environments", "environment_key", "Environment")
 
 
-def _check_unique_keys(job: _Job, list_field: str, key_field: str, noun: str) -> None:
+def _check_unique_keys(job: CheckedJob, list_field: str, key_field: str, noun: str) -> None:
     entries = field_value(job.settings, list_field)
     if not isinstance(entries, list):
         return
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
         key = field_value(entry, key_field)
-        if not isinstance(key, str) or _is_interpolation(key):
+        if not isinstance(key, str) or is_interpolation(key):
             continue
         if key in seen:
             job.add(
@@ -201,9 +215,9 @@ def _check_unique_keys(job: _Job, list_field: str, key_field: str, noun: str) ->
             seen[key] = index
 
 
-def _git_provider(job: _Job, _: None) -> None:
+def git_provider(job: CheckedJob, _: None) -> None:
     provider = field_value(field_value(job.settings, "git_source"), "git_provider")
-    if not isinstance(provider, str) or _is_interpolation(provider) or provider in GIT_PROVIDERS:
+    if not isinstance(provider, str) or is_interpolation(provider) or provider in GIT_PROVIDERS:
         return
     canonical = next((name for name in GIT_PROVIDERS if name.lower() == provider.lower()), None)
     path = "git_source.git_provider"

@@ -7,19 +7,23 @@ from typing import Any
 
 from loom_jobs_widget.core.limits import MAX_WEBHOOKS_PER_EVENT
 from loom_jobs_widget.core.models import HEALTH_METRICS, field_value
-from loom_jobs_widget.core.validation.collector import _Job, _TaskSite
-from loom_jobs_widget.core.validation.readers import _is_interpolation, _items
+from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite
+from loom_jobs_widget.core.validation.readers import is_interpolation, items
+
+__all__ = ["job_notifications", "job_timeout", "task_notifications", "task_timeout"]
 
 
-def _job_timeout(job: _Job, _: None) -> None:
+def job_timeout(job: CheckedJob, _: None) -> None:
     _check_timeout(job, job.settings, "", "The job", None)
 
 
-def _task_timeout(job: _Job, site: _TaskSite) -> None:
+def task_timeout(job: CheckedJob, site: TaskSite) -> None:
     _check_timeout(job, site.fields, f"{site.path}.", site.label, site)
 
 
-def _check_timeout(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSite | None) -> None:
+def _check_timeout(
+    job: CheckedJob, owner: Any, prefix: str, who: str, site: TaskSite | None
+) -> None:
     timeout = field_value(owner, "timeout_seconds")
     if type(timeout) is int and timeout < 0:
         job.add(
@@ -31,21 +35,23 @@ def _check_timeout(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSite
         )
 
 
-def _job_notifications(job: _Job, _: None) -> None:
+def job_notifications(job: CheckedJob, _: None) -> None:
     _check_webhooks(job, job.settings, "", "The job", None)
     _check_health(job, job.settings, "", "The job", None)
 
 
-def _task_notifications(job: _Job, site: _TaskSite) -> None:
+def task_notifications(job: CheckedJob, site: TaskSite) -> None:
     _check_webhooks(job, site.fields, f"{site.path}.", site.label, site)
     _check_health(job, site.fields, f"{site.path}.", site.label, site)
 
 
-def _check_webhooks(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSite | None) -> None:
+def _check_webhooks(
+    job: CheckedJob, owner: Any, prefix: str, who: str, site: TaskSite | None
+) -> None:
     hooks = field_value(owner, "webhook_notifications")
     if hooks is None:
         return
-    for event, destinations in _items(hooks):
+    for event, destinations in items(hooks):
         if isinstance(destinations, list) and len(destinations) > MAX_WEBHOOKS_PER_EVENT:
             job.add(
                 "too-many-webhooks",
@@ -57,7 +63,9 @@ def _check_webhooks(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSit
             )
 
 
-def _check_health(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSite | None) -> None:
+def _check_health(
+    job: CheckedJob, owner: Any, prefix: str, who: str, site: TaskSite | None
+) -> None:
     rules = field_value(field_value(owner, "health"), "rules")
     if not isinstance(rules, list):
         return
@@ -66,7 +74,7 @@ def _check_health(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSite 
         metric = field_value(rule, "metric")
         if (
             isinstance(metric, str)
-            and not _is_interpolation(metric)
+            and not is_interpolation(metric)
             and metric not in HEALTH_METRICS
         ):
             job.add(
@@ -78,7 +86,7 @@ def _check_health(job: _Job, owner: Any, prefix: str, who: str, site: _TaskSite 
                 site,
             )
         op = field_value(rule, "op")
-        if isinstance(op, str) and not _is_interpolation(op) and op != "GREATER_THAN":
+        if isinstance(op, str) and not is_interpolation(op) and op != "GREATER_THAN":
             job.add(
                 "unknown-health-op",
                 "warning",

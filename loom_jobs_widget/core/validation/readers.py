@@ -15,12 +15,25 @@ from typing import Any
 
 from loom_jobs_widget.core.models import ApiObject
 
+__all__ = [
+    "characters_outside",
+    "conjunction",
+    "fields_of",
+    "in_document_order",
+    "is_interpolation",
+    "is_object",
+    "items",
+    "key_order",
+    "missing",
+    "quote",
+]
 
-def _is_object(value: Any) -> bool:
+
+def is_object(value: Any) -> bool:
     return isinstance(value, (ApiObject, dict))
 
 
-def _items(obj: Any) -> list[tuple[str, Any]]:
+def items(obj: Any) -> list[tuple[str, Any]]:
     """The (API name, value) pairs an object holds, in document order; [] for a non-object."""
     if isinstance(obj, dict):
         return list(obj.items())
@@ -29,7 +42,7 @@ def _items(obj: Any) -> list[tuple[str, Any]]:
     return []
 
 
-def _fields_of(obj: Any) -> Mapping[str, Any]:
+def fields_of(obj: Any) -> Mapping[str, Any]:
     """An object's fields by API name; [] for a non-object."""
     if isinstance(obj, dict):
         return obj
@@ -38,33 +51,33 @@ def _fields_of(obj: Any) -> Mapping[str, Any]:
     return {}
 
 
-def _in_document_order(obj: Any, names: Sequence[str]) -> list[str]:
-    return [key for key, _ in _items(obj) if key in names]
+def in_document_order(obj: Any, names: Sequence[str]) -> list[str]:
+    return [key for key, _ in items(obj) if key in names]
 
 
-def _key_order(obj: ApiObject) -> list[str]:
-    return [key for key, _ in _items(obj)]
+def key_order(obj: ApiObject) -> list[str]:
+    return [key for key, _ in items(obj)]
 
 
-def _is_interpolation(value: Any) -> bool:
+def is_interpolation(value: Any) -> bool:
     """A bundle `${...}` reference, resolved by the Databricks CLI before the API sees it."""
     return isinstance(value, str) and "${" in value
 
 
-def _missing(value: Any) -> bool:
+def missing(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _quote(value: Any, limit: int = 60) -> str:
+def quote(value: Any, limit: int = 60) -> str:
     """A value as a message shows it: 'text', or JSON; cut short when long."""
     text = f"'{value}'" if isinstance(value, str) else json.dumps(value, default=repr)
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-def _conjunction(names: Sequence[str]) -> str:
+def conjunction(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _characters_outside(text: str, allowed: re.Pattern[str]) -> str:
+def characters_outside(text: str, allowed: re.Pattern[str]) -> str:
     bad = sorted({char for char in text if not allowed.fullmatch(char)})
     return ", ".join(repr(char) for char in bad)

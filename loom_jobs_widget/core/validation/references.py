@@ -11,8 +11,10 @@ from typing import Any, Final, TypeAlias
 from loom_jobs_widget.core.models import ApiObject, field_value
 from loom_jobs_widget.core.references import REFERENCE, TIME_ARGUMENTS
 from loom_jobs_widget.core.references import parse as parse_reference
-from loom_jobs_widget.core.validation.collector import _Fault, _Job, _TaskSite
-from loom_jobs_widget.core.validation.readers import _items, _quote
+from loom_jobs_widget.core.validation.collector import CheckedJob, Fault, TaskSite
+from loom_jobs_widget.core.validation.readers import items, quote
+
+__all__ = ["parameter_default_references", "task_references"]
 
 _PATH_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -25,7 +27,7 @@ _WORKSPACE_VALUES: Final = frozenset({"id", "url"})
 _Path: TypeAlias = "str | tuple[_Path, Any]"  # built as (parent, key or index); formatted on need
 
 
-def _task_references(job: _Job, site: _TaskSite) -> None:
+def task_references(job: CheckedJob, site: TaskSite) -> None:
     # References are resolved in what a task passes to its code: its task type's fields
     # (parameters, base_parameters, condition operands, for_each inputs, ...). Compute, libraries
     # and notifications take none, and `{{secrets/...}}` in a cluster's spark_conf is no reference.
@@ -34,14 +36,14 @@ def _task_references(job: _Job, site: _TaskSite) -> None:
         value = site.fields.get(key)
         if key == "for_each_task" and site.parent is None:
             # The nested task is checked on its own, where {{input}} has a value.
-            for inner_key, inner in _items(value):
+            for inner_key, inner in items(value):
                 if inner_key != "task":
                     _scan(job, inner, ((site.path, key), inner_key), site)
         else:
             _scan(job, value, (site.path, key), site)
 
 
-def _parameter_default_references(job: _Job, _: None) -> None:
+def parameter_default_references(job: CheckedJob, _: None) -> None:
     parameters = field_value(job.settings, "parameters")
     if not isinstance(parameters, list):
         return
@@ -50,12 +52,12 @@ def _parameter_default_references(job: _Job, _: None) -> None:
         if isinstance(default, str) and "{{" in default:
             name = field_value(parameter, "name")
             who = (
-                f"Job parameter {_quote(name)}" if isinstance(name, str) else f"parameters[{index}]"
+                f"Job parameter {quote(name)}" if isinstance(name, str) else f"parameters[{index}]"
             )
             _check_references_in(job, default, f"parameters[{index}].default", who, None)
 
 
-def _scan(job: _Job, value: Any, path: _Path, site: _TaskSite) -> None:
+def _scan(job: CheckedJob, value: Any, path: _Path, site: TaskSite) -> None:
     """Checks the references in every string of a value, in document order."""
     if isinstance(value, str):
         if "{{" in value:
@@ -78,7 +80,7 @@ def _scan(job: _Job, value: Any, path: _Path, site: _TaskSite) -> None:
 
 
 def _children(value: Any) -> Iterator[tuple[Any, Any]]:
-    return enumerate(value) if isinstance(value, list) else iter(_items(value))
+    return enumerate(value) if isinstance(value, list) else iter(items(value))
 
 
 def _format_path(path: _Path) -> str:
@@ -98,7 +100,7 @@ def _format_path(path: _Path) -> str:
 
 
 def _check_references_in(
-    job: _Job, text: str, path: _Path, who: str, site: _TaskSite | None
+    job: CheckedJob, text: str, path: _Path, who: str, site: TaskSite | None
 ) -> None:
     for match in REFERENCE.finditer(text):
         segments = parse_reference(match.group(1))
@@ -124,7 +126,9 @@ def _check_references_in(
             job.add(code, severity, f"{who} uses {reference} in {where}, {reason}", where, site)
 
 
-def _cached_reference_fault(job: _Job, segments: tuple[str, ...], site: _TaskSite | None) -> _Fault:
+def _cached_reference_fault(
+    job: CheckedJob, segments: tuple[str, ...], site: TaskSite | None
+) -> Fault:
     # Only {{tasks...}} and {{input...}} depend on where they are used; the verdict on the
     # others is the same for every task, and large jobs repeat them in every task.
     if segments[0] in ("tasks", "input"):
@@ -134,7 +138,7 @@ def _cached_reference_fault(job: _Job, segments: tuple[str, ...], site: _TaskSit
     return job.reference_faults[segments]
 
 
-def _reference_fault(job: _Job, segments: tuple[str, ...], site: _TaskSite | None) -> _Fault:
+def _reference_fault(job: CheckedJob, segments: tuple[str, ...], site: TaskSite | None) -> Fault:
     namespace, rest = segments[0], list(segments[1:])
     if namespace == "job":
         return _job_reference_fault(job, rest)
@@ -159,7 +163,7 @@ def _reference_fault(job: _Job, segments: tuple[str, ...], site: _TaskSite | Non
     )
 
 
-def _job_reference_fault(job: _Job, rest: list[str]) -> _Fault:
+def _job_reference_fault(job: CheckedJob, rest: list[str]) -> Fault:
     head = rest[0] if rest else ""
     tail = rest[1:]
     if head in _JOB_VALUES and not tail:
@@ -200,7 +204,7 @@ def _known_trigger_reference(tail: list[str]) -> bool:
     return tail[0] == "table_update" and len(tail) > 1
 
 
-def _tasks_reference_fault(job: _Job, rest: list[str], site: _TaskSite | None) -> _Fault:
+def _tasks_reference_fault(job: CheckedJob, rest: list[str], site: TaskSite | None) -> Fault:
     if len(rest) < 2:
         return (
             "unknown-reference",
@@ -238,7 +242,7 @@ def _tasks_reference_fault(job: _Job, rest: list[str], site: _TaskSite | None) -
     )
 
 
-def _task_value_fault(value: list[str]) -> _Fault:
+def _task_value_fault(value: list[str]) -> Fault:
     head, tail = value[0], value[1:]
     if head in _OTHER_TASK_VALUES and not tail:
         return None

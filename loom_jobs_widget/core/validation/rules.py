@@ -6,82 +6,82 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.core.validation.collector import Rule, _Job
-from loom_jobs_widget.core.validation.graph import _cycles, _dependencies
+from loom_jobs_widget.core.validation.collector import CheckedJob, Rule
+from loom_jobs_widget.core.validation.graph import cycles, dependencies
 from loom_jobs_widget.core.validation.job import (
-    _environment_keys,
-    _git_provider,
-    _invalid_task_entries,
-    _job_cluster_keys,
-    _job_parameters,
-    _legacy_format,
-    _max_concurrent_runs,
-    _run_as,
-    _single_task_format,
-    _tag_count,
-    _task_count,
+    environment_keys,
+    git_provider,
+    invalid_task_entries,
+    job_cluster_keys,
+    job_parameters,
+    legacy_format,
+    max_concurrent_runs,
+    run_as,
+    single_task_format,
+    tag_count,
+    task_count,
 )
 from loom_jobs_widget.core.validation.monitoring import (
-    _job_notifications,
-    _job_timeout,
-    _task_notifications,
-    _task_timeout,
+    job_notifications,
+    job_timeout,
+    task_notifications,
+    task_timeout,
 )
 from loom_jobs_widget.core.validation.problems import Problem
 from loom_jobs_widget.core.validation.references import (
-    _parameter_default_references,
-    _task_references,
+    parameter_default_references,
+    task_references,
 )
 from loom_jobs_widget.core.validation.task import (
-    _compute,
-    _condition_op,
-    _field_types,
-    _for_each,
-    _nested_task_key_reuse,
-    _required_fields,
-    _run_if,
-    _task_key,
-    _task_type,
+    compute,
+    condition_op,
+    field_types,
+    for_each,
+    nested_task_key_reuse,
+    required_fields,
+    run_if,
+    task_key,
+    task_type,
 )
-from loom_jobs_widget.core.validation.triggers import _schedules_and_triggers, _trigger_exclusivity
+from loom_jobs_widget.core.validation.triggers import schedules_and_triggers, trigger_exclusivity
 
-__all__ = ["validate"]
+__all__ = ["GRAPH_RULES", "NESTED_TASK_RULES", "REFERENCE_RULES", "TASK_RULES", "validate"]
 
 # The order of the rules is the order of the problems they find on one field or task.
 _JOB_RULES: Final[Sequence[Rule]] = (
-    _legacy_format,
-    _single_task_format,
-    _task_count,
-    _invalid_task_entries,
-    _tag_count,
-    _job_parameters,
-    _parameter_default_references,
-    _trigger_exclusivity,
-    _schedules_and_triggers,
-    _run_as,
-    _max_concurrent_runs,
-    _job_timeout,
-    _job_cluster_keys,
-    _environment_keys,
-    _job_notifications,
-    _git_provider,
+    legacy_format,
+    single_task_format,
+    task_count,
+    invalid_task_entries,
+    tag_count,
+    job_parameters,
+    parameter_default_references,
+    trigger_exclusivity,
+    schedules_and_triggers,
+    run_as,
+    max_concurrent_runs,
+    job_timeout,
+    job_cluster_keys,
+    environment_keys,
+    job_notifications,
+    git_provider,
 )
 _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
-    _task_key,
-    _task_type,
-    _compute,
-    _run_if,
-    _condition_op,
-    _required_fields,
-    _field_types,
-    _for_each,
-    _task_timeout,
-    _task_notifications,
+    task_key,
+    task_type,
+    compute,
+    run_if,
+    condition_op,
+    required_fields,
+    field_types,
+    for_each,
+    task_timeout,
+    task_notifications,
 )
-_TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, _dependencies)
-_NESTED_TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, _nested_task_key_reuse)
-_GRAPH_RULES: Final[Sequence[Rule]] = (_cycles,)
-_REFERENCE_RULES: Final[Sequence[Rule]] = (_task_references,)
+TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, dependencies)
+NESTED_TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, nested_task_key_reuse)
+GRAPH_RULES: Final[Sequence[Rule]] = (cycles,)
+REFERENCE_RULES: Final[Sequence[Rule]] = (task_references,)
 
 
 def validate(settings: JobSettings | Mapping[str, Any]) -> list[Problem]:
@@ -95,18 +95,18 @@ def validate(settings: JobSettings | Mapping[str, Any]) -> list[Problem]:
             given = JobSettings.from_api(given)
         except Exception as exc:  # a Mapping that is no JSON object (odd keys, endless nesting)
             return [_unreadable(str(exc) or type(exc).__name__)]
-    job = _Job(given)
+    job = CheckedJob(given)
     job.run_rules(_JOB_RULES, None)
     for site in job.sites:
-        job.run_rules(_TASK_RULES, site)
+        job.run_rules(TASK_RULES, site)
     for site in job.nested:
-        job.run_rules(_NESTED_TASK_RULES, site)
+        job.run_rules(NESTED_TASK_RULES, site)
     # References need the whole dependency graph, so they come after every depends_on was read.
-    job.run_rules(_GRAPH_RULES, None)
+    job.run_rules(GRAPH_RULES, None)
     for site in job.sites:
-        job.run_rules(_REFERENCE_RULES, site)
+        job.run_rules(REFERENCE_RULES, site)
     for site in job.nested:
-        job.run_rules(_REFERENCE_RULES, site)
+        job.run_rules(REFERENCE_RULES, site)
     return job.problems()
 
 

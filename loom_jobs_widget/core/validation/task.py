@@ -14,29 +14,41 @@ from loom_jobs_widget.core.limits import (
 )
 from loom_jobs_widget.core.models import CONDITION_OPS, RUN_IF_VALUES, field_value
 from loom_jobs_widget.core.task_types import TASK_TYPES, Required
-from loom_jobs_widget.core.validation.collector import _Job, _TaskSite
+from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite
 from loom_jobs_widget.core.validation.readers import (
-    _characters_outside,
-    _conjunction,
-    _fields_of,
-    _in_document_order,
-    _is_interpolation,
-    _is_object,
-    _missing,
-    _quote,
+    characters_outside,
+    conjunction,
+    fields_of,
+    in_document_order,
+    is_interpolation,
+    is_object,
+    missing,
+    quote,
 )
 
+__all__ = [
+    "compute",
+    "condition_op",
+    "field_types",
+    "for_each",
+    "nested_task_key_reuse",
+    "required_fields",
+    "run_if",
+    "task_key",
+    "task_type",
+]
 
-def _task_key(job: _Job, site: _TaskSite) -> None:
+
+def task_key(job: CheckedJob, site: TaskSite) -> None:
     key = site.fields.get("task_key")
     path = f"{site.path}.task_key"
-    if _is_interpolation(key):
+    if is_interpolation(key):
         return
     fault: str | None = None
     if key is None:
         fault = f"The task at {site.path} has no task_key."
     elif not isinstance(key, str):
-        fault = f"The task at {site.path} has the task_key {_quote(key)}, which is not a string."
+        fault = f"The task at {site.path} has the task_key {quote(key)}, which is not a string."
     elif not key:
         fault = f"The task at {site.path} has an empty task_key."
     elif len(key) > MAX_TASK_KEY_LENGTH:
@@ -44,7 +56,7 @@ def _task_key(job: _Job, site: _TaskSite) -> None:
             f"Task key '{key}' is {len(key)} characters long; the limit is {MAX_TASK_KEY_LENGTH}."
         )
     elif not TASK_KEY_PATTERN.fullmatch(key):
-        bad = _characters_outside(key, TASK_KEY_PATTERN)
+        bad = characters_outside(key, TASK_KEY_PATTERN)
         fault = (
             f"Task key '{key}' contains {bad}: a task_key may only contain letters, digits, '_' "
             "and '-'."
@@ -62,14 +74,14 @@ def _task_key(job: _Job, site: _TaskSite) -> None:
         )
 
 
-def _task_type(job: _Job, site: _TaskSite) -> None:
+def task_type(job: CheckedJob, site: TaskSite) -> None:
     known, unknown = site.types
     if len(known) > 1:
-        given = _in_document_order(site.task, known)
+        given = in_document_order(site.task, known)
         job.add(
             "several-task-types",
             "error",
-            f"{site.label} sets {_conjunction(given)}; a task has exactly one task type.",
+            f"{site.label} sets {conjunction(given)}; a task has exactly one task type.",
             f"{site.path}.{given[1]}",
             site,
         )
@@ -79,7 +91,7 @@ def _task_type(job: _Job, site: _TaskSite) -> None:
         job.add(
             "unknown-task-type",
             "warning",
-            f"{site.label} sets {_conjunction(unknown)}{also}, which this editor does not know "
+            f"{site.label} sets {conjunction(unknown)}{also}, which this editor does not know "
             "as a task type; it is kept as it is.",
             f"{site.path}.{unknown[0]}",
             site,
@@ -103,15 +115,15 @@ _COMPUTE_FIELDS: Final = (
 )
 
 
-def _compute(job: _Job, site: _TaskSite) -> None:
+def compute(job: CheckedJob, site: TaskSite) -> None:
     fields = site.fields
     given = [name for name in _COMPUTE_FIELDS if fields.get(name) is not None]
     if len(given) > 1:
-        given = _in_document_order(site.task, given)
+        given = in_document_order(site.task, given)
         job.add(
             "several-compute-keys",
             "warning",
-            f"{site.label} sets {_conjunction(given)}; a task runs on one compute, so only one "
+            f"{site.label} sets {conjunction(given)}; a task runs on one compute, so only one "
             "of these is used.",
             f"{site.path}.{given[1]}",
             site,
@@ -121,45 +133,45 @@ def _compute(job: _Job, site: _TaskSite) -> None:
         ("environment_key", job.environment_keys, "environments"),
     ):
         key = fields.get(name)
-        if keys is None or key is None or _is_interpolation(key):
+        if keys is None or key is None or is_interpolation(key):
             continue
         if isinstance(key, str) and key in keys:
             continue
         job.add(
             f"unknown-{name.replace('_', '-')}",
             "error",
-            f"{site.label} uses {name} {_quote(key)}, which is not defined in the job's "
+            f"{site.label} uses {name} {quote(key)}, which is not defined in the job's "
             f"{list_field}.",
             f"{site.path}.{name}",
             site,
         )
 
 
-def _run_if(job: _Job, site: _TaskSite) -> None:
+def run_if(job: CheckedJob, site: TaskSite) -> None:
     run_if = site.fields.get("run_if")
-    if run_if is None or _is_interpolation(run_if) or run_if in RUN_IF_VALUES:
+    if run_if is None or is_interpolation(run_if) or run_if in RUN_IF_VALUES:
         return
     # Possibly a condition newer than this editor; the API would reject a plain typo.
     job.add(
         "unknown-run-if",
         "warning",
-        f"{site.label} has run_if {_quote(run_if)}, which is not one of "
+        f"{site.label} has run_if {quote(run_if)}, which is not one of "
         f"{', '.join(RUN_IF_VALUES)}.",
         f"{site.path}.run_if",
         site,
     )
 
 
-def _condition_op(job: _Job, site: _TaskSite) -> None:
+def condition_op(job: CheckedJob, site: TaskSite) -> None:
     op = field_value(site.fields.get("condition_task"), "op")
-    if op is None or _is_interpolation(op) or op in CONDITION_OPS:
+    if op is None or is_interpolation(op) or op in CONDITION_OPS:
         return
     # A warning, not an error: the list of operators grows (it did with the numeric ones), and a
     # value newer than this editor must stay savable. The API still rejects a real typo.
     job.add(
         "unknown-condition-op",
         "warning",
-        f"{site.label} has condition_task op {_quote(op)}, which is not one of "
+        f"{site.label} has condition_task op {quote(op)}, which is not one of "
         f"{', '.join(CONDITION_OPS)}.",
         f"{site.path}.condition_task.op",
         site,
@@ -185,21 +197,21 @@ _TASK_FIELD_TYPES: Final[Mapping[str, tuple[type, str]]] = {
 _INT_TEXT: Final = re.compile(r"-?\d+")
 
 
-def _required_fields(job: _Job, site: _TaskSite) -> None:
+def required_fields(job: CheckedJob, site: TaskSite) -> None:
     known, _ = site.types
     if len(known) != 1:
-        return  # no type, or several: _task_type says so
+        return  # no type, or several: task_type says so
     task_type = known[0]
     body = site.fields.get(task_type)
-    if not _is_object(body):
+    if not is_object(body):
         return
-    fields = _fields_of(body)
+    fields = fields_of(body)
     noun = task_type.removesuffix("_task").replace("_", " ")
     for required in _REQUIRED.get(task_type, ()):
         name = required.name
         value = fields.get(name)
         # A condition may well compare with an empty string.
-        if value is None if task_type == "condition_task" else _missing(value):
+        if value is None if task_type == "condition_task" else missing(value):
             job.add(
                 "missing-required-field",
                 "error",
@@ -208,7 +220,7 @@ def _required_fields(job: _Job, site: _TaskSite) -> None:
                 site,
             )
     if task_type == "sql_task" and not any(
-        not _missing(fields.get(kind)) for kind in _SQL_TASK_KINDS
+        not missing(fields.get(kind)) for kind in _SQL_TASK_KINDS
     ):
         job.add(
             "missing-required-field",
@@ -219,10 +231,10 @@ def _required_fields(job: _Job, site: _TaskSite) -> None:
         )
 
 
-def _field_types(job: _Job, site: _TaskSite) -> None:
+def field_types(job: CheckedJob, site: TaskSite) -> None:
     for name, (expected, noun) in _TASK_FIELD_TYPES.items():
         value = site.fields.get(name)
-        if value is None or _is_interpolation(value):
+        if value is None or is_interpolation(value):
             continue
         # bool is an int in Python; the API's integers are not booleans.
         if type(value) is not expected and not (
@@ -231,7 +243,7 @@ def _field_types(job: _Job, site: _TaskSite) -> None:
             job.add(
                 "wrong-type",
                 "error",
-                f"{site.label} has {name} {_quote(value)}; it must be {noun}.",
+                f"{site.label} has {name} {quote(value)}; it must be {noun}.",
                 f"{site.path}.{name}",
                 site,
             )
@@ -256,9 +268,9 @@ def _field_types(job: _Job, site: _TaskSite) -> None:
         )
 
 
-def _for_each(job: _Job, site: _TaskSite) -> None:
+def for_each(job: CheckedJob, site: TaskSite) -> None:
     for_each = site.fields.get("for_each_task")
-    if not _is_object(for_each):
+    if not is_object(for_each):
         return
     path = f"{site.path}.for_each_task"
     concurrency = field_value(for_each, "concurrency")
@@ -282,7 +294,7 @@ def _for_each(job: _Job, site: _TaskSite) -> None:
         )
 
 
-def _nested_task_key_reuse(job: _Job, site: _TaskSite) -> None:
+def nested_task_key_reuse(job: CheckedJob, site: TaskSite) -> None:
     key = site.key
     if key is None or key not in job.by_key:
         return

@@ -7,20 +7,22 @@ from typing import Any, Final
 
 from loom_jobs_widget.core.limits import MIN_TRIGGER_SECONDS
 from loom_jobs_widget.core.models import PERIODIC_UNITS, field_value
-from loom_jobs_widget.core.validation.collector import _Job
+from loom_jobs_widget.core.validation.collector import CheckedJob
 from loom_jobs_widget.core.validation.readers import (
-    _conjunction,
-    _is_interpolation,
-    _is_object,
-    _items,
-    _missing,
-    _quote,
+    conjunction,
+    is_interpolation,
+    is_object,
+    items,
+    missing,
+    quote,
 )
 from loom_jobs_widget.schedule.problems import cron_problems
 from loom_jobs_widget.schedule.triggers import TRIGGER_FIELDS
 
+__all__ = ["schedules_and_triggers", "trigger_exclusivity"]
 
-def _trigger_exclusivity(job: _Job, _: None) -> None:
+
+def trigger_exclusivity(job: CheckedJob, _: None) -> None:
     given = [
         name
         for name in TRIGGER_FIELDS
@@ -30,7 +32,7 @@ def _trigger_exclusivity(job: _Job, _: None) -> None:
         job.add(
             "conflicting-triggers",
             "error",
-            f"The job sets {_conjunction(given)}; only one of schedule, trigger, triggers and "
+            f"The job sets {conjunction(given)}; only one of schedule, trigger, triggers and "
             "continuous may be set.",
             given[1],
         )
@@ -48,40 +50,40 @@ _TRIGGER_TYPES: Final = (
 _TRIGGER_LIST_TYPES: Final = (*_TRIGGER_TYPES, "schedule", "continuous")
 
 
-def _schedules_and_triggers(job: _Job, _: None) -> None:
+def schedules_and_triggers(job: CheckedJob, _: None) -> None:
     _check_cron(job, field_value(job.settings, "schedule"), "schedule")
     trigger = field_value(job.settings, "trigger")
-    if _is_object(trigger):
+    if is_object(trigger):
         _check_trigger_types(job, trigger, "trigger", _TRIGGER_TYPES)
         _check_trigger_settings(job, trigger, "trigger")
     triggers = field_value(job.settings, "triggers")
     if isinstance(triggers, list):
         for index, entry in enumerate(triggers):
-            if _is_object(entry):
+            if is_object(entry):
                 path = f"triggers[{index}]"
                 _check_trigger_types(job, entry, path, _TRIGGER_LIST_TYPES)
                 _check_cron(job, field_value(entry, "schedule"), f"{path}.schedule")
                 _check_trigger_settings(job, entry, path)
 
 
-def _check_trigger_settings(job: _Job, trigger: Any, path: str) -> None:
+def _check_trigger_settings(job: CheckedJob, trigger: Any, path: str) -> None:
     """The required fields and limits of a periodic, file arrival or table update trigger."""
     periodic = field_value(trigger, "periodic")
-    if _is_object(periodic):
+    if is_object(periodic):
         interval = field_value(periodic, "interval")
         if interval is None or (type(interval) is int and interval < 1):
             job.add(
                 "trigger-field",
                 "error",
-                f"The periodic trigger's interval is {_quote(interval)}; it must be 1 or more.",
+                f"The periodic trigger's interval is {quote(interval)}; it must be 1 or more.",
                 f"{path}.periodic.interval",
             )
         unit = field_value(periodic, "unit")
-        if not _is_interpolation(unit) and unit not in PERIODIC_UNITS:
+        if not is_interpolation(unit) and unit not in PERIODIC_UNITS:
             job.add(
                 "trigger-field",
                 "error",
-                f"The periodic trigger's unit is {_quote(unit)}; it is one of "
+                f"The periodic trigger's unit is {quote(unit)}; it is one of "
                 f"{', '.join(PERIODIC_UNITS)}.",
                 f"{path}.periodic.unit",
             )
@@ -90,9 +92,9 @@ def _check_trigger_settings(job: _Job, trigger: Any, path: str) -> None:
         ("table_update", "table_names", "the tables to watch"),
     ):
         settings = field_value(trigger, kind)
-        if not _is_object(settings):
+        if not is_object(settings):
             continue
-        if _missing(field_value(settings, required)):
+        if missing(field_value(settings, required)):
             job.add(
                 "trigger-field",
                 "error",
@@ -112,19 +114,19 @@ def _check_trigger_settings(job: _Job, trigger: Any, path: str) -> None:
                 )
 
 
-def _check_trigger_types(job: _Job, trigger: Any, path: str, types: Sequence[str]) -> None:
-    given = [name for name, value in _items(trigger) if name in types and value is not None]
+def _check_trigger_types(job: CheckedJob, trigger: Any, path: str, types: Sequence[str]) -> None:
+    given = [name for name, value in items(trigger) if name in types and value is not None]
     if len(given) > 1:
         job.add(
             "several-trigger-types",
             "error",
-            f"{path} sets {_conjunction(given)}; a trigger has exactly one type.",
+            f"{path} sets {conjunction(given)}; a trigger has exactly one type.",
             f"{path}.{given[1]}",
         )
 
 
-def _check_cron(job: _Job, schedule: Any, path: str) -> None:
-    if not _is_object(schedule):
+def _check_cron(job: CheckedJob, schedule: Any, path: str) -> None:
+    if not is_object(schedule):
         return
     expression = field_value(schedule, "quartz_cron_expression")
     timezone_id = field_value(schedule, "timezone_id")

@@ -9,6 +9,23 @@ from typing_extensions import NotRequired
 from loom_jobs_widget.editor.protocol.shapes import JsonPath
 from loom_jobs_widget.editor.protocol.tabs import EditableTriggerKind, PauseStatus
 
+__all__ = [
+    "AddDependency",
+    "AddTask",
+    "CloneTask",
+    "EditOp",
+    "RemoveDependency",
+    "RemoveTasks",
+    "RenameTask",
+    "ReplaceTask",
+    "SetField",
+    "SetJobField",
+    "SetPauseStatus",
+    "SetTaskType",
+    "SetTriggerKind",
+    "SwapJobCluster",
+]
+
 
 class SetField(TypedDict):
     """Set (or, with `delete`, remove) a field of a task."""

@@ -24,6 +24,50 @@ from loom_jobs_widget.editor.protocol.edits import (
 from loom_jobs_widget.editor.protocol.tabs import Grant, SimpleSchedule
 from loom_jobs_widget.editor.protocol.to_view import PickerKind, TextFormat
 
+__all__ = [
+    "AddDependencyRequest",
+    "AddTaskRequest",
+    "CancelAllRequest",
+    "CancelRunRequest",
+    "CloneTaskRequest",
+    "EditRequest",
+    "FromUnixRequest",
+    "JobRequest",
+    "MatrixRequest",
+    "PermissionsRequest",
+    "PickRequest",
+    "ReadyRequest",
+    "RedoRequest",
+    "ReferencesRequest",
+    "RemoveDependencyRequest",
+    "RemoveTasksRequest",
+    "RenameTaskRequest",
+    "RepairPreviewRequest",
+    "RepairRequest",
+    "ReplaceTaskRequest",
+    "ReviewRequest",
+    "RunNowRequest",
+    "RunRequest",
+    "RunsRequest",
+    "SaveRequest",
+    "SchedulePreviewRequest",
+    "SelectRequest",
+    "SetFieldRequest",
+    "SetGrantsRequest",
+    "SetJobFieldRequest",
+    "SetPauseStatusRequest",
+    "SetTaskTypeRequest",
+    "SetTriggerKindRequest",
+    "ShowRunRequest",
+    "SimpleScheduleRequest",
+    "SwapJobClusterRequest",
+    "TaskOutputRequest",
+    "TimeZonesRequest",
+    "ToPython",
+    "UndoRequest",
+    "ViewAsRequest",
+]
+
 
 class ReadyRequest(TypedDict):
     """The view is drawn (or drawn again): it needs the whole graph."""

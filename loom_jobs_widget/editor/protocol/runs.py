@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+__all__ = ["Iterations", "MatrixRow", "RepairPlan", "RunDetail", "RunSummary", "TaskRunView"]
+
 
 class RunSummary(TypedDict):
     """A row of the run history."""

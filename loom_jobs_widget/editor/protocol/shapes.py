@@ -6,6 +6,21 @@ from typing import Any, Literal, TypeAlias, TypedDict
 
 from typing_extensions import NotRequired
 
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "Choice",
+    "EdgeData",
+    "GraphEdge",
+    "GraphNode",
+    "JsonPath",
+    "NodeData",
+    "Position",
+    "Problem",
+    "ReferenceChoice",
+    "Severity",
+]
+
 #: A path inside a task (or, for job fields, inside the settings):
 #: ["notebook_task", "base_parameters", "x"].
 JsonPath: TypeAlias = list[str | int]

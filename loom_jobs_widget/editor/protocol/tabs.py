@@ -6,6 +6,24 @@ from typing import Any, Literal, TypeAlias, TypedDict
 
 from loom_jobs_widget.editor.protocol.shapes import Problem
 
+__all__ = [
+    "DstNote",
+    "EditableTriggerKind",
+    "FireTime",
+    "Grant",
+    "PauseStatus",
+    "PrincipalKind",
+    "SchedulePreview",
+    "ScheduleWarning",
+    "SimpleSchedule",
+    "SimpleUnit",
+    "SkippedRun",
+    "TimeZoneOption",
+    "TriggerKind",
+    "TriggerView",
+    "Weekday",
+]
+
 PauseStatus: TypeAlias = Literal["PAUSED", "UNPAUSED"]
 
 #: What starts the job's runs; "other": something the tab cannot show as a form (a model

@@ -22,6 +22,38 @@ from loom_jobs_widget.editor.protocol.tabs import (
     TriggerView,
 )
 
+__all__ = [
+    "ChoicesMessage",
+    "DocumentMessage",
+    "EditErrorMessage",
+    "FromPython",
+    "FromUnixMessage",
+    "GraphMessage",
+    "GraphMoreMessage",
+    "JobMessage",
+    "MatrixMessage",
+    "PatchMessage",
+    "PermissionsMessage",
+    "PickerKind",
+    "PrincipalLevels",
+    "ProblemsMessage",
+    "ReferencesMessage",
+    "RepairPreviewMessage",
+    "ReviewMessage",
+    "RunErrorMessage",
+    "RunMessage",
+    "RunProgressMessage",
+    "RunsMessage",
+    "SaveFailedMessage",
+    "SavedMessage",
+    "SchedulePreviewMessage",
+    "SimpleScheduleMessage",
+    "TaskMessage",
+    "TaskOutputMessage",
+    "TextFormat",
+    "TimeZonesMessage",
+]
+
 
 class GraphMessage(TypedDict):
     """The whole graph (on `ready`, after a reload, or when the view fell behind)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias, TypedDict
 
+__all__ = ["Counts", "JobEditorModel", "Status", "StatusLevel"]
+
 StatusLevel: TypeAlias = Literal["info", "success", "error", ""]
 
 

@@ -7,7 +7,7 @@ from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.editor.protocol import JobMessage
 from loom_jobs_widget.editor.tabs.details import deployment_warning, tasks_using
 from loom_jobs_widget.editor.tabs.notifications import task_notifications
-from loom_jobs_widget.schedule.triggers import trigger_view
+from loom_jobs_widget.schedule import trigger_view
 
 __all__ = ["job_message"]
 

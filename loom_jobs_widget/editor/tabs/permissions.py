@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from loom_jobs_widget.client.permissions import save_acl
+from loom_jobs_widget.client import save_acl
 from loom_jobs_widget.core.permissions import Grant, JobAcl, levels_for, validate_acl
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.problems import problem_at_field
 from loom_jobs_widget.editor.protocol import Change, PermissionsMessage, PrincipalLevels
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client.workspace import JobsService
+    from loom_jobs_widget.client import PermissionsService
 
 __all__ = ["PermissionsState"]
 
@@ -38,16 +38,18 @@ class PermissionsState:
         """The loaded grants (inherited ones included)."""
         return list(self.loaded.grants) if self.loaded is not None else []
 
-    def load(self, jobs: JobsService | None, job_id: int | None, user_name: str | None) -> None:
+    def load(
+        self, permissions: PermissionsService | None, job_id: int | None, user_name: str | None
+    ) -> None:
         """Read the job's permissions (once); a new job starts with its creator as owner."""
         if self.loaded is not None or self.edited is not None:
             return
-        if job_id is None or jobs is None:
+        if job_id is None or permissions is None:
             if user_name:
                 self.edited = [Grant("user_name", user_name, "IS_OWNER")]
             return
         try:
-            self.loaded = JobAcl.from_api(jobs.get_permissions(job_id))
+            self.loaded = JobAcl.from_api(permissions.get_permissions(job_id))
             self.error = None
         except Exception as error:  # the tab shows why; the rest of the editor goes on
             self.error = str(error)
@@ -101,11 +103,11 @@ class PermissionsState:
             found.append(change)
         return found
 
-    def save(self, jobs: JobsService, job_id: int) -> None:
+    def save(self, permissions: PermissionsService, job_id: int) -> None:
         """Write the edited grants (raises the workspace's errors, AclError, AclConflictError)."""
         if not self.dirty or self.edited is None:
             return
-        self.loaded = save_acl(jobs, job_id, self.edited, loaded=self.loaded)
+        self.loaded = save_acl(permissions, job_id, self.edited, loaded=self.loaded)
         self.edited = None
 
 

@@ -22,9 +22,17 @@ from loom_jobs_widget.editor.protocol import (
     TimeZonesMessage,
     TimeZonesRequest,
 )
-from loom_jobs_widget.schedule.forms import SimpleSchedule, java_time_zones, preview
-from loom_jobs_widget.schedule.quartz import CronError, from_unix, resolve_zone
-from loom_jobs_widget.schedule.triggers import EDITABLE_KINDS, set_pause_status, set_trigger_kind
+from loom_jobs_widget.schedule import (
+    EDITABLE_KINDS,
+    CronError,
+    SimpleSchedule,
+    from_unix,
+    java_time_zones,
+    preview,
+    resolve_zone,
+    set_pause_status,
+    set_trigger_kind,
+)
 
 __all__ = [
     "from_unix_message",

@@ -17,24 +17,18 @@ from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 from loom_jobs_widget.local.http import ApiError, Request, Route
 from loom_jobs_widget.local.http.params import query_int, query_str
 
-__all__ = [
-    "LOCAL_CLUSTER_ID",
-    "LOCAL_WAREHOUSE_ID",
-    "ComputeApi",
-    "local_cluster",
-    "local_warehouse",
-]
+__all__ = ["ComputeApi"]
 
-LOCAL_CLUSTER_ID: Final = "local-cluster"
-LOCAL_NODE_TYPE: Final = "local"
+_LOCAL_CLUSTER_ID: Final = "local-cluster"
+_LOCAL_NODE_TYPE: Final = "local"
 # Runtime versions a job may name; the local workspace runs every task with this machine's
 # Python whichever is chosen. Recent LTS keys, newest first.
-SPARK_VERSIONS: Final = (
+_SPARK_VERSIONS: Final = (
     ("16.4.x-scala2.12", "16.4 LTS (includes Apache Spark 3.5.2, Scala 2.12)"),
     ("15.4.x-scala2.12", "15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
     ("14.3.x-scala2.12", "14.3 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
 )
-MAX_PIPELINES_PAGE: Final = 100
+_MAX_PIPELINES_PAGE: Final = 100
 
 
 def _memory_mb() -> int:
@@ -44,13 +38,13 @@ def _memory_mb() -> int:
         return 0
 
 
-def local_cluster(started: int) -> dict[str, Any]:
+def _local_cluster(started: int) -> dict[str, Any]:
     return {
-        "cluster_id": LOCAL_CLUSTER_ID,
+        "cluster_id": _LOCAL_CLUSTER_ID,
         "cluster_name": "Local (this machine)",
-        "spark_version": SPARK_VERSIONS[0][0],
-        "node_type_id": LOCAL_NODE_TYPE,
-        "driver_node_type_id": LOCAL_NODE_TYPE,
+        "spark_version": _SPARK_VERSIONS[0][0],
+        "node_type_id": _LOCAL_NODE_TYPE,
+        "driver_node_type_id": _LOCAL_NODE_TYPE,
         "num_workers": 0,
         "state": "RUNNING",
         "state_message": "",
@@ -70,7 +64,7 @@ def local_cluster(started: int) -> dict[str, Any]:
     }
 
 
-def local_warehouse() -> dict[str, Any]:
+def _local_warehouse() -> dict[str, Any]:
     return {
         "id": LOCAL_WAREHOUSE_ID,
         "name": "Local SQL warehouse (DuckDB)",
@@ -112,24 +106,24 @@ class ComputeApi:
         ]
 
     def list_clusters(self, _: Request) -> dict[str, Any]:
-        return {"clusters": [local_cluster(self._started())]}
+        return {"clusters": [_local_cluster(self._started())]}
 
     def get_cluster(self, request: Request) -> dict[str, Any]:
         cluster_id = query_str(request, "cluster_id", required=True)
-        if cluster_id != LOCAL_CLUSTER_ID:
+        if cluster_id != _LOCAL_CLUSTER_ID:
             # The text the SDK maps to ResourceDoesNotExist for clusters/get.
             raise ApiError.invalid(f"Cluster {cluster_id} does not exist")
-        return local_cluster(self._started())
+        return _local_cluster(self._started())
 
     def spark_versions(self, _: Request) -> dict[str, Any]:
-        return {"versions": [{"key": key, "name": name} for key, name in SPARK_VERSIONS]}
+        return {"versions": [{"key": key, "name": name} for key, name in _SPARK_VERSIONS]}
 
     def node_types(self, _: Request) -> dict[str, Any]:
         return {
             "node_types": [
                 {
-                    "node_type_id": LOCAL_NODE_TYPE,
-                    "instance_type_id": LOCAL_NODE_TYPE,
+                    "node_type_id": _LOCAL_NODE_TYPE,
+                    "instance_type_id": _LOCAL_NODE_TYPE,
                     "description": "This machine",
                     "category": "General Purpose",
                     "memory_mb": _memory_mb(),
@@ -145,18 +139,18 @@ class ComputeApi:
         }
 
     def list_warehouses(self, _: Request) -> dict[str, Any]:
-        return {"warehouses": [local_warehouse()]}
+        return {"warehouses": [_local_warehouse()]}
 
     def get_warehouse(self, request: Request) -> dict[str, Any]:
         warehouse_id = request.params["id"]
         if warehouse_id != LOCAL_WAREHOUSE_ID:
             raise ApiError.not_found(f"SQL warehouse {warehouse_id} does not exist.")
-        return local_warehouse()
+        return _local_warehouse()
 
     def list_pipelines(self, request: Request) -> dict[str, Any]:
         max_results = query_int(request, "max_results")
-        if max_results is not None and max_results > MAX_PIPELINES_PAGE:
+        if max_results is not None and max_results > _MAX_PIPELINES_PAGE:
             raise ApiError.invalid(
-                f"max_results {max_results} is too large: the maximum is {MAX_PIPELINES_PAGE}."
+                f"max_results {max_results} is too large: the maximum is {_MAX_PIPELINES_PAGE}."
             )
         return {}  # no pipelines: an empty list is an empty object on the wire

@@ -28,9 +28,9 @@ from loom_jobs_widget.local.store import DestinationRecord, Store
 
 __all__ = ["DestinationsApi"]
 
-PREFIX: Final = r"/api/2\.0/notification-destinations"
-MAX_PAGE_SIZE: Final = 100
-DEFAULT_PAGE_SIZE: Final = 20
+_PREFIX: Final = r"/api/2\.0/notification-destinations"
+_MAX_PAGE_SIZE: Final = 100
+_DEFAULT_PAGE_SIZE: Final = 20
 
 # Config key -> destination_type, for the types served here.
 _SERVED: Final = {"generic_webhook": "WEBHOOK", "email": "EMAIL"}
@@ -49,10 +49,10 @@ class DestinationsApi:
         self._store = store
 
     def routes(self) -> list[Route]:
-        one = PREFIX + r"/(?P<id>[^/]+)"
+        one = _PREFIX + r"/(?P<id>[^/]+)"
         return [
-            Route("POST", PREFIX, self.create),
-            Route("GET", PREFIX, self.list),
+            Route("POST", _PREFIX, self.create),
+            Route("GET", _PREFIX, self.list),
             Route("GET", one, self.get),
             Route("PATCH", one, self.update),
             Route("DELETE", one, self.delete),
@@ -75,9 +75,9 @@ class DestinationsApi:
         return _document(record)
 
     def list(self, request: Request) -> dict[str, Any]:
-        size = query_int(request, "page_size") or DEFAULT_PAGE_SIZE
-        if not 0 < size <= MAX_PAGE_SIZE:
-            raise ApiError.invalid(f"page_size must be from 1 to {MAX_PAGE_SIZE}.")
+        size = query_int(request, "page_size") or _DEFAULT_PAGE_SIZE
+        if not 0 < size <= _MAX_PAGE_SIZE:
+            raise ApiError.invalid(f"page_size must be from 1 to {_MAX_PAGE_SIZE}.")
         cursor = paging.decode_token(query_str(request, "page_token"), "offset")
         offset = cursor["offset"] if cursor is not None else 0
         rows = self._store.list_destinations(offset=offset, limit=size + 1)

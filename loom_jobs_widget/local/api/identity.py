@@ -16,21 +16,21 @@ from typing import Any, Final
 
 from loom_jobs_widget.local.http import Request, Route
 
-__all__ = ["ADMINS_GROUP", "LOCAL_USER", "IdentityApi", "scim_me"]
+__all__ = ["ADMINS_GROUP", "LOCAL_USER", "IdentityApi"]
 
 LOCAL_USER: Final = "local-user@localhost"
-LOCAL_USER_ID: Final = "1000000000000001"
+_LOCAL_USER_ID: Final = "1000000000000001"
 ADMINS_GROUP: Final = "admins"
-ADMINS_GROUP_ID: Final = "1000000000000002"
+_ADMINS_GROUP_ID: Final = "1000000000000002"
 
 
-def scim_me() -> dict[str, Any]:
+def _scim_me() -> dict[str, Any]:
     return {
         "schemas": [
             "urn:ietf:params:scim:schemas:core:2.0:User",
             "urn:ietf:params:scim:schemas:extension:workspace:2.0:User",
         ],
-        "id": LOCAL_USER_ID,
+        "id": _LOCAL_USER_ID,
         "userName": LOCAL_USER,
         "displayName": "Local User",
         "active": True,
@@ -40,8 +40,8 @@ def scim_me() -> dict[str, Any]:
             {
                 "display": ADMINS_GROUP,
                 "type": "direct",
-                "value": ADMINS_GROUP_ID,
-                "$ref": f"Groups/{ADMINS_GROUP_ID}",
+                "value": _ADMINS_GROUP_ID,
+                "$ref": f"Groups/{_ADMINS_GROUP_ID}",
             }
         ],
         "entitlements": [
@@ -59,4 +59,4 @@ class IdentityApi:
         return [Route("GET", r"/api/2\.0/preview/scim/v2/Me", self.me)]
 
     def me(self, _: Request) -> dict[str, Any]:
-        return scim_me()
+        return _scim_me()

@@ -42,9 +42,11 @@ from loom_jobs_widget.local.http.params import (
 )
 from loom_jobs_widget.local.store import JobRecord, Store
 
-MAX_LIST_LIMIT: Final = 100
-DEFAULT_LIST_LIMIT: Final = 20
-MAX_IDEMPOTENCY_TOKEN: Final = 64
+__all__ = ["JOBS", "JobsApi", "checked_settings", "idempotency_token", "job_not_found"]
+
+_MAX_LIST_LIMIT: Final = 100
+_DEFAULT_LIST_LIMIT: Final = 20
+_MAX_IDEMPOTENCY_TOKEN: Final = 64
 # Fields of the create request that are not job settings.
 _CREATE_ONLY: Final = frozenset({"access_control_list"})
 
@@ -56,7 +58,7 @@ def job_not_found(job_id: int) -> ApiError:
     return ApiError.invalid(f"Job {job_id} does not exist.")
 
 
-def refusal(problems: list[Problem]) -> ApiError | None:
+def _refusal(problems: list[Problem]) -> ApiError | None:
     """The API error for settings with error-severity problems; None when there are none."""
     errors = [problem for problem in problems if problem.severity == "error"]
     if not errors:
@@ -76,7 +78,7 @@ def checked_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     (wrong JSON types) or the validator refuses them."""
     wire.check_settings(dict(settings))
     model = JobSettings.from_api(settings)
-    error = refusal(validate(model))
+    error = _refusal(validate(model))
     if error is not None:
         raise error
     return model.to_api()
@@ -85,20 +87,20 @@ def checked_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
 def idempotency_token(body: Mapping[str, Any]) -> str | None:
     """run-now's and runs/submit's `idempotency_token`, refused when it is too long."""
     token = body_str(body, "idempotency_token")
-    if token is not None and len(token) > MAX_IDEMPOTENCY_TOKEN:
+    if token is not None and len(token) > _MAX_IDEMPOTENCY_TOKEN:
         raise ApiError.invalid(
             f"idempotency_token is {len(token)} characters long; "
-            f"the limit is {MAX_IDEMPOTENCY_TOKEN}."
+            f"the limit is {_MAX_IDEMPOTENCY_TOKEN}."
         )
     return token
 
 
-def name_key(settings: Mapping[str, Any]) -> str:
+def _name_key(settings: Mapping[str, Any]) -> str:
     name = settings.get("name")
     return name.casefold() if isinstance(name, str) else ""
 
 
-def summary(settings: Mapping[str, Any]) -> dict[str, Any]:
+def _summary(settings: Mapping[str, Any]) -> dict[str, Any]:
     """What jobs/list shows of the settings without expand_tasks: all but tasks and clusters."""
     return {key: value for key, value in settings.items() if key not in ("tasks", "job_clusters")}
 
@@ -163,7 +165,7 @@ class JobsApi:
 
     def list(self, request: Request) -> dict[str, Any]:
         limit, offset = paging.limit_and_offset(
-            request, default=DEFAULT_LIST_LIMIT, maximum=MAX_LIST_LIMIT
+            request, default=_DEFAULT_LIST_LIMIT, maximum=_MAX_LIST_LIMIT
         )
         expand = bool(query_bool(request, "expand_tasks"))
         name = query_str(request, "name")
@@ -237,16 +239,16 @@ class JobsApi:
             creator_user_name=self._user_name,
             api_version=request.api_version,
             settings=json.dumps(settings),
-            summary=json.dumps(summary(settings)),
+            summary=json.dumps(_summary(settings)),
             acl=json.dumps(grants),
         )
-        self._store.insert_job(record, name_key(settings))
+        self._store.insert_job(record, _name_key(settings))
         return {"job_id": job_id}
 
     def _replace(self, job_id: int, settings: Mapping[str, Any]) -> None:
         stored = checked_settings(settings)
         self._store.replace_job_settings(
-            job_id, json.dumps(stored), json.dumps(summary(stored)), name_key(stored)
+            job_id, json.dumps(stored), json.dumps(_summary(stored)), _name_key(stored)
         )
 
     def reset(self, request: Request) -> dict[str, Any]:

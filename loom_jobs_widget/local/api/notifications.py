@@ -11,10 +11,10 @@ from loom_jobs_widget.local.http import ApiError, Request, Route
 from loom_jobs_widget.local.http.params import query_int
 from loom_jobs_widget.local.store import Store
 
-__all__ = ["OUTBOX_PATH", "OutboxApi"]
+__all__ = ["OutboxApi"]
 
-OUTBOX_PATH: Final = "/api/2.0/loom/outbox"
-MAX_OUTBOX_PAGE: Final = 1000
+_OUTBOX_PATH: Final = "/api/2.0/loom/outbox"
+_MAX_OUTBOX_PAGE: Final = 1000
 
 
 class OutboxApi:
@@ -22,14 +22,14 @@ class OutboxApi:
         self._store = store
 
     def routes(self) -> list[Route]:
-        return [Route("GET", OUTBOX_PATH, self.outbox)]
+        return [Route("GET", _OUTBOX_PATH, self.outbox)]
 
     def outbox(self, request: Request) -> dict[str, Any]:
         """`?after=<id>&limit=<n>`: the messages recorded, oldest first, each with its `id`;
         `after` pages on (the last id seen)."""
         after = query_int(request, "after") or 0
         limit = query_int(request, "limit") or 100
-        if not 0 < limit <= MAX_OUTBOX_PAGE:
-            raise ApiError.invalid(f"limit must be from 1 to {MAX_OUTBOX_PAGE}.")
+        if not 0 < limit <= _MAX_OUTBOX_PAGE:
+            raise ApiError.invalid(f"limit must be from 1 to {_MAX_OUTBOX_PAGE}.")
         rows = self._store.outbox(after_seq=after, limit=limit)
         return {"messages": [{"id": seq, **json.loads(doc)} for seq, _, doc in rows]}

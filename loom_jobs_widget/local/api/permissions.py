@@ -18,25 +18,26 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+from loom_jobs_widget.core.permissions import PERMISSION_LEVELS, PRINCIPAL_KINDS
 from loom_jobs_widget.local.api.identity import ADMINS_GROUP
 from loom_jobs_widget.local.http import ApiError, Request, Route
 from loom_jobs_widget.local.http.params import body_object_list, json_type
 from loom_jobs_widget.local.store import Store
 
-PRINCIPAL_KINDS: Final = ("user_name", "group_name", "service_principal_name")
-LEVELS: Final = {
-    "CAN_VIEW": "Can view job",
-    "CAN_MANAGE_RUN": "Can manage runs of job",
-    "IS_OWNER": "Is owner of job",
-    "CAN_MANAGE": "Can manage job",
+__all__ = ["Grant", "PermissionsApi", "initial_grants", "owner_of"]
+
+# In the order the API's permissionLevels lists them.
+_LEVELS: Final = {
+    level: PERMISSION_LEVELS[level]
+    for level in ("CAN_VIEW", "CAN_MANAGE_RUN", "IS_OWNER", "CAN_MANAGE")
 }
-OWNER: Final = "IS_OWNER"
-ONE_OWNER: Final = "The job must have exactly one owner."
+_OWNER: Final = "IS_OWNER"
+_ONE_OWNER: Final = "The job must have exactly one owner."
 
 Grant = dict[str, str]  # {"kind", "name", "level"}
 
 
-def parse_grants(entries: Sequence[Any], field: str = "access_control_list") -> list[Grant]:
+def _parse_grants(entries: Sequence[Any], field: str = "access_control_list") -> list[Grant]:
     grants: list[Grant] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -55,19 +56,19 @@ def parse_grants(entries: Sequence[Any], field: str = "access_control_list") -> 
         level = entry.get("permission_level")
         if not isinstance(name, str) or not name:
             raise ApiError.invalid(f"{field}[{index}].{kind} must be a non-empty string.")
-        if level not in LEVELS:
+        if level not in _LEVELS:
             raise ApiError.invalid(
                 f"Permission level {level!r} is not valid for a job; use one of "
-                f"{', '.join(LEVELS)}."
+                f"{', '.join(_LEVELS)}."
             )
         grants.append({"kind": kind, "name": name, "level": str(level)})
     return grants
 
 
-def check_owner(grants: Sequence[Grant], job_id: int | None) -> None:
-    owners = [grant for grant in grants if grant["level"] == OWNER]
+def _check_owner(grants: Sequence[Grant], job_id: int | None) -> None:
+    owners = [grant for grant in grants if grant["level"] == _OWNER]
     if len(owners) != 1:
-        raise ApiError.invalid(ONE_OWNER)
+        raise ApiError.invalid(_ONE_OWNER)
     if owners[0]["kind"] == "group_name":
         what = f"job {job_id}" if job_id is not None else "a job"
         raise ApiError.invalid(
@@ -76,15 +77,15 @@ def check_owner(grants: Sequence[Grant], job_id: int | None) -> None:
         )
 
 
-def merge(current: Sequence[Grant], changes: Sequence[Grant]) -> list[Grant]:
+def _merge(current: Sequence[Grant], changes: Sequence[Grant]) -> list[Grant]:
     """PATCH: a principal's grant is replaced by the one given; a new owner demotes the old."""
     by_principal = {(g["kind"], g["name"]): dict(g) for g in current}
-    new_owners = [g for g in changes if g["level"] == OWNER]
+    new_owners = [g for g in changes if g["level"] == _OWNER]
     if len(new_owners) > 1:
-        raise ApiError.invalid(ONE_OWNER)
+        raise ApiError.invalid(_ONE_OWNER)
     if new_owners:
         for grant in by_principal.values():
-            if grant["level"] == OWNER:
+            if grant["level"] == _OWNER:
                 grant["level"] = "CAN_MANAGE"
     for grant in changes:
         by_principal[(grant["kind"], grant["name"])] = dict(grant)
@@ -94,23 +95,23 @@ def merge(current: Sequence[Grant], changes: Sequence[Grant]) -> list[Grant]:
 def initial_grants(creator: str, requested: Sequence[Any] | None) -> list[Grant]:
     """A new job's grants: its access_control_list, with the creator as owner unless the list
     names one."""
-    grants = parse_grants(requested or [])
-    if not any(grant["level"] == OWNER for grant in grants):
+    grants = _parse_grants(requested or [])
+    if not any(grant["level"] == _OWNER for grant in grants):
         grants = [g for g in grants if not (g["kind"] == "user_name" and g["name"] == creator)]
-        grants.insert(0, {"kind": "user_name", "name": creator, "level": OWNER})
-    check_owner(grants, None)
+        grants.insert(0, {"kind": "user_name", "name": creator, "level": _OWNER})
+    _check_owner(grants, None)
     return grants
 
 
 def owner_of(acl: str) -> tuple[str, str] | None:
     """(kind, name) of the job's owner, from its stored grants."""
     for grant in json.loads(acl):
-        if grant.get("level") == OWNER:
+        if grant.get("level") == _OWNER:
             return str(grant["kind"]), str(grant["name"])
     return None
 
 
-def permissions_document(job_id: int, grants: Sequence[Grant]) -> dict[str, Any]:
+def _permissions_document(job_id: int, grants: Sequence[Grant]) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     for grant in grants:
         entry: dict[str, Any] = {grant["kind"]: grant["name"]}
@@ -158,27 +159,27 @@ class PermissionsApi:
 
     def get(self, request: Request) -> dict[str, Any]:
         job_id, grants = self._job(request)
-        return permissions_document(job_id, grants)
+        return _permissions_document(job_id, grants)
 
     def set(self, request: Request) -> dict[str, Any]:
         job_id, _ = self._job(request)
-        grants = parse_grants(body_object_list(request.json(), "access_control_list") or [])
-        check_owner(grants, job_id)
+        grants = _parse_grants(body_object_list(request.json(), "access_control_list") or [])
+        _check_owner(grants, job_id)
         self._store.set_job_acl(job_id, json.dumps(grants))
-        return permissions_document(job_id, grants)
+        return _permissions_document(job_id, grants)
 
     def update(self, request: Request) -> dict[str, Any]:
         job_id, current = self._job(request)
-        changes = parse_grants(body_object_list(request.json(), "access_control_list") or [])
-        grants = merge(current, changes)
-        check_owner(grants, job_id)
+        changes = _parse_grants(body_object_list(request.json(), "access_control_list") or [])
+        grants = _merge(current, changes)
+        _check_owner(grants, job_id)
         self._store.set_job_acl(job_id, json.dumps(grants))
-        return permissions_document(job_id, grants)
+        return _permissions_document(job_id, grants)
 
     def levels(self, request: Request) -> dict[str, Any]:
         self._job(request)
         return {
             "permission_levels": [
-                {"permission_level": level, "description": text} for level, text in LEVELS.items()
+                {"permission_level": level, "description": text} for level, text in _LEVELS.items()
             ]
         }

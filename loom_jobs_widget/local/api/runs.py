@@ -38,12 +38,14 @@ from loom_jobs_widget.local.http.params import (
 )
 from loom_jobs_widget.local.store import RunFilter, RunRecord, Store, TaskRunRecord
 
-RUNS: Final = JOBS + "runs/"
+__all__ = ["RunsApi"]
+
+_RUNS: Final = JOBS + "runs/"
 # "greater than 0 and less than 25"; 0 asks for the maximum.
-MAX_RUNS_LIMIT: Final = 24
-DEFAULT_RUNS_LIMIT: Final = 20
-RUN_TYPES: Final = ("JOB_RUN", "WORKFLOW_RUN", "SUBMIT_RUN")
-MULTI_TASK_OUTPUT: Final = (
+_MAX_RUNS_LIMIT: Final = 24
+_DEFAULT_RUNS_LIMIT: Final = 20
+_RUN_TYPES: Final = ("JOB_RUN", "WORKFLOW_RUN", "SUBMIT_RUN")
+_MULTI_TASK_OUTPUT: Final = (
     "Retrieving the output of runs with multiple tasks is not supported. Please retrieve the "
     "output of each individual task run instead."
 )
@@ -51,7 +53,7 @@ MULTI_TASK_OUTPUT: Final = (
 _SUBMIT_ONLY: Final = frozenset({"run_name", "idempotency_token", "access_control_list", "queue"})
 
 
-def run_not_found(run_id: int) -> ApiError:
+def _run_not_found(run_id: int) -> ApiError:
     # 400, not 404: the SDK turns exactly this into ResourceDoesNotExist for runs/get.
     return ApiError.invalid(f"Run {run_id} does not exist.")
 
@@ -78,15 +80,15 @@ class RunsApi:
 
     def routes(self) -> list[Route]:
         return [
-            Route("POST", RUNS + "submit", self.submit),
-            Route("GET", RUNS + "list", self.list),
-            Route("GET", RUNS + "get", self.get),
-            Route("GET", RUNS + "get-output", self.get_output),
-            Route("POST", RUNS + "cancel", self.cancel),
-            Route("POST", RUNS + "cancel-all", self.cancel_all),
-            Route("POST", RUNS + "delete", self.delete),
-            Route("POST", RUNS + "repair", self.repair),
-            Route("GET", RUNS + "export", self.export),
+            Route("POST", _RUNS + "submit", self.submit),
+            Route("GET", _RUNS + "list", self.list),
+            Route("GET", _RUNS + "get", self.get),
+            Route("GET", _RUNS + "get-output", self.get_output),
+            Route("POST", _RUNS + "cancel", self.cancel),
+            Route("POST", _RUNS + "cancel-all", self.cancel_all),
+            Route("POST", _RUNS + "delete", self.delete),
+            Route("POST", _RUNS + "repair", self.repair),
+            Route("GET", _RUNS + "export", self.export),
         ]
 
     # --- documents
@@ -155,7 +157,7 @@ class RunsApi:
         run, its `iterations` too, 100 a page as the SDK's get_run expects."""
         task = self._store.task_run(run_id)
         if task is None:
-            raise run_not_found(run_id)
+            raise _run_not_found(run_id)
         job_id = self._job_id_of(task)
         doc = {"job_id": job_id, **self._task_document(task, job_id, resolved=resolved)}
         if "for_each_task" not in doc:
@@ -177,16 +179,16 @@ class RunsApi:
 
     def list(self, request: Request) -> dict[str, Any]:
         limit, offset = paging.limit_and_offset(
-            request, default=DEFAULT_RUNS_LIMIT, maximum=MAX_RUNS_LIMIT, zero=MAX_RUNS_LIMIT
+            request, default=_DEFAULT_RUNS_LIMIT, maximum=_MAX_RUNS_LIMIT, zero=_MAX_RUNS_LIMIT
         )
         active_only = bool(query_bool(request, "active_only"))
         completed_only = bool(query_bool(request, "completed_only"))
         if active_only and completed_only:
             raise ApiError.invalid("active_only and completed_only cannot both be true.")
         run_type = query_str(request, "run_type")
-        if run_type is not None and run_type not in RUN_TYPES:
+        if run_type is not None and run_type not in _RUN_TYPES:
             raise ApiError.invalid(
-                f"Invalid run_type {run_type[:100]}: it is one of {', '.join(RUN_TYPES)}."
+                f"Invalid run_type {run_type[:100]}: it is one of {', '.join(_RUN_TYPES)}."
             )
         run_filter = RunFilter(
             job_id=query_int(request, "job_id"),
@@ -251,10 +253,10 @@ class RunsApi:
             return task, self._job_id_of(task)
         record = self._store.run(run_id)
         if record is None:
-            raise run_not_found(run_id)
+            raise _run_not_found(run_id)
         tasks = self._store.task_runs(run_id, limit=2)
         if len(tasks) != 1:
-            raise ApiError.invalid(MULTI_TASK_OUTPUT)
+            raise ApiError.invalid(_MULTI_TASK_OUTPUT)
         return tasks[0], record.job_id
 
     def get_output(self, request: Request) -> dict[str, Any]:
@@ -375,7 +377,7 @@ class RunsApi:
             raise ApiError.invalid("One of rerun_tasks and rerun_all_failed_tasks is required.")
         record = self._store.run(run_id)
         if record is None:
-            raise run_not_found(run_id)
+            raise _run_not_found(run_id)
         if record.run_type == "SUBMIT_RUN":
             settings = json.loads(record.plan)["settings"]
         else:

@@ -27,15 +27,17 @@ from loom_jobs_widget.local.exec import resolve_workspace_path
 from loom_jobs_widget.local.http import MAX_BODY_BYTES, ApiError, RawResponse, Request, Route
 from loom_jobs_widget.local.http.params import body_bool, body_str, query_bool, query_str
 
+__all__ = ["WorkspaceApi"]
+
 # Notebook source files: extension -> (language, first line).
-NOTEBOOK_SOURCES: Final = {
+_NOTEBOOK_SOURCES: Final = {
     ".py": ("PYTHON", "# Databricks notebook source"),
     ".sql": ("SQL", "-- Databricks notebook source"),
     ".scala": ("SCALA", "// Databricks notebook source"),
     ".r": ("R", "# Databricks notebook source"),
 }
-_EXTENSION_OF: Final = {language: ext for ext, (language, _) in NOTEBOOK_SOURCES.items()}
-CELL_SEPARATOR: Final = "# COMMAND ----------"
+_EXTENSION_OF: Final = {language: ext for ext, (language, _) in _NOTEBOOK_SOURCES.items()}
+_CELL_SEPARATOR: Final = "# COMMAND ----------"
 _IMPORT_FORMATS: Final = ("SOURCE", "AUTO", "JUPYTER", "RAW")
 
 
@@ -47,7 +49,7 @@ def _notebook_language(file: Path) -> str | None:
     """The language of a notebook file, or None for a plain file."""
     if file.suffix == ".ipynb":
         return "PYTHON"
-    source = NOTEBOOK_SOURCES.get(file.suffix.lower())
+    source = _NOTEBOOK_SOURCES.get(file.suffix.lower())
     if source is None:
         return None
     try:
@@ -103,7 +105,7 @@ class WorkspaceApi:
         found = [
             candidate
             for candidate in (
-                target.with_name(target.name + ext) for ext in (*NOTEBOOK_SOURCES, ".ipynb")
+                target.with_name(target.name + ext) for ext in (*_NOTEBOOK_SOURCES, ".ipynb")
             )
             if candidate.is_file() and _notebook_language(candidate) is not None
         ]
@@ -269,7 +271,7 @@ class WorkspaceApi:
         extension = _EXTENSION_OF.get(language)
         if extension is None:
             raise ApiError.invalid(f"Language {language} is not supported.")
-        header = NOTEBOOK_SOURCES[extension][1]
+        header = _NOTEBOOK_SOURCES[extension][1]
         text = content.decode("utf-8", errors="replace")
         if not text.lstrip("\ufeff").startswith(header):
             text = f"{header}\n{text}"
@@ -340,11 +342,11 @@ def _multipart(request: Request) -> tuple[dict[str, str], bytes]:
 
 def _source_to_ipynb(source: str) -> bytes:
     lines = source.splitlines()
-    if lines and lines[0].strip() == NOTEBOOK_SOURCES[".py"][1]:
+    if lines and lines[0].strip() == _NOTEBOOK_SOURCES[".py"][1]:
         lines = lines[1:]
     cells: list[list[str]] = [[]]
     for line in lines:
-        if line.strip() == CELL_SEPARATOR:
+        if line.strip() == _CELL_SEPARATOR:
             cells.append([])
         else:
             cells[-1].append(line)
@@ -382,5 +384,5 @@ def _ipynb_to_source(data: bytes) -> bytes:
         if cell.get("cell_type") == "markdown":
             text = "\n".join(f"# MAGIC {line}".rstrip() for line in ["%md", *text.splitlines()])
         chunks.append(text.strip("\n"))
-    body = f"\n\n{CELL_SEPARATOR}\n\n".join(chunks)
-    return f"{NOTEBOOK_SOURCES['.py'][1]}\n{body}\n".encode()
+    body = f"\n\n{_CELL_SEPARATOR}\n\n".join(chunks)
+    return f"{_NOTEBOOK_SOURCES['.py'][1]}\n{body}\n".encode()

@@ -19,9 +19,9 @@ from loom_jobs_widget.local.engine import state as run_states
 from loom_jobs_widget.local.engine.base import EngineBase
 from loom_jobs_widget.local.engine.model import Attempt, Run
 
-__all__ = ["OPS", "ConditionError", "ConditionTasks", "evaluate"]
+__all__ = ["ConditionError", "ConditionTasks", "evaluate"]
 
-OPS: Final = CONDITION_OPS
+_OPS: Final = CONDITION_OPS
 
 # A finite decimal number, optionally signed, with an optional exponent. NaN and Infinity are
 # not numbers a condition can order.
@@ -38,8 +38,8 @@ def evaluate(op: object, left: str, right: str) -> bool:
         return left == right
     if op == "NOT_EQUAL":
         return left != right
-    if op not in OPS:
-        raise ConditionError(f"The condition's op {op!r} is not one of {', '.join(OPS)}.")
+    if op not in _OPS:
+        raise ConditionError(f"The condition's op {op!r} is not one of {', '.join(_OPS)}.")
     a = _number(left, "left", str(op))
     b = _number(right, "right", str(op))
     if op == "GREATER_THAN":

@@ -13,7 +13,7 @@ from typing import Any
 
 from loom_jobs_widget.local.engine.errors import InvalidRequest
 
-__all__ = ["TaskGraph", "dependencies_of"]
+__all__ = ["TaskGraph"]
 
 
 @dataclass
@@ -34,7 +34,7 @@ class TaskGraph:
         for task in settings.get("tasks") or []:
             if isinstance(task, dict) and isinstance(task.get("task_key"), str):
                 all_tasks.setdefault(task["task_key"], task)
-        full_parents = {key: dependencies_of(task) for key, task in all_tasks.items()}
+        full_parents = {key: _dependencies_of(task) for key, task in all_tasks.items()}
         if only is None:
             chosen = set(all_tasks)
         else:
@@ -64,7 +64,7 @@ class TaskGraph:
         self.children[key] = []
 
 
-def dependencies_of(task: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+def _dependencies_of(task: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for dep in task.get("depends_on") or []:
         if isinstance(dep, dict) and isinstance(dep.get("task_key"), str):

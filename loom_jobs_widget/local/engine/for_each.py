@@ -24,8 +24,6 @@ from loom_jobs_widget.local.engine.model import Attempt, Loop, Run, ended, termi
 from loom_jobs_widget.local.engine.stopping import stopped_ending
 
 __all__ = [
-    "DEFAULT_CONCURRENCY",
-    "MAX_CONCURRENCY",
     "ForEachError",
     "ForEachTasks",
     "IterationResult",
@@ -35,8 +33,8 @@ __all__ = [
 ]
 
 # The docs' default (the UI's too); the generated SDKs say 20. The maximum, 100, is consistent.
-DEFAULT_CONCURRENCY: Final = 1
-MAX_CONCURRENCY: Final = 100
+_DEFAULT_CONCURRENCY: Final = 1
+_MAX_CONCURRENCY: Final = 100
 
 _SUCCEEDED: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES", "EXCLUDED", "DISABLED"})
 
@@ -72,8 +70,8 @@ def concurrency_of(spec: Mapping[str, Any]) -> int:
     clamped here rather than failed."""
     value = spec.get("concurrency")
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return min(value, MAX_CONCURRENCY)
-    return DEFAULT_CONCURRENCY
+        return min(value, _MAX_CONCURRENCY)
+    return _DEFAULT_CONCURRENCY
 
 
 @dataclass(frozen=True)

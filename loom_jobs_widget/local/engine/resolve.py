@@ -27,20 +27,17 @@ from datetime import datetime, timezone
 from typing import Any, Final
 
 from loom_jobs_widget.core.references import REFERENCE, TIME_ARGUMENTS, parse
+from loom_jobs_widget.core.task_types import TASK_TYPES
 
 __all__ = [
     "NO_INPUT",
     "Context",
     "TaskState",
     "UnresolvedReference",
-    "error_code_name",
-    "format_time",
-    "parse",
     "resolve_text",
     "resolve_value",
     "resolved_values",
     "stringify",
-    "trigger_type_name",
 ]
 
 # `{{job.trigger.type}}`: the docs list periodic, onetime, run_job_task, file_arrival, continuous
@@ -127,7 +124,7 @@ def stringify(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def format_time(ms: int, argument: str) -> str:
+def _format_time(ms: int, argument: str) -> str:
     """`{{job.start_time.<argument>}}` and `{{job.trigger.time.<argument>}}` of a time in epoch
     ms, in UTC. `iso_date` and `iso_datetime` are documented; the other arguments' exact output
     is not: numbers are unpadded, `is_weekday` is true/false, `iso_weekday` is 1 (Monday) to 7,
@@ -150,11 +147,11 @@ def format_time(ms: int, argument: str) -> str:
     )
 
 
-def trigger_type_name(trigger: str) -> str:
+def _trigger_type_name(trigger: str) -> str:
     return _TRIGGER_NAMES.get(trigger, trigger.lower())
 
 
-def error_code_name(termination_code: str | None) -> str:
+def _error_code_name(termination_code: str | None) -> str:
     """`{{tasks.<key>.error_code}}`: the termination code in the docs' spelling
     (RUN_EXECUTION_ERROR -> RunExecutionError); empty for a task that did not fail (inferred)."""
     if not termination_code or termination_code in ("SUCCESS", "SUCCESS_WITH_FAILURES"):
@@ -234,7 +231,7 @@ def _legacy(name: str, context: Context, reference: str) -> str:
         return str(context.task_run_id)
     started = context.task_start_ms or context.start_time_ms
     if name == "start_date":
-        return format_time(started, "iso_date")
+        return _format_time(started, "iso_date")
     return str(started)  # start_time
 
 
@@ -267,7 +264,7 @@ def _job_value(rest: list[str], context: Context) -> str:
         if head in simple:
             return simple[head]
     if head == "start_time" and len(tail) == 1:
-        return format_time(context.start_time_ms, tail[0])
+        return _format_time(context.start_time_ms, tail[0])
     if head == "parameters" and tail:
         # Parameter names may contain '.', so `{{job.parameters.a.b}}` names "a.b".
         name = ".".join(tail)
@@ -284,12 +281,12 @@ def _job_value(rest: list[str], context: Context) -> str:
 
 def _trigger_value(tail: list[str], context: Context) -> str:
     if tail == ["type"]:
-        return trigger_type_name(context.trigger)
+        return _trigger_type_name(context.trigger)
     if tail[0] == "time" and len(tail) == 2:
         moment = context.trigger_time_ms
         if context.trigger == "PERIODIC":
             moment -= moment % 60_000  # cron triggers are rounded down to the minute (inferred)
-        return format_time(moment, tail[1])
+        return _format_time(moment, tail[1])
     if tail == ["file_arrival", "location"]:
         # Documented as the location "if a file arrival trigger is configured"; empty otherwise
         # (inferred).
@@ -352,7 +349,7 @@ def _tasks_value(rest: list[str], context: Context) -> str:
             # documented, the list inferred); empty while the task has not ended (inferred).
             return (state.result_state or "").lower()
         if head == "error_code":
-            return error_code_name(state.termination_code)
+            return _error_code_name(state.termination_code)
         if head == "notebook_path":
             if state.notebook_path is None:
                 raise UnresolvedReference(f"task '{key}' is not a notebook task")
@@ -414,32 +411,16 @@ def _input_value(rest: list[str], context: Context) -> str:
 
 # --- resolved_values of runs/get -----------------------------------------------------------------
 
-# What runs/get?include_resolved_values=true shows per task type (SDK `ResolvedValues`), as
-# (field of the task type, field of the resolved document).
-_RESOLVED_FIELDS: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
-    "notebook_task": (("base_parameters", "base_parameters"),),
-    "spark_python_task": (("parameters", "parameters"),),
-    "spark_jar_task": (("parameters", "parameters"),),
-    "spark_submit_task": (("parameters", "parameters"),),
-    "python_wheel_task": (("parameters", "parameters"), ("named_parameters", "named_parameters")),
-    "condition_task": (("left", "left"), ("right", "right")),
-    "run_job_task": (("job_parameters", "job_parameters"),),
-    "sql_task": (("parameters", "parameters"),),
-    "dbt_task": (("commands", "commands"),),
-    "pipeline_task": (("parameters", "parameters"),),
-}
-
-
 def resolved_values(task: Mapping[str, Any]) -> dict[str, Any]:
     """The `resolved_values` of a task run from its resolved settings: {} for task types that
     have none (for_each has none: its iterations do)."""
     found: dict[str, Any] = {}
-    for kind, fields in _RESOLVED_FIELDS.items():
-        spec = task.get(kind)
-        if not isinstance(spec, dict):
+    # Which fields each type shows: the task type registry's `resolved`.
+    for kind in TASK_TYPES:
+        spec = task.get(kind.key)
+        if not kind.resolved or not isinstance(spec, dict):
             continue
-        document = {target: _as_strings(spec[name]) for name, target in fields if name in spec}
-        found[kind] = document
+        found[kind.key] = {name: _as_strings(spec[name]) for name in kind.resolved if name in spec}
     return found
 
 

@@ -22,12 +22,12 @@ from loom_jobs_widget.local.engine.parameters import LEGACY_PARAMETERS
 from loom_jobs_widget.local.engine.state import Ending
 from loom_jobs_widget.local.engine.stopping import stopped_ending
 
-__all__ = ["MAX_RUN_JOB_DEPTH", "RunJobTasks"]
+__all__ = ["RunJobTasks"]
 
 # Run Job tasks nest at most this deep: "Databricks does not support jobs ... that nest more
 # than three Run Job tasks" (Jobs docs: Run Job task). The docs call it advisory; the local
 # workspace enforces it, which also ends jobs that run each other in a cycle.
-MAX_RUN_JOB_DEPTH: Final = 3
+_MAX_RUN_JOB_DEPTH: Final = 3
 
 
 class RunJobTasks(EngineBase):
@@ -44,11 +44,11 @@ class RunJobTasks(EngineBase):
         record = None
         if job_id is None:
             failure = "The run_job_task has no job_id."
-        elif run.depth + 1 > MAX_RUN_JOB_DEPTH:
+        elif run.depth + 1 > _MAX_RUN_JOB_DEPTH:
             failure = (
                 f"Run Job task '{attempt.key}' cannot start job {job_id}: this run is already "
                 f"{run.depth} Run Job tasks deep, and Databricks does not support nesting more "
-                f"than {MAX_RUN_JOB_DEPTH} (or jobs that run each other in a cycle)."
+                f"than {_MAX_RUN_JOB_DEPTH} (or jobs that run each other in a cycle)."
             )
         else:
             record = self._store.job(job_id)

@@ -12,6 +12,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from loom_jobs_widget.local.exec.protocol import WORKLOAD_FAILED
+
+__all__ = [
+    "TERMINAL_LIFE_CYCLE_STATES",
+    "Ending",
+    "TaskResult",
+    "Upstream",
+    "for_each_ended",
+    "in_progress",
+    "internal_error",
+    "is_success_family",
+    "job_run_canceled",
+    "job_run_ending",
+    "job_run_skipped",
+    "job_run_timed_out",
+    "queued",
+    "run_job_ended",
+    "skip_verdict",
+    "task_canceled",
+    "task_disabled",
+    "task_failed",
+    "task_not_runnable",
+    "task_skipped",
+    "task_succeeded",
+    "task_timed_out",
+]
+
 # life_cycle_state values that end a run: the SDK's waiter stops on TERMINATED and SKIPPED and
 # raises on INTERNAL_ERROR.
 TERMINAL_LIFE_CYCLE_STATES: Final = frozenset({"TERMINATED", "SKIPPED", "INTERNAL_ERROR"})
@@ -27,8 +54,7 @@ _STATUS_STATE: Final = {
     "WAITING_FOR_RETRY": "PENDING",
 }
 
-WORKLOAD_FAILED: Final = "Workload failed, see run output for details"
-DEFAULT_RUN_IF: Final = "ALL_SUCCESS"
+_DEFAULT_RUN_IF: Final = "ALL_SUCCESS"
 
 # How a dependency's result counts for run_if (Jobs docs: run if dependencies).
 _SUCCEEDED: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES"})
@@ -242,9 +268,9 @@ def skip_verdict(run_if: Any, upstream: Sequence[Upstream]) -> Ending | None:
     # if condition." A disabled dependency is not excluded: ALL_DONE runs after one.
     if all(kind == "excluded" for kind in kinds):
         return task_skipped("EXCLUDED", "Skipped because all its dependencies were excluded.")
-    condition = run_if if isinstance(run_if, str) else DEFAULT_RUN_IF
+    condition = run_if if isinstance(run_if, str) else _DEFAULT_RUN_IF
     if condition not in _SUCCESS_FAMILY | _FAILURE_FAMILY | {"ALL_DONE"}:
-        condition = DEFAULT_RUN_IF  # run_if values newer than this module: the API's default
+        condition = _DEFAULT_RUN_IF  # run_if values newer than this module: the API's default
     if _met(condition, kinds):
         return None
     disabled = [dep for dep, kind in zip(upstream, kinds, strict=True) if kind == "disabled"]

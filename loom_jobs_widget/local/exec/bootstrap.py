@@ -48,6 +48,8 @@ from loom_jobs_widget.local.exec.workload import (
     success,
 )
 
+__all__: list[str] = []
+
 # --- Python files --------------------------------------------------------------------------------
 
 
@@ -317,7 +319,7 @@ def _run_dbt(invocation: dict[str, Any]) -> Result:
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def main(argv: list[str]) -> int:
+def _main(argv: list[str]) -> int:
     run_dir = Path(argv[1])
     invocation = json.loads((run_dir / INVOCATION_FILE).read_text(encoding="utf-8"))
     dbutils = load(run_dir)
@@ -357,4 +359,4 @@ if __name__ == "__main__":
         # user code runs is imported once here: runpy.run_path's own import of pkgutil.
         importlib.import_module("pkgutil")
         sys.argv[1:] = [forkserver.serve(int(sys.argv[2]))]
-    sys.exit(main(sys.argv))
+    sys.exit(_main(sys.argv))

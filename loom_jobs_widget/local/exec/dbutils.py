@@ -28,14 +28,19 @@ from loom_jobs_widget.local.exec.protocol import INVOCATION_FILE, STATE_FILE
 __all__ = [
     "DBUtils",
     "FileInfo",
+    "FsUtils",
     "InputWidgetNotDefined",
+    "JobsUtils",
     "NotebookExit",
+    "NotebookUtils",
+    "TaskValuesUtils",
+    "WidgetsUtils",
     "install_in_ipython",
     "load",
 ]
 
 #: The largest JSON encoding of one task value (Jobs docs: task values).
-TASK_VALUE_LIMIT_BYTES = 48 * 1024
+_TASK_VALUE_LIMIT_BYTES = 48 * 1024
 
 
 class InputWidgetNotDefined(Exception):
@@ -171,10 +176,10 @@ class TaskValuesUtils:
         except (TypeError, ValueError) as exc:
             raise TypeError(f"Task value {key!r} must be JSON-serialisable: {exc}") from None
         size = len(encoded.encode("utf-8"))
-        if size > TASK_VALUE_LIMIT_BYTES:
+        if size > _TASK_VALUE_LIMIT_BYTES:
             raise ValueError(
                 f"Task value {key!r} is {size} bytes as JSON; the limit is 48 KiB"
-                f" ({TASK_VALUE_LIMIT_BYTES} bytes)"
+                f" ({_TASK_VALUE_LIMIT_BYTES} bytes)"
             )
         # Stored as decoded JSON so that get() downstream sees what JSON gives, as on Databricks.
         self._state.task_values[key] = json.loads(encoded)

@@ -67,14 +67,22 @@ from typing import Final, NoReturn
 
 from loom_jobs_widget.local.exec.protocol import BOOTSTRAP_MODULE
 
-__all__ = ["ForkServer", "ForkServerUnavailable", "ForkedProcess", "available", "serve"]
+__all__ = [
+    "FLAG",
+    "START_SECONDS",
+    "ForkServer",
+    "ForkServerUnavailable",
+    "ForkedProcess",
+    "available",
+    "serve",
+]
 
 #: The bootstrap module, run in fork-server mode with this flag and the control descriptor.
 FLAG: Final = "--fork-server"
 #: Largest request (JSON of the run folder and the environment): within a socket's buffer.
 _MAX_REQUEST: Final = 128 * 1024
 #: How long the server waits for the zygote to be ready, and for a child's pid.
-_START_SECONDS: Final = 30.0
+START_SECONDS: Final = 30.0
 _STOP_SECONDS: Final = 5.0
 #: Environment variables read at interpreter start only: a fork cannot honour a change of them.
 _START_ONLY_PREFIXES: Final = ("PYTHON", "LD_", "LC_", "LANG")
@@ -249,7 +257,7 @@ class ForkServer:
         """The process the zygote forked for the request just sent, once it names it. Without
         a pid, ForkServerUnavailable: a process forked all the same never passes its gate
         (closed without `go` by the caller), so spawning the task instead cannot run it twice."""
-        reply.settimeout(_START_SECONDS)
+        reply.settimeout(START_SECONDS)
         buffer = b""
         try:
             while b"\n" not in buffer:
@@ -315,7 +323,7 @@ class ForkServer:
             raise ForkServerUnavailable("the fork server could not start") from None
         finally:
             theirs.close()
-        ours.settimeout(_START_SECONDS)
+        ours.settimeout(START_SECONDS)
         try:
             ready = ours.recv(64)
         except OSError:

@@ -8,12 +8,7 @@ from pathlib import Path
 
 from loom_jobs_widget.local.exec.protocol import NOTEBOOK_HEADER
 
-__all__ = [
-    "is_source_notebook",
-    "resolve_inside",
-    "resolve_notebook_path",
-    "resolve_workspace_path",
-]
+__all__ = ["resolve_inside", "resolve_notebook_path", "resolve_workspace_path"]
 
 # Top-level workspace folders that Databricks also accepts without the /Workspace prefix.
 _WORKSPACE_TOPS = frozenset({"Shared", "Users", "Repos"})
@@ -72,7 +67,7 @@ def resolve_workspace_path(
     return resolve_inside(workspace_root, relative, shown=path, area="workspace")
 
 
-def is_source_notebook(file: Path) -> bool:
+def _is_source_notebook(file: Path) -> bool:
     """Whether `file` is a Databricks source-format Python notebook (by its first line)."""
     try:
         with file.open(encoding="utf-8-sig", errors="replace") as handle:
@@ -93,7 +88,7 @@ def resolve_notebook_path(workspace_root: Path, path: str) -> Path:
     path = path.rstrip("/") if path != "/" else path
     exact = resolve_workspace_path(workspace_root, path)
     if exact.is_file():
-        if exact.suffix == ".ipynb" or is_source_notebook(exact):
+        if exact.suffix == ".ipynb" or _is_source_notebook(exact):
             return exact
         raise FileNotFoundError(
             f"{path} is a file, not a notebook: a source-format notebook starts with the line"
@@ -102,7 +97,7 @@ def resolve_notebook_path(workspace_root: Path, path: str) -> Path:
     found = []
     for suffix in (".py", ".ipynb"):
         candidate = resolve_workspace_path(workspace_root, path + suffix)
-        if candidate.is_file() and (suffix == ".ipynb" or is_source_notebook(candidate)):
+        if candidate.is_file() and (suffix == ".ipynb" or _is_source_notebook(candidate)):
             found.append(candidate)
     if len(found) == 2:
         raise ValueError(

@@ -12,7 +12,7 @@ from typing import Any
 from loom_jobs_widget.local.exec.protocol import TaskInvocation, UnsupportedTask
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 
-__all__ = ["needs_real_workspace", "plan"]
+__all__ = ["PLANNERS", "plan"]
 
 _CLOUD_URI = re.compile(r"^(s3a?|s3n|gs|abfss?|wasbs?|adl):/", re.IGNORECASE)
 
@@ -26,7 +26,7 @@ def _task_type(task: dict[str, Any]) -> str:
     return kinds[0]
 
 
-def needs_real_workspace(what: str) -> str:
+def _needs_real_workspace(what: str) -> str:
     """The failure message of what only a Databricks workspace can run."""
     return f"{what} need a real Databricks workspace: the local workspace does not run them"
 
@@ -39,9 +39,9 @@ def plan(invocation: TaskInvocation) -> dict[str, Any]:
     spec = task[kind]
     if not isinstance(spec, dict):
         raise UnsupportedTask(f"{kind} of task {task.get('task_key', '?')!r} is not an object")
-    planner = _PLANNERS.get(kind)
+    planner = PLANNERS.get(kind)
     if planner is None:
-        raise UnsupportedTask(needs_real_workspace(f"{kind} tasks"))
+        raise UnsupportedTask(_needs_real_workspace(f"{kind} tasks"))
     if spec.get("source") == "GIT":
         raise UnsupportedTask(
             f"{kind} with source GIT (a file in a Git repository) is not run by the local"
@@ -83,7 +83,7 @@ def _notebook_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str
 def _sql_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
     for variant, what in (("alert", "SQL alerts"), ("dashboard", "SQL dashboards")):
         if spec.get(variant) is not None:
-            raise UnsupportedTask(needs_real_workspace(f"sql_task {variant}s ({what})"))
+            raise UnsupportedTask(_needs_real_workspace(f"sql_task {variant}s ({what})"))
     if spec.get("query") is not None:
         raise UnsupportedTask(
             "sql_task queries (query_id) need a real Databricks workspace: saved queries live"
@@ -198,7 +198,7 @@ def _dbt_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any
 _Planner = Callable[[dict[str, Any], TaskInvocation], dict[str, Any]]
 
 #: The task types run in a child process, and what each needs from its settings.
-_PLANNERS: dict[str, _Planner] = {
+PLANNERS: dict[str, _Planner] = {
     "spark_python_task": _python_file_plan,
     "notebook_task": _notebook_plan,
     "sql_task": _sql_plan,

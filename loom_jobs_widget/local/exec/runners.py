@@ -7,7 +7,7 @@ its own session), so a crashing or hanging task never affects the server: the pa
 the invocation file and, once the child has exited, reads files back (`protocol` lists them,
 `outcome` reads them). A `TaskLauncher`'s warm interpreter (`forkserver`) forks that same process
 in about a millisecond instead of spawning it (60-80 ms). What each task type runs is decided by
-`planners`; `_PLANNERS` here is its table, by task type key.
+`planners` (its `PLANNERS` table, by task type key).
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ from typing import Any
 from loom_jobs_widget.local.exec.forkserver import ForkedProcess, ForkServer, ForkServerUnavailable
 from loom_jobs_widget.local.exec.forkserver import available as forkserver_available
 from loom_jobs_widget.local.exec.outcome import read_outcome
-
-# The task types run in a child process, by key: read here by tests of the task-type catalogue.
-from loom_jobs_widget.local.exec.planners import _PLANNERS as _PLANNERS
 from loom_jobs_widget.local.exec.planners import plan as task_plan
 from loom_jobs_widget.local.exec.processes import ChildProcess, kill_tree
 from loom_jobs_widget.local.exec.protocol import (

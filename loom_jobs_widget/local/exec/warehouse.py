@@ -41,13 +41,11 @@ if TYPE_CHECKING:  # imported lazily at run time: only SQL task processes need D
 
 __all__ = [
     "LOCAL_WAREHOUSE_ID",
-    "MAX_OUTPUT_BYTES",
-    "MAX_OUTPUT_ROWS",
     "SqlError",
     "SqlResult",
     "connect",
     "file_output",
-    "json_value",
+    "row_objects",
     "run_script",
     "table_fingerprints",
     "table_key",
@@ -56,14 +54,14 @@ __all__ = [
 ]
 
 LOCAL_WAREHOUSE_ID: Final = "local-warehouse"
-DATABASE_FILE: Final = "warehouse.duckdb"
-LOCK_SUFFIX: Final = ".lock"
+_DATABASE_FILE: Final = "warehouse.duckdb"
+_LOCK_SUFFIX: Final = ".lock"
 
 #: "SQL output is limited to 1,000 rows, and 48 KB in size" (docs, dynamic value references:
 #: `{{tasks.<task>.output.rows}}`). The same cut is applied to runs/get-output's query_result
 #: (inferred).
-MAX_OUTPUT_ROWS: Final = 1000
-MAX_OUTPUT_BYTES: Final = 48 * 1024
+_MAX_OUTPUT_ROWS: Final = 1000
+_MAX_OUTPUT_BYTES: Final = 48 * 1024
 
 
 class SqlError(Exception):
@@ -73,7 +71,7 @@ class SqlError(Exception):
 
 def warehouse_path(workspace_root: Path) -> Path:
     """The warehouse's database file: in the data dir, next to the workspace folder (and DBFS)."""
-    return workspace_root.resolve().parent / DATABASE_FILE
+    return workspace_root.resolve().parent / _DATABASE_FILE
 
 
 @contextlib.contextmanager
@@ -82,7 +80,7 @@ def connect(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     import duckdb
 
     database.parent.mkdir(parents=True, exist_ok=True)
-    with open(database.with_name(database.name + LOCK_SUFFIX), "a+b") as lock:
+    with open(database.with_name(database.name + _LOCK_SUFFIX), "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # blocks while another task uses the warehouse
         try:
             connection = duckdb.connect(str(database))
@@ -176,7 +174,7 @@ class SqlResult:
 
     statements: int
     columns: list[str]
-    rows: list[list[Any]]  # JSON values (see json_value), at most MAX_OUTPUT_ROWS
+    rows: list[list[Any]]  # JSON values (see _json_value), at most _MAX_OUTPUT_ROWS
     truncated: bool
 
 
@@ -210,16 +208,16 @@ def run_script(
     assert cursor is not None
     columns = [str(column[0]) for column in cursor.description or []]
     # One row more than the limit tells whether there were more.
-    fetched = cursor.fetchmany(MAX_OUTPUT_ROWS + 1) if columns else []
-    rows = [[json_value(value) for value in row] for row in fetched[:MAX_OUTPUT_ROWS]]
-    truncated = len(fetched) > MAX_OUTPUT_ROWS
-    while rows and len(json.dumps(row_objects(columns, rows)).encode()) > MAX_OUTPUT_BYTES:
+    fetched = cursor.fetchmany(_MAX_OUTPUT_ROWS + 1) if columns else []
+    rows = [[_json_value(value) for value in row] for row in fetched[:_MAX_OUTPUT_ROWS]]
+    truncated = len(fetched) > _MAX_OUTPUT_ROWS
+    while rows and len(json.dumps(row_objects(columns, rows)).encode()) > _MAX_OUTPUT_BYTES:
         rows = rows[: max(0, min(len(rows) - 1, len(rows) * 9 // 10))]
         truncated = True
     return SqlResult(len(statements), columns, rows, truncated)
 
 
-def json_value(value: Any) -> Any:
+def _json_value(value: Any) -> Any:
     """A DuckDB value as JSON: numbers, strings, booleans and null as they are, lists and
     structs as arrays and objects, anything else (decimals, dates, times, UUIDs) as its text,
     so that no digit of a decimal is lost to a float (inferred)."""
@@ -230,9 +228,9 @@ def json_value(value: Any) -> Any:
             value if value == value and value not in (float("inf"), float("-inf")) else str(value)
         )
     if isinstance(value, (list, tuple)):
-        return [json_value(item) for item in value]
+        return [_json_value(item) for item in value]
     if isinstance(value, dict):
-        return {str(key): json_value(item) for key, item in value.items()}
+        return {str(key): _json_value(item) for key, item in value.items()}
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).hex()
     if isinstance(value, (decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)):
@@ -313,7 +311,7 @@ def table_fingerprints(database: Path, names: list[str]) -> dict[str, str | None
         return found  # no SQL task ever ran: no tables yet (and none created by looking)
     import duckdb
 
-    with open(database.with_name(database.name + LOCK_SUFFIX), "a+b") as lock:
+    with open(database.with_name(database.name + _LOCK_SUFFIX), "a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any, Final
 
-__all__ = ["ApiError", "RawResponse", "Request", "parse_json_object"]
+__all__ = ["ApiError", "RawResponse", "Request"]
 
 
 class ApiError(Exception):
@@ -78,14 +78,14 @@ class Request:
     def json(self) -> dict[str, Any]:
         """The body as a JSON object; an empty body is `{}`."""
         if self._json is None:
-            self._json = parse_json_object(self.body)
+            self._json = _parse_json_object(self.body)
         return self._json
 
 
 _API_VERSION: Final = re.compile(r"^/api/(\d+\.\d+)/")
 
 
-def parse_json_object(body: bytes) -> dict[str, Any]:
+def _parse_json_object(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:

@@ -20,6 +20,19 @@ from typing import Any, Final
 from loom_jobs_widget.local.http.messages import ApiError, Request
 from loom_jobs_widget.local.http.params import query_int
 
+__all__ = [
+    "ARRAY_PAGE_SIZE",
+    "JOB_ARRAYS",
+    "RUN_ARRAYS",
+    "decode_token",
+    "encode_token",
+    "first_page",
+    "limit_and_offset",
+    "list_page",
+    "page_arrays",
+    "page_number",
+]
+
 ARRAY_PAGE_SIZE: Final = 100
 
 # The arrays of jobs/get's settings and of runs/get's run that are paged (SDK mixins).

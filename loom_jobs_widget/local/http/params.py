@@ -14,6 +14,22 @@ from typing import Any, Final, TypeVar
 
 from loom_jobs_widget.local.http.messages import ApiError, Request
 
+__all__ = [
+    "body_bool",
+    "body_int",
+    "body_object",
+    "body_object_list",
+    "body_str",
+    "body_str_list",
+    "body_str_map",
+    "json_type",
+    "query_bool",
+    "query_int",
+    "query_require_int",
+    "query_str",
+    "require_int",
+]
+
 _INT: Final = re.compile(r"-?\d{1,19}")
 _INT64: Final = range(-(2**63), 2**63)
 _T = TypeVar("_T")
@@ -41,7 +57,7 @@ def _wrong_type(name: str, expected: str, value: Any) -> ApiError:
     )
 
 
-def missing(name: str) -> ApiError:
+def _missing(name: str) -> ApiError:
     return ApiError.invalid(f"Missing required field: {name}")
 
 
@@ -52,7 +68,7 @@ def body_int(body: Mapping[str, Any], name: str, *, required: bool = False) -> i
     value = body.get(name)
     if value is None:
         if required:
-            raise missing(name)
+            raise _missing(name)
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -78,7 +94,7 @@ def _body_value(
     value = body.get(name)
     if value is None:
         if required:
-            raise missing(name)
+            raise _missing(name)
         return None
     if not isinstance(value, kind):
         raise _wrong_type(name, expected, value)
@@ -144,7 +160,7 @@ def query_str(request: Request, name: str, *, required: bool = False) -> str | N
     values = request.query.get(name)
     if not values:
         if required:
-            raise missing(name)
+            raise _missing(name)
         return None
     return values[-1]
 

@@ -34,7 +34,7 @@ _LOG = logging.getLogger(__name__)
 # workspace API uses the same 10485760 bytes for imports.
 MAX_BODY_BYTES: Final = 10 * 1024 * 1024
 
-WELL_KNOWN_PATH: Final = "/.well-known/databricks-config"
+_WELL_KNOWN_PATH: Final = "/.well-known/databricks-config"
 
 # The answer to an exception a handler raised that is no ApiError; None for a bug (a bare 500).
 ErrorAnswer = Callable[[Exception], "ApiError | None"]
@@ -181,7 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = parts.path
         try:
-            if self.command == "GET" and path == WELL_KNOWN_PATH:
+            if self.command == "GET" and path == _WELL_KNOWN_PATH:
                 # Asked by the SDK, unauthenticated, while the client is built.
                 self._send_json(200, dict(app.host_metadata()))
                 return

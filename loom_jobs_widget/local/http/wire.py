@@ -23,6 +23,8 @@ from loom_jobs_widget.core.models import ApiObject, JobSettings
 from loom_jobs_widget.local.http.messages import ApiError
 from loom_jobs_widget.local.http.params import json_type
 
+__all__ = ["check_settings"]
+
 _INT_TEXT: Final = re.compile(r"-?\d+")
 
 

@@ -8,7 +8,7 @@ under the engine lock, so the notifier only queues); one background thread then 
   readable through `GET /api/2.0/loom/outbox` (`api.notifications`, an endpoint of this project,
   not of Databricks);
 - **webhooks** (a WEBHOOK destination named in `webhook_notifications`, see `api.destinations`)
-  are POSTed with httpx, `WEBHOOK_TIMEOUT_SECONDS` at most each, basic auth when the destination
+  are POSTed with httpx, `_WEBHOOK_TIMEOUT_SECONDS` at most each, basic auth when the destination
   has a username. A failed delivery is logged (destination id and error kind only: webhook URLs
   often carry secrets) and never affects the run.
 
@@ -62,11 +62,11 @@ import httpx
 from loom_jobs_widget.local.engine import RunListener, now_ms
 from loom_jobs_widget.local.store import Store
 
-__all__ = ["Notifier"]
+__all__ = ["Notifier", "Post"]
 
 _LOG = logging.getLogger(__name__)
 
-WEBHOOK_TIMEOUT_SECONDS: Final = 5.0
+_WEBHOOK_TIMEOUT_SECONDS: Final = 5.0
 
 _DURATION: Final = "on_duration_warning_threshold_exceeded"
 _SUCCESS: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES"})
@@ -105,7 +105,7 @@ class Notifier(RunListener):
         *,
         host: Callable[[], str],
         workspace_id: str,
-        timeout: float = WEBHOOK_TIMEOUT_SECONDS,
+        timeout: float = _WEBHOOK_TIMEOUT_SECONDS,
         post: Post = _post,
     ) -> None:
         self._store = store

@@ -73,9 +73,9 @@ from typing import Any, Final
 from loom_jobs_widget.local.engine import Engine, RunListener, RunRequest, queue_default
 from loom_jobs_widget.local.exec.warehouse import table_fingerprints, table_key, warehouse_path
 from loom_jobs_widget.local.store import Store
-from loom_jobs_widget.schedule.quartz import CronError, next_fire_times
+from loom_jobs_widget.schedule import CronError, next_fire_times
 
-__all__ = ["Scheduler", "TriggerOptions"]
+__all__ = ["Scheduler", "TriggerOptions", "folder_of_url"]
 
 _LOG = logging.getLogger(__name__)
 

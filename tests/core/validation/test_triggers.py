@@ -85,11 +85,11 @@ def test_schedule_from_a_bundle_is_not_judged() -> None:
     clean(job(schedule={"quartz_cron_expression": "${var.cron}", "timezone_id": "${var.tz}"}))
 
 
-# These need the Quartz module (loom_jobs_widget.schedule.quartz), written alongside this one.
+# These need the Quartz engine (loom_jobs_widget.schedule), written alongside this one.
 
 
 def quartz() -> Any:
-    return pytest.importorskip("loom_jobs_widget.schedule.quartz")
+    return pytest.importorskip("loom_jobs_widget.schedule")
 
 
 @pytest.mark.parametrize("where", ["schedule", "triggers"])

@@ -239,11 +239,11 @@ def test_a_hung_fork_server_is_given_up_and_the_task_spawned(
         hung = launcher.fork_server_pid
         assert hung is not None
         os.kill(hung, signal.SIGSTOP)  # it takes the request and never answers
-        monkeypatch.setattr(forkserver, "_START_SECONDS", 1.0)
+        monkeypatch.setattr(forkserver, "START_SECONDS", 1.0)
         # Whatever it might still fork never passes its gate: spawning the task is safe.
         assert run(2) == os.getpid()
         wait_for(lambda: gone(hung), timeout=WAIT)  # given up: killed by its pid
-        monkeypatch.setattr(forkserver, "_START_SECONDS", 30.0)
+        monkeypatch.setattr(forkserver, "START_SECONDS", 30.0)
         assert run(3) == launcher.fork_server_pid not in (None, hung)
     finally:
         launcher.stop()
