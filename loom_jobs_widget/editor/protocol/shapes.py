@@ -35,7 +35,7 @@ class Problem(TypedDict):
     severity: Severity
     message: str
     task_key: str | None
-    #: Path into the settings, as validation.py writes it: `tasks[etl].depends_on[0].task_key`.
+    #: Path into the settings, as the validator writes it: `tasks[etl].depends_on[0].task_key`.
     field: str | None
     #: `field` relative to the task, as a JsonPath, when the problem is inside a task:
     #: ["depends_on", 0, "task_key"].

@@ -2,7 +2,7 @@
 
 Starting `python -m loom_jobs_widget.local.exec.bootstrap RUN_DIR` costs 60-80 ms of interpreter
 start and imports per task run, most of a no-op task's overhead. So the workspace starts that very
-command once, in fork-server mode (`_bootstrap --fork-server FD`): the process (the zygote) has
+command once, in fork-server mode (`bootstrap --fork-server FD`): the process (the zygote) has
 imported everything the bootstrap imports and then forks one child per task-run attempt. Each
 child then does what a freshly spawned bootstrap would, and is the task's process exactly as
 before: its own pid, its own session (cancel kills its process group and tree), stdin from

@@ -14,7 +14,7 @@ export interface Problem {
   severity: Severity;
   message: string;
   task_key: string | null;
-  /** Path into the settings, as validation.py writes it: `tasks[etl].depends_on[0].task_key`. */
+  /** Path into the settings, as the validator writes it: `tasks[etl].depends_on[0].task_key`. */
   field: string | null;
   /**
    * `field` relative to the task, as a JsonPath, when the problem is inside a task:
