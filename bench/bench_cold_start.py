@@ -102,7 +102,8 @@ def headless(repeat: int, data: Path, job_id: int) -> dict[str, float]:
         "import databricks.sdk": "import databricks.sdk",
         "import loom_jobs_widget.editor.widget": "import loom_jobs_widget.editor.widget",
         "import .editor + .connection + databricks.sdk": (
-            "import loom_jobs_widget.editor.widget, loom_jobs_widget.client.connect, databricks.sdk"
+            "import loom_jobs_widget.editor.widget, loom_jobs_widget.client.connection,"
+            " databricks.sdk"
         ),
     }
     medians: dict[str, float] = {"load_ext": Timing.of(load_ext).median}

@@ -163,7 +163,7 @@ def _warm_up() -> None:
             # The client imports the SDK only when it connects: ask for it by name.
             import databricks.sdk  # noqa: F401
 
-            import loom_jobs_widget.client.connect
+            import loom_jobs_widget.client.connection
             import loom_jobs_widget.editor.widget  # noqa: F401
 
     warming = threading.Thread(target=imports, name="loom-jobs-warm-up", daemon=True)

@@ -172,3 +172,17 @@ def test_every_name_is_exported_or_private() -> None:
 def _module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_a_package_name_is_never_shadowed_by_a_module() -> None:
+    """Importing `pkg.name` sets the attribute `name` of `pkg` to that module: a package that
+    offers a function or class under the name of one of its modules hands out the module instead
+    as soon as anything has imported it (which depends on what ran before)."""
+    shadowed = []
+    for init in sorted((ROOT / PACKAGE).rglob("__init__.py")):
+        _, exported = _top_level_names(ast.parse(init.read_text(encoding="utf-8")))
+        modules = {p.stem for p in init.parent.glob("*.py")} | {
+            p.parent.name for p in init.parent.glob("*/__init__.py")}
+        shadowed += [f"{_module_name(init)}.{name}" for name in exported or ()
+                     if name in modules]
+    assert not shadowed, shadowed

@@ -4,7 +4,7 @@ runs, permissions) over the Jobs REST API, and the `WorkspaceError` family its c
 Importing it does not import the Databricks SDK: `connect()` does, when it builds a client.
 """
 
-from loom_jobs_widget.client.connect import connect, default_data_dir, unified_auth_configured
+from loom_jobs_widget.client.connection import connect, default_data_dir, unified_auth_configured
 from loom_jobs_widget.client.errors import (
     AuthError,
     ConfigurationError,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from loom_jobs_widget.core.diff import Change, merge
+from loom_jobs_widget.core.changes import Change, merge
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem
 

@@ -31,7 +31,7 @@ from loom_jobs_widget.client.errors import (
 )
 from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
 from loom_jobs_widget.client.save_plan import plan_update
-from loom_jobs_widget.core.diff import Change, diff, json_equal, merge
+from loom_jobs_widget.core.changes import Change, diff, json_equal, merge
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import validate
 

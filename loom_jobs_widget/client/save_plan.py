@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from loom_jobs_widget.core.diff import ABSENT, json_equal
+from loom_jobs_widget.core.changes import ABSENT, json_equal
 from loom_jobs_widget.core.update_semantics import MERGE_KEYS, apply_update
 
 __all__ = ["SavePlan", "plan_update"]

@@ -33,10 +33,10 @@ _LAZY = {
     "ImportedJob": "loom_jobs_widget.core.bundles",
     "export_job": "loom_jobs_widget.core.bundles",
     "import_job": "loom_jobs_widget.core.bundles",
-    "Change": "loom_jobs_widget.core.diff",
-    "diff": "loom_jobs_widget.core.diff",
-    "merge": "loom_jobs_widget.core.diff",
-    "summary": "loom_jobs_widget.core.diff",
+    "Change": "loom_jobs_widget.core.changes",
+    "diff": "loom_jobs_widget.core.changes",
+    "merge": "loom_jobs_widget.core.changes",
+    "summary": "loom_jobs_widget.core.changes",
     "EditError": "loom_jobs_widget.core.editing",
     "Job": "loom_jobs_widget.core.models",
     "JobSettings": "loom_jobs_widget.core.models",
@@ -47,7 +47,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from loom_jobs_widget.core.bundles import BundleError, ImportedJob, export_job, import_job
-    from loom_jobs_widget.core.diff import Change, diff, merge, summary
+    from loom_jobs_widget.core.changes import Change, diff, merge, summary
     from loom_jobs_widget.core.editing import EditError
     from loom_jobs_widget.core.models import Job, JobSettings, Task
     from loom_jobs_widget.core.validation import Problem, validate

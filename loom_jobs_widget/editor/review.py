@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from loom_jobs_widget.core.diff import ABSENT
-from loom_jobs_widget.core.diff import Change as SettingsChange
+from loom_jobs_widget.core.changes import ABSENT
+from loom_jobs_widget.core.changes import Change as SettingsChange
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.problems import problem_json
 from loom_jobs_widget.editor.protocol import Change, ReviewMessage

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from loom_jobs_widget.client import ConflictError, OnConflict, WorkspaceError
-from loom_jobs_widget.core.diff import Change, diff
+from loom_jobs_widget.core.changes import Change, diff
 from loom_jobs_widget.core.documents import settings_text
 from loom_jobs_widget.core.editing import EditError, History
 from loom_jobs_widget.core.models import Job, JobSettings

@@ -16,7 +16,7 @@ import traitlets
 
 from loom_jobs_widget._assets import bundle_path
 from loom_jobs_widget.client import ConfigurationError, OnConflict, RunHandle, Workspace
-from loom_jobs_widget.core.diff import Change
+from loom_jobs_widget.core.changes import Change
 from loom_jobs_widget.core.editing import DELETE
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "describe": "loom_jobs_widget.schedule.describe",
+    "describe": "loom_jobs_widget.schedule.description",
     "CronError": "loom_jobs_widget.schedule.fields",
     "next_fire_times": "loom_jobs_widget.schedule.fire_times",
     "MAX_PREVIEW_COUNT": "loom_jobs_widget.schedule.forms",
@@ -87,7 +87,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.schedule.describe import describe
+    from loom_jobs_widget.schedule.description import describe
     from loom_jobs_widget.schedule.fields import CronError
     from loom_jobs_widget.schedule.fire_times import next_fire_times
     from loom_jobs_widget.schedule.forms import (

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Final, Literal, TypedDict
 
-from loom_jobs_widget.schedule.describe import describe
+from loom_jobs_widget.schedule.description import describe
 from loom_jobs_widget.schedule.fields import CronError
 from loom_jobs_widget.schedule.fire_times import next_fire_times
 from loom_jobs_widget.schedule.problems import cron_problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from loom_jobs_widget.core.diff import json_equal
+from loom_jobs_widget.core.changes import json_equal
 from loom_jobs_widget.core.editing.base import (
     DELETE,
     EditError,

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-from loom_jobs_widget.core.diff import json_equal
+from loom_jobs_widget.core.changes import json_equal
 from loom_jobs_widget.core.editing.base import DELETE, EditError, copy, show
 from loom_jobs_widget.core.models import ApiObject
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loom_jobs_widget.core.diff import ABSENT, Change, changed_units, diff, merge, summary
+from loom_jobs_widget.core.changes import ABSENT, Change, changed_units, diff, merge, summary
 from loom_jobs_widget.core.models import JobSettings
 
 from ..corpus import corpus_files, corpus_settings
