@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import dataclasses
+import functools
 import importlib.util
 import json
 import re
@@ -200,42 +202,136 @@ def _comment(text: str, indent: str) -> list[str]:
 
 
 def _field_comment(source: list[str], lineno: int) -> str:
-    """The `#:` lines right above a field (1-based `lineno`)."""
+    """The `#:` lines right above a field (1-based `lineno`), or the comment ending its line."""
     found: list[str] = []
     i = lineno - 2
     while i >= 0 and source[i].strip().startswith("#:"):
         found.insert(0, source[i].strip()[2:].strip())
         i -= 1
-    return "\n".join(found)
+    _, mark, trailing = source[lineno - 1].partition("  # ")
+    return "\n".join(found) or (trailing.strip() if mark else "")
 
 
-def _defined_names(path: Path) -> set[str]:
-    names = set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return names
+_PROTOCOLS = ("loom_jobs_widget.editor.protocol.", "loom_jobs_widget.browser.protocol")
+
+
+@dataclasses.dataclass
+class _Shapes:
+    """The TypedDicts and type aliases of one module, and where its imported names come from."""
+
+    source: list[str]
+    definitions: dict[str, ast.stmt]  # in the module's order
+    imports: dict[str, tuple[str, str]]  # local name -> (module, name there)
+    exported: list[str]
+
+
+def _path_of(module: str) -> Path:
+    return PACKAGE.joinpath(*module.removeprefix("loom_jobs_widget.").split("."))
+
+
+def _is_alias(node: ast.stmt) -> bool:
+    if isinstance(node, ast.AnnAssign):
+        return ast.unparse(node.annotation) in ("TypeAlias", "typing.TypeAlias")
+    return isinstance(node, ast.Assign) and isinstance(node.value, (ast.Subscript, ast.BinOp)) \
+        and "Literal" in ast.unparse(node.value)
+
+
+def _is_typed_dict_call(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
+        ast.unparse(node.value.func) in ("TypedDict", "typing.TypedDict")
+
+
+@functools.cache
+def _shapes(module: str) -> _Shapes:
+    text = _path_of(module).with_suffix(".py").read_text(encoding="utf-8")
+    shapes = _Shapes(text.splitlines(), {}, {}, [])
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("loom_jobs_widget."):
+            for alias in node.names:
+                shapes.imports[alias.asname or alias.name] = (node.module or "", alias.name)
+        elif isinstance(node, ast.ClassDef):
+            shapes.definitions[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [x.id for x in targets if isinstance(x, ast.Name)]
+            if names == ["__all__"] and node.value is not None:
+                shapes.exported = list(ast.literal_eval(node.value))
+            elif names and (_is_alias(node) or _is_typed_dict_call(node)):
+                shapes.definitions[names[0]] = node
+    return shapes
+
+
+def _origin(module: str, name: str) -> tuple[str, str]:
+    """The module that defines `name` as imported from `module` (a module or a package), and its
+    name there: imports and a package's re-exports are followed to the definition."""
+    if _path_of(module).is_dir():
+        for child in sorted(_path_of(module).glob("*.py")):
+            child_module = f"{module}.{child.stem}"
+            shapes = _shapes(child_module) if child.name != "__init__.py" else None
+            if shapes is not None and (name in shapes.definitions or name in shapes.imports):
+                return _origin(child_module, name)
+        raise SystemExit(f"no module of {module} has {name}")
+    shapes = _shapes(module)
+    if name in shapes.definitions:
+        return module, name
+    if name in shapes.imports:
+        return _origin(*shapes.imports[name])
+    raise SystemExit(f"{module} has no TypedDict or alias {name}")
+
+
+def _references(node: ast.stmt) -> set[str]:
+    """The names a definition's types mention (its bases and field types, or its value)."""
+    if isinstance(node, ast.ClassDef):
+        types: list[ast.expr] = [*node.bases, *(item.annotation for item in node.body
+                                               if isinstance(item, ast.AnnAssign))]
+    elif _is_typed_dict_call(node):
+        assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        types = [node.value.args[1]]
+    else:
+        assert isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+        types = [node.value]
+    found: set[str] = set()
+    for expression in types:
+        for child in ast.walk(expression):
+            if isinstance(child, ast.Name):
+                found.add(child.id)
+            elif isinstance(child, ast.Constant) and isinstance(child.value, str):
+                with contextlib.suppress(SyntaxError):  # a forward reference, or a Literal's value
+                    found.update(n.id for n in ast.walk(ast.parse(child.value, mode="eval"))
+                                 if isinstance(n, ast.Name))
+    return found
+
+
+def _wanted() -> dict[str, list[str]]:
+    """Module -> the names to generate from it: everything in the protocol modules, and what
+    they use from the modules that return those shapes (schedule, core...), transitively."""
+    wanted: dict[str, set[str]] = {m: set(_shapes(m).definitions) for m in _protocol_modules()}
+    for module in list(wanted):
+        for local in _shapes(module).imports:
+            origin, name = _origin(*_shapes(module).imports[local])
+            wanted.setdefault(origin, set()).add(name)
+    changed = True
+    while changed:
+        changed = False
+        for module, names in list(wanted.items()):
+            shapes = _shapes(module)
+            for name in list(names):
+                for ref in _references(shapes.definitions[name]):
+                    if ref in shapes.definitions and ref not in names:
+                        names.add(ref)
+                        changed = True
+                    elif ref in shapes.imports:
+                        origin, there = _origin(*shapes.imports[ref])
+                        if there not in wanted.setdefault(origin, set()):
+                            wanted[origin].add(there)
+                            changed = True
+    return {m: [n for n in _shapes(m).definitions if n in names] for m, names in wanted.items()}
 
 
 def _ts_file(module: str) -> str:
-    """The generated file of a protocol module: `editor.protocol.to_view` → `editor/to-view`."""
+    """A module's generated file: `editor.protocol.to_view` → `editor/to-view`."""
     parts = module.removeprefix("loom_jobs_widget.").split(".")
     return f"{parts[0]}/{parts[-1].replace('_', '-')}"
-
-
-def _source_of(module: str, name: str) -> str:
-    """The module that defines `name`: `module` itself, or one of its package's modules."""
-    path = PACKAGE.joinpath(*module.removeprefix("loom_jobs_widget.").split("."))
-    if path.is_dir():
-        for child in sorted(path.glob("*.py")):
-            if child.name != "__init__.py" and name in _defined_names(child):
-                return f"{module}.{child.stem}"
-        raise SystemExit(f"no module of {module} defines {name}")
-    return module
 
 
 def _relative(from_file: str, to_file: str) -> str:
@@ -245,51 +341,53 @@ def _relative(from_file: str, to_file: str) -> str:
     return f"../{to_file}"
 
 
-def _typed_dicts(module: str) -> Iterator[str]:
-    path = PACKAGE.joinpath(*module.removeprefix("loom_jobs_widget.").split("."))
-    text = path.with_suffix(".py").read_text(encoding="utf-8")
-    source = text.splitlines()
-    tree = ast.parse(text)
-    imported: dict[str, list[str]] = {}
+def _typed_dicts(module: str, names: list[str]) -> Iterator[str]:
+    shapes = _shapes(module)
     body: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module and \
-                node.module.startswith("loom_jobs_widget."):
-            for alias in node.names:
-                target = _relative(_ts_file(module), _ts_file(_source_of(node.module, alias.name)))
-                imported.setdefault(target, []).append(alias.name)
-        elif isinstance(node, ast.ClassDef):
-            body.extend(_interface(node, source))
-            body.append("")
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
-                ast.unparse(node.annotation) in ("TypeAlias", "typing.TypeAlias") and \
-                node.value is not None:
-            body.extend(_comment(_field_comment(source, node.lineno), ""))
-            body.append(f"export type {node.target.id} = {_ts_type(node.value, {})};")
-            body.append("")
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
-                ast.unparse(node.value.func) in ("TypedDict", "typing.TypedDict"):
-            # `Name = TypedDict("Name", {...})`: for keys that are Python keywords (`from`).
-            name, fields = node.value.args
-            assert isinstance(name, ast.Constant) and isinstance(fields, ast.Dict)
-            body.extend(_comment(_field_comment(source, node.lineno), ""))
-            body.append(f"export interface {name.value} {{")
-            for key, value in zip(fields.keys, fields.values, strict=True):
-                assert isinstance(key, ast.Constant)
-                optional = isinstance(value, ast.Subscript) and \
-                    ast.unparse(value.value).endswith("NotRequired")
-                body.append(f"  {key.value}{'?' if optional else ''}: {_ts_type(value, {})};")
-            body.append("}")
-            body.append("")
-        elif isinstance(node, ast.Assign) and [ast.unparse(x) for x in node.targets] == ["__all__"]:
+    used: set[str] = set()
+    for name in names:
+        node = shapes.definitions[name]
+        used |= _references(node)
+        if isinstance(node, ast.ClassDef):
+            body.extend(_interface(node, shapes.source))
+        elif _is_typed_dict_call(node):
+            body.extend(_functional_interface(node, shapes.source))
+        else:
+            assert isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+            body.extend(_comment(_field_comment(shapes.source, node.lineno), ""))
+            body.append(f"export type {name} = {_ts_type(node.value, {})};")
+        body.append("")
+    protocol = module.startswith(_PROTOCOLS)
+    reexported = [n for n in shapes.imports if protocol and n in shapes.exported]
+    imported: dict[str, list[str]] = {}
+    for local, (source, there) in shapes.imports.items():
+        if local not in used and local not in reexported:
             continue
-        elif not isinstance(node, (ast.Import, ast.ImportFrom, ast.Expr)):
-            raise SystemExit(f"{path.name}:{node.lineno}: not a TypedDict, an alias or an import")
-    for target, names in sorted(imported.items()):
-        yield f"import type {{ {', '.join(sorted(names))} }} from {json.dumps(target)};"
+        origin, name = _origin(source, there)
+        target = _relative(_ts_file(module), _ts_file(origin))
+        imported.setdefault(target, []).append(name if name == local else f"{name} as {local}")
+    for target, items in sorted(imported.items()):
+        yield f"import type {{ {', '.join(sorted(items))} }} from {json.dumps(target)};"
+    if reexported:
+        yield f"export type {{ {', '.join(sorted(reexported))} }};"
     if imported:
         yield ""
     yield from body[:-1] if body and body[-1] == "" else body
+
+
+def _functional_interface(node: ast.stmt, source: list[str]) -> Iterator[str]:
+    """`Name = TypedDict("Name", {...})`: for keys that are Python keywords (`from`)."""
+    assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+    name, fields = node.value.args
+    assert isinstance(name, ast.Constant) and isinstance(fields, ast.Dict)
+    yield from _comment(_field_comment(source, node.lineno), "")
+    yield f"export interface {name.value} {{"
+    for key, value in zip(fields.keys, fields.values, strict=True):
+        assert isinstance(key, ast.Constant)
+        optional = isinstance(value, ast.Subscript) and \
+            ast.unparse(value.value).endswith("NotRequired")
+        yield f"  {key.value}{'?' if optional else ''}: {_ts_type(value, {})};"
+    yield "}"
 
 
 def _interface(node: ast.ClassDef, source: list[str]) -> Iterator[str]:
@@ -320,10 +418,10 @@ def _interface(node: ast.ClassDef, source: list[str]) -> Iterator[str]:
     yield "}"
 
 
-def protocol(module: str) -> Callable[[], str]:
+def _shape_file(module: str) -> Callable[[], str]:
     def render() -> str:
         head = HEADER.format(sources=module)
-        return head + "\n" + "\n".join(_typed_dicts(module)) + "\n"
+        return head + "\n" + "\n".join(_typed_dicts(module, _wanted()[module])) + "\n"
     return render
 
 
@@ -340,7 +438,7 @@ FILES: dict[str, Callable[[], str]] = {
     "task-types.ts": task_types,
     "limits.ts": limits,
     "layout.ts": layout,
-    **{f"{_ts_file(module)}.ts": protocol(module) for module in _protocol_modules()},
+    **{f"{_ts_file(module)}.ts": _shape_file(module) for module in _wanted()},
 }
 
 

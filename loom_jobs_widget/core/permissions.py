@@ -62,6 +62,8 @@ _FIELD: Final = "access_control_list"
 
 
 class GrantJson(TypedDict):
+    """One permission of one principal: a row of the Permissions tab."""
+
     kind: str  # a PrincipalKind
     name: str
     level: str  # a PermissionLevel (an unknown one is kept, and reported)

@@ -30,6 +30,7 @@ __all__ = [
     "DstNote",
     "DstWarning",
     "FireTime",
+    "PreviewProblem",
     "SchedulePreview",
     "SkippedRun",
     "preview",
@@ -43,11 +44,15 @@ _IDEAL_CAP: Final = 1000
 
 
 class DstNote(TypedDict):
+    """What daylight saving changes about one fire time."""
+
     kind: Literal["repeated", "after_skipped"]
     message: str
 
 
 class FireTime(TypedDict):
+    """One time the schedule fires, in UTC, the job's zone and the viewer's."""
+
     utc: str  # '2026-03-09T06:30:00Z'
     job_time: str  # ISO 8601 with the job zone's offset: '2026-03-09T02:30:00-04:00'
     job_zone_name: str  # 'EDT'
@@ -57,6 +62,8 @@ class FireTime(TypedDict):
 
 
 class SkippedRun(TypedDict):
+    """A wall time the schedule names that does not run."""
+
     wall_time: str  # the local time that does not run, without offset: '2027-03-14T02:30:00'
     # nonexistent: inside a spring-forward gap. quartz_gap_search: it exists, but Quartz 2.3.2's
     # search jumps past it after crossing a gap (Lord Howe's 30-minute gap, Nuuk's 23:00 gap).
@@ -64,19 +71,32 @@ class SkippedRun(TypedDict):
 
 
 class DstWarning(TypedDict):
+    """Something about the schedule a person should know (a clock change, the viewer's zone)."""
+
     kind: Literal["skipped", "repeated", "viewer_timezone"]
     date: str | None  # the local date in the job's zone, when the warning is about one
     message: str
 
 
+class PreviewProblem(TypedDict):
+    """A problem of the schedule, as the validator words it for a job's `schedule`."""
+
+    code: str
+    severity: Literal["error"]
+    message: str
+    task_key: None
+    field: str
+
+
 class SchedulePreview(TypedDict):
+    """Everything the schedule form shows for an expression and zone."""
+
     expression: str
     timezone_id: str
     viewer_timezone: str
     valid: bool
-    # The schedule's problems, in the words `schedule.problems` gives the validator too.
-    problems: list[dict[str, str | None]]
-    description: str | None
+    problems: list[PreviewProblem]
+    description: str | None  # "At 02:30 every day"
     simple: SimpleScheduleJson | None  # the simple-mode form, when there is one
     fire_times: list[FireTime]
     ends: bool  # fewer fire times than asked for: the schedule stops firing
@@ -143,7 +163,7 @@ def preview(expression: str, timezone_id: str, *, count: int = 10,
     return result
 
 
-def _schedule_problems(expression: str, timezone_id: str) -> list[dict[str, str | None]]:
+def _schedule_problems(expression: str, timezone_id: str) -> list[PreviewProblem]:
     # The very problems the validator gives for a job's `schedule`, in its Problem.to_dict() form.
     return [{"code": p["code"], "severity": p["severity"], "message": p["message"],
              "task_key": None, "field": p["field"]}

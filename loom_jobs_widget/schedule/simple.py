@@ -48,6 +48,8 @@ SIMPLE_INTERVALS: Final[dict[SimpleUnit, tuple[int, ...]]] = {
 
 
 class SimpleScheduleJson(TypedDict):
+    """A schedule in the tab's simple mode."""
+
     every: int
     unit: SimpleUnit
     hour: int

@@ -77,6 +77,8 @@ _DEFAULT_CRON: Final = "0 0 0 * * ?"
 
 
 class TriggerView(TypedDict):
+    """The job's trigger as the Schedules & Triggers tab shows it."""
+
     kind: TriggerKind
     pause_status: PauseStatus | None  # None: nothing to pause
     spec: dict[str, Any] | None  # a copy of the kind's object (e.g. trigger.periodic); None: none

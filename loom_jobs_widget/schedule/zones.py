@@ -198,6 +198,8 @@ def utc_offset(offset: timedelta) -> str:
 
 
 class TimeZoneOption(TypedDict):
+    """A time zone the picker offers."""
+
     id: str
     offset: str  # the current UTC offset: '+05:30'
     offset_minutes: int

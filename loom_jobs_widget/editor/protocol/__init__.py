@@ -11,9 +11,10 @@ Small state is in traits (see `JobEditorModel`); everything else goes through cu
 (model.send / model.on("msg:custom")).
 
 `scripts/generate_ts.py` reads these modules with `ast`, without importing them: they hold only
-TypedDict classes, ``Literal`` and ``Name: TypeAlias = ...`` aliases, and import only from
-``typing``, ``typing_extensions`` and each other. A class docstring and the ``#:`` lines above
-a field or an alias become the TypeScript's doc comments.
+TypedDict classes and type aliases. A shape that another layer returns (a schedule preview, a
+trigger, a grant) is imported from the module that returns it, and generated from there too. A
+class docstring, the ``#:`` lines above a field or an alias, or the comment ending a field's line
+become the TypeScript's doc comments.
 """
 
 from __future__ import annotations

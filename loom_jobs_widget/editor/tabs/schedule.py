@@ -4,7 +4,7 @@ expression's Quartz, the time zones) and its edits (the trigger's kind, pausing)
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any
 
 from loom_jobs_widget.core import editing
 from loom_jobs_widget.core.editing import EditError
@@ -12,7 +12,6 @@ from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.editor.protocol import (
     FromUnixMessage,
     FromUnixRequest,
-    SchedulePreview,
     SchedulePreviewMessage,
     SchedulePreviewRequest,
     SetPauseStatus,
@@ -61,9 +60,7 @@ def schedule_preview_message(request: SchedulePreviewRequest) -> SchedulePreview
         viewer_timezone=_text_or_none(request.get("viewer_timezone")),
         start=_instant(start, str(request["timezone_id"])) if start is not None else None,
     )
-    # schedule.forms types the preview's problems as plain dicts: `Problem`s without a path.
-    return {"kind": "schedule_preview", "request_id": request_id,
-            "preview": cast(SchedulePreview, shown)}  # fmt: skip
+    return {"kind": "schedule_preview", "request_id": request_id, "preview": shown}
 
 
 def simple_schedule_message(request: SimpleScheduleRequest) -> SimpleScheduleMessage:
