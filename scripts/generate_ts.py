@@ -110,7 +110,7 @@ _PY_TO_TS = {"str": "string", "int": "number", "float": "number", "bool": "boole
 
 def _ts_field_type(annotation: Any) -> str:
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return _ts_type(ast.parse(text, mode="eval").body, {})
+    return _ts_type(ast.parse(text, mode="eval").body)
 
 
 def limits() -> str:
@@ -158,19 +158,19 @@ def layout() -> str:
 # --- TypedDicts → TypeScript interfaces -----------------------------------------------------------
 
 
-def _ts_type(node: ast.expr, aliases: dict[str, str]) -> str:
+def _ts_type(node: ast.expr) -> str:
     if isinstance(node, ast.Constant):
         if node.value is None:
             return "null"
         if isinstance(node.value, str):  # a forward reference written as a string
-            return _ts_type(ast.parse(node.value, mode="eval").body, aliases)
+            return _ts_type(ast.parse(node.value, mode="eval").body)
         raise SystemExit(f"unexpected constant in a type: {node.value!r}")
     if isinstance(node, ast.Name):
         return _PY_TO_TS.get(node.id) or ("unknown" if node.id == "Any" else node.id)
     if isinstance(node, ast.Attribute):  # typing.Any and the like
-        return _ts_type(ast.Name(id=node.attr), aliases)
+        return _ts_type(ast.Name(id=node.attr))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return f"{_ts_type(node.left, aliases)} | {_ts_type(node.right, aliases)}"
+        return f"{_ts_type(node.left)} | {_ts_type(node.right)}"
     if isinstance(node, ast.Subscript):
         head = node.value.id if isinstance(node.value, ast.Name) else \
             node.value.attr if isinstance(node.value, ast.Attribute) else ""
@@ -178,12 +178,12 @@ def _ts_type(node: ast.expr, aliases: dict[str, str]) -> str:
         if head == "Literal":
             return " | ".join(json.dumps(ast.literal_eval(a)) for a in args)
         if head in ("list", "List", "Sequence", "tuple") and args:
-            inner = _ts_type(args[0], aliases)
+            inner = _ts_type(args[0])
             return f"({inner})[]" if "|" in inner or "&" in inner else f"{inner}[]"
         if head in ("dict", "Dict", "Mapping") and len(args) == 2:
-            return f"Record<string, {_ts_type(args[1], aliases)}>"
+            return f"Record<string, {_ts_type(args[1])}>"
         if head in ("NotRequired", "Required", "ReadOnly", "Optional") and args:
-            inner = _ts_type(args[0], aliases)
+            inner = _ts_type(args[0])
             return f"{inner} | null" if head == "Optional" else inner
     raise SystemExit(f"a type the generator does not know: {ast.unparse(node)}")
 
@@ -355,7 +355,7 @@ def _typed_dicts(module: str, names: list[str]) -> Iterator[str]:
         else:
             assert isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
             body.extend(_comment(_field_comment(shapes.source, node.lineno), ""))
-            body.append(f"export type {name} = {_ts_type(node.value, {})};")
+            body.append(f"export type {name} = {_ts_type(node.value)};")
         body.append("")
     protocol = module.startswith(_PROTOCOLS)
     reexported = [n for n in shapes.imports if protocol and n in shapes.exported]
@@ -386,7 +386,7 @@ def _functional_interface(node: ast.stmt, source: list[str]) -> Iterator[str]:
         assert isinstance(key, ast.Constant)
         optional = isinstance(value, ast.Subscript) and \
             ast.unparse(value.value).endswith("NotRequired")
-        yield f"  {key.value}{'?' if optional else ''}: {_ts_type(value, {})};"
+        yield f"  {key.value}{'?' if optional else ''}: {_ts_type(value)};"
     yield "}"
 
 
@@ -414,7 +414,7 @@ def _interface(node: ast.ClassDef, source: list[str]) -> Iterator[str]:
             optional = False
         yield from _comment(_field_comment(source, item.lineno), "  ")
         mark = "?" if optional else ""
-        yield f"  {item.target.id}{mark}: {_ts_type(annotation, {})};"
+        yield f"  {item.target.id}{mark}: {_ts_type(annotation)};"
     yield "}"
 
 
