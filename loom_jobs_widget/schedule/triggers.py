@@ -32,6 +32,7 @@ from typing import Any, Final, Literal, TypedDict, get_args
 __all__ = [
     "EDITABLE_KINDS",
     "TRIGGER_FIELDS",
+    "TRIGGER_TYPES",
     "EditableTriggerKind",
     "PauseStatus",
     "TriggerKind",
@@ -55,8 +56,8 @@ PauseStatus = Literal["PAUSED", "UNPAUSED"]
 # The settings fields that start a job's runs; the Jobs API takes at most one of them.
 TRIGGER_FIELDS: Final = ("schedule", "trigger", "triggers", "continuous")
 
-# The type keys of the single `trigger` object, and the tab's kind for each (None: not a form).
-_TRIGGER_TYPES: Final[dict[str, TriggerKind]] = {
+# The type keys of the single `trigger` object, and the tab's kind for each ("other": no form).
+_KIND_OF_TYPE: Final[dict[str, TriggerKind]] = {
     "periodic": "periodic",
     "file_arrival": "file_arrival",
     "table_update": "table_update",
@@ -64,6 +65,7 @@ _TRIGGER_TYPES: Final[dict[str, TriggerKind]] = {
     "model": "other",
     "job_completion": "other",
 }
+TRIGGER_TYPES: Final = tuple(_KIND_OF_TYPE)
 # Where each form kind lives: (top-level field, type key inside `trigger` or None).
 _PLACE: Final[dict[EditableTriggerKind, tuple[str, str | None]]] = {
     "scheduled": ("schedule", None),
@@ -92,7 +94,7 @@ def _present(settings: Mapping[str, Any]) -> list[str]:
 
 
 def _trigger_types(trigger: Mapping[str, Any]) -> list[str]:
-    return [name for name in _TRIGGER_TYPES if trigger.get(name) is not None]
+    return [name for name in TRIGGER_TYPES if trigger.get(name) is not None]
 
 
 def trigger_kind(settings: Mapping[str, Any]) -> TriggerKind:
@@ -111,7 +113,7 @@ def trigger_kind(settings: Mapping[str, Any]) -> TriggerKind:
     if name == "continuous":
         return "continuous"
     types = _trigger_types(value)
-    return _TRIGGER_TYPES[types[0]] if len(types) == 1 else "other"
+    return _KIND_OF_TYPE[types[0]] if len(types) == 1 else "other"
 
 
 def _other_note(settings: Mapping[str, Any]) -> str:
@@ -170,7 +172,7 @@ def _skeleton(kind: EditableTriggerKind, status: PauseStatus, timezone_id: str,
     if isinstance(old_trigger, Mapping):
         # Switching between kinds of the one `trigger` object keeps the object's own fields
         # (pause_status, sql_condition, fields newer than this editor) and swaps the type.
-        trigger = {k: copy.deepcopy(v) for k, v in old_trigger.items() if k not in _TRIGGER_TYPES}
+        trigger = {k: copy.deepcopy(v) for k, v in old_trigger.items() if k not in TRIGGER_TYPES}
         trigger["pause_status"] = status
         trigger[type_key] = body
         return {"trigger": trigger}

@@ -17,7 +17,7 @@ from loom_jobs_widget.core.validation.readers import (
     quote,
 )
 from loom_jobs_widget.schedule.problems import cron_problems
-from loom_jobs_widget.schedule.triggers import TRIGGER_FIELDS
+from loom_jobs_widget.schedule.triggers import TRIGGER_FIELDS, TRIGGER_TYPES
 
 __all__ = ["schedules_and_triggers", "trigger_exclusivity"]
 
@@ -38,23 +38,15 @@ def trigger_exclusivity(job: CheckedJob, _: None) -> None:
         )
 
 
-# `table` is the legacy name of `table_update`; `triggers[]` entries also take schedule/continuous.
-_TRIGGER_TYPES: Final = (
-    "periodic",
-    "file_arrival",
-    "table_update",
-    "table",
-    "model",
-    "job_completion",
-)
-_TRIGGER_LIST_TYPES: Final = (*_TRIGGER_TYPES, "schedule", "continuous")
+# `triggers[]` entries also take schedule / continuous.
+_TRIGGER_LIST_TYPES: Final = (*TRIGGER_TYPES, "schedule", "continuous")
 
 
 def schedules_and_triggers(job: CheckedJob, _: None) -> None:
     _check_cron(job, field_value(job.settings, "schedule"), "schedule")
     trigger = field_value(job.settings, "trigger")
     if is_object(trigger):
-        _check_trigger_types(job, trigger, "trigger", _TRIGGER_TYPES)
+        _check_trigger_types(job, trigger, "trigger", TRIGGER_TYPES)
         _check_trigger_settings(job, trigger, "trigger")
     triggers = field_value(job.settings, "triggers")
     if isinstance(triggers, list):

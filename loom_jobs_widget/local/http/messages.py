@@ -36,10 +36,6 @@ class ApiError(Exception):
     def not_found(cls, message: str) -> ApiError:
         return cls(404, "RESOURCE_DOES_NOT_EXIST", message)
 
-    @classmethod
-    def invalid_state(cls, message: str) -> ApiError:
-        return cls(400, "INVALID_STATE", message)
-
     def body(self) -> dict[str, Any]:
         return {"error_code": self.error_code, "message": self.message}
 
