@@ -9,10 +9,12 @@ Saving is lossless. `save` re-reads the job, works out what the editor changed s
 loaded, and sends the `SavePlan` of that: `jobs/update` with only the changed top-level fields,
 whole `tasks` / `job_clusters` entries by key, and `fields_to_remove` for what was removed;
 `jobs/reset` with the complete document only where `update` cannot say it. Fields the editor never
-touched reach the server exactly as they were, because they are never sent. When the job changed
-remotely since it was loaded, `save` raises `ConflictError` with the remote changes; the editor
-then offers overwrite, merge (three-way, when the changes do not overlap) or reload. A failed save
-never changes the `Job` passed in: the user's edits survive every error.
+touched reach the server exactly as they were, because they are never sent. What the workspace
+fills in by itself (its defaults, its own `depends_on` order: `core.changes`) is neither an edit
+nor a remote change, since every read-back has it. When the job changed remotely since it was
+loaded, `save` raises `ConflictError` with the remote changes; the editor then offers overwrite,
+merge (three-way, when the changes do not overlap) or reload. A failed save never changes the
+`Job` passed in: the user's edits survive every error.
 """
 
 from __future__ import annotations
@@ -138,9 +140,9 @@ class JobsService(Service):
         overlap); `"overwrite"` makes the job exactly the editor's version.
 
         Returns the saved job as read back. Once the write succeeded `job` is brought up to
-        date as well: it gets its new `job_id`, and after a merge the merged settings, so that
-        saving it again is right (and never creates a second job). Any error before that leaves
-        `job` exactly as it was."""
+        date as well: it gets its new `job_id` and the settings as read back (with the server's
+        defaults, and after a merge the merged settings), so that saving it again is right (and
+        never creates a second job). Any error before that leaves `job` exactly as it was."""
         settings = job.settings
         job_id = job.job_id
         if not isinstance(settings, JobSettings):
@@ -175,10 +177,12 @@ class JobsService(Service):
                     "job with these settings.",
                     job_id=job_id,
                 )
-        elif not json_equal(base, remote) and not json_equal(remote, local):
-            # (A remote side that already is the editor's version, such as after a save whose
-            # read-back failed, is no conflict: there is nothing to write.)
-            remote_changes = diff(base, remote)
+        elif (remote_changes := diff(base, remote)) and diff(remote, local):
+            # Compared as `diff` does, up to the server's defaults: a base that lacks them (a
+            # job stored before the workspace filled them, or the settings as written when the
+            # read-back failed) against a remote side that has them is no remote change. (A
+            # remote side that already is the editor's version, such as after a save whose
+            # read-back failed, is no conflict either: there is nothing to write.)
             local_changes = diff(base, local)
             merged = merge(base, local, remote)
             if on_conflict == "raise" or (on_conflict == "merge" and not merged.clean):
@@ -359,4 +363,3 @@ def _list_match(
             if key not in job_tags or (value is not None and job_tags[key] != value):
                 return False
     return True
-

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from loom_jobs_widget.core.changes import ABSENT, json_equal
-from loom_jobs_widget.core.update_semantics import MERGE_KEYS, apply_update
+from loom_jobs_widget.core.changes import ABSENT, changed_units, diff
+from loom_jobs_widget.core.update_semantics import apply_update
 
 __all__ = ["SavePlan", "plan_update"]
 
@@ -46,46 +46,34 @@ class SavePlan:
 def plan_update(current: Mapping[str, Any], target: Mapping[str, Any]) -> SavePlan:
     """The smallest writes that turn `current` (the job's settings now) into `target`.
 
-    Changed top-level fields go whole in an update; `tasks` and `job_clusters` go entry by entry
-    (only changed or added ones), removed entries and fields as `fields_to_remove`. The update is
-    checked by replaying it with the API's documented semantics (`apply_update`): where the
-    result would not be exactly `target` (an entry moved or inserted before the end, entries
-    without a usable key), the plan is a reset of the complete target instead."""
+    The plan is made of the units `changed_units` finds: changed top-level fields go whole in
+    an update; `tasks` and `job_clusters` go entry by entry (only changed or added ones, the
+    granularity at which jobs/update merges them), removed entries and fields as
+    `fields_to_remove`. `current` is a read-back, so it holds the server's defaults and its own
+    `depends_on` order while `target` usually does not: those differences are not units, so a
+    save sends neither a task the user did not touch nor a `fields_to_remove` for a default the
+    target merely lacks (removing it would only make the server fill it in again).
+
+    The update is checked by replaying it with the API's documented semantics (`apply_update`)
+    and comparing the result with `target` as `diff` does, up to the server's defaults: where it
+    would not be `target` (an entry moved or inserted before the end, entries without a usable
+    key), the plan is a reset of the complete target instead."""
+    units = changed_units(current, target)
+    if not units:
+        return SavePlan("none")
     new_settings: dict[str, Any] = {}
     fields_to_remove: list[str] = []
-    for name, value in target.items():
-        if name in current and json_equal(current[name], value):
-            continue
-        key_field = MERGE_KEYS.get(name)
-        old = current.get(name, ABSENT)
-        if key_field is not None and _keyed(old, key_field) and _keyed(value, key_field):
-            old_by = {entry[key_field]: entry for entry in old}
-            new_keys = {entry[key_field] for entry in value}
-            changed = [
-                entry
-                for entry in value
-                if entry[key_field] not in old_by
-                or not json_equal(old_by[entry[key_field]], entry)
-            ]
-            if changed:
-                new_settings[name] = changed
-            fields_to_remove.extend(f"{name}/{key}" for key in old_by if key not in new_keys)
+    for (name, key), value in units.items():
+        if key is None and value is ABSENT:
+            fields_to_remove.append(name)
+        elif key is None:
+            new_settings[name] = copy.deepcopy(value)
+        elif value is ABSENT:
+            fields_to_remove.append(f"{name}/{key}")
         else:
-            new_settings[name] = value
-    fields_to_remove.extend(name for name in current if name not in target)
-    if json_equal(dict(current), dict(target)):
-        return SavePlan("none")
-    if (new_settings or fields_to_remove) and json_equal(
-        apply_update(current, new_settings, fields_to_remove), dict(target)
-    ):
-        return SavePlan("update", copy.deepcopy(new_settings), fields_to_remove)
+            entries = new_settings.setdefault(name, [])
+            entries.append(copy.deepcopy(value))
+    if not diff(apply_update(current, new_settings, fields_to_remove), target):
+        return SavePlan("update", new_settings, fields_to_remove)
     after_reset = "run_as" in current and "run_as" not in target
     return SavePlan("reset", copy.deepcopy(dict(target)), ["run_as"] if after_reset else [])
-
-
-def _keyed(value: Any, key_field: str) -> bool:
-    if not isinstance(value, list):
-        return False
-    keys = [entry.get(key_field) if isinstance(entry, dict) else None for entry in value]
-    return all(isinstance(key, str) for key in keys) and len(set(keys)) == len(keys)
-

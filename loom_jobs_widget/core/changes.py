@@ -13,6 +13,18 @@ granularity at which `jobs/update` can write, so a merged save stays a small upd
 overlap when they changed the same unit to different values; a side that reorders `tasks` or
 `job_clusters` (or whose list cannot be keyed) changes the whole list as one unit.
 
+Both compare settings as a workspace stores them, not as text: a workspace answers jobs/get with
+defaults the client never sent (`timeout_seconds: 0`, each task's `run_if: "ALL_SUCCESS"`, ...),
+gives `depends_on` back in an order of its own and never returns `apply_policy_default_values`
+(`core.server_defaults`). None of that is the user's doing, so none of it is a change: a field
+absent on one side and at its server default on the other is unchanged, a `depends_on` holding the
+same entries in another order is unchanged, and `apply_policy_default_values` gone from a
+`new_cluster` is unchanged (the server consumed it). Otherwise a default value is a value like any
+other: `run_if` from AT_LEAST_ONE_SUCCESS to ALL_SUCCESS is a change, and so is
+`apply_policy_default_values` added, which a save must send. Without this, every job read back
+after a save would look edited, and every save of a job the server filled would look like a
+conflict.
+
 Everything here works on the API's JSON: models are read through `to_api()`, nothing is changed.
 """
 
@@ -26,6 +38,13 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from loom_jobs_widget.core.models import ApiObject
+from loom_jobs_widget.core.server_defaults import (
+    JOB_DEFAULTS,
+    NEW_CLUSTER_DEFAULTS,
+    NOT_RETURNED,
+    TASK_DEFAULTS,
+    default_notebook_source,
+)
 from loom_jobs_widget.core.update_semantics import MERGE_KEYS
 
 __all__ = [
@@ -73,6 +92,38 @@ _DIFF_KEYS: Final = {
     "environments": "environment_key",
     "parameters": "name",
 }
+
+# Where an object sits, as far as the server's defaults go: which defaults a workspace fills in it
+# (job, task, a task's own new_cluster, a notebook_task) and where a new_cluster may lose the
+# field a workspace never returns ("cluster": a job cluster's or a for-each task's new_cluster).
+_Place = Literal[
+    "job", "task", "task_cluster", "notebook_task", "for_each", "inner_task", "job_cluster",
+    "cluster", "other",
+]  # fmt: skip
+_ENTRY_PLACES: Final[Mapping[str, _Place]] = {"tasks": "task", "job_clusters": "job_cluster"}
+_CHILD_PLACES: Final[Mapping[tuple[_Place, str], _Place]] = {
+    ("task", "new_cluster"): "task_cluster",
+    ("task", "notebook_task"): "notebook_task",
+    ("task", "for_each_task"): "for_each",
+    ("for_each", "task"): "inner_task",
+    ("inner_task", "new_cluster"): "cluster",
+    ("job_cluster", "new_cluster"): "cluster",
+}
+_CLUSTER_PLACES: Final = frozenset({"task_cluster", "cluster"})
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """What differs between the two documents compared in their defaults: a task's notebook
+    `source` defaults to GIT in a job with a `git_source`, to WORKSPACE otherwise."""
+
+    before_source: str
+    after_source: str
+
+    @classmethod
+    def of(cls, before: Mapping[str, Any], after: Mapping[str, Any]) -> _Sides:
+        return cls(default_notebook_source(before), default_notebook_source(after))
+
 
 # What an entry of a keyed list is called in a sentence.
 _ENTRY_NOUNS: Final = {
@@ -142,8 +193,10 @@ def diff(
     before: ApiObject | Mapping[str, Any], after: ApiObject | Mapping[str, Any]
 ) -> list[Change]:
     """Every change from `before` to `after` (two `JobSettings`, or their API JSON), in the
-    order of `after`'s fields, removed fields last."""
-    return list(_diff_object(_json(before), _json(after), "", top=True))
+    order of `after`'s fields, removed fields last. What a workspace fills in, reorders or drops
+    by itself is no change (see the module's docstring): the review lists what the user did."""
+    old, new = _json(before), _json(after)
+    return list(_diff_object(old, new, "", "job", _Sides.of(old, new)))
 
 
 def summary(changes: Sequence[Change]) -> str:
@@ -163,32 +216,112 @@ def _json(settings: ApiObject | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _diff_object(
-    before: Mapping[str, Any], after: Mapping[str, Any], path: str, *, top: bool = False
+    before: Mapping[str, Any], after: Mapping[str, Any], path: str, place: _Place, sides: _Sides
 ) -> Iterator[Change]:
-    for name, value in after.items():
-        child = _join(path, name)
-        if name not in before:
-            yield _change("added", child, after=value)
-            continue
-        old = before[name]
-        key_field = _DIFF_KEYS.get(name) if top else None
-        if key_field is not None and _keyed(old, key_field) and _keyed(value, key_field):
-            yield from _diff_keyed(old, value, child, key_field)
-        else:
-            yield from _diff_value(old, value, child)
-    for name, old in before.items():
-        if name not in after:
-            yield _change("removed", _join(path, name), before=old)
+    for name in _names(before, after):
+        old, new = before.get(name, ABSENT), after.get(name, ABSENT)
+        yield from _diff_field(name, old, new, path, place, sides)
 
 
-def _diff_value(before: Any, after: Any, path: str) -> Iterator[Change]:
-    if isinstance(before, dict) and isinstance(after, dict):
-        yield from _diff_object(before, after, path)
-    elif not json_equal(before, after):
-        yield _change("changed", path, before=before, after=after)
+def _names(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The fields of both, in `after`'s order, then those only `before` has."""
+    return list(after) + [name for name in before if name not in after]
 
 
-def _diff_keyed(before: list[Any], after: list[Any], path: str, key_field: str) -> Iterator[Change]:
+def _diff_field(
+    name: str, old: Any, new: Any, path: str, place: _Place, sides: _Sides
+) -> Iterator[Change]:
+    """The changes of one field of an object at `place` (`old` / `new` may be ABSENT)."""
+    if (old is ABSENT and new is ABSENT) or _same_by_default(place, name, old, new, sides):
+        return
+    child = _join(path, name)
+    if old is ABSENT:
+        yield _change("added", child, after=new)
+        return
+    if new is ABSENT:
+        # The server consumed it when it wrote the job; a read-back never has it.
+        if not (name == NOT_RETURNED and place in _CLUSTER_PLACES):
+            yield _change("removed", child, before=old)
+        return
+    key_field = _DIFF_KEYS.get(name) if place == "job" else None
+    if key_field is not None and _keyed(old, key_field) and _keyed(new, key_field):
+        entry_place = _ENTRY_PLACES.get(name, "other")
+        yield from _diff_keyed(old, new, child, key_field, entry_place, sides)
+    elif isinstance(old, dict) and isinstance(new, dict):
+        yield from _diff_object(old, new, child, _CHILD_PLACES.get((place, name), "other"), sides)
+    elif name == "depends_on" and place == "task" and _same_entries(old, new):
+        return  # a workspace returns depends_on in an order of its own
+    elif place == "job" and name in _ENTRY_PLACES and _same_lists(old, new, name, sides):
+        return  # entries that cannot be keyed, the same by position
+    elif not json_equal(old, new):
+        yield _change("changed", child, before=old, after=new)
+
+
+def _same_by_default(place: _Place, name: str, old: Any, new: Any, sides: _Sides) -> bool:
+    """Whether a field a workspace fills in is the same once filled on both sides."""
+    before_default = _server_default(place, name, sides.before_source)
+    if before_default is ABSENT:
+        return False
+    after_default = _server_default(place, name, sides.after_source)
+    empty_too = place == "notebook_task"
+    return json_equal(
+        _filled(old, before_default, empty_too), _filled(new, after_default, empty_too)
+    )
+
+
+def _server_default(place: _Place, name: str, notebook_source: str) -> Any:
+    if place == "job":
+        return JOB_DEFAULTS.get(name, ABSENT)
+    if place == "task":
+        return TASK_DEFAULTS.get(name, ABSENT)
+    if place == "task_cluster":
+        return NEW_CLUSTER_DEFAULTS.get(name, ABSENT)
+    if place == "notebook_task" and name == "source":
+        return notebook_source
+    return ABSENT
+
+
+def _filled(value: Any, default: Any, empty_too: bool) -> Any:
+    """The value a workspace stores: its default where the field is absent or null (or, with
+    `empty_too`, as for a notebook `source`, the empty string)."""
+    if value is ABSENT or value is None or (empty_too and value == ""):
+        return default
+    return value
+
+
+def _same_entries(a: Any, b: Any) -> bool:
+    """Whether two lists hold the same entries, in any order."""
+    if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+        return False
+    return sorted(map(_canonical, a)) == sorted(map(_canonical, b))
+
+
+def _same_lists(a: Any, b: Any, name: str, sides: _Sides) -> bool:
+    """Whether two lists of `tasks` / `job_clusters` entries are the same, entry by entry."""
+    if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+        return False
+    place = _ENTRY_PLACES[name]
+    return all(
+        not _entry_changed(x, y, place, sides)
+        if isinstance(x, dict) and isinstance(y, dict)
+        else json_equal(x, y)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _canonical(value: Any) -> str:
+    # Distinguishes what json_equal does: 1, 1.0 and true are written differently.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=True)
+
+
+def _diff_keyed(
+    before: list[Any],
+    after: list[Any],
+    path: str,
+    key_field: str,
+    place: _Place,
+    sides: _Sides,
+) -> Iterator[Change]:
     old = {entry[key_field]: entry for entry in before}
     new = {entry[key_field]: entry for entry in after}
     for key, entry in new.items():
@@ -196,7 +329,7 @@ def _diff_keyed(before: list[Any], after: list[Any], path: str, key_field: str) 
         if key not in old:
             yield _change("added", child, after=entry)
         else:
-            yield from _diff_object(old[key], entry, child)
+            yield from _diff_object(old[key], entry, child, place, sides)
     for key, entry in old.items():
         if key not in new:
             yield _change("removed", f"{path}[{key}]", before=entry)
@@ -326,24 +459,45 @@ def changed_units(
 ) -> dict[Unit, Any]:
     """The units `other` changed relative to `base`, each with its value in `other` (ABSENT
     when removed there). A whole merge-keyed list is one unit when it cannot be keyed or was
-    reordered."""
+    reordered. A unit that differs only by what a workspace fills in or reorders is unchanged
+    (as in `diff`): a save must not send it, a merge must not see it as a remote edit."""
     old, new = _json(base), _json(other)
+    sides = _Sides.of(old, new)
     units: dict[Unit, Any] = {}
-    for name in list(new) + [name for name in old if name not in new]:
+    for name in _names(old, new):
         before, after = old.get(name, ABSENT), new.get(name, ABSENT)
-        if json_equal(before, after):
-            continue
         key_field = MERGE_KEYS.get(name)
         if key_field is not None and _mergeable_lists(before, after, key_field):
+            place = _ENTRY_PLACES.get(name, "other")
             before_by = {entry[key_field]: entry for entry in before}
             after_by = {entry[key_field]: entry for entry in after}
             for key in list(after_by) + [key for key in before_by if key not in after_by]:
                 value = after_by.get(key, ABSENT)
-                if not json_equal(before_by.get(key, ABSENT), value):
+                if _entry_changed(before_by.get(key, ABSENT), value, place, sides):
                     units[(name, key)] = value
-        else:
+        elif _field_changed(name, before, after, sides):
             units[(name, None)] = after
     return units
+
+
+def _field_changed(name: str, before: Any, after: Any, sides: _Sides) -> bool:
+    return next(_diff_field(name, before, after, "", "job", sides), None) is not None
+
+
+def _entry_changed(before: Any, after: Any, place: _Place, sides: _Sides) -> bool:
+    if before is ABSENT or after is ABSENT:
+        return before is not after
+    return next(_diff_object(before, after, "", place, sides), None) is not None
+
+
+def _unit_changed(unit: Unit, before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether `after` holds something else than `before` at `unit`."""
+    name, key = unit
+    sides = _Sides.of(before, after)
+    if key is None:
+        return _field_changed(name, before.get(name, ABSENT), after.get(name, ABSENT), sides)
+    place = _ENTRY_PLACES.get(name, "other")
+    return _entry_changed(_unit_value(before, unit), _unit_value(after, unit), place, sides)
 
 
 def _mergeable_lists(before: Any, after: Any, key_field: str) -> bool:
@@ -369,8 +523,9 @@ def merge(
     overlaps: list[str] = []
     for unit in mine:
         for other in _overlapping(unit, remote):
-            # The same change made on both sides is no conflict.
-            if not json_equal(_unit_value(ours_json, other), _unit_value(theirs_json, other)):
+            # The same change made on both sides is no conflict (nor is a remote side that
+            # also holds the server's defaults).
+            if _unit_changed(other, theirs_json, ours_json):
                 overlaps.append(_unit_path(unit))
                 break
     merged = copy.deepcopy(theirs_json)

@@ -23,6 +23,7 @@ from typing import Any, Final
 __all__ = [
     "JOB_DEFAULTS",
     "NEW_CLUSTER_DEFAULTS",
+    "NOT_RETURNED",
     "TASK_DEFAULTS",
     "default_notebook_source",
     "reads_back_as",
@@ -47,8 +48,9 @@ NEW_CLUSTER_DEFAULTS: Final[Mapping[str, Any]] = {
     "data_security_mode": "SINGLE_USER",
     "enable_elastic_disk": False,
 }
-# Consumed when the cluster is created and never returned.
-_NOT_RETURNED: Final = "apply_policy_default_values"
+# Consumed when the cluster is created and never returned (in any `new_cluster`: a task's, a job
+# cluster's, a for-each task's): the user sets it, a read-back never has it.
+NOT_RETURNED: Final = "apply_policy_default_values"
 
 
 def with_server_defaults(
@@ -139,7 +141,7 @@ def _fill(document: dict[str, Any], defaults: Mapping[str, Any]) -> None:
 
 def _drop_not_returned(new_cluster: Any) -> None:
     if isinstance(new_cluster, dict):
-        new_cluster.pop(_NOT_RETURNED, None)
+        new_cluster.pop(NOT_RETURNED, None)
 
 
 def _canonical(value: Any) -> str:

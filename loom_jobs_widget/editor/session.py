@@ -106,7 +106,8 @@ class EditorSession:
         self._workspace = workspace
         self.job = job if job is not None else Job(settings=settings)
         self.history = History(settings)
-        self._saved = settings  # what the workspace has: the review diffs against it
+        # What the workspace has: the review diffs against it, up to the server's defaults.
+        self._saved = settings
         self.state = EditorState(job_id=_job_id(self.job))
         self.problems: list[Problem] = validate(settings)
         self.graph = GraphSync(settings, self.problems, send)
@@ -357,13 +358,7 @@ class EditorSession:
             self._publish()
             raise
         self.state.job_id = _job_id(self.job)
-        written = self.job.settings
-        if isinstance(written, JobSettings) and written.to_api() != self.settings.to_api():
-            # A merge brought remote changes in: they are part of the saved state.
-            self.history.push(written, "merge remote changes")
-        self.history.mark_saved()
-        self._saved = self.settings
-        self.job.settings = self.settings
+        self._take_saved(merged=on_conflict == "merge")
         message = f"Saved job {self.state.job_id}."
         if self.permissions.dirty and self.state.job_id is not None:
             try:
@@ -379,6 +374,27 @@ class EditorSession:
         self._send({"kind": "saved", "job_id": self.state.job_id, "message": message})
         self._refresh()
         return saved
+
+    def _take_saved(self, *, merged: bool) -> None:
+        """After a save: the job holds the settings as the workspace returned them, and they are
+        what the review diffs against from now on.
+
+        The canvas keeps the user's version when it says the same up to what the workspace
+        fills in by itself (its defaults, its `depends_on` order): no step the user did not make
+        enters the undo history, and the review, comparing up to those, shows nothing. Only
+        when the workspace's version says more (a merge brought remote changes in, or the server
+        consumed `apply_policy_default_values`) does it become the current state, as an undoable
+        step: otherwise the review would list those as edits still to save."""
+        # `jobs.save` brought the job up to date with what it read back.
+        written = self.job.settings
+        if not isinstance(written, JobSettings):
+            written = self.settings
+        if diff(written, self.settings):
+            label = "merge remote changes" if merged else "take the settings as saved"
+            self.history.push(written, label)
+        self.history.mark_saved()
+        self._saved = written
+        self.job.settings = written
 
     def choices(
         self, what: str, *, path: str | None = None, query: str | None = None

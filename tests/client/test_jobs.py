@@ -20,6 +20,11 @@ from loom_jobs_widget.client import (
     plan_update,
 )
 from loom_jobs_widget.core.models import Job, JobSettings, Task
+from loom_jobs_widget.core.server_defaults import (
+    reads_back_as,
+    same_up_to_server_defaults,
+    with_server_defaults,
+)
 
 from ..corpus import corpus_files, corpus_settings
 
@@ -79,6 +84,34 @@ def snapshot(job: Job) -> str:
     return json.dumps(job.to_api(), sort_keys=True)
 
 
+def raw_create(ws: Workspace, settings: dict[str, Any]) -> int:
+    """A job made elsewhere, straight through the SDK."""
+    answer = ws.client.api_client.do("POST", "/api/2.2/jobs/create", body=settings)
+    assert isinstance(answer, dict)
+    job_id: int = answer["job_id"]
+    return job_id
+
+
+def raw_reset(ws: Workspace, job_id: int, settings: dict[str, Any]) -> None:
+    body = {"job_id": job_id, "new_settings": settings}
+    ws.client.api_client.do("POST", "/api/2.2/jobs/reset", body=body)
+
+
+@pytest.fixture
+def sent(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """(path, body) of each POST the SDK sends from here on (sent on as they are)."""
+    posts: list[tuple[str, dict[str, Any]]] = []
+    do = ws.client.api_client.do
+
+    def recording(method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if method == "POST":
+            posts.append((path, copy.deepcopy(kwargs.get("body") or {})))
+        return do(method, path, *args, **kwargs)
+
+    monkeypatch.setattr(ws.client.api_client, "do", recording)
+    return posts
+
+
 # --- lossless saves ------------------------------------------------------------------------------
 
 
@@ -109,19 +142,28 @@ def test_corpus_one_field_edit_is_all_that_changes(ws: Workspace, name: str) -> 
     created = ws.jobs.create(original)
     job_id = created.job_id
     assert isinstance(job_id, int)
-    assert raw_settings(ws, job_id) == original
+    # A workspace adds its defaults and orders depends_on its own way: nothing else differs.
+    stored = raw_settings(ws, job_id)
+    assert reads_back_as(original, stored)
+    assert created.settings is not None and created.settings.to_api() == stored
+    assert ws.jobs.changes(created) == []
 
     job = ws.jobs.get(job_id)
-    assert job.settings is not None and job.settings.to_api() == original
+    assert job.settings is not None and job.settings.to_api() == stored
     expect = edit_one_field(job.settings, SAVABLE.index(name))
+    # The one edit is all a save sends: one field, or one task entry.
+    plan = plan_update(stored, job.settings.to_api())
+    units = [*plan.fields_to_remove, *plan.new_settings, *plan.new_settings.get("tasks", [])[1:]]
+    assert plan.method == "update" and len(units) == 1, plan
     saved = ws.jobs.save(job)
 
     expected = copy.deepcopy(original)
     expect(expected)
     after = raw_settings(ws, job_id)
-    assert after == expected
+    assert reads_back_as(expected, after)
     assert saved.settings is not None and saved.settings.to_api() == after
     assert job.settings.to_api() == after
+    assert ws.jobs.changes(job) == []
     ws.jobs.delete(job_id)
 
 
@@ -169,20 +211,21 @@ def test_paged_arrays_are_merged(ws: Workspace) -> None:
         ],
     }
     job = ws.jobs.create(settings)
-    assert job.settings is not None and job.settings.to_api() == settings
+    assert job.settings is not None and reads_back_as(settings, job.settings.to_api())
+    assert len(job.settings.task_list) == 250
     assert job.next_page_token is None and "next_page_token" not in job.to_api()
     # A one-task edit of a 250-task job sends one task.
     assert isinstance(job.job_id, int)
+    stored = raw_settings(ws, job.job_id)
     task = job.settings.task("t200")
     assert task is not None
     task.disabled = True
     expected = copy.deepcopy(settings)
     expected["tasks"][200]["disabled"] = True
-    assert plan_update(settings, job.settings.to_api()).new_settings == {
-        "tasks": [expected["tasks"][200]]
-    }
+    assert plan_update(stored, job.settings.to_api()).new_settings == {"tasks": [task.to_api()]}
+    assert plan_update(stored, expected).new_settings == {"tasks": [expected["tasks"][200]]}
     ws.jobs.save(job)
-    assert raw_settings(ws, job.job_id) == expected
+    assert reads_back_as(expected, raw_settings(ws, job.job_id))
 
 
 def test_create_through_save_sets_job_id_and_saves_again(ws: Workspace) -> None:
@@ -274,7 +317,78 @@ def test_overlapping_conflict_overwrite_or_reload(ws: Workspace) -> None:
     assert saved.settings is not None
     stored = raw_settings(ws, job_id)
     assert stored == job.settings.to_api()
-    assert stored["tasks"][0] == {**three_tasks("x")["tasks"][0], "max_retries": 2}
+    ingest = {**three_tasks("x")["tasks"][0], "max_retries": 2}
+    assert same_up_to_server_defaults(stored["tasks"][0], ingest)
+
+
+def test_a_job_the_server_filled_saves_just_the_edit(
+    ws: Workspace, sent: list[tuple[str, dict[str, Any]]]
+) -> None:
+    written = three_tasks(unique())
+    written["tasks"][2]["depends_on"] = [{"task_key": "transform"}, {"task_key": "ingest"}]
+    # Stored as a workspace returns it: with its defaults, depends_on in its own order.
+    job_id = raw_create(ws, with_server_defaults(written))
+    job = ws.jobs.get(job_id)
+    assert job.settings is not None and ws.jobs.changes(job) == []
+
+    publish = job.settings.task("publish")
+    assert publish is not None
+    publish.max_retries = 2
+    job.settings.description = "one more"
+    sent.clear()
+    saved = ws.jobs.save(job)
+    ((path, body),) = sent
+    assert path.endswith("/jobs/update") and "fields_to_remove" not in body
+    assert body["new_settings"] == {
+        "description": "one more",
+        "tasks": [publish.to_api()],
+    }
+    expected = copy.deepcopy(written)
+    expected["description"] = "one more"
+    expected["tasks"][2]["max_retries"] = 2
+    assert reads_back_as(expected, raw_settings(ws, job_id))
+    assert saved.settings is not None and job.settings.to_api() == saved.settings.to_api()
+    assert ws.jobs.changes(job) == []
+
+    # The user's own version, without the defaults and in its own order, is nothing to save.
+    sent.clear()
+    again = Job(job_id=job_id, settings=JobSettings.from_api(expected))
+    ws.jobs.save(again, on_conflict="overwrite")
+    assert [path for path, _ in sent] == []
+    ws.jobs.delete(job_id)
+
+
+def test_no_conflict_when_only_the_server_defaults_differ(ws: Workspace) -> None:
+    written = three_tasks(unique())
+    written["tasks"][2]["depends_on"] = [{"task_key": "transform"}, {"task_key": "ingest"}]
+    written["job_clusters"] = [
+        {
+            "job_cluster_key": "main",
+            "new_cluster": {"num_workers": 1, "apply_policy_default_values": True},
+        }
+    ]
+    # Loaded as written, as from a store that kept what it was sent...
+    job_id = raw_create(ws, written)
+    job = ws.jobs.get(job_id)
+    assert job.settings is not None
+    # ... then the workspace has the job as it returns it: defaults in, depends_on sorted,
+    # apply_policy_default_values consumed.
+    raw_reset(ws, job_id, with_server_defaults(written))
+    job.settings.name = "renamed"
+    saved = ws.jobs.save(job)  # no ConflictError
+    assert saved.settings is not None and saved.settings.name == "renamed"
+    assert reads_back_as({**written, "name": "renamed"}, raw_settings(ws, job_id))
+
+    # A real remote change is still one, and only it is listed.
+    other = ws.jobs.get(job_id)
+    raw_update(ws, job_id, {"description": "remote"})
+    assert other.settings is not None
+    other.settings.name = "mine"
+    with pytest.raises(ConflictError) as caught:
+        ws.jobs.save(other)
+    assert [c.path for c in caught.value.remote_changes] == ["description"]
+    assert [c.path for c in caught.value.local_changes] == ["name"]
+    ws.jobs.delete(job_id)
 
 
 def test_two_editors_of_one_job(ws: Workspace) -> None:
@@ -313,7 +427,7 @@ def test_a_job_never_loaded_needs_overwrite(ws: Workspace) -> None:
     with pytest.raises(ConfigurationError, match="not loaded through this connection"):
         other.jobs.save(job)
     other.jobs.save(job, on_conflict="overwrite")
-    assert raw_settings(ws, created.job_id) == replacement
+    assert reads_back_as(replacement, raw_settings(ws, created.job_id))
 
 
 # --- listing -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from loom_jobs_widget.client import SavePlan, plan_update
+from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.core.update_semantics import apply_update
 
 from .test_jobs import three_tasks
@@ -54,3 +55,47 @@ def test_reset_where_update_cannot_say_it() -> None:
     plan = plan_update(current, without_run_as)
     assert plan == SavePlan("reset", without_run_as, ["run_as"])
     assert [endpoint for endpoint, _ in plan.requests(1)] == ["reset", "update"]
+
+
+def test_a_job_the_server_filled_sends_only_the_edit() -> None:
+    written = three_tasks("n")
+    written["tasks"][2]["depends_on"] = [{"task_key": "transform"}, {"task_key": "ingest"}]
+    written["tasks"][0]["new_cluster"] = {"num_workers": 1}
+    current = with_server_defaults(written)  # as jobs/get returns it
+    assert current["tasks"][2]["depends_on"][0] == {"task_key": "ingest"}
+
+    # The user's version (no defaults, its own depends_on order) is no change.
+    assert plan_update(current, written) == SavePlan("none")
+
+    # One job-level field: that field alone.
+    target = copy.deepcopy(written)
+    target["name"] = "renamed"
+    assert plan_update(current, target) == SavePlan("update", {"name": "renamed"}, [])
+
+    # One task field: that one task entry, as the editor has it.
+    target = copy.deepcopy(written)
+    target["tasks"][1]["max_retries"] = 3
+    assert plan_update(current, target) == SavePlan("update", {"tasks": [target["tasks"][1]]}, [])
+    # ... also when the editor holds the read-back, defaults and all.
+    loaded = copy.deepcopy(current)
+    loaded["tasks"][2]["run_if"] = "ALL_DONE"
+    assert plan_update(current, loaded) == SavePlan("update", {"tasks": [loaded["tasks"][2]]}, [])
+
+    # A change to a default value is sent; a field removed from its default value is not.
+    target = copy.deepcopy(written)
+    target["timeout_seconds"] = 600
+    del target["tags"]
+    assert plan_update(current, target) == SavePlan("update", {"timeout_seconds": 600}, ["tags"])
+    back = copy.deepcopy(current)
+    back["tasks"][1]["run_if"] = "AT_LEAST_ONE_SUCCESS"
+    assert plan_update(back, written).new_settings == {"tasks": [written["tasks"][1]]}
+
+
+def test_write_only_fields_are_sent_and_reordered_tasks_still_reset() -> None:
+    current = with_server_defaults(three_tasks("n"))
+    target = three_tasks("n")
+    target["tasks"][0]["new_cluster"] = {"num_workers": 1, "apply_policy_default_values": True}
+    plan = plan_update(current, target)
+    assert plan == SavePlan("update", {"tasks": [target["tasks"][0]]}, [])
+    target["tasks"].reverse()
+    assert plan_update(current, target).method == "reset"

@@ -12,6 +12,11 @@ from hypothesis import strategies as st
 
 from loom_jobs_widget.core.changes import ABSENT, Change, changed_units, diff, merge, summary
 from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.core.server_defaults import (
+    JOB_DEFAULTS,
+    same_up_to_server_defaults,
+    with_server_defaults,
+)
 
 from ..corpus import corpus_files, corpus_settings
 
@@ -187,7 +192,125 @@ def test_long_values_are_shortened_in_text() -> None:
 def test_corpus_against_itself_and_empty(name: str) -> None:
     settings_ = corpus_settings(name)
     assert diff(settings_, corpus_settings(name)) == []
-    assert len(diff({}, settings_)) == len(settings_)
+    # Every field is added, except a job-level one at its server default (a read-back has it
+    # whether or not it was written).
+    at_default = {
+        n for n, v in JOB_DEFAULTS.items() if json.dumps(settings_.get(n)) == json.dumps(v)
+    }
+    assert [c.path for c in diff({}, settings_)] == [n for n in settings_ if n not in at_default]
+    # The job as a workspace returns it is the same job; what it does not return is no change
+    # from what was written, but a change to send when it was not written yet.
+    assert diff(settings_, with_server_defaults(settings_)) == []
+    assert diff(with_server_defaults(settings_, drop_write_only=False), settings_) == []
+    assert {
+        c.path.rsplit(".", 1)[-1] for c in diff(with_server_defaults(settings_), settings_)
+    } <= {"apply_policy_default_values"}
+
+
+# --- what the server fills in ---------------------------------------------------------------------
+
+# BASE as a workspace returns it: its defaults filled, depends_on in its own order.
+FILLED: dict[str, Any] = {
+    **copy.deepcopy(BASE),
+    "email_notifications": {},
+    "webhook_notifications": {},
+    "timeout_seconds": 0,
+    "format": "MULTI_TASK",
+}
+for _entry in FILLED["tasks"]:
+    _entry.update(run_if="ALL_SUCCESS", timeout_seconds=0, email_notifications={})
+FILLED["tasks"][0]["notebook_task"]["source"] = "WORKSPACE"
+FILLED["tasks"][2]["depends_on"] = [{"task_key": "ingest"}, {"task_key": "transform"}]
+BASE_TWO_UPSTREAM = copy.deepcopy(BASE)
+BASE_TWO_UPSTREAM["tasks"][2]["depends_on"] = [{"task_key": "transform"}, {"task_key": "ingest"}]
+
+
+def test_server_defaults_and_depends_on_order_are_no_change() -> None:
+    assert diff(BASE_TWO_UPSTREAM, FILLED) == []
+    assert diff(FILLED, BASE_TWO_UPSTREAM) == []
+    assert changed_units(FILLED, BASE_TWO_UPSTREAM) == {}
+    # null is what the server fills too.
+    assert diff({"timeout_seconds": None}, {"timeout_seconds": 0}) == []
+    # A notebook task's source defaults to GIT in a job with a git_source.
+    git: dict[str, Any] = {
+        "git_source": {"git_url": "u", "git_provider": "gitHub"},
+        "tasks": [copy.deepcopy(BASE["tasks"][0])],
+    }
+    git_filled = copy.deepcopy(git)
+    git_filled["tasks"][0]["notebook_task"]["source"] = "GIT"
+    assert diff(git, git_filled) == []
+    git_filled["tasks"][0]["notebook_task"]["source"] = "WORKSPACE"
+    assert [c.path for c in diff(git, git_filled)] == ["tasks[ingest].notebook_task.source"]
+
+
+def test_a_change_to_or_from_a_default_value_is_a_change() -> None:
+    before = copy.deepcopy(FILLED)
+    task(before, "publish")["run_if"] = "AT_LEAST_ONE_SUCCESS"
+    after = copy.deepcopy(FILLED)
+    (change,) = diff(before, after)
+    assert (change.path, change.before, change.after) == (
+        "tasks[publish].run_if",
+        "AT_LEAST_ONE_SUCCESS",
+        "ALL_SUCCESS",
+    )
+    # Removing it in the editor (the user's version has no defaults) is the same change.
+    user = copy.deepcopy(BASE_TWO_UPSTREAM)
+    (change,) = diff(before, user)
+    assert (change.kind, change.path) == ("removed", "tasks[publish].run_if")
+    assert [
+        (c.kind, c.path) for c in diff(FILLED, {**BASE_TWO_UPSTREAM, "timeout_seconds": 60})
+    ] == [("changed", "timeout_seconds")]
+    assert [(c.kind, c.path) for c in diff(edited(format="SINGLE_TASK"), BASE)] == [
+        ("removed", "format")
+    ]
+
+
+def test_depends_on_entries_added_or_removed_are_a_change() -> None:
+    after = copy.deepcopy(FILLED)
+    task(after, "publish")["depends_on"] = [{"task_key": "transform"}]
+    (change,) = diff(BASE_TWO_UPSTREAM, after)
+    assert change.path == "tasks[publish].depends_on" and change.kind == "changed"
+    after["tasks"][2]["depends_on"].append({"task_key": "ingest", "outcome": "true"})
+    assert [c.path for c in diff(BASE_TWO_UPSTREAM, after)] == ["tasks[publish].depends_on"]
+
+
+def test_apply_policy_default_values_is_write_only() -> None:
+    written = copy.deepcopy(BASE)
+    written["job_clusters"][0]["new_cluster"]["apply_policy_default_values"] = True
+    task(written, "ingest")["new_cluster"] = {"num_workers": 1, "apply_policy_default_values": True}
+    read = with_server_defaults(written)  # as a workspace returns it: without the field
+    assert "apply_policy_default_values" not in json.dumps(read)
+    # The server consumed it: the read-back is no change from what was written...
+    assert diff(written, read) == []
+    assert changed_units(written, read) == {}
+    # ... but set by the user on a job read back, it shows, and a save sends it.
+    assert [c.path for c in diff(read, written)] == [
+        "tasks[ingest].new_cluster.apply_policy_default_values",
+        "job_clusters[c].new_cluster.apply_policy_default_values",
+    ]
+    assert set(changed_units(read, written)) == {("tasks", "ingest"), ("job_clusters", "c")}
+
+
+def test_merge_is_not_a_conflict_because_the_server_filled_defaults() -> None:
+    # Loaded without defaults (an older store), remote now has them and one real change.
+    theirs = copy.deepcopy(FILLED)
+    task(theirs, "publish")["disabled"] = True
+    ours = copy.deepcopy(BASE)
+    task(ours, "transform")["max_retries"] = 2
+    task(ours, "publish")["depends_on"].append({"task_key": "ingest"})
+    ours["tasks"][0]["run_if"] = "ALL_SUCCESS"
+    assert set(changed_units(BASE, theirs)) == {("tasks", "publish")}
+    assert set(changed_units(BASE, ours)) == {("tasks", "transform"), ("tasks", "publish")}
+    assert merge(BASE, ours, theirs).overlaps == ["tasks[publish]"]
+    del task(ours, "publish")["depends_on"][1]
+    result = merge(BASE, ours, theirs)
+    assert result.clean
+    assert task(result.settings, "transform")["max_retries"] == 2
+    assert task(result.settings, "publish")["disabled"] is True
+    # The same edit on both sides, one of them with the server's defaults, is no conflict.
+    both = copy.deepcopy(FILLED)
+    task(both, "transform")["max_retries"] = 2
+    assert merge(BASE, ours, both).clean
 
 
 # --- merge ---------------------------------------------------------------------------------------
@@ -259,6 +382,8 @@ def test_merge_top_level_removal() -> None:
     theirs = edited(name="x")
     result = merge(BASE, ours, theirs)
     assert result.clean and "tags" not in result.settings and result.settings["name"] == "x"
+    del theirs["tags"]  # removed on both sides: the same change
+    assert merge(BASE, ours, theirs).clean
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -273,7 +398,16 @@ _values = st.recursive(
 )
 _task: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {"task_key": st.sampled_from(["a", "b", "c", "d", "e"])},
-    optional={"timeout_seconds": st.integers(0, 3), "x": _values},
+    optional={
+        "timeout_seconds": st.integers(0, 3),
+        "run_if": st.sampled_from(["ALL_SUCCESS", "ALL_DONE"]),
+        "depends_on": st.lists(
+            st.fixed_dictionaries({"task_key": st.sampled_from("abcde")}),
+            max_size=3,
+            unique_by=lambda d: d["task_key"],
+        ),
+        "x": _values,
+    },
 )
 _settings: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {},
@@ -288,6 +422,7 @@ _settings: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
             max_size=2,
             unique_by=lambda c: c["job_cluster_key"],
         ),
+        "timeout_seconds": st.sampled_from([0, 60]),
         "odd": _values,
     },
 )
@@ -296,7 +431,8 @@ _settings: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_settings, _settings)
 def test_property_diff_is_empty_exactly_when_equal(a: dict[str, Any], b: dict[str, Any]) -> None:
-    assert (diff(a, b) == []) == (json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True))
+    assert (diff(a, b) == []) == same_up_to_server_defaults(a, b)
+    assert diff(a, with_server_defaults(a)) == []
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -305,6 +441,11 @@ def test_property_merge_with_one_side_unchanged(
     base: dict[str, Any], other: dict[str, Any]
 ) -> None:
     # Only we changed: the merge is our version. Only they changed: it is theirs.
-    assert merge(base, other, base).settings == other
+    assert same_up_to_server_defaults(merge(base, other, base).settings, other)
     result = merge(base, base, other)
     assert result.clean and result.settings == other
+    # A remote side that only gained the server's defaults changed nothing.
+    filled = with_server_defaults(base)
+    assert changed_units(base, filled) == {}
+    merged = merge(base, other, filled)
+    assert merged.clean and same_up_to_server_defaults(merged.settings, other)

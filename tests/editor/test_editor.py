@@ -3,6 +3,7 @@ sends, undo/redo, review and save through the real SDK to the local workspace, t
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from loom_jobs_widget.client import InvalidSettingsError, Workspace
+from loom_jobs_widget.core.documents import Format, settings_text
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import Problem, validate
 from loom_jobs_widget.editor import EditorSession, EditorState, JobEditor, graph_sync
@@ -282,9 +284,75 @@ def test_save_creates_then_updates_and_keeps_unknown_fields(
     settings = raw["settings"]
     assert settings["x_unknown_job_field"] == {"kept": [1, None, {}]}
     assert settings["tasks"][0]["notebook_task"]["x_task_field"] is True
-    assert settings["tasks"][2]["depends_on"] == [{"task_key": "transform"},
-                                                  {"task_key": "ingest"}]  # fmt: skip
+    # (A workspace returns depends_on in an order of its own.)
+    assert sorted(d["task_key"] for d in settings["tasks"][2]["depends_on"]) == [
+        "ingest", "transform",
+    ]  # fmt: skip
+    # The editor's job is what the workspace returned; nothing is left to save.
+    assert session.job.settings is not None and session.job.settings.to_api() == settings
+    assert view.state is not None and not view.state.dirty
+    session.handle({"kind": "review"})
+    assert view.one("review")["changes"] == []
     ws.jobs.delete(job_id)
+
+
+def test_the_review_lists_only_the_users_edits(
+    make: Callable[..., EditorSession], view: View, ws: Workspace
+) -> None:
+    written = copy.deepcopy(ETL)
+    written["name"] = "review of a job the workspace filled"
+    written["tasks"][2]["depends_on"] = [{"task_key": "transform"}, {"task_key": "ingest"}]
+    job = ws.jobs.create(written)  # read back with the server's defaults, depends_on sorted
+    assert job.settings is not None and isinstance(job.job_id, int)
+    loaded = job.settings.to_api()
+    assert loaded != written and loaded["tasks"][0]["run_if"] == "ALL_SUCCESS"
+    session = make(loaded, job=job)
+
+    def review() -> dict[str, Any]:
+        session.handle({"kind": "review"})
+        return view.one("review")
+
+    assert review()["summary"] == "No changes to save."
+    session.handle({"kind": "edit", "op": "set_field", "task_key": "report",
+                    "path": ["timeout_seconds"], "value": 600})  # fmt: skip
+    shown = review()
+    assert [(c["path"], c["before"], c["after"]) for c in shown["changes"]] == [
+        ("tasks[report].timeout_seconds", 0, 600)
+    ]
+    assert shown["summary"] == "1 change to task report."
+
+    # The same job pasted as text, as written (no defaults, its own depends_on order): no change.
+    pastes: list[tuple[Format, Callable[[str], Any]]] = [
+        ("json", json.loads),
+        ("yaml", yaml.safe_load),
+    ]
+    for text_format, parse in pastes:
+        session.replace(JobSettings.from_api(parse(settings_text(written, text_format))))
+        assert review()["changes"] == [], text_format
+    # Pasted with one change, that change alone.
+    pasted = copy.deepcopy(written)
+    pasted["tasks"][0]["run_if"] = "ALL_DONE"
+    session.replace(JobSettings.from_api(pasted))
+    assert [c["path"] for c in review()["changes"]] == ["tasks[ingest].run_if"]
+
+    # apply_policy_default_values is sent, and the workspace consumes it.
+    policy = ["job_clusters", 0, "new_cluster", "apply_policy_default_values"]
+    session.handle({"kind": "edit", "op": "set_job_field", "path": policy, "value": True})
+    assert [c["path"] for c in review()["changes"]] == [
+        "tasks[ingest].run_if",
+        "job_clusters[main].new_cluster.apply_policy_default_values",
+    ]
+    session.handle({"kind": "save"})
+    view.one("saved")
+    stored = ws.client.api_client.do("GET", "/api/2.2/jobs/get", query={"job_id": job.job_id})
+    assert stored["settings"]["tasks"][0]["run_if"] == "ALL_DONE"  # type: ignore[index]
+    assert session.job.settings is not None
+    assert session.job.settings.to_api() == stored["settings"]  # type: ignore[index]
+    # The workspace's version (without the consumed field) is the editor's now, as one step.
+    assert view.state is not None and not view.state.dirty
+    assert view.state.undo_label == "take the settings as saved"
+    assert review()["changes"] == []
+    ws.jobs.delete(job.job_id)
 
 
 def test_a_failed_save_keeps_the_edits(
