@@ -1,8 +1,20 @@
 """Runs: `/api/2.2/jobs/runs/{submit,list,get,get-output,cancel,cancel-all,delete,repair,export}`
 and their 2.1 aliases.
 
-Reads come from the store, where the engine writes every transition; only `run_page_url` is added
-here, because it names the host the workspace serves on now (the port may change on a restart).
+Reads come from the store, where the engine writes every transition; `run_page_url` is added here,
+because it names the host the workspace serves on now (the port may change on a restart). It is
+the legacy fragment form a workspace returns, `<host>/?o=<workspace id>#job/<job id>/run/<run id>`,
+for job runs, task runs and one-time runs alike (a one-time run's job is its hidden one). Task runs
+carry no `cluster_instance`: they run in local processes, as a serverless task run has none.
+
+A job run's `tasks[]` holds one entry per attempt: retries, and the tasks a repair reran beside the
+ones it replaced, in the order they were made; `repair_history` lists the repairs. The entries are
+`RunTask`s (SDK): no `job_run_id`, `parent_run_id` or `original_attempt_run_id`. A task run read on
+its own (runs/get of its id, runs/get-output's `metadata`) is a `Run`: the task run's run-level
+fields, its job run's ids, and the task itself as `tasks[0]`.
+
+A notebook task's printed output is not in runs/get-output (a workspace returns only the
+`dbutils.notebook.exit` value there); runs/export's page shows every cell with what it printed.
 Writes go to the engine.
 """
 
@@ -10,7 +22,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,7 +33,7 @@ from loom_jobs_widget.local.api.jobs import (
     job_not_found,
 )
 from loom_jobs_widget.local.engine import LEGACY_PARAMETERS, Engine, RunRequest
-from loom_jobs_widget.local.exec import resolve_notebook_path
+from loom_jobs_widget.local.exec import NOTEBOOK_CELLS, resolve_notebook_path
 from loom_jobs_widget.local.http import ApiError, Request, Route, paging
 from loom_jobs_widget.local.http.params import (
     body_bool,
@@ -41,14 +53,20 @@ from loom_jobs_widget.local.store import RunFilter, RunRecord, Store, TaskRunRec
 __all__ = ["RunsApi"]
 
 _RUNS: Final = JOBS + "runs/"
-# "greater than 0 and less than 25"; 0 asks for the maximum.
-_MAX_RUNS_LIMIT: Final = 24
+# The SDK's docstring says "greater than 0 and less than 25", but a workspace takes 26 and refuses
+# 27 with the text below (its answer, quoted in the databricks/databricks-cli repository); 0 asks
+# for the maximum (Jobs API 2.2 reference: jobs/runs/list).
+_MAX_RUNS_LIMIT: Final = 26
 _DEFAULT_RUNS_LIMIT: Final = 20
 _RUN_TYPES: Final = ("JOB_RUN", "WORKFLOW_RUN", "SUBMIT_RUN")
 _MULTI_TASK_OUTPUT: Final = (
     "Retrieving the output of runs with multiple tasks is not supported. Please retrieve the "
     "output of each individual task run instead."
 )
+# Not fields of a RunTask (SDK `RunTask`), though the engine keeps original_attempt_run_id for a
+# task run's own Run view, and stores made before kept all three in task documents.
+_NOT_IN_RUN_TASK: Final = ("job_run_id", "parent_run_id", "original_attempt_run_id")
+_DUPLICATE_RERUN: Final = "rerun_tasks cannot contain duplicate task keys."
 # Fields of runs/submit that are not the run's settings.
 _SUBMIT_ONLY: Final = frozenset({"run_name", "idempotency_token", "access_control_list", "queue"})
 
@@ -100,25 +118,61 @@ class RunsApi:
     def _task_document(
         self, record: TaskRunRecord, job_id: Any, *, resolved: bool = False
     ) -> dict[str, Any]:
+        """A task run as an entry of tasks[] or iterations[] (a RunTask)."""
         doc: dict[str, Any] = json.loads(record.doc)
+        for name in _NOT_IN_RUN_TASK:
+            doc.pop(name, None)
         doc["run_page_url"] = self._page_url(job_id, doc.get("run_id"))
         if not resolved:  # only with include_resolved_values
             doc.pop("resolved_values", None)
         return doc
 
-    def _job_id_of(self, record: TaskRunRecord) -> Any:
-        """The job of a task run, or of a for_each iteration (stored under its for_each task
+    def _job_run_of(self, record: TaskRunRecord) -> RunRecord | None:
+        """The job run of a task run, or of a for_each iteration (stored under its for_each task
         run, which is stored under the job run)."""
-        holder = record.job_run_id
-        for _ in range(2):
-            job_run = self._store.run(holder)
-            if job_run is not None:
-                return job_run.job_id
-            parent = self._store.task_run(holder)
-            if parent is None:
-                return None
-            holder = parent.job_run_id
-        return None
+        job_run = self._store.run(record.job_run_id)
+        if job_run is not None:
+            return job_run
+        parent = self._store.task_run(record.job_run_id)
+        return None if parent is None else self._store.run(parent.job_run_id)
+
+    def _task_run_view(self, record: TaskRunRecord, *, resolved: bool = False) -> dict[str, Any]:
+        """A task run read on its own, as a Run: what runs/get of a task run id and
+        runs/get-output's `metadata` return. The fields and their values follow a real
+        get-output payload (a failed notebook task's, kept in the Jordan-M-Young/brickproof
+        repository): `run_name` is the task_key, `number_in_job` the task run's id,
+        `parent_run_id` and `job_run_id` the job run's (for an iteration, `parent_run_id` is its
+        for_each task run: our reading)."""
+        job_run = self._job_run_of(record)
+        job_id = job_run.job_id if job_run is not None else None
+        run: dict[str, Any] = json.loads(job_run.doc) if job_run is not None else {}
+        original = json.loads(record.doc).get("original_attempt_run_id")
+        entry = self._task_document(record, job_id, resolved=resolved)
+        run_id = entry.get("run_id")
+        view = {
+            "job_id": job_id,
+            "run_id": run_id,
+            "creator_user_name": run.get("creator_user_name"),
+            "number_in_job": run_id,
+            "original_attempt_run_id": original if isinstance(original, int) else run_id,
+            "state": entry.get("state"),
+            "start_time": entry.get("start_time"),
+            "setup_duration": entry.get("setup_duration"),
+            "execution_duration": entry.get("execution_duration"),
+            "cleanup_duration": entry.get("cleanup_duration"),
+            "end_time": entry.get("end_time"),
+            "trigger": run.get("trigger"),
+            "run_name": entry.get("task_key"),
+            "run_page_url": entry["run_page_url"],
+            "run_type": run.get("run_type"),
+            "parent_run_id": record.job_run_id,
+            "tasks": [entry],
+            "task_key": entry.get("task_key"),
+            "format": "MULTI_TASK",
+            "status": entry.get("status"),
+            "job_run_id": job_run.run_id if job_run is not None else record.job_run_id,
+        }
+        return {name: value for name, value in view.items() if value is not None}
 
     def _run_document(self, record: RunRecord) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(record.doc)
@@ -153,15 +207,16 @@ class RunsApi:
         return doc
 
     def _task_run(self, request: Request, run_id: int, page: int, resolved: bool) -> dict[str, Any]:
-        """runs/get of a task run id: the task run, with its job's id; for a for_each task
-        run, its `iterations` too, 100 a page as the SDK's get_run expects."""
+        """runs/get of a task run id: the task run as a Run; for a for_each task run, its
+        `iterations` too, 100 a page as the SDK's get_run expects (every page repeats the
+        for_each task as tasks[0], which the SDK reads from the first page only)."""
         task = self._store.task_run(run_id)
         if task is None:
             raise _run_not_found(run_id)
-        job_id = self._job_id_of(task)
-        doc = {"job_id": job_id, **self._task_document(task, job_id, resolved=resolved)}
-        if "for_each_task" not in doc:
+        doc = self._task_run_view(task, resolved=resolved)
+        if "for_each_task" not in doc["tasks"][0]:
             return doc
+        job_id = doc.get("job_id")
         if request.api_version == "2.1":
             iterations = self._store.task_runs(run_id)
             doc["iterations"] = [
@@ -246,33 +301,38 @@ class RunsApi:
             doc.pop("job_clusters", None)
         return doc
 
-    def _single_task(self, run_id: int) -> tuple[TaskRunRecord, Any]:
-        """The task run a run id names: itself, or the only task of a job run."""
+    def _single_task(self, run_id: int) -> TaskRunRecord:
+        """The task run a run id names: itself, or the latest attempt of the only task of a job
+        run."""
         task = self._store.task_run(run_id)
         if task is not None:
-            return task, self._job_id_of(task)
-        record = self._store.run(run_id)
-        if record is None:
+            return task
+        if self._store.run(run_id) is None:
             raise _run_not_found(run_id)
         tasks = self._store.task_runs(run_id, limit=2)
-        if len(tasks) != 1:
+        if len(tasks) > 1:  # retries and repairs of one task, or several tasks
+            tasks = self._store.task_runs(run_id)
+        if len({json.loads(t.doc).get("task_key") for t in tasks}) != 1:
             raise ApiError.invalid(_MULTI_TASK_OUTPUT)
-        return tasks[0], record.job_id
+        return tasks[-1]
 
     def get_output(self, request: Request) -> dict[str, Any]:
         run_id = query_require_int(request, "run_id")
-        task, job_id = self._single_task(run_id)
-        metadata = {"job_id": job_id, **self._task_document(task, job_id)}
+        task = self._single_task(run_id)
+        metadata = self._task_run_view(task)
+        settings = metadata["tasks"][0]
         output = json.loads(task.output) if task.output else {}
         document: dict[str, Any] = {"metadata": metadata}
-        is_notebook = isinstance(metadata.get("notebook_task"), dict)
-        is_sql = isinstance(metadata.get("sql_task"), dict)
+        is_notebook = isinstance(settings.get("notebook_task"), dict)
+        is_sql = isinstance(settings.get("sql_task"), dict)
         # As on a workspace: logs for Python files and the like, notebook_output for notebooks,
         # sql_output (no logs) for SQL tasks.
         if not is_notebook and not is_sql and "logs" in output:
             document["logs"] = output["logs"]
             document["logs_truncated"] = bool(output.get("logs_truncated"))
-        if is_notebook and output:
+        if is_notebook:
+            # Always there for a notebook; `result` only when dbutils.notebook.exit was called
+            # (SDK `RunOutput.notebook_output`, `NotebookOutput.result`).
             notebook_output: dict[str, Any] = {}
             if output.get("notebook_result") is not None:
                 notebook_output["result"] = output["notebook_result"]
@@ -293,32 +353,25 @@ class RunsApi:
         views = query_str(request, "views_to_export") or "CODE"
         if views not in ("CODE", "DASHBOARDS", "ALL"):
             raise ApiError.invalid(f"Invalid views_to_export {views[:100]}.")
-        task, _ = self._single_task(run_id)
-        doc = json.loads(task.doc)
-        notebook = doc.get("notebook_task")
+        task = self._single_task(run_id)
+        notebook = json.loads(task.doc).get("notebook_task")
         if views == "DASHBOARDS" or not isinstance(notebook, dict):
             return {}
-        path = notebook.get("notebook_path")
+        path = str(notebook.get("notebook_path"))
         output = json.loads(task.output) if task.output else {}
-        return {"views": [self._notebook_view(str(path), output)]}
+        cells = output.get(NOTEBOOK_CELLS)
+        if not isinstance(cells, list):  # it failed before its first cell, or an older run
+            cells = [{"kind": "code", "source": self._notebook_source(path), "state": "not_run"}]
+        page = _notebook_page(path, cells, output)
+        return {"views": [{"name": path.rsplit("/", 1)[-1], "type": "NOTEBOOK", "content": page}]}
 
-    def _notebook_view(self, path: str, output: Mapping[str, Any]) -> dict[str, Any]:
-        """The notebook as an HTML page: its source and the run's result or error. (A
-        workspace exports its own rendering; this is a readable local stand-in.)"""
+    def _notebook_source(self, path: str) -> str:
         try:
-            source = resolve_notebook_path(self._workspace_root, path).read_text(
+            return resolve_notebook_path(self._workspace_root, path).read_text(
                 encoding="utf-8", errors="replace"
             )
         except (OSError, ValueError):
-            source = ""
-        parts = [f"<h1>{html.escape(path)}</h1>", f"<pre>{html.escape(source)}</pre>"]
-        if output.get("notebook_result") is not None:
-            parts.append(f"<h2>Result</h2><pre>{html.escape(str(output['notebook_result']))}</pre>")
-        if output.get("error_trace") or output.get("error"):
-            error = output.get("error_trace") or output.get("error")
-            parts.append(f"<h2>Error</h2><pre>{html.escape(str(error))}</pre>")
-        page = "<!DOCTYPE html><html><body>" + "".join(parts) + "</body></html>"
-        return {"name": path.rsplit("/", 1)[-1], "type": "NOTEBOOK", "content": page}
+            return ""
 
     # --- writing
 
@@ -375,6 +428,9 @@ class RunsApi:
             )
         if not rerun_tasks and not rerun_all_failed:
             raise ApiError.invalid("One of rerun_tasks and rerun_all_failed_tasks is required.")
+        if rerun_tasks and len(set(rerun_tasks)) != len(rerun_tasks):
+            # A workspace's words, as apache/airflow's Databricks provider met them on a live one.
+            raise ApiError.invalid(_DUPLICATE_RERUN)
         record = self._store.run(run_id)
         if record is None:
             raise _run_not_found(run_id)
@@ -397,6 +453,76 @@ class RunsApi:
             overriding_parameters=_legacy_parameters(body),
         )
         return {"repair_id": repair_id}
+
+
+_PAGE_STYLE: Final = (
+    "body{font-family:system-ui,sans-serif;margin:1rem;color:#1f2328}"
+    "pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;padding:.5rem;"
+    "font:12px/1.45 ui-monospace,monospace}"
+    ".loom-cell{border:1px solid #d0d7de;border-radius:4px;margin:.75rem 0}"
+    ".loom-cell-source{background:#f6f8fa}"
+    ".loom-cell-output{border-top:1px solid #d0d7de}"
+    ".loom-cell[data-state=failed]{border-color:#cf222e}"
+    ".loom-cell[data-state=not_run]{opacity:.6}"
+    ".loom-cell-note{margin:0;padding:.25rem .5rem;font-size:12px;color:#59636e}"
+)
+
+
+def _text(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _notebook_page(path: str, cells: Sequence[Any], output: Mapping[str, Any]) -> str:
+    """runs/export's page of a notebook task run: every cell's source and what it printed, in
+    order, then the notebook's result and error. (A workspace exports its own rendering of the
+    notebook; this is a readable local stand-in with the same content.)
+
+    The elements, for whoever shows the page: `h1.loom-notebook-path`; per cell a
+    `section.loom-cell` with `data-cell` (its number), `data-kind` (code, markdown) and
+    `data-state` (ran, failed, not_run), holding `pre.loom-cell-source`, then
+    `pre.loom-cell-output` when it printed anything, then `p.loom-cell-note` when its output was
+    truncated or it did not run; `section.loom-notebook-result` (`pre.loom-result`: the
+    dbutils.notebook.exit value) and `section.loom-notebook-error` (`pre.loom-error`). All text
+    is escaped."""
+    parts = [f'<h1 class="loom-notebook-path">{_text(path)}</h1>']
+    failed_cell = False
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, Mapping):
+            continue
+        kind = "markdown" if cell.get("kind") == "markdown" else "code"
+        state = cell.get("state") if cell.get("state") in ("ran", "failed") else "not_run"
+        failed_cell = failed_cell or state == "failed"
+        shown = cell.get("number") if isinstance(cell.get("number"), int) else number
+        parts.append(
+            f'<section class="loom-cell" data-cell="{shown}" data-kind="{kind}"'
+            f' data-state="{state}"><pre class="loom-cell-source">'
+            f"{_text(cell.get('source') or '')}</pre>"
+        )
+        if cell.get("output"):
+            parts.append(f'<pre class="loom-cell-output">{_text(cell["output"])}</pre>')
+        if cell.get("output_truncated"):
+            parts.append('<p class="loom-cell-note">Output truncated.</p>')
+        if state == "not_run" and kind == "code":
+            parts.append('<p class="loom-cell-note">This cell did not run.</p>')
+        parts.append("</section>")
+    if output.get("notebook_result") is not None:
+        parts.append(
+            '<section class="loom-notebook-result"><h2>Result</h2>'
+            f'<pre class="loom-result">{_text(output["notebook_result"])}</pre></section>'
+        )
+    # The failed cell shows its traceback already; the error's line is enough below it.
+    error = output.get("error") if failed_cell else output.get("error_trace") or output.get("error")
+    if error:
+        parts.append(
+            '<section class="loom-notebook-error"><h2>Error</h2>'
+            f'<pre class="loom-error">{_text(error)}</pre></section>'
+        )
+    name = path.rsplit("/", 1)[-1]
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>{_text(name)}</title><style>{_PAGE_STYLE}</style></head>"
+        f'<body class="loom-notebook">{"".join(parts)}</body></html>'
+    )
 
 
 def _legacy_parameters(body: Mapping[str, Any]) -> dict[str, Any]:

@@ -150,10 +150,9 @@ class EngineBase(ABC):
         doc = {
             **task,
             "run_id": task_run_id,
-            "job_run_id": run.run_id,
-            # An iteration's parent is its for_each task run; a task's is the job run.
-            "parent_run_id": parent.run_id if parent is not None else run.run_id,
             "attempt_number": attempt_number,
+            # Not a RunTask field: the task run's own Run view (runs/get on its id, get-output's
+            # metadata) shows it; the API leaves it out of tasks[] and iterations[].
             "original_attempt_run_id": original_attempt_run_id or task_run_id,
             "run_if": task.get("run_if") if isinstance(task.get("run_if"), str) else "ALL_SUCCESS",
             "start_time": 0,
@@ -166,7 +165,15 @@ class EngineBase(ABC):
         }
         if parent is not None:
             doc.pop("depends_on", None)
-        return Attempt(key=key, task=task, doc=doc, seq=seq, parent=parent, index=index)
+        return Attempt(
+            key=key,
+            task=task,
+            doc=doc,
+            seq=seq,
+            job_run_id=run.run_id,
+            parent=parent,
+            index=index,
+        )
 
     def _mark_running(self, run: Run, attempt: Attempt) -> None:
         attempt.running_at = now_ms()
@@ -277,12 +284,9 @@ class EngineBase(ABC):
             run_id=attempt.run_id,
             # An iteration is stored under its for_each task run (see `for_each`).
             job_run_id=(
-                attempt.parent.run_id
-                if attempt.parent is not None
-                else int(attempt.doc["job_run_id"])
+                attempt.parent.run_id if attempt.parent is not None else attempt.job_run_id
             ),
             seq=attempt.seq,
-            visible=True,
             doc=json.dumps(attempt.doc),
             output=None,
             process=None,

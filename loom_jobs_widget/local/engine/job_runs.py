@@ -182,7 +182,7 @@ class JobRuns(EngineBase):
         with self._lock:
             self._ended_run(run_id, "cancel it before deleting it.")
             # A for_each task run holds its iterations the way a job run holds its task runs.
-            for task_record in self._store.task_runs(run_id, visible_only=False):
+            for task_record in self._store.task_runs(run_id):
                 if "for_each_task" in json.loads(task_record.doc):
                     self._store.delete_run(task_record.run_id)
             self._store.delete_run(run_id)

@@ -53,12 +53,14 @@ class RunRequest:
 
 @dataclass(eq=False)
 class Attempt:
-    """One entry of a job run's tasks[]: an attempt of a task."""
+    """One entry of a job run's tasks[]: an attempt of a task. Every attempt (retries, and the
+    tasks a repair reran) keeps its entry; `Run.latest` holds the latest one per task_key."""
 
     key: str
     task: dict[str, Any]
     doc: dict[str, Any]  # the RunTask document, as stored
     seq: int
+    job_run_id: int  # the job run it belongs to (an iteration too)
     result: str | None = None  # set when the attempt ended
     message: str = ""
     task_values: dict[str, Any] = field(default_factory=dict)

@@ -22,10 +22,10 @@ def close_interrupted_runs(store: Store, message: str) -> None:
     ending = run_states.internal_error(message)
     for record in store.active_runs():
         ended = now_ms()
-        task_records = store.task_runs(record.run_id, visible_only=False)
+        task_records = store.task_runs(record.run_id)
         for task_record in list(task_records):
             if "for_each_task" in json.loads(task_record.doc):  # and its iterations
-                task_records += store.task_runs(task_record.run_id, visible_only=False)
+                task_records += store.task_runs(task_record.run_id)
         for task_record in task_records:
             task_doc = json.loads(task_record.doc)
             state = task_doc.get("state") or {}

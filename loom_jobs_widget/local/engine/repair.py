@@ -1,5 +1,13 @@
 """Repairs (runs/repair): rerunning tasks of an ended job run, as new task runs of the same job
-run, with the job's current settings; the run's `repair_history` records each repair."""
+run, with the job's current settings; the run's `repair_history` records each repair.
+
+The attempts a repair reruns keep their entries in the run's tasks[] (as apache/airflow's
+Databricks provider saw on a live workspace: "attempts accumulate across repairs"); the new ones
+come after them, with task run ids of their own. Each starts at attempt_number 0 with retries of
+its own: no public payload shows a repaired entry's number, and the SDK's `Run.attempt_number`
+("the maximum attempt_number is the same as the max_retries value") rules out counting on across
+repairs. What a repair reads of a task (its result, its task values) is its latest attempt: the
+last entry of its task_key."""
 
 from __future__ import annotations
 
@@ -67,8 +75,8 @@ class Repair(EngineBase):
                 raise InvalidRequest(
                     f"The latest repair ID of run {run_id} is {latest_id}, not {latest_repair_id}."
                 )
-            visible = self._store.task_runs(run_id)
-            previous = _latest_by_key(visible)
+            task_records = self._store.task_runs(run_id)
+            previous = _latest_by_key(task_records)
             if not previous:
                 raise InvalidRequest(f"Run {run_id} has no task runs to repair.")
             all_tasks = {
@@ -145,7 +153,7 @@ class Repair(EngineBase):
             limit = max_concurrent_runs(settings)
             run = Run.of(graph, run_id, record.job_id, doc, plan, max_concurrent_runs=limit)
             # {{task.execution_count}} counts the runs of the task before this repair too.
-            for task_record in self._store.task_runs(run_id, visible_only=False):
+            for task_record in task_records:
                 ran = _task_key_of(task_record)
                 if ran is not None:
                     run.executions[ran] = run.executions.get(ran, 0) + 1
@@ -164,6 +172,7 @@ class Repair(EngineBase):
                         task=run.tasks[key],
                         doc=task_doc,
                         seq=task_record.seq,
+                        job_run_id=run_id,
                         result=task_doc["state"].get("result_state") or "FAILED",
                         message=task_doc["state"].get("state_message", ""),
                         task_values=_task_values(task_record),
@@ -183,9 +192,6 @@ class Repair(EngineBase):
             doc["repair_history"] = history
             doc.update(run_states.in_progress("PENDING"))
             doc["end_time"] = 0
-            self._store.hide_task_runs(
-                record.run_id for record in visible if _task_key_of(record) in rerun
-            )
             self._store.insert_task_runs([self._task_record(a) for a in new_attempts])
             self._store.update_run(run_id, json.dumps(doc), active=True, plan=json.dumps(plan))
             self._runs[run_id] = run

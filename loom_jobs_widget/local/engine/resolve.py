@@ -411,6 +411,7 @@ def _input_value(rest: list[str], context: Context) -> str:
 
 # --- resolved_values of runs/get -----------------------------------------------------------------
 
+
 def resolved_values(task: Mapping[str, Any]) -> dict[str, Any]:
     """The `resolved_values` of a task run from its resolved settings: {} for task types that
     have none (for_each has none: its iterations do)."""

@@ -1,12 +1,13 @@
 """Task processes: what the engine asks for and gets back (`protocol`), starting and following a
 task's child process (`runners`, through the warm interpreter of `forkserver`), what the child
-runs (`bootstrap`, with `dbutils` and the local SQL `warehouse`), and the workspace paths they
-share (`paths`)."""
+runs (`bootstrap`, with `dbutils` and the local SQL `warehouse`), a notebook's cells as they ran
+(`cells`), and the workspace paths they share (`paths`)."""
 
 from loom_jobs_widget.local.exec.outcome import sql_output_of
 from loom_jobs_widget.local.exec.paths import resolve_notebook_path, resolve_workspace_path
 from loom_jobs_widget.local.exec.processes import kill_recorded, process_record
 from loom_jobs_widget.local.exec.protocol import (
+    NOTEBOOK_CELLS,
     SQL_ROWS,
     TaskInvocation,
     TaskOutcome,
@@ -18,6 +19,7 @@ from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 
 __all__ = [
     "LOCAL_WAREHOUSE_ID",
+    "NOTEBOOK_CELLS",
     "SQL_ROWS",
     "TaskInvocation",
     "TaskLauncher",

@@ -1,7 +1,8 @@
 """Notebook tasks in the child: a source-format notebook's Python cells run in this process, in a
 fresh `__main__`; a `.ipynb` notebook runs in a kernel of this interpreter through nbclient, and
 its executed copy is kept in the task-run folder. Cells of other languages (and %pip, %run) fail
-the task before anything runs."""
+the task before anything runs. Either way the cells are recorded with what each one printed
+(`cells`), for the run's exported notebook."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from loom_jobs_widget.local.exec.cells import CellLog, write_cells
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit
 from loom_jobs_widget.local.exec.paths import resolve_notebook_path
 from loom_jobs_widget.local.exec.protocol import EXECUTED_NOTEBOOK, NOTEBOOK_HEADER, STATE_FILE
@@ -122,13 +124,26 @@ def _python_of(cell: _Cell) -> str | None:
     return "\n" * (cell.line - 1) + "\n".join(lines) + "\n"
 
 
+def _shown_source(cell: _Cell) -> str:
+    """The cell as a notebook shows it: without the `# MAGIC` prefixes of the source format and
+    the `# DBTITLE` line, blank lines around it trimmed."""
+    lines = [line for line in cell.lines if not line.strip().startswith("# DBTITLE")]
+    if cell.magic is not None:
+        lines = [re.sub(r"^\s*# MAGIC ?", "", line) for line in lines]
+    return "\n".join(lines).strip("\n")
+
+
+def _kind(cell: _Cell) -> str:
+    return "markdown" if cell.magic in _MARKDOWN_MAGICS else "code"
+
+
 def _display(*objects: Any, **_: Any) -> None:
     """Databricks' `display`, outside a notebook UI: prints what it is given."""
     for obj in objects:
         print(obj)
 
 
-def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils) -> Result:
+def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils, run_dir: Path) -> Result:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -137,17 +152,21 @@ def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils) -> Result:
         raise SetupError(f"{notebook} is not a source-format notebook")
     cells = _source_cells(text)
     _check_cells(cells, notebook)
+    record = CellLog(run_dir, [(cell.number, _kind(cell), _shown_source(cell)) for cell in cells])
     filename = str(path)
     codes = []
-    for cell in cells:
+    for index, cell in enumerate(cells):
         source = _python_of(cell)
-        if source is not None:
-            try:
-                codes.append(compile(source, filename, "exec"))
-            except SyntaxError as exc:
-                # Databricks compiles per cell too: a syntax error fails the run at that cell,
-                # but here nothing has run yet, which is kinder and as clear.
-                return failure(exception_line(exc), user_trace(exc, filename))
+        try:
+            codes.append(None if source is None else compile(source, filename, "exec"))
+        except SyntaxError as exc:
+            # Databricks compiles per cell too: a syntax error fails the run at that cell,
+            # but here nothing has run yet, which is kinder and as clear.
+            record.reached(index)
+            record.failed(index)
+            trace = user_trace(exc, filename)
+            sys.stderr.write(trace)
+            return failure(exception_line(exc), trace)
     builtins.dbutils = dbutils  # type: ignore[attr-defined]
     if not hasattr(builtins, "display"):
         builtins.display = _display  # type: ignore[attr-defined]
@@ -156,15 +175,22 @@ def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils) -> Result:
     module = types.ModuleType("__main__")
     sys.modules["__main__"] = module
     enter_folder(path.parent)
+    current = 0
     try:
-        for code in codes:
-            exec(code, module.__dict__)
+        for current, code in enumerate(codes):
+            record.reached(current)
+            if code is not None:
+                exec(code, module.__dict__)
     except NotebookExit as exc:
         print(f"Notebook exited: {exc.value}")
         return success(exc.value)
     except SystemExit as exc:
-        return exit_result(exc, filename)
+        result = exit_result(exc, filename)
+        if result["result_state"] != "SUCCESS":
+            record.failed(current)
+        return result
     except BaseException as exc:
+        record.failed(current)
         return failure_from(exc, filename)
     return success()
 
@@ -240,8 +266,55 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
         return failure(exception_line(exc), "".join(traceback.format_exception(exc)))
     finally:
         nbformat.write(nb, str(run_dir / EXECUTED_NOTEBOOK))
+        write_cells(run_dir, _ipynb_cells(nb.cells[1:]))  # the injected cell is not the user's
     # exit() caught by the notebook's own code, which then ran to the end: the value stands.
     return success(_read_state(run_dir).get("exit_value"))
+
+
+def _output_text(output: Any) -> str:
+    """One output of a kernel's cell as text: a stream's text, a value's text/plain, an error's
+    traceback (not a `dbutils.notebook.exit`'s: the kernel prints "Notebook exited: ..." for it,
+    as Databricks shows it)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return str(output.get("text") or "")
+    if kind == "error":
+        if output.get("ename") == NotebookExit.__name__:
+            return ""
+        lines = output.get("traceback") or [f"{output.get('ename')}: {output.get('evalue')}"]
+        return _ANSI.sub("", "\n".join(lines)) + "\n"
+    data = output.get("data") or {}
+    text = data.get("text/plain")
+    if text is not None:
+        return ("".join(text) if isinstance(text, list) else str(text)) + "\n"
+    shown = ", ".join(sorted(data)) or "an empty value"
+    return f"[{shown} output, not shown here]\n"
+
+
+def _ipynb_cells(nb_cells: list[Any]) -> list[dict[str, Any]]:
+    """The executed notebook's cells for `cells`: what each one printed, and whether it ran.
+    Once a cell failed or exited, the later ones did not run."""
+    cells: list[dict[str, Any]] = []
+    stopped = False
+    for number, cell in enumerate(nb_cells, start=1):
+        outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
+        text = "".join(_output_text(output) for output in outputs)
+        if cell.cell_type != "code":
+            state = "not_run" if stopped else "ran"
+        elif stopped or (cell.get("execution_count") is None and not outputs):
+            state = "not_run"
+        else:
+            errors = [o for o in outputs if o.get("output_type") == "error"]
+            state = "ran"
+            if errors:
+                stopped = True
+                if any(o.get("ename") != NotebookExit.__name__ for o in errors):
+                    state = "failed"
+        kind = "code" if cell.cell_type == "code" else "markdown"
+        cells.append(
+            {"number": number, "kind": kind, "source": cell.source, "state": state, "output": text}
+        )
+    return cells
 
 
 def _cell_trace(nb: Any) -> str | None:
@@ -269,4 +342,4 @@ def run_notebook(invocation: dict[str, Any], dbutils: DBUtils, run_dir: Path) ->
         raise SetupError(str(exc)) from None
     if path.suffix == ".ipynb":
         return _run_ipynb(path, notebook, run_dir)
-    return _run_source_notebook(path, notebook, dbutils)
+    return _run_source_notebook(path, notebook, dbutils, run_dir)

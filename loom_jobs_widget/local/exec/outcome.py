@@ -1,5 +1,6 @@
 """Reading how a task process ended, from the files it left in its task-run folder, in the terms
-of runs/get and runs/get-output (`TaskOutcome`)."""
+of runs/get and runs/get-output (`TaskOutcome`), with a notebook's cells as they ran (`cells`)
+for runs/export."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from loom_jobs_widget.local.exec.cells import read_cells
 from loom_jobs_widget.local.exec.protocol import (
     CANCELED_MESSAGE,
     LOG_FILE,
+    NOTEBOOK_CELLS,
     OUTPUT_LIMIT_BYTES,
     RESULT_FILE,
     SQL_ROWS,
@@ -79,17 +82,29 @@ def read_outcome(
 ) -> TaskOutcome:
     state = _read_json(run_dir / STATE_FILE)
     task_values = state.get("task_values", {}) if isinstance(state, dict) else {}
-    # A notebook's output stays in its cells (notebook.ipynb) and in output.log.
+    # A notebook's printed output is kept per cell, for runs/export, rather than as logs.
     logs, logs_truncated = (
         _tail(run_dir / LOG_FILE, OUTPUT_LIMIT_BYTES) if keeps_logs else ("", False)
     )
+    result = None if canceled else _read_json(run_dir / RESULT_FILE)
+    cells = read_cells(run_dir, interrupted=not isinstance(result, dict))
+    kept: dict[str, Any] = {} if cells is None else {NOTEBOOK_CELLS: cells}
 
     def failed(message: str, error: str | None, trace: str | None) -> TaskOutcome:
-        return TaskOutcome("FAILED", message, error, trace, logs, logs_truncated, None, task_values)
+        return TaskOutcome(
+            "FAILED",
+            message,
+            error,
+            trace,
+            logs,
+            logs_truncated,
+            None,
+            task_values,
+            extra_output=kept,
+        )
 
     if canceled:
         return failed(CANCELED_MESSAGE, None, None)
-    result = _read_json(run_dir / RESULT_FILE)
     if not isinstance(result, dict):
         # The child died without reporting (killed, os._exit, interpreter crash): the end of its
         # output is the only clue, so it becomes the trace.
@@ -102,6 +117,7 @@ def read_outcome(
             (None, False) if raw is None else _head(str(raw), OUTPUT_LIMIT_BYTES)
         )
         extra = result.get("extra_output")
+        kept.update(extra if isinstance(extra, dict) else {})
         return TaskOutcome(
             "SUCCESS",
             "",
@@ -112,7 +128,7 @@ def read_outcome(
             notebook_result,
             task_values,
             truncated,
-            extra_output=extra if isinstance(extra, dict) else {},
+            extra_output=kept,
         )
     return failed(
         str(result.get("state_message") or WORKLOAD_FAILED),

@@ -12,6 +12,8 @@ The files, the whole parent/child protocol:
 - `result.json`: written by the bootstrap as its last act: how the workload ended, and for SQL
   tasks their output (`sql_output`, and the rows `{{tasks.<key>.output.rows}}` reads).
 - `notebook.ipynb`: for `.ipynb` notebook tasks, the executed copy with its cell outputs.
+- `notebook-cells.json` and `notebook-cells.log`: for notebook tasks, the cells and where each
+  one's printed output is (`cells`); kept with the task run's output for runs/export.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ __all__ = [
     "BOOTSTRAP_MODULE",
     "CANCELED_MESSAGE",
     "CANCEL_GRACE_SECONDS",
+    "CELLS_FILE",
+    "CELLS_PROGRESS_FILE",
     "EXECUTED_NOTEBOOK",
     "INVOCATION_FILE",
     "LOG_FILE",
+    "NOTEBOOK_CELLS",
     "NOTEBOOK_HEADER",
     "OUTPUT_LIMIT_BYTES",
     "RESULT_FILE",
@@ -47,6 +52,8 @@ LOG_FILE = "output.log"
 STATE_FILE = "dbutils-state.json"
 RESULT_FILE = "result.json"
 EXECUTED_NOTEBOOK = "notebook.ipynb"
+CELLS_FILE = "notebook-cells.json"
+CELLS_PROGRESS_FILE = "notebook-cells.log"
 
 #: First line of a Databricks source-format notebook; a `.py` file without it is a plain file.
 NOTEBOOK_HEADER = "# Databricks notebook source"
@@ -62,6 +69,9 @@ WORKLOAD_FAILED = "Workload failed, see run output for details"
 #: Key of a task run's stored output holding a SQL task's result rows as JSON objects: what
 #: `{{tasks.<key>.output.rows}}` reads. Not part of runs/get-output (its `sql_output` is).
 SQL_ROWS = "sql_rows"
+#: Key of a notebook task run's stored output holding its cells as they ran (`cells`): what
+#: runs/export shows. Not part of runs/get-output.
+NOTEBOOK_CELLS = "notebook_cells"
 CANCELED_MESSAGE = "The run was canceled."
 
 
@@ -96,7 +106,8 @@ class TaskOutcome:
     notebook_result: str | None  # dbutils.notebook.exit value, first 5 MB
     task_values: dict[str, Any]  # dbutils.jobs.taskValues.set(...)
     notebook_result_truncated: bool = False  # runs/get-output notebook_output.truncated
-    # More of the stored output: `sql_output` (runs/get-output) and SQL_ROWS, for SQL tasks.
+    # More of the stored output: `sql_output` (runs/get-output) and SQL_ROWS for SQL tasks,
+    # NOTEBOOK_CELLS for notebooks.
     extra_output: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,8 +8,9 @@ The store neither parses nor shapes documents; it keeps them, indexes them and h
 One connection, guarded by a lock, serves every thread: the HTTP handlers and the engine's
 workers. SQLite in WAL mode keeps each write short and durable across a crash of the process.
 
-Schema changes are append-only (`CREATE ... IF NOT EXISTS`), so a data folder made by an older
-version opens unchanged and gains the new tables.
+Schema changes are append-only (`CREATE ... IF NOT EXISTS`; an index may be replaced), so a data
+folder made by an older version opens unchanged and gains the new tables. Columns are never
+dropped: `task_runs.visible` outlived its use and is written as 1.
 
 Job writes are announced to listeners (`add_job_listener`): the trigger scheduler learns of
 created, changed and deleted jobs there, whichever API made the change.
@@ -73,12 +74,15 @@ CREATE TABLE IF NOT EXISTS task_runs (
     run_id INTEGER PRIMARY KEY,
     job_run_id INTEGER NOT NULL,
     seq INTEGER NOT NULL,            -- order in the job run's tasks[]
-    visible INTEGER NOT NULL,        -- 0 once a repair replaced this attempt
-    doc TEXT NOT NULL,               -- the RunTask object
+    -- Unused, always 1: repairs once hid the attempts they replaced; every attempt now stays
+    -- in tasks[]. Kept (NOT NULL) so that databases made before open and write unchanged.
+    visible INTEGER NOT NULL,
+    doc TEXT NOT NULL,               -- the RunTask object (and original_attempt_run_id)
     output TEXT,                     -- what runs/get-output adds, once the attempt ended
     process TEXT                     -- the runner process while it runs: {"pid", "started"}
 );
-CREATE INDEX IF NOT EXISTS task_runs_by_job_run ON task_runs (job_run_id, visible, seq);
+DROP INDEX IF EXISTS task_runs_by_job_run;
+CREATE INDEX IF NOT EXISTS task_runs_in_order ON task_runs (job_run_id, seq);
 CREATE TABLE IF NOT EXISTS destinations (
     id TEXT PRIMARY KEY,             -- a UUID, as on a workspace
     created_time INTEGER NOT NULL,
@@ -354,30 +358,15 @@ class Store:
             _insert_task_runs(db, tasks)
 
     def update_task_run(
-        self,
-        run_id: int,
-        doc: str,
-        *,
-        output: str | None = None,
-        process: str | None = None,
-        visible: bool | None = None,
+        self, run_id: int, doc: str, *, output: str | None = None, process: str | None = None
     ) -> None:
         sets = ["doc = ?", "process = ?"]
         args: list[object] = [doc, process]
         if output is not None:
             sets.append("output = ?")
             args.append(output)
-        if visible is not None:
-            sets.append("visible = ?")
-            args.append(int(visible))
         with self._write() as db:
             db.execute(f"UPDATE task_runs SET {', '.join(sets)} WHERE run_id = ?", (*args, run_id))
-
-    def hide_task_runs(self, run_ids: Iterable[int]) -> None:
-        with self._write() as db:
-            db.executemany(
-                "UPDATE task_runs SET visible = 0 WHERE run_id = ?", ((rid,) for rid in run_ids)
-            )
 
     def task_run(self, run_id: int) -> TaskRunRecord | None:
         with self._lock:
@@ -387,24 +376,17 @@ class Store:
         return None if row is None else _task_record(row)
 
     def task_runs(
-        self, job_run_id: int, *, visible_only: bool = True, offset: int = 0, limit: int = -1
+        self, job_run_id: int, *, offset: int = 0, limit: int = -1
     ) -> list[TaskRunRecord]:
-        visible = "AND visible = 1" if visible_only else ""
+        """The task runs a job run holds (a for_each task run: its iterations), every attempt,
+        in the order they were made."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_TASK_COLUMNS} FROM task_runs WHERE job_run_id = ? {visible} "
+                f"SELECT {_TASK_COLUMNS} FROM task_runs WHERE job_run_id = ? "
                 "ORDER BY seq LIMIT ? OFFSET ?",
                 (job_run_id, limit, offset),
             ).fetchall()
         return [_task_record(row) for row in rows]
-
-    def count_task_runs(self, job_run_id: int) -> int:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM task_runs WHERE job_run_id = ? AND visible = 1",
-                (job_run_id,),
-            ).fetchone()
-        return int(row[0])
 
     def max_task_seq(self, job_run_id: int) -> int:
         with self._lock:
@@ -479,7 +461,7 @@ class Store:
 _DESTINATION_COLUMNS: Final = "id, created_time, destination_type, display_name, config"
 _JOB_COLUMNS: Final = "job_id, created_time, creator_user_name, api_version, settings, summary, acl"
 _RUN_COLUMNS: Final = "run_id, job_id, run_type, start_time, active, doc, plan"
-_TASK_COLUMNS: Final = "run_id, job_run_id, seq, visible, doc, output, process"
+_TASK_COLUMNS: Final = "run_id, job_run_id, seq, doc, output, process"
 
 
 def _run_record(row: tuple[object, ...]) -> RunRecord:
@@ -496,12 +478,11 @@ def _run_record(row: tuple[object, ...]) -> RunRecord:
 
 
 def _task_record(row: tuple[object, ...]) -> TaskRunRecord:
-    run_id, job_run_id, seq, visible, doc, output, process = row
+    run_id, job_run_id, seq, doc, output, process = row
     return TaskRunRecord(
         int(str(run_id)),
         int(str(job_run_id)),
         int(str(seq)),
-        bool(visible),
         str(doc),
         None if output is None else str(output),
         None if process is None else str(process),
@@ -511,11 +492,8 @@ def _task_record(row: tuple[object, ...]) -> TaskRunRecord:
 def _insert_task_runs(db: sqlite3.Connection, tasks: Iterable[TaskRunRecord]) -> None:
     db.executemany(
         "INSERT INTO task_runs (run_id, job_run_id, seq, visible, doc, output, process)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            (t.run_id, t.job_run_id, t.seq, int(t.visible), t.doc, t.output, t.process)
-            for t in tasks
-        ),
+        " VALUES (?, ?, ?, 1, ?, ?, ?)",
+        ((t.run_id, t.job_run_id, t.seq, t.doc, t.output, t.process) for t in tasks),
     )
 
 

@@ -46,8 +46,7 @@ class RunRecord:
 class TaskRunRecord:
     run_id: int
     job_run_id: int
-    seq: int
-    visible: bool
+    seq: int  # order among the task runs of its job run (or for_each task run)
     doc: str
     output: str | None
     process: str | None

@@ -146,6 +146,7 @@ def test_iterations_run_per_input_as_task_runs(lw: LocalWorkspace, w: WorkspaceC
     alone = get_run(w, runs[0].run_id)
     assert alone["job_id"] == job_id and alone["job_run_id"] == run_id
     assert alone["parent_run_id"] == visit["run_id"]
+    assert alone["tasks"][0]["run_id"] == runs[0].run_id
 
 
 def test_a_failing_iteration_fails_the_for_each_after_its_retries(
@@ -200,7 +201,9 @@ def test_a_failing_iteration_fails_the_for_each_after_its_retries(
     assert len(runs) == 4
     failing = [it for it in runs if it["state"]["result_state"] == "FAILED"]
     assert [it["attempt_number"] for it in failing] == [0, 1]
-    assert failing[1]["original_attempt_run_id"] == failing[0]["run_id"]
+    assert "original_attempt_run_id" not in failing[1]
+    retry = run_output(w, failing[1]["run_id"])["metadata"]
+    assert retry["original_attempt_run_id"] == failing[0]["run_id"]
     assert run_output(w, failing[0]["run_id"])["error"] == "ValueError: cannot handle bad"
 
     # A repair reruns the for_each task: all its iterations, as a new task run.
@@ -366,4 +369,3 @@ def test_iterations_in_progress_when_the_server_died_end_on_restart(
     w.jobs.delete_run(run_id)
     with pytest.raises(ResourceDoesNotExist):
         w.jobs.get_run(runs[0]["run_id"])
-

@@ -302,3 +302,78 @@ def test_legacy_python_params_override_on_repair(lw: LocalWorkspace, w: Workspac
     w.jobs.repair_run(run_id, rerun_tasks=["echo"], latest_repair_id=one.response.repair_id)
     again = wait_run(w, run_id)
     assert "ARGS=from-repair" in (w.jobs.get_run_output(ids(again)["echo"]).logs or "")
+
+
+FLAKY = (
+    "import pathlib, sys\n"
+    "ready = pathlib.Path({flag!r}).exists()\n"
+    "dbutils.jobs.taskValues.set('n', 2 if ready else 1)\n"
+    "if not ready: sys.exit('not yet')\n"
+)
+
+
+def test_a_repair_keeps_the_attempts_it_replaced(lw: LocalWorkspace, w: WorkspaceClient) -> None:
+    base = folder()
+    flag = lw.workspace_root / base / "ready"
+    flaky = write(lw, f"{base}/flaky.py", FLAKY.format(flag=str(flag)))
+    ok = write(lw, f"{base}/ok.py", OK)
+    echo = write(lw, f"{base}/echo.py", ECHO)
+    report = python_task("report", echo, after=("flaky",)) | {
+        "spark_python_task": {"python_file": echo, "parameters": ["{{tasks.flaky.values.n}}"]}
+    }
+    tasks = [
+        python_task("a", ok),
+        python_task("flaky", flaky, after=("a",), max_retries=1),
+        report,
+        python_task("alert", ok, after=("flaky",), run_if="AT_LEAST_ONE_FAILED"),
+    ]
+    job_id = create_job(w, {"name": "attempts", "tasks": tasks})
+    run_id = run_now(w, job_id)
+    first = wait_run(w, run_id)
+    assert first["state"]["result_state"] == "FAILED"
+    # A retry is an entry of its own.
+    assert [(t["task_key"], t["attempt_number"]) for t in first["tasks"]] == [
+        ("a", 0),
+        ("flaky", 0),
+        ("report", 0),
+        ("alert", 0),
+        ("flaky", 1),
+    ]
+
+    flag.write_text("yes")
+    one = repair(w, run_id, rerun_all_failed_tasks=True)["repair_id"]
+    repaired = wait_run(w, run_id)
+    # The failed entries stay; the repair's come after them, attempt_number 0 again.
+    assert repaired["tasks"][:5] == first["tasks"]
+    added = repaired["tasks"][5:]
+    assert [(t["task_key"], t["attempt_number"]) for t in added] == [("flaky", 0), ("report", 0)]
+    assert [t["state"]["result_state"] for t in added] == ["SUCCESS", "SUCCESS"]
+    # The run's result, and what report read, come from flaky's latest attempt.
+    assert repaired["state"]["result_state"] == "SUCCESS"
+    assert "ARGS=2" in (w.jobs.get_run_output(added[1]["run_id"]).logs or "")
+    history = get_run(w, run_id, include_history="true")["repair_history"]
+    assert [item["type"] for item in history] == ["ORIGINAL", "REPAIR"]
+    assert history[1]["task_run_ids"] == [t["run_id"] for t in added]
+    sdk = w.jobs.get_run(run_id).tasks or []
+    assert [t.run_id for t in sdk] == [t["run_id"] for t in repaired["tasks"]]
+
+    # What failed before and was repaired is not failed any more.
+    with pytest.raises(InvalidParameterValue, match="no failed tasks"):
+        repair(w, run_id, rerun_all_failed_tasks=True, latest_repair_id=one)
+    # alert's run_if reads flaky's latest attempt, which succeeded: alert is excluded now.
+    repair(w, run_id, rerun_tasks=["alert"], latest_repair_id=one)
+    again = wait_run(w, run_id)
+    assert len(again["tasks"]) == 8
+    assert again["tasks"][-1]["task_key"] == "alert"
+    assert again["tasks"][-1]["state"]["result_state"] == "EXCLUDED"
+
+
+def test_rerun_tasks_with_a_repeated_key_is_refused(lw: LocalWorkspace, w: WorkspaceClient) -> None:
+    fail = write(lw, f"{folder()}/fail.py", FAIL)
+    job_id = create_job(w, {"name": "twice", "tasks": [python_task("f", fail)]})
+    run_id = run_now(w, job_id)
+    wait_run(w, run_id)
+    with pytest.raises(InvalidParameterValue) as refused:
+        w.jobs.repair_run(run_id, rerun_tasks=["f", "f"])
+    assert str(refused.value) == "rerun_tasks cannot contain duplicate task keys."
+    assert "repair_history" not in get_run(w, run_id, include_history="true")

@@ -76,7 +76,7 @@ def test_a_run_in_dag_order_with_the_real_fields(lw: LocalWorkspace, w: Workspac
     a, b = run["tasks"]
     assert (a["task_key"], b["task_key"]) == ("a", "b")
     for task in (a, b):
-        assert task["job_run_id"] == run_id and task["run_id"] not in (run_id, job_id)
+        assert "job_run_id" not in task and task["run_id"] not in (run_id, job_id)
         assert task["state"]["result_state"] == "SUCCESS"
         assert task["execution_duration"] > 0
         assert task["run_page_url"].endswith(f"#job/{job_id}/run/{task['run_id']}")
@@ -84,6 +84,7 @@ def test_a_run_in_dag_order_with_the_real_fields(lw: LocalWorkspace, w: Workspac
     logs = output(w, a["run_id"])
     assert "hello from" in logs["logs"] and logs["logs_truncated"] is False
     assert logs["metadata"]["run_id"] == a["run_id"] and logs["metadata"]["job_id"] == job_id
+    assert logs["metadata"]["job_run_id"] == run_id and logs["metadata"]["tasks"] == [a]
     # The SDK's view of the same run.
     sdk_run = w.jobs.get_run(run_id)
     assert sdk_run.state is not None and sdk_run.state.result_state == jobs.RunResultState.SUCCESS
@@ -246,7 +247,6 @@ def test_cancel_kills_the_process_tree(lw: LocalWorkspace, w: WorkspaceClient) -
         w.jobs.cancel_run(987654321)
 
 
-
 def test_independent_tasks_run_in_parallel(lw: LocalWorkspace, w: WorkspaceClient) -> None:
     slow = write(lw, f"{folder()}/slow.py", "import time\ntime.sleep(1.5)\n")
     job_id = create_job(
@@ -387,7 +387,9 @@ def test_timeout_and_retries(lw: LocalWorkspace, w: WorkspaceClient) -> None:
     attempts = [t for t in run["tasks"] if t["task_key"] == "bad"]
     assert [t["attempt_number"] for t in attempts] == [0, 1]
     assert [t["state"]["result_state"] for t in attempts] == ["FAILED", "FAILED"]
-    assert attempts[1]["original_attempt_run_id"] == attempts[0]["run_id"] != attempts[1]["run_id"]
+    assert attempts[0]["run_id"] != attempts[1]["run_id"]
+    retry = output(w, attempts[1]["run_id"])["metadata"]
+    assert retry["original_attempt_run_id"] == attempts[0]["run_id"]
     assert attempts[1]["start_time"] - attempts[0]["start_time"] >= 200
     assert run["state"]["result_state"] == "FAILED"
 
@@ -481,9 +483,9 @@ def test_runs_list_filters_and_pages(make_workspace: Callable[..., LocalWorkspac
     earlier = [r.run_id for r in w.jobs.list_runs(job_id=job_id, start_time_to=middle)]
     assert ids[15] in earlier and ids[29] not in earlier
     with pytest.raises(
-        InvalidParameterValue, match="Invalid limit 25 - it has to be no more than 24"
+        InvalidParameterValue, match="Invalid limit 27 - it has to be no more than 26"
     ):
-        w.api_client.do("GET", "/api/2.2/jobs/runs/list", query={"limit": 25})
+        w.api_client.do("GET", "/api/2.2/jobs/runs/list", query={"limit": 27})
     with pytest.raises(InvalidParameterValue, match="cannot both be true"):
         list(w.jobs.list_runs(active_only=True, completed_only=True))
 
