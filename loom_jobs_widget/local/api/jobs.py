@@ -1,13 +1,15 @@
 """Jobs: `/api/2.2/jobs/{create,get,list,reset,update,delete,run-now}` and their 2.1 aliases.
 
-Settings are kept exactly as written (unknown keys, nulls, empty lists included): they go through
-the foundation's lossless `JobSettings` model, whose `to_api()` gives back what it read, and are
-stored as that JSON. Nothing is filled in on the way (a workspace adds defaults such as
-`email_notifications: {}` and `run_if: ALL_SUCCESS`; the editor must cope with both, and here it
-reads back exactly what it wrote). The engine applies the API's defaults when it runs a job.
+A job's settings are stored as a workspace stores them: what was written, through the lossless
+`JobSettings` model (unknown keys, nulls and empty lists kept), with the server's defaults filled
+in (`email_notifications: {}`, `timeout_seconds: 0`, `run_if: ALL_SUCCESS` on each task, ...),
+`apply_policy_default_values` dropped and each task's `depends_on` sorted by task_key
+(`core.server_defaults.with_server_defaults`, applied on create, reset and update). Jobs stored
+before that are given the same defaults when they are read, so every reader (jobs/get, jobs/list,
+run-now's snapshot of the settings) sees what a workspace returns.
 
-Settings the validator finds errors in are refused with 400 INVALID_PARAMETER_VALUE naming the
-task and the field, as a workspace refuses what it cannot run.
+Settings a workspace refuses are refused with 400 INVALID_PARAMETER_VALUE in the workspace's own
+words where they are public (`refusals`): its own checks first, then the validator's errors.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.core.update_semantics import apply_update
-from loom_jobs_widget.core.validation import Problem, validate
+from loom_jobs_widget.core.validation import validate
 from loom_jobs_widget.local.api import permissions as permissions_api
+from loom_jobs_widget.local.api.refusals import settings_refusal, workspace_refusal
 from loom_jobs_widget.local.engine import (
     LEGACY_PARAMETERS,
     Engine,
@@ -42,8 +46,17 @@ from loom_jobs_widget.local.http.params import (
 )
 from loom_jobs_widget.local.store import JobRecord, Store
 
-__all__ = ["JOBS", "JobsApi", "checked_settings", "idempotency_token", "job_not_found"]
+__all__ = [
+    "JOBS",
+    "JobsApi",
+    "checked_settings",
+    "idempotency_token",
+    "job_not_found",
+    "stored_settings",
+]
 
+# databricks-sdk 0.162.0 docstrings: jobs/list limit ("greater than 0 and less or equal to 100",
+# default 20) and run-now's idempotency_token (at most 64 characters).
 _MAX_LIST_LIMIT: Final = 100
 _DEFAULT_LIST_LIMIT: Final = 20
 _MAX_IDEMPOTENCY_TOKEN: Final = 64
@@ -54,34 +67,31 @@ JOBS: Final = r"/api/2\.[12]/jobs/"
 
 
 def job_not_found(job_id: int) -> ApiError:
-    # 400, not 404: the SDK turns exactly this into ResourceDoesNotExist for jobs/get.
+    # 400, not 404: the SDK's error overrides (databricks/sdk/errors/overrides.py) turn exactly
+    # this into ResourceDoesNotExist for jobs/get, and run-now answers the same for a missing job.
     return ApiError.invalid(f"Job {job_id} does not exist.")
 
 
-def _refusal(problems: list[Problem]) -> ApiError | None:
-    """The API error for settings with error-severity problems; None when there are none."""
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if not errors:
-        return None
-    first = errors[0]
-    message = first.message
-    if first.field:
-        message = f"{message} (field: {first.field})"
-    if len(errors) > 1:
-        others = len(errors) - 1
-        message = f"{message} And {others} more problem{'s' if others > 1 else ''}."
-    return ApiError.invalid(message)
-
-
 def checked_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings to store, through the lossless model; ApiError when the request parser
-    (wrong JSON types) or the validator refuses them."""
+    """The settings as written, through the lossless model; ApiError when the request parser
+    (wrong JSON types), a workspace's own checks or the validator refuse them. runs/submit
+    checks its settings here too."""
     wire.check_settings(dict(settings))
+    refusal = workspace_refusal(settings)
+    if refusal is not None:
+        raise refusal
     model = JobSettings.from_api(settings)
-    error = _refusal(validate(model))
-    if error is not None:
-        raise error
+    refusal = settings_refusal(validate(model), settings)
+    if refusal is not None:
+        raise refusal
     return model.to_api()
+
+
+def stored_settings(record: JobRecord) -> dict[str, Any]:
+    """A stored job's settings as a workspace returns them. Jobs stored before the server's
+    defaults were stored get them here; for the others this changes nothing."""
+    settings: dict[str, Any] = json.loads(record.settings)
+    return with_server_defaults(settings)
 
 
 def idempotency_token(body: Mapping[str, Any]) -> str | None:
@@ -148,7 +158,7 @@ class JobsApi:
         job_id = query_require_int(request, "job_id")
         page = paging.page_number(query_str(request, "page_token"))
         record = self._record(job_id)
-        settings = json.loads(record.settings)
+        settings = stored_settings(record)
         more = False
         if request.api_version != "2.1":  # 2.1 returns every element at once
             settings, more = paging.page_arrays(settings, paging.JOB_ARRAYS, page)
@@ -216,13 +226,13 @@ class JobsApi:
             "created_time": record.created_time,
         }
         if expand and not paged:  # API 2.1: every element at once
-            entry["settings"] = json.loads(record.settings)
+            entry["settings"] = stored_settings(record)
         elif expand:
-            settings, more = paging.first_page(json.loads(record.settings), paging.JOB_ARRAYS)
+            settings, more = paging.first_page(stored_settings(record), paging.JOB_ARRAYS)
             entry["settings"] = settings
             entry["has_more"] = more
         else:
-            entry["settings"] = json.loads(record.summary)
+            entry["settings"] = with_server_defaults(json.loads(record.summary))
         return entry
 
     # --- writing
@@ -230,7 +240,9 @@ class JobsApi:
     def create(self, request: Request) -> dict[str, Any]:
         body = request.json()
         acl = body_object_list(body, "access_control_list")
-        settings = checked_settings({k: v for k, v in body.items() if k not in _CREATE_ONLY})
+        settings = with_server_defaults(
+            checked_settings({k: v for k, v in body.items() if k not in _CREATE_ONLY})
+        )
         grants = permissions_api.initial_grants(self._user_name, acl)
         job_id = self._store.new_id()
         record = JobRecord(
@@ -246,7 +258,7 @@ class JobsApi:
         return {"job_id": job_id}
 
     def _replace(self, job_id: int, settings: Mapping[str, Any]) -> None:
-        stored = checked_settings(settings)
+        stored = with_server_defaults(checked_settings(settings))
         self._store.replace_job_settings(
             job_id, json.dumps(stored), json.dumps(_summary(stored)), _name_key(stored)
         )
@@ -258,7 +270,7 @@ class JobsApi:
         if new_settings is None:
             raise ApiError.invalid("Missing required field: new_settings")
         record = self._record(job_id)
-        old = json.loads(record.settings)
+        old = stored_settings(record)
         # A workspace keeps the previous run_as when new_settings omits it (the one exception to
         # "reset replaces everything", measured against cloud by the Databricks CLI's tests).
         if "run_as" not in new_settings and "run_as" in old:
@@ -273,7 +285,7 @@ class JobsApi:
         fields_to_remove = body_str_list(body, "fields_to_remove") or []
         record = self._record(job_id)
         try:
-            settings = apply_update(json.loads(record.settings), new_settings, fields_to_remove)
+            settings = apply_update(stored_settings(record), new_settings, fields_to_remove)
         except ValueError as exc:
             raise ApiError.invalid(str(exc)) from None
         self._replace(job_id, settings)
@@ -306,15 +318,15 @@ class JobsApi:
         if "python_params" in overriding:
             overriding["python_params"] = body_str_list(body, "python_params")
         record = self._record(job_id)
-        settings = json.loads(record.settings)
+        settings = stored_settings(record)
         if queue_enabled is None:
             queue_enabled = queue_default(record, settings)
-        name = settings.get("name")
+        job_name = settings.get("name")
         run_id, number = self._engine.start_run(
             RunRequest(
                 job_id=job_id,
                 run_type="JOB_RUN",
-                run_name=name if isinstance(name, str) and name else "Untitled",
+                run_name=job_name if isinstance(job_name, str) and job_name else "Untitled",
                 settings=settings,
                 job_parameters=job_parameters,
                 queue_enabled=queue_enabled,

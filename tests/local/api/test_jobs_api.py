@@ -1,4 +1,5 @@
-"""Jobs endpoints through the SDK and raw calls: lossless settings, paging, update, errors."""
+"""Jobs endpoints through the SDK and raw calls: lossless settings (plus the server's defaults),
+paging, update, errors."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import BadRequest, InvalidParameterValue, ResourceDoesNotExist
 from databricks.sdk.service import jobs
 
+from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.local import LocalWorkspace
 
 from ..helpers import client, create_job
@@ -37,7 +39,7 @@ def raw_get(w: WorkspaceClient, job_id: int, **query: Any) -> dict[str, Any]:
 # --- create / get ------------------------------------------------------------------------------
 
 
-def test_settings_come_back_exactly_as_written(w: WorkspaceClient) -> None:
+def test_settings_come_back_as_written_plus_the_server_defaults(w: WorkspaceClient) -> None:
     settings: dict[str, Any] = {
         "name": unique("lossless"),
         "description": None,
@@ -57,8 +59,17 @@ def test_settings_come_back_exactly_as_written(w: WorkspaceClient) -> None:
         ],
     }
     job_id = create_job(w, settings)
-    assert raw_get(w, job_id)["settings"] == settings
-    assert list(raw_get(w, job_id)["settings"]) == list(settings)  # key order too
+    read = raw_get(w, job_id)["settings"]
+    assert read == with_server_defaults(settings)
+    assert list(read)[: len(settings)] == list(settings)  # key order too
+    # Nothing the user wrote is lost to the defaults: nulls, empty objects and lists, unknown
+    # fields and task types all come back as they were.
+    assert read["description"] is None and read["tags"] == {}
+    assert read["email_notifications"] == {"on_failure": []}
+    assert read["unknown_future_setting"] == {"deep": [1, {"x": None}]}
+    assert read["tasks"][0]["depends_on"] == [] and read["tasks"][0]["libraries"] == []
+    assert read["tasks"][0]["notebook_task"]["base_parameters"] == {}
+    assert read["tasks"][1]["brand_new_task"] == {"anything": 1}
 
 
 def test_get_through_the_sdk(lw: LocalWorkspace, w: WorkspaceClient) -> None:
@@ -93,15 +104,19 @@ def test_unknown_job_is_resource_does_not_exist(w: WorkspaceClient) -> None:
             call()
 
 
-def test_settings_the_validator_refuses_name_the_task_and_field(w: WorkspaceClient) -> None:
+def test_settings_the_validator_refuses_in_the_workspace_words(w: WorkspaceClient) -> None:
     settings = {"name": unique("bad"), "tasks": [notebook_task("a", "ghost")]}
     with pytest.raises(InvalidParameterValue) as caught:
         create_job(w, settings)
-    message = str(caught.value)
-    assert "'a'" in message and "ghost" in message
-    assert "field: tasks[a].depends_on[0].task_key" in message
-    with pytest.raises(InvalidParameterValue, match="field: tasks\\[a\\]"):
-        create_job(w, {"name": "cycle", "tasks": [notebook_task("a", "a")]})
+    assert str(caught.value) == (
+        "Invalid dependency graph, task 'a' depends on 'ghost', which is not a task of this job."
+    )
+    # An error whose workspace wording is not public keeps the validator's, naming the field.
+    cron = {"quartz_cron_expression": "0 0 12 * * ?", "timezone_id": "Not/AZone"}
+    with pytest.raises(InvalidParameterValue) as caught:
+        create_job(w, {"name": unique("zone"), "schedule": cron})
+    assert "Not/AZone" in str(caught.value)
+    assert str(caught.value).endswith("(field: schedule.timezone_id)")
     # Warnings do not refuse: an unknown task type is kept.
     create_job(w, {"name": "ok", "tasks": [{"task_key": "n", "new_kind_task": {}}]})
 
@@ -228,9 +243,11 @@ def test_update_replaces_top_level_and_merges_tasks_by_key(w: WorkspaceClient) -
     )
     settings = raw_get(w, job_id)["settings"]
     assert settings["tags"] == {"c": "3"}  # replaced whole, not merged
-    assert "timeout_seconds" not in settings
+    assert settings["timeout_seconds"] == 0  # removed: the server's default comes back
     assert [t["task_key"] for t in settings["tasks"]] == ["a", "b", "d"]
-    assert settings["tasks"][1] == new_b  # an entry with a known key is replaced whole
+    # An entry with a known key is replaced whole (and given the server's defaults).
+    assert settings["tasks"][1] == with_server_defaults({"tasks": [new_b]})["tasks"][0]
+    assert "depends_on" not in settings["tasks"][1]
     assert settings["job_clusters"] == [{"job_cluster_key": "y", "new_cluster": {"num_workers": 5}}]
     # Through the SDK: removing a task others depend on is refused by the validator.
     with pytest.raises(InvalidParameterValue, match="'d'"):
@@ -256,11 +273,14 @@ def test_reset_replaces_everything(w: WorkspaceClient) -> None:
     )
     settings = raw_get(w, job_id)["settings"]
     # run_as survives a reset that omits it, as on a workspace; the rest is replaced.
-    assert settings == {
-        "name": "renamed",
-        "tasks": [notebook_task("z")],
-        "run_as": {"user_name": "someone@example.com"},
-    }
+    assert settings == with_server_defaults(
+        {
+            "name": "renamed",
+            "tasks": [notebook_task("z")],
+            "run_as": {"user_name": "someone@example.com"},
+        }
+    )
+    assert "tags" not in settings
     assert w.jobs.get(job_id).run_as_user_name == "someone@example.com"
     with pytest.raises(InvalidParameterValue, match="Missing required field: new_settings"):
         w.api_client.do("POST", "/api/2.2/jobs/reset", body={"job_id": job_id})

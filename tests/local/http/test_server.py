@@ -14,6 +14,7 @@ import requests
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import BadRequest, NotFound, Unauthenticated
 
+from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.local import LocalWorkspace
 
 from ..helpers import client
@@ -146,7 +147,7 @@ def test_2_1_aliases_serve_the_same_jobs(w: WorkspaceClient) -> None:
     settings = w.jobs.get(job_id).settings
     assert settings is not None and settings.name == "alias"
     got = w.api_client.do("GET", "/api/2.1/jobs/get", query={"job_id": job_id})
-    assert got["settings"] == {"name": "alias"}
+    assert got["settings"] == with_server_defaults({"name": "alias"})
 
 
 def test_the_token_is_kept_private_and_never_logged(
