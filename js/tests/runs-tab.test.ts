@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RunDetail, RunSummary, TaskRunView, ToPython } from "../src/editor/protocol";
+import type { RunDetail, RunSummary, TaskOutput, TaskRunView, ToPython } from "../src/editor/protocol";
 import { RunsTab } from "../src/editor/runs-tab";
 import type { JobMessage, RunsTabContext } from "../src/editor/tab-types";
 
@@ -20,8 +20,16 @@ function taskRun(key: string, state: string, extra: Partial<TaskRunView> = {}): 
   return {
     task_key: key, run_id: 100 + key.length, attempt_number: 0, state, state_message: "", start_time: 1_750_000_000_000, end_time: 1_750_000_010_000,
     queue_duration: 1000, setup_duration: 2000, execution_duration: 6000, cleanup_duration: 1000,
-    upstream_only: state === "UPSTREAM_FAILED", root_cause: state === "FAILED", run_page_url: null, resolved_parameters: null,
-    child_run_id: null, iterations: null, attempts: 1, ...extra,
+    upstream_only: state === "UPSTREAM_FAILED", root_cause: state === "FAILED", run_page_url: null, spark_ui_url: null, resolved_parameters: null,
+    child_run_id: null, iterations: null, attempts: 1, repair_id: null, ...extra,
+  };
+}
+
+/** A TaskOutput as Python's run_views.task_output makes it. */
+function taskOutput(extra: Partial<TaskOutput> = {}): TaskOutput {
+  return {
+    run_id: 104, task_key: "load", task_type: "spark_python_task", state: "FAILED", ended: true, notebook_result: null, notebook_result_truncated: false,
+    error: "boom", error_trace: "Traceback...", logs: null, logs_truncated: false, other: {}, exported_views: null, export_error: null, export_local: true, ...extra,
   };
 }
 
@@ -40,7 +48,7 @@ function makeCtx() {
   const replies: Record<string, (m: Request) => unknown> = {
     runs: (m) => ({ kind: "runs", request_id: m.request_id, runs: Array.from({ length: 25 }, (_, i) => summary(1000 - i - Number(m.offset))), has_more: true }),
     run: (m) => ({ kind: "run", request_id: m.request_id, run: failedRun() }),
-    task_output: (m) => ({ kind: "task_output", request_id: m.request_id, output: { error: "boom", error_trace: "Traceback..." } }),
+    task_output: (m) => ({ kind: "task_output", request_id: m.request_id, output: taskOutput({ run_id: m.run_id ?? null }) }),
     repair_preview: (m) => ({ kind: "repair_preview", request_id: m.request_id, plan: { rerun: m.rerun_tasks ?? ["load", "aggregate", "report"], reused: ["ingest"], request: {} }, root_causes: ["load"] }),
     matrix: (m) => ({ kind: "matrix", request_id: m.request_id, task_keys: ["a"], runs: [] }),
   };
@@ -205,5 +213,81 @@ describe("run detail", () => {
     expect(confirm.disabled).toBe(false);
     confirm.click();
     expect(fake.sent.at(-1)).toEqual({ kind: "repair", run_id: 7, rerun_tasks: ["load"], rerun_dependent_tasks: false });
+  });
+
+  it("shows each task once after retries and repairs, and every task run on demand", async () => {
+    const run = failedRun();
+    run.state = "SUCCESS";
+    const first = taskRun("load", "FAILED", { run_id: 201, attempt_number: 0, attempts: 3 });
+    const retry = taskRun("load", "FAILED", { run_id: 202, attempt_number: 1, attempts: 3 });
+    const repaired = taskRun("load", "SUCCESS", { run_id: 301, attempt_number: 0, attempts: 3, repair_id: 900, root_cause: false });
+    run.tasks = run.tasks.map((t) => (t.task_key === "load" ? repaired : t));
+    run.attempts = [first, retry, ...run.tasks];
+    run.latest_repair_id = 900;
+    fake.replies.run = (m) => ({ kind: "run", request_id: m.request_id, run });
+    tab.openRun(7);
+    await flush();
+    expect(tab.element.querySelectorAll(".loom-runs-gantt-row[data-task=load]").length).toBe(1);
+    const row = q(".loom-runs-gantt-row[data-task=load]");
+    expect(row.dataset.state).toBe("SUCCESS");
+    expect(row.textContent).toContain("×3");
+    row.click();
+    await flush();
+    expect(fake.requests.at(-1)).toMatchObject({ kind: "task_output", run_id: 301 });
+    const attempts = [...tab.element.querySelectorAll<HTMLElement>("[data-role=attempts] tr[data-run-id]")];
+    expect(attempts.map((a) => a.dataset.runId)).toEqual(["201", "202", "301"]);
+    expect(attempts[2].querySelector("[data-role=repair-tag]")?.textContent).toBe("repair 900");
+    expect(attempts[2].getAttribute("aria-selected")).toBe("true");
+    attempts[0].click(); // the first, failed attempt's output
+    await flush();
+    expect(fake.requests.at(-1)).toMatchObject({ kind: "task_output", run_id: 201 });
+    expect(attempts[0].getAttribute("aria-selected")).toBe("true");
+    expect(q("[data-output=error] pre").textContent).toBe("boom");
+  });
+  it("links out only where a tab can open the page", async () => {
+    const page = "https://adb-1.2.azuredatabricks.net/?o=1#job/5/run/7";
+    const spark = "https://adb-1.2.azuredatabricks.net/#setting/sparkui/0929-1/driver-26";
+    const run = failedRun();
+    run.run_page_url = page;
+    run.tasks[1] = taskRun("load", "FAILED", { run_page_url: `${page}1`, spark_ui_url: spark });
+    run.tasks[0] = taskRun("ingest", "SUCCESS", { run_page_url: "http://127.0.0.1:8123/?o=1#job/5/run/9", spark_ui_url: "#" });
+    fake.replies.run = (m) => ({ kind: "run", request_id: m.request_id, run });
+    tab.openRun(7);
+    await flush();
+    expect(q<HTMLAnchorElement>("[data-action=run-page]").href).toBe(page);
+    q(".loom-runs-gantt-row[data-task=load]").click();
+    await flush();
+    expect(q<HTMLAnchorElement>("[data-action=task-run-page]").getAttribute("href")).toBe(`${page}1`);
+    expect(q<HTMLAnchorElement>("[data-action=spark-ui]").getAttribute("href")).toBe(spark);
+    q(".loom-runs-gantt-row[data-task=ingest]").click();
+    await flush();
+    expect(q("[data-role=task-pane] [data-action=task-run-page]")).toBeNull();
+    expect(q("[data-role=task-pane] [data-action=spark-ui]")).toBeNull();
+    // A local workspace's run: no link at all (this view is its page).
+    run.run_page_url = "http://127.0.0.1:8123/?o=1#job/5/run/7";
+    tab.openRun(8);
+    await flush();
+    expect(q("[data-action=run-page]")).toBeNull();
+    expect([...tab.element.querySelectorAll("a")].filter((a) => !a.getAttribute("href") || a.getAttribute("href") === "#")).toEqual([]);
+  });
+  it("shows what a notebook printed, its exit value and its error", async () => {
+    const notebook = taskOutput({
+      task_type: "notebook_task",
+      notebook_result: "done",
+      notebook_result_truncated: true,
+      exported_views: [{ name: "nb", type: "NOTEBOOK", content: "<pre class='loom-cell-output'>rows 42</pre>" }],
+    });
+    fake.replies.task_output = (m) => ({ kind: "task_output", request_id: m.request_id, output: notebook });
+    tab.openRun(7);
+    await flush();
+    q(".loom-runs-gantt-row[data-task=load]").click();
+    await flush();
+    expect(q("[data-output=result] pre").textContent).toBe("done");
+    expect(q("[data-output=result]").textContent).toContain("truncated");
+    expect(q("[data-output=error] pre").textContent).toBe("boom");
+    const frame = q<HTMLIFrameElement>("[data-output=printed] iframe[data-role=notebook-export]");
+    expect(frame.getAttribute("srcdoc")).toContain("rows 42");
+    expect(frame.getAttribute("sandbox")).toBe(""); // the local page runs nothing
+    expect(q("[data-role=no-output]")).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from loom_jobs_widget.browser.protocol import JobRow, RunBadge, RunSummary, TriggerSummary
+from loom_jobs_widget.client.run_views import openable_url
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.schedule import CronError, describe, pause_status, trigger_kind
 
@@ -74,7 +75,8 @@ def trigger_summary(settings: Mapping[str, Any]) -> TriggerSummary:
 
 def run_summary(run: Mapping[str, Any] | None) -> RunSummary | None:
     """The Last run column: when, and a badge (``state``: succeeded, failed, running, pending,
-    canceled, skipped, other) with its label."""
+    canceled, skipped, other) with its label; ``url`` is the run's page when a browser tab can
+    open it (not the local workspace's loopback address)."""
     if not run:
         return None
     raw_state, raw_status = run.get("state"), run.get("status")
@@ -106,7 +108,7 @@ def run_summary(run: Mapping[str, Any] | None) -> RunSummary | None:
         "label": label,
         "start_time": start if isinstance(start, int) else None,
         "end_time": end if isinstance(end, int) and end > 0 else None,
-        "url": run.get("run_page_url") if isinstance(run.get("run_page_url"), str) else None,
+        "url": openable_url(run.get("run_page_url")),
     }
 
 

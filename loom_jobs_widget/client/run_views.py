@@ -1,30 +1,48 @@
 """A job run read as the Runs tab shows it: the state of each task for the canvas overlay, the
 root causes of a failure apart from the tasks that only failed upstream, what a repair would
-rerun and what it would reuse, and the rows of the run history, the run detail and the matrix.
+rerun and what it would reuse, the rows of the run history, the run detail and the matrix, one
+task run's output, and the links out of them that lead somewhere.
 
-Pure readings of the API's JSON (`RunsService.get_run`, `list_runs`): no call, no credential.
+Pure readings of the API's JSON (`RunsService.get_run`, `list_runs`, `get_run_output`,
+`export_run`): no call, no credential.
+
+`tasks[]` of runs/get holds one entry per task *attempt*: a retried task has one per retry (its
+`attempt_number` 0, 1, ...), and a repair adds entries without removing the earlier ones (the
+Jobs API's repair reruns "as part of the original job run"; apache/airflow PR #69998 saw the
+entries of one task accumulate across repairs on a live workspace). Every reading here takes each
+task's latest attempt, found by time and by `repair_history` (never by `job_run_id` or
+`original_attempt_run_id`, which task entries do not carry).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import math
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from loom_jobs_widget.core.models import JobSettings
 
 __all__ = [
     "TERMINAL",
     "RepairPlan",
+    "attempts",
+    "exportable",
     "latest_task_runs",
     "matrix_rows",
+    "openable_url",
     "progress",
     "repair_plan",
     "root_causes",
     "run_detail",
     "run_state",
     "run_summary",
+    "spark_ui_url",
+    "task_output",
     "task_states",
 ]
 
@@ -53,21 +71,53 @@ def run_state(run: Mapping[str, Any]) -> str:
     return "UNKNOWN"
 
 
-def latest_task_runs(run: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each task's latest task run (the last attempt, or the last repair's), by task_key."""
-    found: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+def _repair_rounds(run: Mapping[str, Any]) -> dict[int, tuple[int, int | None, int]]:
+    """task run_id -> (its `repair_history` item's position, the repair's id (None for the
+    original run), the item's start_time): empty when runs/get was read without
+    include_history."""
+    found: dict[int, tuple[int, int | None, int]] = {}
+    for position, item in enumerate(run.get("repair_history") or []):
+        if not isinstance(item, Mapping):
+            continue
+        repair = _int(item.get("id")) if item.get("type") == "REPAIR" else None
+        started = _int(item.get("start_time")) or 0
+        for task_run_id in item.get("task_run_ids") or []:
+            if isinstance(task_run_id, int):
+                found[task_run_id] = (position, repair, started)
+    return found
+
+
+def attempts(run: Mapping[str, Any]) -> list[tuple[dict[str, Any], int | None]]:
+    """Every task run of ``run`` (each attempt, each repair's), oldest first, with the id of the
+    repair it belongs to (None: the original run, or unknown without include_history).
+
+    The order is by time: an attempt starts after the one before it ended, and a repair's task
+    runs start after the run it repairs ended. An entry not started yet (BLOCKED, PENDING,
+    WAITING_FOR_RETRY: start_time 0) is the newest of its task; one that ended without starting
+    (skipped) takes its repair's start when `repair_history` tells it. Ties go to the later
+    repair, then the higher attempt_number (whose numbering across repairs is not documented),
+    then the later place in the list."""
+    rounds = _repair_rounds(run)
+    ordered: list[tuple[tuple[float, int, int, int], dict[str, Any], int | None]] = []
     for position, task_run in enumerate(run.get("tasks") or []):
         if not isinstance(task_run, dict) or not isinstance(task_run.get("task_key"), str):
             continue
-        order = (
-            int(task_run.get("start_time") or 0),
-            int(task_run.get("attempt_number") or 0),
-            position,
-        )
-        key = task_run["task_key"]
-        if key not in found or order >= found[key][0]:
-            found[key] = (order, task_run)
-    return {key: task_run for key, (_, task_run) in found.items()}
+        run_id = _int(task_run.get("run_id"))
+        round_index, repair, round_start = rounds.get(run_id or -1, (-1, None, 0))
+        started: float = _int(task_run.get("start_time")) or 0
+        if not started:
+            ended = (task_run.get("state") or {}).get("life_cycle_state") in TERMINAL
+            started = round_start if ended else math.inf
+        attempt = _int(task_run.get("attempt_number")) or 0
+        ordered.append(((started, round_index, attempt, position), task_run, repair))
+    ordered.sort(key=lambda entry: entry[0])
+    return [(task_run, repair) for _, task_run, repair in ordered]
+
+
+def latest_task_runs(run: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each task's latest task run (its last attempt, of the last repair that ran it), by
+    task_key."""
+    return {str(task_run["task_key"]): task_run for task_run, _ in attempts(run)}
 
 
 def task_states(run: Mapping[str, Any]) -> dict[str, str]:
@@ -144,14 +194,69 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _message(run: Mapping[str, Any]) -> str:
     state = run.get("state")
     text = state.get("state_message") if isinstance(state, Mapping) else None
     return text if isinstance(text, str) else ""
 
 
+# --- links --------------------------------------------------------------------------------------
+
+
+def _loopback(host: str) -> bool:
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def openable_url(url: Any) -> str | None:
+    """``url`` when a browser tab can open it: an http(s) address on a host other than this
+    machine's loopback. None for an empty or fragment-only value, another scheme, a masked host
+    ("***/?o=..."), or the local workspace's own loopback address, which serves the API and no
+    pages (its runs open in the widget's own run view instead)."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or _loopback(host):
+        return None
+    return url.strip()
+
+
+def spark_ui_url(host: str, cluster_instance: Any) -> str | None:
+    """The Spark UI of a task run on a cluster: ``<host>/#setting/sparkui/<cluster_id>/driver-
+    <spark_context_id>`` (the form databricks/databricks-vscode's `Cluster.getSparkUiUrl` opens;
+    the Jobs API reference words it `/#setting/sparkui/$cluster_id/$spark_context_id`). None
+    until the run has both ids, and for a host no browser tab can open."""
+    if not isinstance(cluster_instance, Mapping):
+        return None
+    cluster_id = cluster_instance.get("cluster_id")
+    context_id = cluster_instance.get("spark_context_id")
+    if not isinstance(cluster_id, str) or not cluster_id or context_id in (None, ""):
+        return None
+    base = openable_url(host)
+    if base is None:
+        return None
+    return f"{base.rstrip('/')}/#setting/sparkui/{cluster_id}/driver-{context_id}"
+
+
+# --- the history, the detail, the matrix --------------------------------------------------------
+
+
 def run_summary(run: Mapping[str, Any], *, now_ms: int | None = None) -> dict[str, Any]:
-    """A row of the run history (`RunSummary` in protocol.ts)."""
+    """A row of the run history (`RunSummary` in protocol.ts). `run_page_url` only when it
+    leads somewhere (`openable_url`)."""
     start, end = _int(run.get("start_time")), _int(run.get("end_time")) or None
     ended = (run.get("state") or {}).get("life_cycle_state") in TERMINAL
     duration = _int(run.get("run_duration"))
@@ -172,18 +277,21 @@ def run_summary(run: Mapping[str, Any], *, now_ms: int | None = None) -> dict[st
         "state": run_state(run),
         "state_message": _message(run),
         "ended": ended,
-        "trigger": run.get("trigger") if isinstance(run.get("trigger"), str) else None,
-        "triggered_by": run.get("creator_user_name")
-        if isinstance(run.get("creator_user_name"), str)
-        else None,
+        "trigger": _str(run.get("trigger")),
+        "triggered_by": _str(run.get("creator_user_name")),
         "job_parameters": parameters,
-        "run_page_url": run.get("run_page_url")
-        if isinstance(run.get("run_page_url"), str)
-        else None,
+        "run_page_url": openable_url(run.get("run_page_url")),
     }
 
 
-def _task_run_view(task_run: Mapping[str, Any], causes: set[str], attempts: int) -> dict[str, Any]:
+def _task_run_view(
+    task_run: Mapping[str, Any],
+    causes: set[str],
+    attempts: int,
+    *,
+    repair_id: int | None = None,
+    host: str = "",
+) -> dict[str, Any]:
     state = run_state(task_run)
     iterations = None
     stats = (
@@ -214,38 +322,42 @@ def _task_run_view(task_run: Mapping[str, Any], causes: set[str], attempts: int)
         "cleanup_duration": _int(task_run.get("cleanup_duration")),
         "upstream_only": state in _KNOCK_ON,
         "root_cause": task_run.get("task_key") in causes,
-        "run_page_url": task_run.get("run_page_url")
-        if isinstance(task_run.get("run_page_url"), str)
-        else None,
+        "run_page_url": openable_url(task_run.get("run_page_url")),
+        "spark_ui_url": spark_ui_url(host, task_run.get("cluster_instance")),
         "resolved_parameters": dict(resolved) if isinstance(resolved, Mapping) else None,
         "child_run_id": _int(child.get("run_id")) if isinstance(child, Mapping) else None,
         "iterations": iterations,
         "attempts": attempts,
+        "repair_id": repair_id,
     }
 
 
-def run_detail(run: Mapping[str, Any], order: Sequence[str] = ()) -> dict[str, Any]:
-    """A run with its tasks for the run detail and its timeline (`RunDetail`): each task's
-    latest task run in the job's ``order`` (others after), and every attempt."""
-    latest = latest_task_runs(run)
+def run_detail(
+    run: Mapping[str, Any], order: Sequence[str] = (), *, host: str = ""
+) -> dict[str, Any]:
+    """A run with its tasks for the run detail and its timeline (`RunDetail`): each task once,
+    its latest task run, in the job's ``order`` (others after), with how many task runs it had;
+    and every task run (`attempts`, oldest first). ``host`` is the workspace's, for the Spark
+    UI links."""
+    every = attempts(run)
+    latest = {str(task_run["task_key"]): task_run for task_run, _ in every}
+    repairs_of = {id(task_run): repair for task_run, repair in every}
     causes = set(root_causes(run))
     counts: dict[str, int] = {}
-    for task_run in run.get("tasks") or []:
-        if isinstance(task_run, Mapping) and isinstance(task_run.get("task_key"), str):
-            counts[task_run["task_key"]] = counts.get(task_run["task_key"], 0) + 1
+    for task_run, _ in every:
+        counts[task_run["task_key"]] = counts.get(task_run["task_key"], 0) + 1
     keys = [key for key in order if key in latest] + [key for key in latest if key not in order]
     history = [h for h in run.get("repair_history") or [] if isinstance(h, Mapping)]
     repairs = [_int(h.get("id")) for h in history if h.get("type") == "REPAIR"]
+
+    def view(task_run: Mapping[str, Any]) -> dict[str, Any]:
+        return _task_run_view(task_run, causes, counts.get(str(task_run["task_key"]), 1),
+                              repair_id=repairs_of.get(id(task_run)), host=host)  # fmt: skip
+
     return {
         **run_summary(run),
-        "tasks": [_task_run_view(latest[key], causes, counts.get(key, 1)) for key in keys],
-        "attempts": [
-            _task_run_view(task_run, causes, counts.get(str(task_run.get("task_key")), 1))
-            for task_run in sorted(
-                (t for t in run.get("tasks") or [] if isinstance(t, Mapping)),
-                key=lambda t: (int(t.get("start_time") or 0), int(t.get("attempt_number") or 0)),
-            )
-        ],
+        "tasks": [view(latest[key]) for key in keys],
+        "attempts": [view(task_run) for task_run, _ in every],
         "repair_history": [dict(h) for h in history],
         "latest_repair_id": repairs[-1] if repairs else None,
     }
@@ -264,7 +376,8 @@ def matrix_rows(
 
 
 def progress(run: Mapping[str, Any]) -> dict[str, Any]:
-    """How far a run is: tasks ended of all, for the progress bar (`run_progress`)."""
+    """How far a run is: tasks ended of all (each task once, by its latest task run), for the
+    progress bar (`run_progress`)."""
     states = latest_task_runs(run)
     done = sum(
         1
@@ -277,6 +390,107 @@ def progress(run: Mapping[str, Any]) -> dict[str, Any]:
         "total": len(states),
         "finished": (run.get("state") or {}).get("life_cycle_state") in TERMINAL,
         "root_causes": root_causes(run),
+    }
+
+
+# --- a task run's output ------------------------------------------------------------------------
+
+# ANSI colour codes: a notebook's error_trace carries IPython's colours (a real get-output quoted
+# in Jordan-M-Young/brickproof has them).
+_ANSI: Final = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# get-output's own fields; anything else (sql_output, dbt_output, run_job_output, ...) is shown
+# as it came.
+_OUTPUT_FIELDS: Final = frozenset(
+    {"metadata", "notebook_output", "error", "error_trace", "logs", "logs_truncated"}
+)
+# Results of a task run that never ran its code: nothing to export.
+_NOT_RUN: Final = frozenset({
+    "UPSTREAM_FAILED", "UPSTREAM_CANCELED", "EXCLUDED", "DISABLED", "SKIPPED",
+    "MAXIMUM_CONCURRENT_RUNS_REACHED",
+})  # fmt: skip
+
+
+def _plain(value: Any) -> str | None:
+    return _ANSI.sub("", value) if isinstance(value, str) and value else None
+
+
+def _task_settings(metadata: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The task's settings in get-output's `metadata`, a Run: its `tasks[0]`; older answers put
+    them on `metadata` itself."""
+    tasks = metadata.get("tasks")
+    if isinstance(tasks, list) and tasks and isinstance(tasks[0], Mapping):
+        return tasks[0]
+    return metadata
+
+
+def _task_type(task: Mapping[str, Any]) -> str | None:
+    for key, value in task.items():
+        if key.endswith("_task") and isinstance(value, Mapping):
+            return key
+    return None
+
+
+def exportable(output: Mapping[str, Any]) -> bool:
+    """Whether runs/export has the run's notebook with what it printed: a notebook task that
+    ran and ended. (A notebook's printed output is not in get-output, whose `notebook_output`
+    holds only the `dbutils.notebook.exit` value.)"""
+    metadata = output.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return False
+    task = _task_settings(metadata)
+    if _task_type(task) != "notebook_task" and _task_type(metadata) != "notebook_task":
+        return False
+    state = task.get("state") if isinstance(task.get("state"), Mapping) else metadata.get("state")
+    life = state.get("life_cycle_state") if isinstance(state, Mapping) else None
+    result = state.get("result_state") if isinstance(state, Mapping) else None
+    return life in TERMINAL and result not in _NOT_RUN
+
+
+def task_output(
+    output: Mapping[str, Any],
+    *,
+    exported: Mapping[str, Any] | None = None,
+    export_error: str | None = None,
+    local: bool = False,
+) -> dict[str, Any]:
+    """One task run's output as the run detail shows it (`TaskOutput`): runs/get-output read
+    with its task under `metadata.tasks[0]`, and, for a notebook, its exported page
+    (runs/export with `views_to_export=CODE`, ``exported``), which carries what the notebook
+    printed. ``local``: the page is the local workspace's plain HTML, not Databricks' own
+    (which runs scripts)."""
+    raw_metadata = output.get("metadata")
+    metadata: Mapping[str, Any] = raw_metadata if isinstance(raw_metadata, Mapping) else {}
+    task = _task_settings(metadata)
+    task_type = _task_type(task) or _task_type(metadata)
+    state_of = task if isinstance(task.get("state"), Mapping) else metadata
+    raw_notebook = output.get("notebook_output")
+    notebook: Mapping[str, Any] = raw_notebook if isinstance(raw_notebook, Mapping) else {}
+    result = notebook.get("result")
+    views = []
+    for view in (exported or {}).get("views") or []:
+        if isinstance(view, Mapping) and isinstance(view.get("content"), str):
+            views.append({"name": str(view.get("name") or ""), "type": str(view.get("type") or ""),
+                          "content": view["content"]})  # fmt: skip
+    other = {
+        key: value for key, value in output.items()
+        if key not in _OUTPUT_FIELDS and value not in (None, {}, [])
+    }  # fmt: skip
+    return {
+        "run_id": _int(metadata.get("run_id")) or _int(task.get("run_id")),
+        "task_key": _str(task.get("task_key")) or _str(metadata.get("task_key")),
+        "task_type": task_type,
+        "state": run_state(state_of),
+        "ended": (state_of.get("state") or {}).get("life_cycle_state") in TERMINAL,
+        "notebook_result": None if result is None else str(result),
+        "notebook_result_truncated": bool(notebook.get("truncated")),
+        "error": _plain(output.get("error")),
+        "error_trace": _plain(output.get("error_trace")),
+        "logs": _plain(output.get("logs")),
+        "logs_truncated": bool(output.get("logs_truncated")),
+        "other": other,
+        "exported_views": views if exported is not None else None,
+        "export_error": export_error,
+        "export_local": local,
     }
 
 

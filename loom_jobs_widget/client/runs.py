@@ -1,5 +1,6 @@
 """A job's runs in the workspace: `RunsService` starts, cancels, repairs and reads them (Jobs API
-2.2 runs/*), and `RunHandle` follows one with a polling that backs off and stops when it ends.
+2.2 runs/*), and `RunHandle` follows one with a polling that backs off and stops when it ends
+(after a repair, when the run has taken the repair up and ended again).
 
 What a run's JSON means for the Runs tab (`run_state`, `repair_plan`, ...) is `run_views`.
 """
@@ -15,12 +16,12 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from loom_jobs_widget.client.errors import Context, WorkspaceError
 from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
-from loom_jobs_widget.client.run_views import TERMINAL, run_state
+from loom_jobs_widget.client.run_views import TERMINAL, openable_url, run_state
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
 
-__all__ = ["RunHandle", "RunsApi", "RunsService", "poll_intervals"]
+__all__ = ["RunHandle", "RunsApi", "RunsService", "poll_intervals", "repair_reflected"]
 
 # runs/get's paged arrays besides tasks / iterations (see RunsService._read_run).
 _RUN_PAGED_ARRAYS: Final = ("job_clusters", "job_parameters", "repair_history")
@@ -187,6 +188,22 @@ class RunsService(Service):
             query={"run_id": run_id},
         )
 
+    def export_run(self, run_id: int, *, views_to_export: str = "CODE") -> dict[str, Any]:
+        """runs/export of a notebook task run: `views`, each `{name, type, content}` with the
+        notebook and what it printed as an HTML page."""
+        return self._do(
+            "GET",
+            f"{JOBS_API}/runs/export",
+            Context(f"export run {run_id}", run_id=run_id),
+            query={"run_id": run_id, "views_to_export": views_to_export},
+        )
+
+    @property
+    def local(self) -> bool:
+        """Whether the workspace answers on this machine's loopback address (the local
+        workspace): its run pages are not pages a browser tab can open."""
+        return bool(self.host) and openable_url(self.host) is None
+
     def list_runs(
         self,
         job_id: int | None = None,
@@ -224,7 +241,7 @@ class RunsService(Service):
 class RunsApi(Protocol):
     """What `RunHandle` calls: `RunsService` has it."""
 
-    def get_run(self, run_id: int) -> dict[str, Any]: ...
+    def get_run(self, run_id: int, *, include_history: bool = False) -> dict[str, Any]: ...
 
     def cancel_run(self, run_id: int) -> None: ...
 
@@ -238,15 +255,39 @@ def poll_intervals(first: float = 0.25, factor: float = 1.5, most: float = 5.0) 
         wait = min(most, wait * factor)
 
 
+def repair_reflected(run: Mapping[str, Any], repair_id: int) -> bool:
+    """Whether runs/get (with include_history) shows the repair: its `repair_history` lists it.
+    Right after runs/repair the run may still read as it ended before (apache/airflow's
+    Databricks provider waits for this, or for the run to leave its terminal state)."""
+    return any(
+        isinstance(item, Mapping) and item.get("id") == repair_id
+        for item in run.get("repair_history") or []
+    )
+
+
 class RunHandle:
     """A run being followed: ``.state``, ``.run`` (the last `runs/get`), ``.wait()``,
     ``.cancel()``; ``follow(callback)`` calls back with each new read from a daemon thread
-    that ends with the run (or with ``stop()``)."""
+    that ends with the run (or with ``stop()``).
 
-    def __init__(self, runs: RunsApi, run_id: int) -> None:
+    With ``repair_id`` (a repair just asked for), the run ends only once a read shows the
+    repair (in `repair_history`, or the run running again) and the run has ended after it; if
+    no read shows it within ``repair_wait`` seconds, the run is taken as it reads."""
+
+    def __init__(
+        self,
+        runs: RunsApi,
+        run_id: int,
+        *,
+        repair_id: int | None = None,
+        repair_wait: float = 120.0,
+    ) -> None:
         self.runs = runs
         self.run_id = run_id
+        self.repair_id = repair_id
         self.run: dict[str, Any] = {}
+        self._repair_seen = repair_id is None
+        self._repair_deadline = time.monotonic() + repair_wait
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -254,7 +295,8 @@ class RunHandle:
         return f"RunHandle(run_id={self.run_id}, state={self.state!r})"
 
     def refresh(self) -> dict[str, Any]:
-        self.run = self.runs.get_run(self.run_id)
+        # With the repair history: which repair ran a task run orders its attempts.
+        self.run = self.runs.get_run(self.run_id, include_history=True)
         return self.run
 
     @property
@@ -263,8 +305,16 @@ class RunHandle:
 
     @property
     def done(self) -> bool:
-        life = (self.run.get("state") or {}).get("life_cycle_state") if self.run else None
-        return life in TERMINAL
+        return self._ended(self.run) if self.run else False
+
+    def _ended(self, run: Mapping[str, Any]) -> bool:
+        life = (run.get("state") or {}).get("life_cycle_state")
+        if life not in TERMINAL:
+            self._repair_seen = True
+            return False
+        if not self._repair_seen and self.repair_id is not None:
+            self._repair_seen = repair_reflected(run, self.repair_id)
+        return self._repair_seen or time.monotonic() > self._repair_deadline
 
     def wait(self, timeout: float | None = None) -> dict[str, Any]:
         """Poll until the run ends (backing off); the last read. TimeoutError after
@@ -295,7 +345,7 @@ class RunHandle:
                 # A failed read (the network, a restart) is tried again at the next tick.
                 with contextlib.suppress(Exception):
                     run = self.refresh()
-                    ended = (run.get("state") or {}).get("life_cycle_state") in TERMINAL
+                    ended = self._ended(run)
                     callback(run)
                 if ended or self._stop.wait(pause):
                     return
@@ -309,4 +359,3 @@ class RunHandle:
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=10)
-

@@ -2,6 +2,9 @@
 messages (history, detail, output, matrix, run now, cancel, repair and its preview) and follows
 one run at a time, colouring the canvas by its task states until it ends.
 
+A task's output is runs/get-output and, for a notebook that ran, its exported page
+(runs/export), which alone holds what the notebook printed.
+
 `session.EditorSession` hands it the run messages; every answer is a `protocol` message. A
 failure becomes an ``error`` in the answer, or a `run_error` and a status.
 """
@@ -23,6 +26,7 @@ from loom_jobs_widget.client import (
     run_summary,
     task_states,
 )
+from loom_jobs_widget.client.run_views import exportable, task_output
 from loom_jobs_widget.editor.protocol import (
     CancelAllRequest,
     CancelRunRequest,
@@ -128,15 +132,29 @@ class EditorRuns:
         self._send(reply)
 
     def _on_run(self, message: RunRequest) -> None:
-        run = self._runs().get_run(
+        runs = self._runs()
+        run = runs.get_run(
             int(message["run_id"]), include_history=True, include_resolved_values=True
         )
+        detail = run_detail(run, self._order(), host=runs.host)
         self._send({"kind": "run", "request_id": message["request_id"],
-                    "run": cast(RunDetail, run_detail(run, self._order()))})  # fmt: skip
+                    "run": cast(RunDetail, detail)})  # fmt: skip
 
     def _on_task_output(self, message: TaskOutputRequest) -> None:
-        output = self._runs().get_run_output(int(message["run_id"]))
-        self._send({"kind": "task_output", "request_id": message["request_id"], "output": output})
+        runs = self._runs()
+        run_id = int(message["run_id"])
+        output = runs.get_run_output(run_id)
+        exported: dict[str, Any] | None = None
+        export_error: str | None = None
+        if exportable(output):
+            try:
+                exported = runs.export_run(run_id)
+            except WorkspaceError as error:
+                # The exit value, error and trace still show; the page's absence is said.
+                export_error = str(error)
+        view = task_output(output, exported=exported, export_error=export_error, local=runs.local)
+        # TaskOutputMessage.output carries a `TaskOutput` (protocol.runs).
+        self._send({"kind": "task_output", "request_id": message["request_id"], "output": view})
 
     def _on_matrix(self, message: MatrixRequest) -> None:
         limit = min(_MATRIX_MOST, max(1, int(message.get("limit") or 25)))
@@ -206,14 +224,14 @@ class EditorRuns:
         run_id = int(message["run_id"])
         rerun = message.get("rerun_tasks")
         parameters = message.get("job_parameters")
-        self._runs().repair_run(
+        repair_id = self._runs().repair_run(
             run_id,
-            rerun_tasks=list(rerun) if isinstance(rerun, list) and rerun else None,
+            rerun_tasks=list(dict.fromkeys(rerun)) if isinstance(rerun, list) and rerun else None,
             rerun_all_failed_tasks=not (isinstance(rerun, list) and rerun),
             rerun_dependent_tasks=message.get("rerun_dependent_tasks", True) is not False,
             job_parameters=dict(parameters) if isinstance(parameters, Mapping) else None,
         )
-        self.follow(run_id)
+        self.follow(run_id, repair_id=repair_id)
 
     # Each handler takes the request TypedDict of its kind.
     _HANDLERS: Mapping[str, Callable[[EditorRuns, Any], None]] = {
@@ -231,10 +249,11 @@ class EditorRuns:
 
     # --- following a run -----------------------------------------------------------------------
 
-    def follow(self, run_id: int) -> RunHandle:
-        """Colour the canvas by this run and send its progress after each read, until it ends."""
+    def follow(self, run_id: int, *, repair_id: int | None = None) -> RunHandle:
+        """Colour the canvas by this run and send its progress after each read, until it ends
+        (after ``repair_id``, a repair just asked for, once the run has taken it up)."""
         self.stop()
-        handle = RunHandle(self._runs(), run_id)
+        handle = RunHandle(self._runs(), run_id, repair_id=repair_id)
 
         def update(run: dict[str, Any]) -> None:
             self._show_states(task_states(run))

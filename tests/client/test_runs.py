@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from databricks.sdk.service.workspace import ImportFormat
+from databricks.sdk.service.workspace import ImportFormat, Language
 
 from loom_jobs_widget.client import (
     ConfigurationError,
@@ -219,7 +219,9 @@ def test_the_runs_tab_messages(ws: Workspace, failing_job: tuple[int, str]) -> N
 
     session.handle({"kind": "task_output", "request_id": 4, "run_id": tasks["load"]["run_id"]})
     output = view.one("task_output")["output"]
+    assert output["task_key"] == "load" and output["task_type"] == "spark_python_task"
     assert "no flag yet" in json.dumps(output)
+    assert output["exported_views"] is None  # a Python file's printed output is in its logs
 
     session.handle({"kind": "matrix", "request_id": 5, "limit": 10})
     matrix = view.one("matrix")
@@ -236,9 +238,50 @@ def test_the_runs_tab_messages(ws: Workspace, failing_job: tuple[int, str]) -> N
     session.handle({"kind": "repair", "run_id": run_id})
     repaired = wait_for(view, lambda m: m["kind"] == "run_progress" and m["finished"])
     assert repaired["run"]["state"] == "SUCCESS" and repaired["root_causes"] == []
+    assert repaired["done"] == repaired["total"] == 5  # each task once, whatever its attempts
     session.runs.stop()
+
+    # Each task once, with its latest task run; the failed one stays among the attempts.
+    view.messages.clear()
+    session.handle({"kind": "run", "request_id": 7, "run_id": run_id})
+    detail = view.one("run")["run"]
+    assert sorted(t["task_key"] for t in detail["tasks"]) == sorted(tasks)
+    load = next(t for t in detail["tasks"] if t["task_key"] == "load")
+    assert load["state"] == "SUCCESS" and load["repair_id"] == detail["latest_repair_id"]
+    loads = [a for a in detail["attempts"] if a["task_key"] == "load"]
+    assert [a["state"] for a in loads] == ["FAILED", "SUCCESS"] and load["attempts"] == 2
+    # The local workspace serves no pages: no link to it, the run opens in the widget.
+    assert detail["run_page_url"] is None and load["run_page_url"] is None
     session.handle({"kind": "show_run", "run_id": None})
     assert all("state" not in n["data"] for n in session.graph.elements["nodes"])
+
+
+def test_a_notebook_task_shows_what_it_printed(ws: Workspace) -> None:
+    folder = f"/Workspace/Shared/nb-{uuid.uuid4().hex[:8]}"
+    ws.client.workspace.mkdirs(folder)
+    # What it prints is computed: the notebook's source alone does not contain it.
+    source = (b"# Databricks notebook source\nprint('rows', 6 * 7)\n\n# COMMAND ----------\n\n"
+              b"dbutils.notebook.exit('done')\n")  # fmt: skip
+    ws.client.workspace.upload(f"{folder}/nb", source, format=ImportFormat.SOURCE,
+                               language=Language.PYTHON, overwrite=True)  # fmt: skip
+    settings = {"name": unique("notebook"),
+                "tasks": [{"task_key": "nb", "notebook_task": {"notebook_path": f"{folder}/nb"}}]}
+    job_id = int(ws.jobs.create(settings).job_id)  # type: ignore[arg-type]
+    try:
+        run = RunHandle(ws.runs, int(ws.runs.run_now(job_id)["run_id"])).wait(timeout=120)
+        assert run_state(run) == "SUCCESS", run["state"]
+        view = View()
+        session = EditorSession(ws.jobs.get(job_id).settings,  # type: ignore[arg-type]
+                                job=ws.jobs.get(job_id), send=view.send, on_state=view.on_state,
+                                workspace=lambda: ws)  # fmt: skip
+        session.handle({"kind": "task_output", "request_id": 1,
+                        "run_id": latest_task_runs(run)["nb"]["run_id"]})  # fmt: skip
+        output = view.one("task_output")["output"]
+        assert output["task_type"] == "notebook_task" and output["notebook_result"] == "done"
+        (page,) = output["exported_views"]
+        assert "rows 42" in page["content"] and output["export_local"] is True
+    finally:
+        ws.jobs.delete(job_id)
 
 
 def test_run_messages_of_an_unsaved_job(ws: Workspace) -> None:

@@ -11,6 +11,7 @@
 import { PAGE_SIZES } from "../generated/limits";
 import type { RenderProps } from "@anywidget/types";
 import { button, h, icon, iconFromPaths } from "../editor/dom";
+import { openableHref } from "../editor/runs/links";
 import { ago, rangeText, tagFilter, tagText, when } from "./format";
 import type { Action, FromPython, Grant, JobRow, JobsBrowserModel, Query, ToPython } from "./protocol";
 import { CSS } from "./styles";
@@ -207,7 +208,10 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
         title: when(run.start_time),
         text: ago(run.start_time),
       });
-      runCell.append(h("div", { class: "loom-jb-run", title: run.run_id !== null ? `Run ${run.run_id}` : "" }, badge, time));
+      const cell = h("div", { class: "loom-jb-run", title: run.run_id !== null ? `Run ${run.run_id}` : "" }, badge, time);
+      // The run's page, when a browser tab can open it (a local workspace's run has none).
+      const page = openableHref(run.url);
+      runCell.append(page ? h("a", { class: "loom-jb-run-link", href: page, target: "_blank", rel: "noopener noreferrer", "data-action": "run-page", title: `Open run ${run.run_id ?? ""} in Databricks` }, cell) : cell);
     } else {
       runCell.append(h("span", { class: "loom-jb-faint", text: "Never run" }));
     }

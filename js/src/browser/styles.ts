@@ -97,6 +97,8 @@ ${THEME_VARIABLES}
 .loom-jb-muted { color: var(--je-muted); }
 .loom-jb-faint { color: var(--je-faint); }
 .loom-jb-run { display: flex; flex-direction: column; align-items: flex-start; gap: 1px; white-space: nowrap; font-size: 12px; }
+.loom-jb-run-link { color: inherit; text-decoration: none; }
+.loom-jb-run-link:hover .loom-jb-badge { text-decoration: underline; }
 .loom-jb-badge {
   display: inline-flex; align-items: center; gap: 5px;
   padding: 1px 8px 1px 6px; border-radius: 999px; font-size: 12px; font-weight: 500;

@@ -1,10 +1,20 @@
-"""The Runs tab's shapes: a run, its tasks, a repair plan, the runs-by-tasks matrix."""
+"""The Runs tab's shapes: a run, its tasks, a task run's output, a repair plan, the runs-by-tasks
+matrix."""
 
 from __future__ import annotations
 
 from typing import Any, TypedDict
 
-__all__ = ["Iterations", "MatrixRow", "RepairPlan", "RunDetail", "RunSummary", "TaskRunView"]
+__all__ = [
+    "ExportedView",
+    "Iterations",
+    "MatrixRow",
+    "RepairPlan",
+    "RunDetail",
+    "RunSummary",
+    "TaskOutput",
+    "TaskRunView",
+]
 
 
 class RunSummary(TypedDict):
@@ -26,6 +36,8 @@ class RunSummary(TypedDict):
     #: the user who started it, when known
     triggered_by: str | None
     job_parameters: dict[str, str]
+    #: the workspace's page of the run; null when no browser tab can open it (the local
+    #: workspace's runs open in the widget's own run view)
     run_page_url: str | None
 
 
@@ -55,7 +67,10 @@ class TaskRunView(TypedDict):
     #: The task ended so because another one failed (UPSTREAM_FAILED / UPSTREAM_CANCELED).
     upstream_only: bool
     root_cause: bool
+    #: null when no browser tab can open it
     run_page_url: str | None
+    #: the Spark UI of a task run on a cluster (from its cluster_instance), else null
+    spark_ui_url: str | None
     resolved_parameters: dict[str, Any] | None
     #: run_job_task: the child run
     child_run_id: int | None
@@ -63,6 +78,8 @@ class TaskRunView(TypedDict):
     iterations: Iterations | None
     #: task runs of this key (retries and repairs)
     attempts: int
+    #: the repair that ran this task run (null: the original run, or not known)
+    repair_id: int | None
 
 
 class RunDetail(RunSummary):
@@ -70,10 +87,48 @@ class RunDetail(RunSummary):
 
     #: the latest task run of each task, in the job's order
     tasks: list[TaskRunView]
-    #: every task run, oldest first (retries, repairs)
+    #: every task run, oldest first (retries, repairs): a task's earlier attempts stay
     attempts: list[TaskRunView]
     repair_history: list[dict[str, Any]]
     latest_repair_id: int | None
+
+
+class ExportedView(TypedDict):
+    """One page of an exported notebook run (runs/export)."""
+
+    name: str
+    #: NOTEBOOK, DASHBOARD
+    type: str
+    #: an HTML page
+    content: str
+
+
+class TaskOutput(TypedDict):
+    """One task run's output (runs/get-output, and runs/export for a notebook)."""
+
+    run_id: int | None
+    task_key: str | None
+    #: the key of the task's settings: notebook_task, spark_python_task, ...
+    task_type: str | None
+    state: str
+    ended: bool
+    #: a notebook's dbutils.notebook.exit value
+    notebook_result: str | None
+    notebook_result_truncated: bool
+    #: without colour codes
+    error: str | None
+    error_trace: str | None
+    #: stdout and stderr of Python, wheel and JAR tasks
+    logs: str | None
+    logs_truncated: bool
+    #: the answer's other fields as they came (sql_output, dbt_output, run_job_output, ...)
+    other: dict[str, Any]
+    #: a notebook's exported pages, with what it printed (null: not exported)
+    exported_views: list[ExportedView] | None
+    #: why the notebook could not be exported
+    export_error: str | None
+    #: the pages are the local workspace's plain HTML (else Databricks' own, which run scripts)
+    export_local: bool
 
 
 class RepairPlan(TypedDict):

@@ -210,11 +210,12 @@ export const RUNS_CSS = `
 .loom-runs-detail-title { font-size: 15px; font-weight: 600; }
 .loom-runs-external { text-decoration: none; }
 .loom-runs-detail-head { padding: 2px 12px 8px; display: flex; flex-direction: column; gap: 8px; border-bottom: 1px solid var(--lr-border); }
-.loom-runs-facts { display: flex; flex-wrap: wrap; gap: 4px 26px; margin: 0; }
-.loom-runs-fact { display: flex; flex-direction: column; min-width: 0; }
-.loom-runs-fact dd { margin: 0; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* Two classes: JupyterLab's ".jp-OutputArea-output dl, dt, dd { display: block }" is stronger than one. */
+.loom-runs .loom-runs-facts { display: flex; flex-wrap: wrap; gap: 4px 26px; margin: 0; }
+.loom-runs .loom-runs-fact { display: flex; flex-direction: column; min-width: 0; }
+.loom-runs .loom-runs-fact dd { margin: 0; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .loom-runs-fact-label { color: var(--lr-muted); font-size: 11.5px; }
-.loom-runs-facts-tight { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 14px; }
+.loom-runs .loom-runs-facts-tight { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 14px; }
 .loom-runs-param-chips { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .loom-runs-param-chips .loom-runs-fact-label { margin-right: 4px; }
 .loom-runs-banner {
@@ -278,6 +279,8 @@ export const RUNS_CSS = `
   flex: none; width: 400px; max-width: 48%; overflow: auto; border-left: 1px solid var(--lr-border);
   padding: 10px 14px 16px; display: flex; flex-direction: column; gap: 10px; background: var(--lr-bg);
 }
+/* The pane scrolls: its parts keep their height instead of shrinking to fit. */
+.loom-runs-taskpane > * { flex-shrink: 0; }
 .loom-runs-taskpane-head { display: flex; align-items: center; gap: 8px; }
 .loom-runs-taskpane-title { flex: 1; font-weight: 600; font-size: 14px; word-break: break-all; }
 .loom-runs-taskpane-state { display: flex; gap: 6px; align-items: center; }
@@ -300,6 +303,12 @@ export const RUNS_CSS = `
   background: var(--lr-bg2); font-family: var(--lr-mono); font-size: 11.5px; line-height: 1.45; white-space: pre-wrap; word-break: break-word; user-select: text;
 }
 .loom-runs-pre-error { border-color: color-mix(in srgb, var(--lr-failed) 35%, var(--lr-border)); background: color-mix(in srgb, var(--lr-failed) 5%, var(--lr-bg2)); }
+.loom-runs-export { display: flex; flex-direction: column; gap: 6px; resize: vertical; overflow: hidden; min-height: 120px; height: 360px; }
+.loom-runs-export-frame { flex: 1; width: 100%; min-height: 0; border: 1px solid var(--lr-border); border-radius: 6px; background: #fff; }
+.loom-runs-export:empty { display: none; }
+.loom-runs-links { display: flex; flex-wrap: wrap; gap: 12px; }
+.loom-runs-attempt { cursor: pointer; }
+.loom-runs-attempt:hover, .loom-runs-attempt[aria-selected="true"] { background: color-mix(in srgb, var(--lr-accent) 10%, var(--lr-bg)); }
 
 /* ---- dialogs ---- */
 .loom-runs-overlay {

@@ -1,11 +1,13 @@
 // One run in detail: its header (state, times, trigger, parameters, link), the Gantt timeline
-// of its task runs (queue / setup / execution / cleanup), the root causes apart from the tasks
-// that only failed upstream, and the chosen task's attempts, parameters and output.
-import type { FromPython, RunDetail, TaskRunView } from "../protocol";
+// of its tasks (each once, its latest task run: queue / setup / execution / cleanup), the root
+// causes apart from the tasks that only failed upstream, and the chosen task's attempts (every
+// retry and repair, each with its output), parameters, links and output.
+import type { FromPython, RunDetail, TaskOutput, TaskRunView } from "../protocol";
 import type { RunsTabContext } from "../tab-types";
 import { formatDuration, formatTime, stateLabel, stateTone, triggerLabel, viewerZone } from "./format";
 import { ganttGeometry } from "./gantt";
-import { ask, errorBox, h, runsButton, spinner, stateBadge, svgIcon } from "./ui";
+import { renderOutput } from "./output";
+import { ask, errorBox, externalLink, h, openableHref, runsButton, spinner, stateBadge, svgIcon } from "./ui";
 
 type RunReply = Extract<FromPython, { kind: "run" }>;
 type OutputReply = Extract<FromPython, { kind: "task_output" }>;
@@ -93,9 +95,11 @@ export class DetailView {
         repair.addEventListener("click", () => this.handlers.repair(run));
         bar.append(repair);
       }
-      if (run.run_page_url) {
+      // A local workspace's run has no page to open: this view is its page.
+      const page = openableHref(run.run_page_url);
+      if (page) {
         bar.append(
-          h("a", { class: "loom-je-btn loom-je-btn-outline loom-runs-external", href: run.run_page_url, target: "_blank", rel: "noopener noreferrer", "data-action": "run-page", title: "Open the run in Databricks" }, svgIcon("external"), h("span", { text: "Run page" })),
+          h("a", { class: "loom-je-btn loom-je-btn-outline loom-runs-external", href: page, target: "_blank", rel: "noopener noreferrer", "data-action": "run-page", title: "Open the run in Databricks" }, svgIcon("external"), h("span", { text: "Run page" })),
         );
       }
     }
@@ -296,25 +300,15 @@ export class DetailView {
       child.addEventListener("click", () => this.handlers.open(childRunId));
       extras.push(h("div", { class: "loom-runs-kv" }, h("span", { class: "loom-runs-fact-label", text: "Child run" }), child));
     }
-    if (task.run_page_url) {
-      extras.push(h("a", { class: "loom-runs-link", href: task.run_page_url, target: "_blank", rel: "noopener noreferrer" }, "Open the task run in Databricks ", svgIcon("external")));
-    }
+    const links = [
+      externalLink("Task run in Databricks", task.run_page_url, { "data-action": "task-run-page" }),
+      externalLink("Spark UI", task.spark_ui_url, { "data-action": "spark-ui", title: "The Spark UI of the cluster's context that ran this task run" }),
+    ].filter((link): link is HTMLAnchorElement => link !== null);
+    if (links.length) extras.push(h("div", { class: "loom-runs-links", "data-role": "task-links" }, links));
     const resolved = task.resolved_parameters;
     const resolvedBox = resolved && Object.keys(resolved).length ? h("details", { class: "loom-runs-more", open: true }, h("summary", { text: "Resolved parameters" }), this.valueTable(resolved)) : null;
-    const attemptsBox =
-      attempts.length > 1
-        ? h(
-            "details",
-            { class: "loom-runs-more", "data-role": "attempts" },
-            h("summary", { text: `All attempts (${attempts.length})` }),
-            h(
-              "table",
-              { class: "loom-runs-table loom-runs-table-tight" },
-              h("tbody", {}, attempts.map((a) => h("tr", { "data-run-id": a.run_id ?? "" }, h("td", { text: `#${a.attempt_number + 1}` }), h("td", {}, stateBadge(a.state)), h("td", { class: "loom-runs-time", text: formatTime(a.start_time) }), h("td", { class: "loom-runs-num", text: formatDuration(a.start_time && a.end_time ? a.end_time - a.start_time : null) })))),
-            ),
-          )
-        : null;
     const output = h("div", { class: "loom-runs-output", "data-role": "task-output" });
+    const attemptsBox = attempts.length > 1 ? this.attemptsTable(attempts, task, output) : null;
     const children: (Node | null)[] = [
       h("div", { class: "loom-runs-taskpane-head" }, h("div", { class: "loom-runs-taskpane-title", text: task.task_key }), close),
       h(
@@ -335,13 +329,47 @@ export class DetailView {
     pane.replaceChildren(...children.filter((c): c is Node => c !== null));
     pane.hidden = false;
     if (options.reloadOutput === false && this.lastOutput && this.lastOutput.runId === task.run_id) {
-      this.renderOutput(output, this.lastOutput.output);
+      renderOutput(output, this.lastOutput.output);
     } else {
       void this.loadOutput(task, output);
     }
   }
 
-  private lastOutput: { runId: number | null; output: Record<string, unknown> } | null = null;
+  private lastOutput: { runId: number | null; output: TaskOutput } | null = null;
+
+  /** Every task run of a task: its attempt, repair, state, time; a click shows its output. */
+  private attemptsTable(attempts: TaskRunView[], latest: TaskRunView, output: HTMLElement): HTMLElement {
+    const rows = attempts.map((a) => {
+      const row = h(
+        "tr",
+        { class: "loom-runs-attempt", "data-run-id": a.run_id ?? "", "aria-selected": a.run_id === latest.run_id ? "true" : null, tabindex: 0, title: "Show this task run's output" },
+        h("td", { text: `#${a.attempt_number + 1}` }),
+        h("td", {}, a.repair_id !== null ? h("span", { class: "loom-runs-tag", "data-role": "repair-tag", text: `repair ${a.repair_id}` }) : null),
+        h("td", {}, stateBadge(a.state)),
+        h("td", { class: "loom-runs-time", text: formatTime(a.start_time) }),
+        h("td", { class: "loom-runs-num", text: formatDuration(a.start_time && a.end_time ? a.end_time - a.start_time : null) }),
+      );
+      const choose = () => {
+        for (const r of row.parentElement?.children ?? []) r.removeAttribute("aria-selected");
+        row.setAttribute("aria-selected", "true");
+        void this.loadOutput(a, output);
+      };
+      row.addEventListener("click", choose);
+      row.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          choose();
+        }
+      });
+      return row;
+    });
+    return h(
+      "details",
+      { class: "loom-runs-more", "data-role": "attempts" },
+      h("summary", { text: `All task runs (${attempts.length}): retries and repairs` }),
+      h("table", { class: "loom-runs-table loom-runs-table-tight" }, h("tbody", {}, rows)),
+    );
+  }
 
   private async loadOutput(task: TaskRunView, box: HTMLElement): Promise<void> {
     const runId = task.run_id;
@@ -357,23 +385,14 @@ export class DetailView {
       box.replaceChildren(errorBox(reply.error, () => void this.loadOutput(task, box)));
       return;
     }
-    this.lastOutput = { runId: task.run_id, output: reply.output ?? {} };
-    this.renderOutput(box, reply.output ?? {});
-  }
-
-  private renderOutput(box: HTMLElement, output: Record<string, unknown>): void {
-    const parts: HTMLElement[] = [];
-    const notebook = output.notebook_output as { result?: unknown; truncated?: boolean } | undefined;
-    const block = (label: string, textValue: string, kind: string, note?: string) =>
-      parts.push(h("div", { class: "loom-runs-out-block", "data-output": kind }, h("div", { class: "loom-runs-out-label" }, label, note ? h("span", { class: "loom-runs-faint", text: ` · ${note}` }) : null), h("pre", { class: `loom-runs-pre${kind.startsWith("error") ? " loom-runs-pre-error" : ""}`, text: textValue })));
-    if (typeof output.error === "string" && output.error) block("Error", output.error, "error");
-    if (typeof output.error_trace === "string" && output.error_trace) block("Error trace", output.error_trace, "error_trace");
-    if (notebook && notebook.result !== undefined && notebook.result !== null) block("Notebook exit value", String(notebook.result), "result", notebook.truncated ? "truncated" : undefined);
-    if (typeof output.logs === "string" && output.logs) block("Logs", output.logs, "logs", output.logs_truncated ? "truncated" : undefined);
-    const known = new Set(["error", "error_trace", "notebook_output", "logs", "logs_truncated", "metadata"]);
-    const rest = Object.fromEntries(Object.entries(output).filter(([k, v]) => !known.has(k) && v !== null && v !== undefined));
-    if (Object.keys(rest).length) block("Other output", JSON.stringify(rest, null, 2), "other");
-    box.replaceChildren(...(parts.length ? parts : [h("div", { class: "loom-runs-muted", text: "No output." })]));
+    // The reply's output is a TaskOutput (Python's run_views.task_output).
+    const output = reply.output as unknown as TaskOutput | undefined;
+    if (!output) {
+      box.replaceChildren(errorBox("No output came back.", () => void this.loadOutput(task, box)));
+      return;
+    }
+    this.lastOutput = { runId: task.run_id, output };
+    renderOutput(box, output);
   }
 
   private valueTable(values: Record<string, unknown>): HTMLElement {

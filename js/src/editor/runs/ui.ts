@@ -1,9 +1,10 @@
-// Small pieces of the Runs tab's DOM: state badges, spinners, errors, a dialog host.
+// Small pieces of the Runs tab's DOM: state badges, spinners, errors, links out, a dialog host.
 import { button, h, iconFromPaths } from "../dom";
 import { Overlay } from "../overlay";
 import { stateLabel, stateTone } from "./format";
+import { openableHref } from "./links";
 
-export { button, h };
+export { button, h, openableHref };
 
 const ICONS: Record<string, string> = {
   play: '<path d="M5 3.5v9l7-4.5z" fill="currentColor" stroke="none"/>',
@@ -42,6 +43,13 @@ export function stateBadge(state: string | null | undefined, extra?: string): HT
     h("span", { class: "loom-runs-dot" }),
     h("span", { text: extra ?? stateLabel(state) }),
   );
+}
+
+/** A link out to the workspace, opening a new tab; null (nothing shown) when it leads nowhere. */
+export function externalLink(label: string, url: string | null | undefined, attrs: Record<string, string> = {}): HTMLAnchorElement | null {
+  const href = openableHref(url);
+  if (!href) return null;
+  return h("a", { class: "loom-runs-link loom-runs-external-link", href, target: "_blank", rel: "noopener noreferrer", ...attrs }, h("span", { text: label }), svgIcon("external"));
 }
 
 export function spinner(text = "Loading…"): HTMLElement {

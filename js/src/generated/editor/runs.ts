@@ -18,6 +18,10 @@ export interface RunSummary {
   /** the user who started it, when known */
   triggered_by: string | null;
   job_parameters: Record<string, string>;
+  /**
+   * the workspace's page of the run; null when no browser tab can open it (the local
+   * workspace's runs open in the widget's own run view)
+   */
   run_page_url: string | null;
 }
 
@@ -45,7 +49,10 @@ export interface TaskRunView {
   /** The task ended so because another one failed (UPSTREAM_FAILED / UPSTREAM_CANCELED). */
   upstream_only: boolean;
   root_cause: boolean;
+  /** null when no browser tab can open it */
   run_page_url: string | null;
+  /** the Spark UI of a task run on a cluster (from its cluster_instance), else null */
+  spark_ui_url: string | null;
   resolved_parameters: Record<string, unknown> | null;
   /** run_job_task: the child run */
   child_run_id: number | null;
@@ -53,16 +60,54 @@ export interface TaskRunView {
   iterations: Iterations | null;
   /** task runs of this key (retries and repairs) */
   attempts: number;
+  /** the repair that ran this task run (null: the original run, or not known) */
+  repair_id: number | null;
 }
 
 /** A run with its tasks. */
 export interface RunDetail extends RunSummary {
   /** the latest task run of each task, in the job's order */
   tasks: TaskRunView[];
-  /** every task run, oldest first (retries, repairs) */
+  /** every task run, oldest first (retries, repairs): a task's earlier attempts stay */
   attempts: TaskRunView[];
   repair_history: Record<string, unknown>[];
   latest_repair_id: number | null;
+}
+
+/** One page of an exported notebook run (runs/export). */
+export interface ExportedView {
+  name: string;
+  /** NOTEBOOK, DASHBOARD */
+  type: string;
+  /** an HTML page */
+  content: string;
+}
+
+/** One task run's output (runs/get-output, and runs/export for a notebook). */
+export interface TaskOutput {
+  run_id: number | null;
+  task_key: string | null;
+  /** the key of the task's settings: notebook_task, spark_python_task, ... */
+  task_type: string | null;
+  state: string;
+  ended: boolean;
+  /** a notebook's dbutils.notebook.exit value */
+  notebook_result: string | null;
+  notebook_result_truncated: boolean;
+  /** without colour codes */
+  error: string | null;
+  error_trace: string | null;
+  /** stdout and stderr of Python, wheel and JAR tasks */
+  logs: string | null;
+  logs_truncated: boolean;
+  /** the answer's other fields as they came (sql_output, dbt_output, run_job_output, ...) */
+  other: Record<string, unknown>;
+  /** a notebook's exported pages, with what it printed (null: not exported) */
+  exported_views: ExportedView[] | null;
+  /** why the notebook could not be exported */
+  export_error: string | null;
+  /** the pages are the local workspace's plain HTML (else Databricks' own, which run scripts) */
+  export_local: boolean;
 }
 
 /** What a repair would do, before it is sent. */
