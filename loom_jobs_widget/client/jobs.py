@@ -45,6 +45,7 @@ __all__ = ["JobsService", "OnConflict"]
 # The arrays jobs/get returns 100 at a time; later pages carry the next slices.
 _JOB_PAGED_ARRAYS: Final = ("tasks", "job_clusters", "parameters", "environments")
 _JOBS_LIST_PAGE: Final = 100  # the API's maximum
+_LABEL_NAME_LENGTH: Final = 80
 
 OnConflict = Literal["raise", "merge", "overwrite"]
 
@@ -67,6 +68,8 @@ def _task_keys(settings: Mapping[str, Any]) -> tuple[str | None, ...]:
 
 
 def _job_label(job_id: int | None, name: str | None) -> str:
+    if name and len(name) > _LABEL_NAME_LENGTH:  # a message names the job, it does not quote it
+        name = name[: _LABEL_NAME_LENGTH - 1] + "…"
     if job_id is None:
         return f'job "{name}"' if name else "the new job"
     return f'job {job_id} ("{name}")' if name else f"job {job_id}"

@@ -10,7 +10,9 @@ from typing import Final
 
 __all__ = [
     "FOR_EACH_CONCURRENCY",
+    "GIT_PROVIDERS",
     "MAX_CONCURRENT_RUNS",
+    "MAX_JOB_NAME_BYTES",
     "MAX_TAGS",
     "MAX_TASKS",
     "MAX_TASK_KEY_LENGTH",
@@ -20,6 +22,23 @@ __all__ = [
     "TASK_KEY_PATTERN",
 ]
 
+# databricks-sdk 0.167.0 docstrings: JobSettings.name ("The maximum length is 4096 bytes in UTF-8
+# encoding"); RunSubmit.run_name has the same limit.
+MAX_JOB_NAME_BYTES: Final = 4096
+# databricks-sdk 0.167.0: GitProvider, the values of git_source.git_provider ("The value is case
+# insensitive"). In the order a workspace lists them, lowercased, when it refuses a git_source
+# without one (databricks/cli acceptance test bundle/resources/jobs/no-git-provider, run against
+# cloud).
+GIT_PROVIDERS: Final = (
+    "gitHub",
+    "gitLab",
+    "bitbucketCloud",
+    "gitLabEnterpriseEdition",
+    "bitbucketServer",
+    "azureDevOpsServices",
+    "gitHubEnterprise",
+    "awsCodeCommit",
+)
 # databricks-sdk 0.162.0 docstrings: JobSettings.tasks ("up to 1000 elements").
 MAX_TASKS: Final = 1000
 # databricks-sdk 0.162.0 docstrings: JobSettings.tags ("A maximum of 25 tags").

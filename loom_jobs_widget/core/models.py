@@ -34,16 +34,16 @@ from pydantic import (
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
 
 __all__ = [
-    "CONDITION_OPS", "GIT_PROVIDERS", "HEALTH_METRICS", "NO_COMPUTE_TASK_TYPES", "PERIODIC_UNITS",
-    "RUN_IF_VALUES", "TASK_TYPES", "ApiObject", "AutoScale", "ClusterSpec", "ComputeKind",
-    "ConditionTask", "Continuous", "CronSchedule", "Edge", "EmailNotifications", "Environment",
-    "FileArrivalTrigger", "ForEachTask", "GitSource", "HealthRule", "HealthRules", "Job",
-    "JobCluster", "JobDeployment", "JobEnvironment", "JobParameterDefinition", "JobRunAs",
-    "JobSettings", "Library", "Loose", "NotebookTask", "NotificationSettings", "PeriodicTrigger",
-    "PipelineTask", "PythonWheelTask", "QueueSettings", "RunJobTask", "SparkJarTask",
-    "SparkPythonTask", "SparkSubmitTask", "SqlTask", "SqlTaskAlert", "SqlTaskDashboard",
-    "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task", "TaskDependency",
-    "TriggerSettings", "Webhook", "WebhookNotifications", "field_value", "task_types_of",
+    "CONDITION_OPS", "HEALTH_METRICS", "NO_COMPUTE_TASK_TYPES", "PERIODIC_UNITS", "RUN_IF_VALUES",
+    "TASK_TYPES", "ApiObject", "AutoScale", "ClusterSpec", "ComputeKind", "ConditionTask",
+    "Continuous", "CronSchedule", "Edge", "EmailNotifications", "Environment", "FileArrivalTrigger",
+    "ForEachTask", "GitSource", "HealthRule", "HealthRules", "Job", "JobCluster", "JobDeployment",
+    "JobEnvironment", "JobParameterDefinition", "JobRunAs", "JobSettings", "Library", "Loose",
+    "NotebookTask", "NotificationSettings", "PeriodicTrigger", "PipelineTask", "PythonWheelTask",
+    "QueueSettings", "RunJobTask", "SparkJarTask", "SparkPythonTask", "SparkSubmitTask", "SqlTask",
+    "SqlTaskAlert", "SqlTaskDashboard", "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task",
+    "TaskDependency", "TriggerSettings", "Webhook", "WebhookNotifications", "field_value",
+    "task_types_of",
 ]
 
 _T = TypeVar("_T")
@@ -85,16 +85,6 @@ HEALTH_METRICS = (
     "STREAMING_BACKLOG_FILES",
 )
 PERIODIC_UNITS = ("MINUTES", "HOURS", "DAYS", "WEEKS")
-GIT_PROVIDERS = (
-    "gitHub",
-    "gitHubEnterprise",
-    "bitbucketCloud",
-    "bitbucketServer",
-    "azureDevOpsServices",
-    "gitLab",
-    "gitLabEnterpriseEdition",
-    "awsCodeCommit",
-)
 
 # Every task type field of `Task` the API documents, in its order (`core.task_types`).
 TASK_TYPES: Final[tuple[str, ...]] = tuple(entry.key for entry in _REGISTRY)

@@ -1,17 +1,20 @@
-"""Job-level rules: the format, the number of tasks and tags, job parameters, run_as,
-max_concurrent_runs, the keys of job clusters and environments, the Git provider."""
+"""Job-level rules: the name's length, the format, the number of tasks and tags, job parameters,
+run_as, max_concurrent_runs, the keys of job clusters and environments, the Git provider."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from loom_jobs_widget.core.limits import (
+    GIT_PROVIDERS,
     MAX_CONCURRENT_RUNS,
+    MAX_JOB_NAME_BYTES,
     MAX_TAGS,
     MAX_TASKS,
     PARAMETER_NAME_PATTERN,
 )
-from loom_jobs_widget.core.models import GIT_PROVIDERS, TASK_TYPES, field_value
+from loom_jobs_widget.core.models import TASK_TYPES, field_value
 from loom_jobs_widget.core.validation.collector import CheckedJob
 from loom_jobs_widget.core.validation.readers import (
     characters_outside,
@@ -30,13 +33,41 @@ __all__ = [
     "job_parameters",
     "legacy_format",
     "max_concurrent_runs",
+    "name_length",
     "run_as",
     "single_task_format",
     "tag_count",
     "task_count",
 ]
 
+_INTERPOLATION: Final = re.compile(r"\$\{[^}]*\}")
 _LEGACY_TASK_FIELDS: Final = frozenset((*TASK_TYPES, "new_cluster", "existing_cluster_id"))
+
+
+def name_length(job: CheckedJob, _: None) -> None:
+    name = field_value(job.settings, "name")
+    if not isinstance(name, str):
+        return
+    # What the Databricks CLI puts for a `${...}` reference is unknown; the rest of the name stays.
+    referenced = is_interpolation(name)
+    fixed = _INTERPOLATION.sub("", name) if referenced else name
+    # The limit is in bytes: 'é' takes 2, most emoji 4. A lone surrogate, which JSON lets
+    # through, is counted as the 3 bytes it would take rather than failing the check.
+    size = len(fixed.encode("utf-8", "surrogatepass"))
+    if size <= MAX_JOB_NAME_BYTES:
+        return
+    if referenced:
+        length = f", without its ${{...}} references, is already {size} bytes long in UTF-8"
+    elif len(name) != size:
+        length = f" is {size} bytes long in UTF-8 ({len(name)} characters)"
+    else:
+        length = f" is {size} bytes long in UTF-8"
+    job.add(
+        "job-name-too-long",
+        "error",
+        f"The job name{length}; the limit is {MAX_JOB_NAME_BYTES} bytes.",
+        "name",
+    )
 
 
 def legacy_format(job: CheckedJob, _: None) -> None:
@@ -216,11 +247,24 @@ def _check_unique_keys(job: CheckedJob, list_field: str, key_field: str, noun: s
 
 
 def git_provider(job: CheckedJob, _: None) -> None:
-    provider = field_value(field_value(job.settings, "git_source"), "git_provider")
+    git_source = field_value(job.settings, "git_source")
+    if not is_object(git_source):
+        return
+    provider = field_value(git_source, "git_provider")
+    path = "git_source.git_provider"
+    if provider is None or provider == "":
+        # A workspace refuses it: "git_source.git_provider must be one of: github,gitlab,..."
+        # (databricks/cli acceptance test bundle/resources/jobs/no-git-provider, run against cloud).
+        job.add(
+            "missing-git-provider",
+            "error",
+            f"git_source has no git_provider; it must be one of {', '.join(GIT_PROVIDERS)}.",
+            path,
+        )
+        return
     if not isinstance(provider, str) or is_interpolation(provider) or provider in GIT_PROVIDERS:
         return
     canonical = next((name for name in GIT_PROVIDERS if name.lower() == provider.lower()), None)
-    path = "git_source.git_provider"
     if canonical is not None:
         # The API reads provider names case-insensitively, so this is only a spelling.
         job.add(
@@ -230,9 +274,12 @@ def git_provider(job: CheckedJob, _: None) -> None:
             path,
         )
     else:
+        # Not an error: a provider newer than this list must stay savable. Most likely refused
+        # today, though: a workspace's refusal of a missing provider names this very list.
         job.add(
             "unknown-git-provider",
             "warning",
-            f"git_provider '{provider}' is not one of {', '.join(GIT_PROVIDERS)}.",
+            f"git_provider '{provider}' is not one of {', '.join(GIT_PROVIDERS)}: a workspace "
+            "refuses it unless it is a provider newer than this list.",
             path,
         )

@@ -16,6 +16,7 @@ from loom_jobs_widget.core.validation.job import (
     job_parameters,
     legacy_format,
     max_concurrent_runs,
+    name_length,
     run_as,
     single_task_format,
     tag_count,
@@ -49,6 +50,7 @@ __all__ = ["GRAPH_RULES", "NESTED_TASK_RULES", "REFERENCE_RULES", "TASK_RULES", 
 
 # The order of the rules is the order of the problems they find on one field or task.
 _JOB_RULES: Final[Sequence[Rule]] = (
+    name_length,
     legacy_format,
     single_task_format,
     task_count,

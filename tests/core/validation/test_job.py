@@ -1,5 +1,5 @@
-"""Job-level rules: limits, job parameters, notifications and health, formats, Git, bundle
-interpolations."""
+"""Job-level rules: limits, the name, job parameters, notifications and health, formats, Git,
+bundle interpolations."""
 
 from __future__ import annotations
 
@@ -10,6 +10,39 @@ import pytest
 from .helpers import clean, for_each, job, only, task
 
 # --- job-level limits -----------------------------------------------------------------------------
+
+
+def test_a_job_name_over_4096_bytes_counts_bytes_not_characters() -> None:
+    problem = only(job(task("a"), name="é" * 2049))  # 2,049 characters, 4,098 bytes
+    assert (problem.code, problem.severity) == ("job-name-too-long", "error")
+    assert (problem.task_key, problem.field) == (None, "name")
+    assert problem.message == (
+        "The job name is 4098 bytes long in UTF-8 (2049 characters); the limit is 4096 bytes."
+    )
+
+
+def test_a_job_name_over_4096_ascii_characters() -> None:
+    problem = only(job(task("a"), name="a" * 4097))
+    assert problem.message == "The job name is 4097 bytes long in UTF-8; the limit is 4096 bytes."
+
+
+@pytest.mark.parametrize("name", ["é" * 2048, "a" * 4096, "😀" * 1024, "a" * 4090 + "${var.x}"])
+def test_job_names_within_4096_bytes(name: str) -> None:
+    clean(job(task("a"), name=name))
+
+
+def test_a_job_name_too_long_whatever_its_bundle_references_become() -> None:
+    problem = only(job(task("a"), name="${var.env} " + "a" * 4096))
+    assert (problem.code, problem.field) == ("job-name-too-long", "name")
+    assert problem.message == (
+        "The job name, without its ${...} references, is already 4097 bytes long in UTF-8; "
+        "the limit is 4096 bytes."
+    )
+
+
+def test_a_job_name_of_four_byte_characters_over_the_limit() -> None:
+    problem = only(job(task("a"), name="😀" * 1025))
+    assert problem.message.startswith("The job name is 4100 bytes long in UTF-8 (1025 characters)")
 
 
 def test_more_than_a_thousand_tasks() -> None:
@@ -194,6 +227,44 @@ def test_git_provider_in_another_case_is_a_warning() -> None:
 def test_unknown_git_provider_is_a_warning() -> None:
     problem = only(job(git_source={"git_url": "https://x", "git_provider": "sourceHut"}))
     assert (problem.code, problem.severity) == ("unknown-git-provider", "warning")
+
+
+def test_unknown_git_provider_names_the_providers() -> None:
+    problem = only(job(git_source={"git_url": "https://x", "git_provider": "gitea"}))
+    assert (problem.task_key, problem.field) == (None, "git_source.git_provider")
+    assert "gitHub, gitLab, bitbucketCloud" in problem.message
+    assert "awsCodeCommit" in problem.message
+
+
+@pytest.mark.parametrize(
+    "git_source",
+    [
+        {"git_url": "https://github.com/x/y", "git_branch": "main"},
+        {"git_url": "https://github.com/x/y", "git_provider": ""},
+        {"git_url": "https://github.com/x/y", "git_provider": None},
+        {},
+    ],
+)
+def test_git_source_without_a_provider_is_an_error(git_source: dict[str, Any]) -> None:
+    problem = only(job(task("a"), git_source=git_source))
+    assert (problem.code, problem.severity) == ("missing-git-provider", "error")
+    assert (problem.task_key, problem.field) == (None, "git_source.git_provider")
+    assert problem.message == (
+        "git_source has no git_provider; it must be one of gitHub, gitLab, bitbucketCloud, "
+        "gitLabEnterpriseEdition, bitbucketServer, azureDevOpsServices, gitHubEnterprise, "
+        "awsCodeCommit."
+    )
+
+
+@pytest.mark.parametrize(
+    "git_source", ["${var.git_source}", {"git_url": "https://x", "git_provider": "${var.p}"}]
+)
+def test_git_source_from_a_bundle_variable(git_source: Any) -> None:
+    clean(job(task("a"), git_source=git_source))
+
+
+def test_a_job_without_git_source_needs_no_provider() -> None:
+    clean(job(task("a"), git_source=None))
 
 
 def test_canonical_git_provider() -> None:
