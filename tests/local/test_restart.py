@@ -85,6 +85,9 @@ def test_stop_ends_a_run_in_progress(
         t["state"]["life_cycle_state"] in ("INTERNAL_ERROR", "TERMINATED", "SKIPPED")
         for t in run["tasks"]
     )
+    # Ended: the run and each task run have their duration now.
+    for ended in (run, *run["tasks"]):
+        assert ended["run_duration"] == ended["end_time"] - ended["start_time"], ended
     assert list(w.jobs.list_runs(active_only=True)) == []
 
 
@@ -181,8 +184,9 @@ def test_a_run_in_progress_when_the_process_died_ends_on_restart(
     )
     assert run["status"]["termination_details"]["code"] == "INTERNAL_ERROR"
     assert run["tasks"][0]["state"]["life_cycle_state"] == "INTERNAL_ERROR"
+    for ended in (run, run["tasks"][0]):  # ended: its duration is known now
+        assert ended["run_duration"] == ended["end_time"] - ended["start_time"], ended
     wait_for(lambda: not process_alive(task_pid), timeout=10)  # the orphan was killed on restart
     # The job runs again normally.
     (data / "workspace" / "Shared" / "slow.py").write_text("print('fine')\n")
     assert wait_run(w, w.jobs.run_now(job_id).run_id)["state"]["result_state"] == "SUCCESS"
-

@@ -16,26 +16,26 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from loom_jobs_widget.core.limits import MAX_TASK_KEY_LENGTH, TASK_KEY_PATTERN
+from loom_jobs_widget.core.limits import (
+    GIT_PROVIDERS,
+    MAX_JOB_NAME_BYTES,
+    MAX_TASK_KEY_LENGTH,
+    TASK_KEY_PATTERN,
+)
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.local.http import ApiError
 
 __all__ = [
-    "MAX_JOB_NAME_BYTES",
     "MISSING_GIT_PROVIDER",
     "name_refusal",
     "settings_refusal",
     "workspace_refusal",
 ]
 
-# databricks-sdk 0.162.0 docstrings: JobSettings.name ("The maximum length is 4096 bytes in UTF-8
-# encoding"); RunSubmit.run_name has the same limit.
-MAX_JOB_NAME_BYTES: Final = 4096
 # databricks/cli libs/testserver/jobs.go (`missingJobGitProviderMessage`), recorded against cloud
 # by its acceptance test bundle/resources/jobs/no-git-provider.
-MISSING_GIT_PROVIDER: Final = (
-    "git_source.git_provider must be one of: github,gitlab,bitbucketcloud,"
-    "gitlabenterpriseedition,bitbucketserver,azuredevopsservices,githubenterprise,awscodecommit"
+MISSING_GIT_PROVIDER: Final = "git_source.git_provider must be one of: " + ",".join(
+    provider.lower() for provider in GIT_PROVIDERS
 )
 
 

@@ -13,9 +13,12 @@ ones it replaced, in the order they were made; `repair_history` lists the repair
 its own (runs/get of its id, runs/get-output's `metadata`) is a `Run`: the task run's run-level
 fields, its job run's ids, and the task itself as `tasks[0]`.
 
-A notebook task's printed output is not in runs/get-output (a workspace returns only the
-`dbutils.notebook.exit` value there); runs/export's page shows every cell with what it printed.
-Writes go to the engine.
+runs/get-output answers a task run's id only: a job run's id is refused, even when its job has
+one task, as a workspace refuses it on Jobs API 2.1 and 2.2. A notebook task's printed output is
+not in runs/get-output (a workspace returns only the `dbutils.notebook.exit` value there);
+runs/export's page (`_notebook_page`, a readable local stand-in for a workspace's own rendering)
+shows every cell with what it printed, its style kept small for the widget's narrow pane. Writes
+go to the engine.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from loom_jobs_widget.local.api.jobs import (
     checked_settings,
     idempotency_token,
     job_not_found,
+    stored_settings,
 )
+from loom_jobs_widget.local.api.refusals import name_refusal
 from loom_jobs_widget.local.engine import LEGACY_PARAMETERS, Engine, RunRequest
 from loom_jobs_widget.local.exec import NOTEBOOK_CELLS, resolve_notebook_path
 from loom_jobs_widget.local.http import ApiError, Request, Route, paging
@@ -59,6 +64,8 @@ _RUNS: Final = JOBS + "runs/"
 _MAX_RUNS_LIMIT: Final = 26
 _DEFAULT_RUNS_LIMIT: Final = 20
 _RUN_TYPES: Final = ("JOB_RUN", "WORKFLOW_RUN", "SUBMIT_RUN")
+# A workspace's answer to get-output of a job run's id, of one task or several (as quoted by
+# users of databricks/databricks-sdk-py and in apache/airflow's Databricks provider).
 _MULTI_TASK_OUTPUT: Final = (
     "Retrieving the output of runs with multiple tasks is not supported. Please retrieve the "
     "output of each individual task run instead."
@@ -301,9 +308,19 @@ class RunsApi:
             doc.pop("job_clusters", None)
         return doc
 
-    def _single_task(self, run_id: int) -> TaskRunRecord:
-        """The task run a run id names: itself, or the latest attempt of the only task of a job
-        run."""
+    def _output_task(self, run_id: int) -> TaskRunRecord:
+        """The task run runs/get-output reads: `run_id` must name a task run."""
+        task = self._store.task_run(run_id)
+        if task is not None:
+            return task
+        if self._store.run(run_id) is None:
+            raise _run_not_found(run_id)
+        raise ApiError.invalid(_MULTI_TASK_OUTPUT)
+
+    def _exported_task(self, run_id: int) -> TaskRunRecord:
+        """The task run runs/export reads: the task run `run_id` names, or the latest attempt of
+        the only task of the job run it names. (Whether a workspace exports a one-task job run's
+        id, as this does, or refuses it as get-output does, is not public.)"""
         task = self._store.task_run(run_id)
         if task is not None:
             return task
@@ -318,7 +335,7 @@ class RunsApi:
 
     def get_output(self, request: Request) -> dict[str, Any]:
         run_id = query_require_int(request, "run_id")
-        task = self._single_task(run_id)
+        task = self._output_task(run_id)
         metadata = self._task_run_view(task)
         settings = metadata["tasks"][0]
         output = json.loads(task.output) if task.output else {}
@@ -353,7 +370,7 @@ class RunsApi:
         views = query_str(request, "views_to_export") or "CODE"
         if views not in ("CODE", "DASHBOARDS", "ALL"):
             raise ApiError.invalid(f"Invalid views_to_export {views[:100]}.")
-        task = self._single_task(run_id)
+        task = self._exported_task(run_id)
         notebook = json.loads(task.doc).get("notebook_task")
         if views == "DASHBOARDS" or not isinstance(notebook, dict):
             return {}
@@ -378,6 +395,9 @@ class RunsApi:
     def submit(self, request: Request) -> dict[str, Any]:
         body = request.json()
         run_name = body_str(body, "run_name")
+        refusal = name_refusal(run_name, "run_name")
+        if refusal is not None:
+            raise refusal
         token = idempotency_token(body)
         queue = body_object(body, "queue")
         queue_enabled = body_bool(queue, "enabled") if queue is not None else None
@@ -441,7 +461,7 @@ class RunsApi:
             job = self._store.job(record.job_id)
             if job is None:
                 raise job_not_found(record.job_id)
-            settings = json.loads(job.settings)
+            settings = stored_settings(job)
         repair_id = self._engine.repair(
             run_id,
             settings,
@@ -455,11 +475,17 @@ class RunsApi:
         return {"repair_id": repair_id}
 
 
+_MONOSPACE: Final = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace"
 _PAGE_STYLE: Final = (
-    "body{font-family:system-ui,sans-serif;margin:1rem;color:#1f2328}"
+    "body{font:13px/1.45 system-ui,sans-serif;margin:.5rem;color:#1f2328}"
+    # A workspace path can be long and has no spaces: it wraps anywhere rather than widen the
+    # page.
+    f"h1.loom-notebook-path{{font:600 12px/1.4 {_MONOSPACE};margin:0 0 .5rem;color:#59636e;"
+    "overflow-wrap:anywhere;word-break:break-all}"
+    "h2{font-size:12px;font-weight:600;margin:.75rem 0 .25rem}"
     "pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;padding:.5rem;"
-    "font:12px/1.45 ui-monospace,monospace}"
-    ".loom-cell{border:1px solid #d0d7de;border-radius:4px;margin:.75rem 0}"
+    f"font:12px/1.45 {_MONOSPACE}}}"
+    ".loom-cell{border:1px solid #d0d7de;border-radius:4px;margin:.5rem 0}"
     ".loom-cell-source{background:#f6f8fa}"
     ".loom-cell-output{border-top:1px solid #d0d7de}"
     ".loom-cell[data-state=failed]{border-color:#cf222e}"
@@ -473,9 +499,10 @@ def _text(value: Any) -> str:
 
 
 def _notebook_page(path: str, cells: Sequence[Any], output: Mapping[str, Any]) -> str:
-    """runs/export's page of a notebook task run: every cell's source and what it printed, in
-    order, then the notebook's result and error. (A workspace exports its own rendering of the
-    notebook; this is a readable local stand-in with the same content.)
+    """runs/export's page of the notebook task run at `path`: every cell's source and what it
+    printed, in order, then the notebook's result and error, from the stored `cells` and
+    `output`. (A workspace exports its own rendering of the notebook; this is a readable local
+    stand-in with the same content, styled to fit the widget's narrow pane.)
 
     The elements, for whoever shows the page: `h1.loom-notebook-path`; per cell a
     `section.loom-cell` with `data-cell` (its number), `data-kind` (code, markdown) and

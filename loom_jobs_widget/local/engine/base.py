@@ -160,7 +160,7 @@ class EngineBase(ABC):
             "setup_duration": 0,
             "execution_duration": 0,
             "cleanup_duration": 0,
-            "run_duration": 0,
+            # No run_duration until it ends (`_end_attempt`), as a job run in progress.
             **run_states.in_progress("BLOCKED" if waits else "PENDING"),
         }
         if parent is not None:

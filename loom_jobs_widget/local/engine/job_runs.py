@@ -79,10 +79,12 @@ class JobRuns(EngineBase):
                 "format": "MULTI_TASK",
                 "start_time": created,
                 "end_time": 0,
+                # A run in progress has the three phase durations (0 until known) but no
+                # run_duration, which `_finish_run` sets: real runs/get and runs/list answers
+                # of PENDING and RUNNING runs carry none.
                 "setup_duration": 0,
                 "execution_duration": 0,
                 "cleanup_duration": 0,
-                "run_duration": 0,
                 "queue_duration": 0,
                 **run_states.in_progress("PENDING"),
             }
@@ -108,6 +110,7 @@ class JobRuns(EngineBase):
             if limit == 0 or (active >= limit and not request.queue_enabled):
                 doc.update(run_states.job_run_skipped(limit).documents())
                 doc["end_time"] = created
+                doc["run_duration"] = 0
                 self._store.insert_run(
                     self._record(run, active=False), request.idempotency_token, ()
                 )

@@ -36,6 +36,7 @@ def close_interrupted_runs(store: Store, message: str) -> None:
             task_doc["end_time"] = ended
             if not task_doc.get("start_time"):
                 task_doc["start_time"] = ended
+            task_doc["run_duration"] = ended - int(task_doc["start_time"])
             store.update_task_run(
                 task_record.run_id,
                 json.dumps(task_doc),

@@ -192,6 +192,8 @@ class Repair(EngineBase):
             doc["repair_history"] = history
             doc.update(run_states.in_progress("PENDING"))
             doc["end_time"] = 0
+            # In progress again: its run_duration (all its repairs) is known once this one ends.
+            doc.pop("run_duration", None)
             self._store.insert_task_runs([self._task_record(a) for a in new_attempts])
             self._store.update_run(run_id, json.dumps(doc), active=True, plan=json.dumps(plan))
             self._runs[run_id] = run

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.local.engine import resolve as references
 from loom_jobs_widget.local.engine import state as run_states
 from loom_jobs_widget.local.engine.base import EngineBase
@@ -58,7 +59,9 @@ class RunJobTasks(EngineBase):
         if failure is not None or record is None or job_id is None:
             self._end_attempt(run, attempt, run_states.task_failed(failure or ""), None)
             return
-        settings = json.loads(record.settings)
+        # As jobs/get returns them: a job stored before the server's defaults were stored runs
+        # with them too.
+        settings = with_server_defaults(json.loads(record.settings))
         parameters = {
             str(name): references.stringify(value)
             for name, value in (spec.get("job_parameters") or {}).items()

@@ -70,6 +70,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Final
 
+from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.local.engine import Engine, RunListener, RunRequest, queue_default
 from loom_jobs_widget.local.exec.warehouse import table_fingerprints, table_key, warehouse_path
 from loom_jobs_widget.local.store import Store
@@ -461,7 +462,8 @@ class Scheduler(RunListener):
         record = self._store.job(watch.job_id)
         if record is None:
             return False
-        settings = json.loads(record.settings)
+        # (A job stored before the server's defaults were filled in runs with them, as run-now's.)
+        settings = with_server_defaults(json.loads(record.settings))
         name = settings.get("name")
         try:
             self._engine.start_run(

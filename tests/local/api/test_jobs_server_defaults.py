@@ -15,7 +15,7 @@ from databricks.sdk.service import jobs
 from loom_jobs_widget.core.server_defaults import reads_back_as, with_server_defaults
 from loom_jobs_widget.local import LocalWorkspace
 
-from ..helpers import create_job, run_now, wait_run
+from ..helpers import create_job, run_now, run_output, wait_run
 
 
 def unique(prefix: str) -> str:
@@ -195,3 +195,29 @@ def test_jobs_stored_before_read_back_with_the_defaults(
     tasks = {task["task_key"]: task for task in run["tasks"]}
     assert tasks["a"]["timeout_seconds"] == 0 and tasks["a"]["email_notifications"] == {}
     assert tasks["b"]["run_if"] == "ALL_SUCCESS"
+
+    # A repair reruns the job's current settings as read, defaults included.
+    w.jobs.repair_run(run["run_id"], rerun_tasks=["a"], rerun_dependent_tasks=True)
+    repaired = wait_run(w, run["run_id"])
+    assert repaired["state"]["result_state"] == "SUCCESS"
+    reruns = repaired["tasks"][2:]
+    assert [task["task_key"] for task in reruns] == ["a", "b"]
+    for task in reruns:
+        assert task["timeout_seconds"] == 0 and task["email_notifications"] == {}, task
+
+    # So does a Run Job task of another job that runs it.
+    caller = create_job(
+        w,
+        {
+            "name": unique("caller"),
+            "tasks": [{"task_key": "call", "run_job_task": {"job_id": job_id}}],
+        },
+    )
+    called = wait_run(w, run_now(w, caller))
+    assert called["state"]["result_state"] == "SUCCESS"
+    (call,) = called["tasks"]
+    child_id = run_output(w, call["run_id"])["run_job_output"]["run_id"]
+    child = wait_run(w, child_id)
+    assert child["job_id"] == job_id and child["trigger"] == "RUN_JOB_TASK"
+    for task in child["tasks"]:
+        assert task["timeout_seconds"] == 0 and task["email_notifications"] == {}, task

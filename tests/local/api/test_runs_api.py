@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import InvalidParameterValue
+from databricks.sdk.errors import InvalidParameterValue, ResourceDoesNotExist
 from databricks.sdk.service import jobs
 
 from loom_jobs_widget.local import LocalWorkspace
@@ -34,6 +34,11 @@ FAIL = "raise SystemExit('boom')\n"
 # What a RunTask of the SDK knows; anything else in a tasks[] entry is not a workspace's.
 RUN_TASK_FIELDS = frozenset(field.name for field in dataclasses.fields(jobs.RunTask))
 NOT_IN_RUN_TASK = ("job_run_id", "parent_run_id", "original_attempt_run_id")
+# A workspace's answer to runs/get-output of a job run's id, one task or several.
+MULTI_TASK_OUTPUT = (
+    "Retrieving the output of runs with multiple tasks is not supported. Please retrieve the "
+    "output of each individual task run instead."
+)
 
 
 def folder() -> str:
@@ -158,8 +163,10 @@ def test_a_task_run_read_on_its_own_is_a_run(lw: LocalWorkspace, w: WorkspaceCli
     sdk = w.jobs.get_run_output(retry["run_id"]).metadata
     assert sdk is not None and sdk.tasks is not None and sdk.tasks[0].task_key == "only"
     assert sdk.tasks[0].spark_python_task is not None and sdk.tasks[0].attempt_number == 1
-    # A single-task job run's id reads its latest attempt.
-    assert run_output(w, run_id)["metadata"]["run_id"] == retry["run_id"]
+    # Not the job run's id, although its job has one task: a workspace refuses it.
+    with pytest.raises(InvalidParameterValue) as refused:
+        w.jobs.get_run_output(run_id)
+    assert str(refused.value) == MULTI_TASK_OUTPUT
 
 
 def test_a_for_each_task_run_is_a_run_with_its_iterations(
@@ -187,6 +194,64 @@ def test_a_for_each_task_run_is_a_run_with_its_iterations(
     assert alone["parent_run_id"] == loop["run_id"]
     sdk = w.jobs.get_run(loop["run_id"])
     assert [t.task_key for t in sdk.tasks or []] == ["loop"] and len(sdk.iterations or []) == 3
+
+
+def test_get_output_of_a_job_run_is_refused_even_with_one_task(
+    lw: LocalWorkspace, w: WorkspaceClient
+) -> None:
+    ok = write(lw, f"{folder()}/ok.py", "print('the output')\n")
+    job_id = create_job(w, {"name": "one task", "tasks": [python_task("only", ok)]})
+    job_run = wait_run(w, run_now(w, job_id))
+    tasks = [jobs.SubmitTask(task_key="t", spark_python_task=jobs.SparkPythonTask(python_file=ok))]
+    one_time = wait_run(w, w.jobs.submit(run_name="once", tasks=tasks).run_id)
+    for run in (job_run, one_time):
+        (task_run,) = run["tasks"]
+        for version in ("2.1", "2.2"):
+            path = f"/api/{version}/jobs/runs/get-output"
+            with pytest.raises(InvalidParameterValue) as refused:
+                w.api_client.do("GET", path, query={"run_id": run["run_id"]})
+            assert refused.value.error_code == "INVALID_PARAMETER_VALUE"
+            assert str(refused.value) == MULTI_TASK_OUTPUT
+            # The task run's id gives the output.
+            answer = w.api_client.do("GET", path, query={"run_id": task_run["run_id"]})
+            assert answer["logs"] == "the output\n"
+            assert answer["metadata"]["run_id"] == task_run["run_id"]
+    # An unknown id is not a job run: it does not exist (which the SDK reads as such).
+    with pytest.raises(ResourceDoesNotExist, match=r"^Run 1 does not exist\.$"):
+        w.jobs.get_run_output(1)
+
+
+def test_export_of_a_job_run_of_several_tasks_is_refused(
+    lw: LocalWorkspace, w: WorkspaceClient
+) -> None:
+    ok = write(lw, f"{folder()}/ok.py", OK)
+    job_id = create_job(
+        w, {"name": "two tasks", "tasks": [python_task("a", ok), python_task("b", ok)]}
+    )
+    run_id = run_now(w, job_id)
+    wait_run(w, run_id)
+    with pytest.raises(InvalidParameterValue) as refused:
+        w.jobs.export_run(run_id)
+    assert str(refused.value) == MULTI_TASK_OUTPUT
+
+
+def test_a_one_time_run_name_over_4096_bytes_is_refused(
+    lw: LocalWorkspace, w: WorkspaceClient
+) -> None:
+    ok = write(lw, f"{folder()}/ok.py", OK)
+    tasks = [{"task_key": "t", "spark_python_task": {"python_file": ok}}]
+    # 2,049 characters, 4,098 bytes in UTF-8: the limit counts bytes.
+    too_long = "é" * 2049
+    with pytest.raises(InvalidParameterValue) as refused:
+        w.api_client.do(
+            "POST", "/api/2.2/jobs/runs/submit", body={"run_name": too_long, "tasks": tasks}
+        )
+    assert str(refused.value) == ("run_name is 4098 bytes long in UTF-8; the limit is 4096 bytes.")
+    longest = "é" * 2048
+    run_id = w.api_client.do(
+        "POST", "/api/2.1/jobs/runs/submit", body={"run_name": longest, "tasks": tasks}
+    )["run_id"]
+    assert wait_run(w, run_id)["run_name"] == longest
 
 
 def test_run_page_urls_of_job_task_and_one_time_runs(
@@ -283,6 +348,16 @@ def test_a_notebook_run_exports_each_cell_with_what_it_printed(
 
     page = export(w, ok_task)
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    # The notebook's path heads the page as a small monospace line that wraps (the widget shows
+    # the page in a narrow pane), not as a full-size title.
+    assert f'<h1 class="loom-notebook-path">{html.escape(path)}</h1>' in page
+    style = re.search(r"<style>(.*?)</style>", page, re.DOTALL)
+    assert style is not None
+    rules = dict(re.findall(r"([^{}]+)\{([^{}]*)\}", style.group(1)))
+    heading = rules["h1.loom-notebook-path"]
+    assert re.search(r"font:\s*600 12px/[\d.]+ [^;]*monospace", heading), heading
+    assert "overflow-wrap:anywhere" in heading and "word-break:break-all" in heading
+    assert not [selector for selector in rules if re.fullmatch(r"\s*h1\s*", selector)]
     cells = cells_of(page)
     assert [(c["cell"], c["kind"], c["state"]) for c in cells] == [
         ("1", "markdown", "ran"),

@@ -127,10 +127,14 @@ def test_run_now_and_wait_raises_operation_failed(lw: LocalWorkspace, w: Workspa
     job_id = create_job(w, {"name": "waits", "tasks": [python_task("only", bad)]})
     with pytest.raises(OperationFailed, match="INTERNAL_ERROR: Task only failed"):
         w.jobs.run_now_and_wait(job_id, timeout=timedelta(seconds=60))
-    # A single-task run's id gives that task's output.
-    (run,) = w.jobs.list_runs(job_id=job_id)
-    assert run.run_id is not None
-    assert "no data" in (w.jobs.get_run_output(run.run_id).error or "")
+    # The output is the task run's: a workspace refuses the job run's id, even of one task.
+    (run,) = w.jobs.list_runs(job_id=job_id, expand_tasks=True)
+    assert run.run_id is not None and run.tasks is not None
+    (task_run,) = run.tasks
+    assert task_run.run_id is not None
+    assert "no data" in (w.jobs.get_run_output(task_run.run_id).error or "")
+    with pytest.raises(InvalidParameterValue, match="Please retrieve the output of each"):
+        w.jobs.get_run_output(run.run_id)
 
 
 def test_repair_reruns_failed_tasks_and_their_dependents(
@@ -335,7 +339,7 @@ def test_a_notebook_task_returns_its_exit_value(lw: LocalWorkspace, w: Workspace
     result = output(w, run["tasks"][0]["run_id"])
     assert result["notebook_output"] == {"result": "day=tue", "truncated": False}
     assert "logs" not in result  # notebooks have no logs in runs/get-output
-    notebook_output = w.jobs.get_run_output(run["run_id"]).notebook_output
+    notebook_output = w.jobs.get_run_output(run["tasks"][0]["run_id"]).notebook_output
     assert notebook_output is not None and notebook_output.result == "day=tue"
     views = w.jobs.export_run(run["tasks"][0]["run_id"]).views or []
     assert views and "dbutils.notebook.exit" in (views[0].content or "")
