@@ -237,11 +237,11 @@ describe("run detail", () => {
     const attempts = [...tab.element.querySelectorAll<HTMLElement>("[data-role=attempts] tr[data-run-id]")];
     expect(attempts.map((a) => a.dataset.runId)).toEqual(["201", "202", "301"]);
     expect(attempts[2].querySelector("[data-role=repair-tag]")?.textContent).toBe("repair 900");
-    expect(attempts[2].getAttribute("aria-selected")).toBe("true");
+    expect(attempts[2].getAttribute("aria-current")).toBe("true");
     attempts[0].click(); // the first, failed attempt's output
     await flush();
     expect(fake.requests.at(-1)).toMatchObject({ kind: "task_output", run_id: 201 });
-    expect(attempts[0].getAttribute("aria-selected")).toBe("true");
+    expect(attempts[0].getAttribute("aria-current")).toBe("true");
     expect(q("[data-output=error] pre").textContent).toBe("boom");
   });
   it("links out only where a tab can open the page", async () => {

@@ -72,7 +72,7 @@ RunBadge: TypeAlias = Literal[
 
 
 class RunSummary(TypedDict):
-    """The Last run column: when, and a badge with its label."""
+    """The Last run column: when, and a badge with its label; a click opens the run."""
 
     run_id: int | None
     state: RunBadge
@@ -81,7 +81,12 @@ class RunSummary(TypedDict):
     #: epoch ms
     start_time: int | None
     end_time: int | None
+    #: the run's page in the workspace, opened in a new tab; null when no browser tab can open
+    #: it (always on the local workspace)
     url: str | None
+    #: the run opens in the editor's run view (`open_run`): the local workspace's runs, whose
+    #: run view is their only page
+    opens_in_editor: bool
 
 
 class JobRow(TypedDict):
@@ -98,9 +103,9 @@ class JobRow(TypedDict):
     last_run: RunSummary | None
 
 
-#: What a row's buttons ask for.
+#: What a row's buttons ask for. `open_run`: the row's last run, in the job's editor.
 RowAction: TypeAlias = Literal[
-    "run_now", "pause", "resume", "open", "open_permissions", "delete", "permissions"
+    "run_now", "pause", "resume", "open", "open_permissions", "open_run", "delete", "permissions"
 ]
 #: A row's action, or "create" (a new job, from the toolbar).
 Action: TypeAlias = RowAction | Literal["create"]
@@ -136,6 +141,8 @@ class ActionRequest(TypedDict):
     request_id: NotRequired[int]
     action: Action
     job_id: NotRequired[int | None]
+    #: `open_run`: the run to show
+    run_id: NotRequired[int]
 
 
 #: The view → Python.

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from loom_jobs_widget.browser.protocol import JobRow, RunBadge, RunSummary, TriggerSummary
-from loom_jobs_widget.client.run_views import openable_url
+from loom_jobs_widget.client import openable_url
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.schedule import CronError, describe, pause_status, trigger_kind
 
@@ -73,10 +73,10 @@ def trigger_summary(settings: Mapping[str, Any]) -> TriggerSummary:
             "text": text}  # fmt: skip
 
 
-def run_summary(run: Mapping[str, Any] | None) -> RunSummary | None:
+def run_summary(run: Mapping[str, Any] | None, *, local: bool = False) -> RunSummary | None:
     """The Last run column: when, and a badge (``state``: succeeded, failed, running, pending,
-    canceled, skipped, other) with its label; ``url`` is the run's page when a browser tab can
-    open it (not the local workspace's loopback address)."""
+    canceled, skipped, other) with its label. On the ``local`` workspace the run opens in the
+    editor's run view; elsewhere ``url`` is the run's page when a browser tab can open it."""
     if not run:
         return None
     raw_state, raw_status = run.get("state"), run.get("status")
@@ -108,12 +108,13 @@ def run_summary(run: Mapping[str, Any] | None) -> RunSummary | None:
         "label": label,
         "start_time": start if isinstance(start, int) else None,
         "end_time": end if isinstance(end, int) and end > 0 else None,
-        "url": openable_url(run.get("run_page_url")),
+        "url": None if local else openable_url(run.get("run_page_url")),
+        "opens_in_editor": local and isinstance(run.get("run_id"), int),
     }
 
 
-def job_row(job: Job, last_run: Mapping[str, Any] | None) -> JobRow:
-    """One row of the table."""
+def job_row(job: Job, last_run: Mapping[str, Any] | None, *, local: bool = False) -> JobRow:
+    """One row of the table (``local``: of the local workspace, see `run_summary`)."""
     settings = settings_api(job)
     tags = settings.get("tags")
     tasks = settings.get("tasks")
@@ -127,5 +128,5 @@ def job_row(job: Job, last_run: Mapping[str, Any] | None) -> JobRow:
         "tags": {str(k): "" if v is None else str(v) for k, v in tags.items()}
         if isinstance(tags, Mapping) else {},
         "trigger": trigger_summary(settings),
-        "last_run": run_summary(last_run),
+        "last_run": run_summary(last_run, local=local),
     }

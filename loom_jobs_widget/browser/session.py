@@ -179,6 +179,14 @@ class BrowserSession:
             if action == "open_permissions" and hasattr(editor, "show_tab"):
                 editor.show_tab("permissions")
             self._done(request_id, action, job_id, f"Job {job_id} is open in the editor below.")
+        elif action == "open_run":
+            shown: object = message.get("run_id")
+            if not isinstance(shown, int) or isinstance(shown, bool):
+                raise TypeError("run_id must be a number")
+            self.open_run(shown, job_id=job_id)
+            self._done(request_id, action, job_id,
+                       f"Run {shown} is open below, in the Runs tab of its job's editor.",
+                       run_id=shown)
         elif action == "permissions":
             self._send({"kind": "permissions", "request_id": request_id, "job_id": job_id,
                         "access_control_list": self.permissions(job_id)})
@@ -246,7 +254,9 @@ class BrowserSession:
             self.state.offset = offset
         jobs = cursor.jobs[offset : offset + size]
         runs = self._last_runs([int(job.job_id) for job in jobs if isinstance(job.job_id, int)])
-        self.rows = [job_row(job, runs.get(job.job_id)) for job in jobs]  # type: ignore[arg-type]
+        local = self._workspace().runs.local
+        self.rows = [job_row(job, runs.get(job.job_id), local=local)  # type: ignore[arg-type]
+                     for job in jobs]
         known = len(cursor.jobs)
         return {
             "kind": "page",
@@ -340,6 +350,26 @@ class BrowserSession:
         """Open an empty new job in the editor."""
         return self._open_editor(None)
 
+    def open_run(self, run_id: int, *, job_id: int | None = None) -> Any:
+        """Open the run in its job's editor, on the Runs tab with the run's detail shown (the
+        run view: a local workspace's run has no other page). ``job_id``, when given, is the
+        job the run must belong to."""
+        with self._lock:
+            run = self._workspace().runs.get_run(run_id)
+            owner = run.get("job_id")
+            if not isinstance(owner, int) or isinstance(owner, bool):
+                raise WorkspaceError(
+                    f"Run {run_id} belongs to no job (a one-time submitted run): it has no "
+                    "editor to open it in.", run_id=run_id
+                )
+            if job_id is not None and owner != job_id:
+                raise WorkspaceError(f"Run {run_id} is not a run of job {job_id}.",
+                                     job_id=job_id, run_id=run_id)
+            editor = self._open_editor(owner)
+            if hasattr(editor, "show_run"):
+                editor.show_run(run_id)
+            return editor
+
     def permissions(self, job_id: int) -> list[Grant]:
         """The job's grants, one per principal: {principal, kind, levels, inherited}."""
         answer = self._workspace().permissions.get_permissions(job_id)
@@ -357,7 +387,8 @@ class BrowserSession:
         job_id = int(job.job_id)  # type: ignore[arg-type]
         if self._cursor is not None:
             self._cursor.replace(job)
-        row = job_row(job, self._last_runs([job_id]).get(job_id))
+        row = job_row(job, self._last_runs([job_id]).get(job_id),
+                      local=self._workspace().runs.local)
         self.rows = [row if known["job_id"] == job_id else known for known in self.rows]
         return row
 

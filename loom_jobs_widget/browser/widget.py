@@ -3,8 +3,9 @@
 A thin anywidget: traits for the small state (`protocol.JobsBrowserModel`), custom messages for
 the rest (`protocol.ToPython`, `protocol.FromPython`). What it does is in
 `session.BrowserSession`, testable without a browser; the view is ``js/src/browser/``,
-bundled into ``loom_jobs_widget/static/browser.js``. A job opened from a row (Edit, or Create
-job) is a `JobEditor`, shown in `editor_area` below the list.
+bundled into ``loom_jobs_widget/static/browser.js``. A job opened from a row (Edit, Create
+job, or a local workspace's Last run, opened on its Runs tab) is a `JobEditor`, shown in
+`editor_area` below the list.
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ class JobsBrowser(anywidget.AnyWidget):
     def create(self) -> JobEditor:
         """A new, unsaved job in the editor below the list."""
         return self._show_editor(None)
+
+    def open_run(self, run_id: int) -> JobEditor:
+        """Open a run in its job's editor below the list, on the Runs tab with the run's detail
+        shown (what a click on a local workspace's Last run does); the editor."""
+        editor: JobEditor = self._session.open_run(run_id)
+        return editor
 
     # --- inside -------------------------------------------------------------------------------
 

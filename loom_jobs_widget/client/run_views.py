@@ -39,6 +39,7 @@ __all__ = [
     "repair_plan",
     "root_causes",
     "run_detail",
+    "run_duration",
     "run_state",
     "run_summary",
     "spark_ui_url",
@@ -52,6 +53,8 @@ _SUCCEEDED: Final = frozenset({"SUCCESS", "SUCCESS_WITH_FAILURES", "EXCLUDED", "
 # A task that ended so because of another task did not fail by itself.
 _KNOCK_ON: Final = frozenset({"UPSTREAM_FAILED", "UPSTREAM_CANCELED"})
 _OWN_FAILURES: Final = frozenset({"FAILED", "TIMEDOUT", "MAXIMUM_CONCURRENT_RUNS_REACHED"})
+# A run of one task times its phases; a multi-task run leaves them at 0 (Jobs API: `Run`).
+_PHASES: Final = ("setup_duration", "execution_duration", "cleanup_duration")
 
 
 def run_state(run: Mapping[str, Any]) -> str:
@@ -254,15 +257,37 @@ def spark_ui_url(host: str, cluster_instance: Any) -> str | None:
 # --- the history, the detail, the matrix --------------------------------------------------------
 
 
-def run_summary(run: Mapping[str, Any], *, now_ms: int | None = None) -> dict[str, Any]:
+def run_duration(run: Mapping[str, Any], *, now_ms: int | None = None) -> int | None:
+    """How long a run has taken, in ms. While it runs: now - `start_time` (a workspace sends
+    no `run_duration`, or 0, until the run ends). Once ended: its `run_duration` (the run with
+    all its repairs); else, for a run of one task, its `setup_duration` + `execution_duration`
+    + `cleanup_duration` (which a multi-task run leaves at 0); else `end_time` - `start_time`.
+    None for a run not started."""
+    start, end = _int(run.get("start_time")) or 0, _int(run.get("end_time")) or 0
+    if (run.get("state") or {}).get("life_cycle_state") not in TERMINAL:
+        if not start:
+            return None
+        return max(0, (now_ms if now_ms is not None else _now_ms()) - start)
+    whole = _int(run.get("run_duration"))
+    if whole:
+        return whole
+    parts = [_int(run.get(name)) or 0 for name in _PHASES]
+    if sum(parts):
+        return sum(parts)
+    if start and end:
+        return max(0, end - start)
+    return whole
+
+
+def run_summary(
+    run: Mapping[str, Any], *, now_ms: int | None = None, local: bool = False
+) -> dict[str, Any]:
     """A row of the run history (`RunSummary` in protocol.ts). `run_page_url` only when it
-    leads somewhere (`openable_url`)."""
+    leads somewhere (`openable_url`), and never on the ``local`` workspace, whose runs open in
+    the widget's own run view."""
     start, end = _int(run.get("start_time")), _int(run.get("end_time")) or None
     ended = (run.get("state") or {}).get("life_cycle_state") in TERMINAL
-    duration = _int(run.get("run_duration"))
-    if duration is None and start:
-        finish = end if ended and end else (now_ms if now_ms is not None else _now_ms())
-        duration = max(0, finish - start)
+    duration = run_duration(run, now_ms=now_ms)
     parameters = {
         str(p.get("name")): str(p.get("value", p.get("default", "")))
         for p in run.get("job_parameters") or []
@@ -280,7 +305,7 @@ def run_summary(run: Mapping[str, Any], *, now_ms: int | None = None) -> dict[st
         "trigger": _str(run.get("trigger")),
         "triggered_by": _str(run.get("creator_user_name")),
         "job_parameters": parameters,
-        "run_page_url": openable_url(run.get("run_page_url")),
+        "run_page_url": None if local else openable_url(run.get("run_page_url")),
     }
 
 
@@ -291,6 +316,7 @@ def _task_run_view(
     *,
     repair_id: int | None = None,
     host: str = "",
+    local: bool = False,
 ) -> dict[str, Any]:
     state = run_state(task_run)
     iterations = None
@@ -322,8 +348,8 @@ def _task_run_view(
         "cleanup_duration": _int(task_run.get("cleanup_duration")),
         "upstream_only": state in _KNOCK_ON,
         "root_cause": task_run.get("task_key") in causes,
-        "run_page_url": openable_url(task_run.get("run_page_url")),
-        "spark_ui_url": spark_ui_url(host, task_run.get("cluster_instance")),
+        "run_page_url": None if local else openable_url(task_run.get("run_page_url")),
+        "spark_ui_url": None if local else spark_ui_url(host, task_run.get("cluster_instance")),
         "resolved_parameters": dict(resolved) if isinstance(resolved, Mapping) else None,
         "child_run_id": _int(child.get("run_id")) if isinstance(child, Mapping) else None,
         "iterations": iterations,
@@ -333,12 +359,13 @@ def _task_run_view(
 
 
 def run_detail(
-    run: Mapping[str, Any], order: Sequence[str] = (), *, host: str = ""
+    run: Mapping[str, Any], order: Sequence[str] = (), *, host: str = "", local: bool = False
 ) -> dict[str, Any]:
     """A run with its tasks for the run detail and its timeline (`RunDetail`): each task once,
     its latest task run, in the job's ``order`` (others after), with how many task runs it had;
     and every task run (`attempts`, oldest first). ``host`` is the workspace's, for the Spark
-    UI links."""
+    UI links; on the ``local`` workspace there are no links out (the run detail is the run's
+    page)."""
     every = attempts(run)
     latest = {str(task_run["task_key"]): task_run for task_run, _ in every}
     repairs_of = {id(task_run): repair for task_run, repair in every}
@@ -352,10 +379,11 @@ def run_detail(
 
     def view(task_run: Mapping[str, Any]) -> dict[str, Any]:
         return _task_run_view(task_run, causes, counts.get(str(task_run["task_key"]), 1),
-                              repair_id=repairs_of.get(id(task_run)), host=host)  # fmt: skip
+                              repair_id=repairs_of.get(id(task_run)), host=host,
+                              local=local)  # fmt: skip
 
     return {
-        **run_summary(run),
+        **run_summary(run, local=local),
         "tasks": [view(latest[key]) for key in keys],
         "attempts": [view(task_run) for task_run, _ in every],
         "repair_history": [dict(h) for h in history],
@@ -364,20 +392,23 @@ def run_detail(
 
 
 def matrix_rows(
-    runs: Sequence[Mapping[str, Any]], task_keys: Sequence[str]
+    runs: Sequence[Mapping[str, Any]], task_keys: Sequence[str], *, local: bool = False
 ) -> list[dict[str, Any]]:
     """The runs-by-tasks matrix of the Runs tab: per run (as given, newest first) its summary
     and one state per task of ``task_keys`` (None where the task did not run)."""
     rows = []
     for run in runs:
         states = task_states(run)
-        rows.append({"run": run_summary(run), "cells": [states.get(key) for key in task_keys]})
+        rows.append({"run": run_summary(run, local=local),
+                     "cells": [states.get(key) for key in task_keys]})  # fmt: skip
     return rows
 
 
-def progress(run: Mapping[str, Any]) -> dict[str, Any]:
-    """How far a run is: tasks ended of all (each task once, by its latest task run), for the
-    progress bar (`run_progress`)."""
+def progress(
+    run: Mapping[str, Any], *, now_ms: int | None = None, local: bool = False
+) -> dict[str, Any]:
+    """How far a run is: tasks ended of all (each task once, by its latest task run), and its
+    summary with the time it has taken so far, for the progress bar (`run_progress`)."""
     states = latest_task_runs(run)
     done = sum(
         1
@@ -385,7 +416,7 @@ def progress(run: Mapping[str, Any]) -> dict[str, Any]:
         if (task_run.get("state") or {}).get("life_cycle_state") in TERMINAL
     )
     return {
-        "run": run_summary(run),
+        "run": run_summary(run, now_ms=now_ms, local=local),
         "done": done,
         "total": len(states),
         "finished": (run.get("state") or {}).get("life_cycle_state") in TERMINAL,

@@ -14,9 +14,9 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from loom_jobs_widget.client.errors import Context, WorkspaceError
+from loom_jobs_widget.client.errors import Context, InvalidRequestError, WorkspaceError
 from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
-from loom_jobs_widget.client.run_views import TERMINAL, openable_url, run_state
+from loom_jobs_widget.client.run_views import TERMINAL, latest_task_runs, openable_url, run_state
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
@@ -33,8 +33,9 @@ class RunsService(Service):
 
     Method names follow the SDK's `w.jobs` (`run_now`, `list_runs`, `repair_run`, ...)."""
 
-    def __init__(self, client: WorkspaceClient) -> None:
+    def __init__(self, client: WorkspaceClient, *, local: bool | None = None) -> None:
         super().__init__(client)
+        self._local = local
         self._repairs: dict[int, int] = {}
         self._repairs_lock = threading.Lock()
 
@@ -180,13 +181,55 @@ class RunsService(Service):
         return run
 
     def get_run_output(self, run_id: int) -> dict[str, Any]:
-        """runs/get-output of a task run."""
-        return self._do(
-            "GET",
-            f"{JOBS_API}/runs/get-output",
-            Context(f"read the output of run {run_id}", run_id=run_id),
-            query={"run_id": run_id},
+        """runs/get-output of a task run (an entry of a job run's `tasks`), as the workspace
+        answers it. A workspace refuses a job run's id, even when its job has one task
+        (`InvalidRequestError`, INVALID_PARAMETER_VALUE: "Retrieving the output of runs with
+        multiple tasks is not supported. Please retrieve the output of each individual task run
+        instead."); `get_task_output` takes either."""
+        return self._output(run_id, Context(f"read the output of run {run_id}", run_id=run_id))
+
+    def get_task_output(self, run_id: int) -> dict[str, Any]:
+        """runs/get-output of a task run, or of a job run's only task: given a job run's id,
+        which the workspace refuses, it reads the run and asks its task's latest task run. A job
+        run of several tasks raises `InvalidRequestError` naming their task runs."""
+        context = Context(f"read the output of run {run_id}", run_id=run_id)
+        try:
+            return self._output(run_id, context)
+        except InvalidRequestError as refused:
+            task_run_id = self._task_run_of(run_id, refused, context)
+        return self._output(task_run_id, context)
+
+    def _output(self, run_id: int, context: Context) -> dict[str, Any]:
+        return self._do("GET", f"{JOBS_API}/runs/get-output", context, query={"run_id": run_id})
+
+    def _task_run_of(self, run_id: int, refused: InvalidRequestError, context: Context) -> int:
+        """The task run whose output a refused get-output of ``run_id`` meant: the latest task
+        run of a job run's only task. Raises ``refused`` when ``run_id`` is a task run (or a
+        run without tasks), and says which task runs to ask when the job run has several."""
+        try:
+            run = self._read_run(run_id, context)
+        except WorkspaceError:
+            raise refused from None
+        entries = [t for t in run.get("tasks") or [] if isinstance(t, Mapping)]
+        latest = latest_task_runs(run)
+        # A task run (and a one-task runs/submit run) lists itself as its own task.
+        if not latest or any(t.get("run_id") == run_id for t in entries):
+            raise refused
+        if len(latest) == 1:
+            (only,) = latest.values()
+            task_run_id = only.get("run_id")
+            if isinstance(task_run_id, int) and not isinstance(task_run_id, bool):
+                return task_run_id
+            raise refused
+        named = ", ".join(
+            f"{key} (run {task_run.get('run_id')})" for key, task_run in latest.items()
         )
+        raise InvalidRequestError(
+            f"Could not read the output of run {run_id}: it is a job run of {len(latest)} "
+            f"tasks, and a workspace gives the output of one task run at a time: {named}.",
+            run_id=run_id,
+            error_code=refused.error_code,
+        ) from refused
 
     def export_run(self, run_id: int, *, views_to_export: str = "CODE") -> dict[str, Any]:
         """runs/export of a notebook task run: `views`, each `{name, type, content}` with the
@@ -200,8 +243,12 @@ class RunsService(Service):
 
     @property
     def local(self) -> bool:
-        """Whether the workspace answers on this machine's loopback address (the local
-        workspace): its run pages are not pages a browser tab can open."""
+        """Whether this is the local workspace, whose runs open in the widget's own run view
+        (its run pages are on the loopback address of its API, which serves no pages). The
+        `Workspace` that made this service knows it; a service built on a bare client guesses
+        it from the host: this machine's loopback address."""
+        if self._local is not None:
+            return self._local
         return bool(self.host) and openable_url(self.host) is None
 
     def list_runs(

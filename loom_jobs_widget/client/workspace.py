@@ -43,15 +43,16 @@ class Workspace:
         on_close: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
-        self.runs = RunsService(client)
-        self.permissions = PermissionsService(client)
-        self.jobs = JobsService(client)
         self.source = source
         self.user_name = user_name
         self.local = local
         """The embedded local workspace when this process serves it."""
         self.local_folder = local_folder
         """The data folder of a local workspace, served here or by another process."""
+        # connect() knows which workspace it built: the runs need not guess from the host.
+        self.runs = RunsService(client, local=self.is_local)
+        self.permissions = PermissionsService(client)
+        self.jobs = JobsService(client)
         self._on_close = on_close
 
     @property

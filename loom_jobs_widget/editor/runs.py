@@ -2,8 +2,8 @@
 messages (history, detail, output, matrix, run now, cancel, repair and its preview) and follows
 one run at a time, colouring the canvas by its task states until it ends.
 
-A task's output is runs/get-output and, for a notebook that ran, its exported page
-(runs/export), which alone holds what the notebook printed.
+A task's output is runs/get-output of its task run and, for a notebook that ran, its exported
+page (runs/export), which alone holds what the notebook printed.
 
 `session.EditorSession` hands it the run messages; every answer is a `protocol` message. A
 failure becomes an ``error`` in the answer, or a `run_error` and a status.
@@ -18,15 +18,16 @@ from typing import TYPE_CHECKING, Any, cast
 from loom_jobs_widget.client import (
     RunHandle,
     WorkspaceError,
+    exportable,
     matrix_rows,
     progress,
     repair_plan,
     root_causes,
     run_detail,
     run_summary,
+    task_output,
     task_states,
 )
-from loom_jobs_widget.client.run_views import exportable, task_output
 from loom_jobs_widget.editor.protocol import (
     CancelAllRequest,
     CancelRunRequest,
@@ -45,6 +46,7 @@ from loom_jobs_widget.editor.protocol import (
     RunSummary,
     ShowRunRequest,
     StatusLevel,
+    TaskOutput,
     TaskOutputRequest,
 )
 
@@ -127,7 +129,8 @@ class EditorRuns:
                 limit=offset + limit + 1,
             )
             page = list(islice(listed, offset, offset + limit + 1))
-            reply["runs"] = [_summary(run) for run in page[:limit]]
+            local = self._runs().local
+            reply["runs"] = [_summary(run, local=local) for run in page[:limit]]
             reply["has_more"] = len(page) > limit
         self._send(reply)
 
@@ -136,14 +139,17 @@ class EditorRuns:
         run = runs.get_run(
             int(message["run_id"]), include_history=True, include_resolved_values=True
         )
-        detail = run_detail(run, self._order(), host=runs.host)
+        detail = run_detail(run, self._order(), host=runs.host, local=runs.local)
         self._send({"kind": "run", "request_id": message["request_id"],
                     "run": cast(RunDetail, detail)})  # fmt: skip
 
     def _on_task_output(self, message: TaskOutputRequest) -> None:
         runs = self._runs()
-        run_id = int(message["run_id"])
-        output = runs.get_run_output(run_id)
+        # The view asks for an entry of a run's `tasks`; a job run's id (which a workspace
+        # refuses) is answered with its only task's output.
+        output = runs.get_task_output(int(message["run_id"]))
+        # The task run that answered: the one to export.
+        run_id = task_output(output)["run_id"] or int(message["run_id"])
         exported: dict[str, Any] | None = None
         export_error: str | None = None
         if exportable(output):
@@ -153,8 +159,8 @@ class EditorRuns:
                 # The exit value, error and trace still show; the page's absence is said.
                 export_error = str(error)
         view = task_output(output, exported=exported, export_error=export_error, local=runs.local)
-        # TaskOutputMessage.output carries a `TaskOutput` (protocol.runs).
-        self._send({"kind": "task_output", "request_id": message["request_id"], "output": view})
+        self._send({"kind": "task_output", "request_id": message["request_id"],
+                    "output": cast(TaskOutput, view)})  # fmt: skip
 
     def _on_matrix(self, message: MatrixRequest) -> None:
         limit = min(_MATRIX_MOST, max(1, int(message.get("limit") or 25)))
@@ -171,7 +177,7 @@ class EditorRuns:
                     if key not in keys:
                         keys.append(key)
             reply["task_keys"] = keys
-            reply["runs"] = cast(list[MatrixRow], matrix_rows(runs, keys))
+            reply["runs"] = cast(list[MatrixRow], matrix_rows(runs, keys, local=self._runs().local))
         self._send(reply)
 
     def _on_run_now(self, message: RunNowRequest) -> None:
@@ -253,11 +259,13 @@ class EditorRuns:
         """Colour the canvas by this run and send its progress after each read, until it ends
         (after ``repair_id``, a repair just asked for, once the run has taken it up)."""
         self.stop()
-        handle = RunHandle(self._runs(), run_id, repair_id=repair_id)
+        runs = self._runs()
+        handle = RunHandle(runs, run_id, repair_id=repair_id)
+        local = runs.local
 
         def update(run: dict[str, Any]) -> None:
             self._show_states(task_states(run))
-            now = progress(run)
+            now = progress(run, local=local)
             self._send({"kind": "run_progress", "run": now["run"], "done": now["done"],
                         "total": now["total"], "finished": now["finished"],
                         "root_causes": now["root_causes"]})  # fmt: skip
@@ -288,5 +296,5 @@ def _failed(kind: str, request_id: int, text: str) -> FromPython:
 
 
 # `client.run_views` builds its answers as plain dicts: these are the protocol's shapes.
-def _summary(run: Mapping[str, Any]) -> RunSummary:
-    return cast(RunSummary, run_summary(run))
+def _summary(run: Mapping[str, Any], *, local: bool) -> RunSummary:
+    return cast(RunSummary, run_summary(run, local=local))

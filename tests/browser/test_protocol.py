@@ -29,6 +29,7 @@ def test_what_python_sends_has_the_protocol_shape(ws: Workspace) -> None:
     rec = Recorder(ws)
     job_id = create(ws, f"{tag} scheduled", tags={tag: "x"}, schedule=schedule(paused=False))
     other = create(ws, f"{tag} manual", tags={tag: ""})
+    run_id = int(ws.runs.run_now(job_id)["run_id"])
     script: list[dict[str, Any]] = [
         {"kind": "ready", "request_id": 1},
         {"kind": "list", "request_id": 2, "query": {"search": "", "owner": "", "tag": tag,
@@ -40,12 +41,15 @@ def test_what_python_sends_has_the_protocol_shape(ws: Workspace) -> None:
         {"kind": "action", "request_id": 6, "action": "pause", "job_id": other},
         {"kind": "action", "request_id": 7, "action": "open", "job_id": other},
         {"kind": "action", "request_id": 8, "action": "create"},
+        {"kind": "action", "request_id": 11, "action": "open_run", "job_id": job_id,
+         "run_id": run_id},
         {"kind": "action", "request_id": 9, "action": "delete", "job_id": other},
         {"kind": "action", "request_id": 10, "action": "warp", "job_id": other},
         {"kind": "list", "query": {"state": "sometimes"}},
     ]  # fmt: skip
     for message in script:
         rec.session.handle(message)
+    assert rec.opened[-1] == job_id  # open_run: the run's job
     shapes = kinds(protocol.FromPython)
     assert {m["kind"] for m in rec.sent} == set(shapes)
     for message in rec.sent:

@@ -109,6 +109,8 @@ def test_rows_carry_what_the_table_shows(ws: Workspace, rec: Recorder, tag: str)
                               "text": "At 10:15, Monday through Friday"}
     assert row["last_run"]["run_id"] == run_id
     assert row["last_run"]["state"] in ("succeeded", "running", "pending")
+    # The local workspace's run opens in the editor's run view: no link to a loopback page.
+    assert row["last_run"]["url"] is None and row["last_run"]["opens_in_editor"] is True
     assert rows[never]["last_run"] is None
     assert rows[never]["trigger"]["kind"] == "none" and not rows[never]["trigger"]["pausable"]
 
@@ -227,6 +229,8 @@ def test_open_create_and_permissions(ws: Workspace, rec: Recorder, tag: str) -> 
          "Could not run job 987654321: Job 987654321 does not exist."),
         ({"kind": "action", "action": "open", "job_id": 987654321},
          "Could not load job 987654321: Job 987654321 does not exist."),
+        ({"kind": "action", "action": "open_run", "job_id": 1}, "The jobs browser could not "
+         "read a action message: run_id must be a number."),
     ],
 )
 def test_errors_become_messages(ws: Workspace, message: dict[str, Any], text: str) -> None:
@@ -288,6 +292,43 @@ def test_widget_python_api(ws: Workspace, tag: str) -> None:
     assert browser.editor.shown_tab == "permissions"
     browser.refresh()
     assert browser.workspace_label == "local workspace"
+
+
+def test_a_local_run_opens_in_the_editor_s_run_view(ws: Workspace, tag: str) -> None:
+    job_id = create(ws, f"{tag} run me", tags={tag: ""})
+    other = create(ws, f"{tag} other", tags={tag: ""})
+    run_id = int(ws.runs.run_now(job_id)["run_id"])
+    browser = JobsBrowser(ws)
+    sent: list[dict[str, Any]] = []
+    browser.send = sent.append  # type: ignore[method-assign]
+    browser._session._send = sent.append
+    browser.filter(tag=tag)
+    (shown,) = (row["last_run"] for row in browser.rows if row["job_id"] == job_id)
+    assert shown is not None and shown["run_id"] == run_id and shown["opens_in_editor"]
+
+    # The badge's click: the job's editor below the list, on its Runs tab at the run.
+    browser._session.handle({"kind": "action", "request_id": 3, "action": "open_run",
+                             "job_id": job_id, "run_id": run_id})  # fmt: skip
+    editor = browser.editor
+    assert editor is not None and editor.job_id == job_id and browser.opened_job_id == job_id
+    assert editor.shown_run == run_id
+    assert sent[-1] == {"kind": "action_done", "request_id": 3, "action": "open_run",
+                        "job_id": job_id, "run_id": run_id,
+                        "text": f"Run {run_id} is open below, in the Runs tab of its job's "
+                                "editor."}  # fmt: skip
+    followed = editor._session.runs.followed
+    assert followed is not None and followed.run_id == run_id
+    editor.close()
+
+    # A run of another job is not opened under this row's job.
+    browser._session.handle({"kind": "action", "request_id": 4, "action": "open_run",
+                             "job_id": other, "run_id": run_id})  # fmt: skip
+    assert sent[-1]["kind"] == "error" and browser.editor is editor
+    assert sent[-1]["text"] == f"Run {run_id} is not a run of job {other}."
+    # From Python: the run's own job.
+    opened = browser.open_run(run_id)
+    assert opened.job_id == job_id and opened.shown_run == run_id
+    opened.close()
 
 
 @pytest.fixture

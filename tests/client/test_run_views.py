@@ -18,7 +18,9 @@ import pytest
 
 from loom_jobs_widget.client import (
     RunHandle,
+    RunsService,
     connect,
+    matrix_rows,
     progress,
     repair_plan,
     root_causes,
@@ -30,6 +32,7 @@ from loom_jobs_widget.client.run_views import (
     attempts,
     exportable,
     openable_url,
+    run_duration,
     spark_ui_url,
     task_output,
 )
@@ -291,7 +294,10 @@ def test_the_editor_reads_a_workspace_s_answers(stub: Stub) -> None:
 
     session.handle({"kind": "task_output", "request_id": 2, "run_id": 89018493834650})
     shown = view.one("task_output")["output"]
-    assert shown["exported_views"] == page["views"] and shown["export_local"] is True
+    # connect(host=...) is not the local workspace, whatever its address: its exported page is
+    # a workspace's own (drawn on demand, with its scripts in a sandbox).
+    assert shown["exported_views"] == page["views"] and shown["export_local"] is False
+    assert not remote.runs.local and RunsService(remote.client).local  # a bare client guesses
     assert shown["error"].startswith("AssertionError")
     assert [path for _, path, _, _ in stub.requests].count(RUNS + "export") == 1
 
@@ -318,6 +324,51 @@ def test_the_jobs_list_links_a_run_the_same_way() -> None:
 
     real = last_run(failed_run())
     assert real is not None and real["url"] == f"{HOST}/?o=7#job/5/run/40"
-    local = dict(failed_run(), run_page_url="http://127.0.0.1:8123/?o=1#job/5/run/40")
-    shown = last_run(local)
+    assert not real["opens_in_editor"]
+    loopback = dict(failed_run(), run_page_url="http://127.0.0.1:8123/?o=1#job/5/run/40")
+    shown = last_run(loopback)
     assert shown is not None and shown["url"] is None and shown["state"] == "failed"
+    # The local workspace's run opens in the editor's run view instead.
+    local = last_run(loopback, local=True)
+    assert local is not None and local["url"] is None and local["opens_in_editor"]
+
+
+def test_how_long_a_run_took() -> None:
+    # A real run still waiting for its cluster: no run_duration, end_time 0.
+    pending = recorded("runs_get_pending")
+    now = int(pending["start_time"]) + 5_000
+    summary = run_summary(pending, now_ms=now)
+    assert (summary["ended"], summary["end_time"], summary["duration_ms"]) == (False, None, 5_000)
+    # A run going on whose run_duration reads 0 so far: the time since it started.
+    running = dict(failed_run(), state=state("RUNNING"), end_time=0, run_duration=0)
+    assert run_summary(running, now_ms=9_000)["duration_ms"] == 8_000
+    assert progress(running, now_ms=9_000)["run"]["duration_ms"] == 8_000
+    assert run_duration(dict(running, start_time=0), now_ms=9_000) is None  # not started
+
+    # Ended: run_duration counts the run with its repairs (not the pause between them).
+    assert run_summary(repaired_run(0))["duration_ms"] == 7_000
+    # A real one-task run without run_duration: its phases, not end - start (930_072).
+    submitted = recorded("runs_get_submit_run")
+    assert "run_duration" not in submitted
+    assert submitted["end_time"] - submitted["start_time"] == 930_072
+    assert run_summary(submitted)["duration_ms"] == 338_000 + 591_000
+    # Neither: end - start.
+    bare = {"state": state("TERMINATED", "SUCCESS"), "start_time": 1_000, "end_time": 4_500,
+            "setup_duration": 0, "execution_duration": 0, "cleanup_duration": 0}  # fmt: skip
+    assert run_summary(bare)["duration_ms"] == 3_500
+
+
+def test_a_local_workspace_s_run_has_no_link_out() -> None:
+    run = failed_run()
+    run["tasks"][0]["cluster_instance"] = {"cluster_id": "c-1", "spark_context_id": "9"}
+    real = run_detail(run, ["extract", "flaky", "after"], host=HOST)
+    assert real["run_page_url"] == f"{HOST}/?o=7#job/5/run/40"
+    assert real["tasks"][0]["spark_ui_url"] == f"{HOST}/#setting/sparkui/c-1/driver-9"
+    # On the local workspace the run detail is the run's page, whatever URL the run carries.
+    local = run_detail(run, ["extract", "flaky", "after"], host=HOST, local=True)
+    assert local["run_page_url"] is None
+    assert all(t["run_page_url"] is None and t["spark_ui_url"] is None
+               for t in local["tasks"] + local["attempts"])  # fmt: skip
+    assert run_summary(run, local=True)["run_page_url"] is None
+    assert progress(run, local=True)["run"]["run_page_url"] is None
+    assert matrix_rows([run], ["flaky"], local=True)[0]["run"]["run_page_url"] is None

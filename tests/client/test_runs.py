@@ -17,7 +17,10 @@ from databricks.sdk.service.workspace import ImportFormat, Language
 
 from loom_jobs_widget.client import (
     ConfigurationError,
+    InvalidRequestError,
+    NotFoundError,
     RunHandle,
+    RunsService,
     Workspace,
     latest_task_runs,
     poll_intervals,
@@ -387,6 +390,51 @@ def test_run_now_repair_twice_and_output(ws: Workspace) -> None:
     runs = list(ws.runs.list_runs(job.job_id))
     assert {r["run_id"] for r in runs} == {run_id, fresh["run_id"]}
     assert len(list(ws.runs.list_runs(job.job_id, limit=1))) == 1
+
+
+def test_the_output_of_a_job_run_is_its_task_run_s(ws: Workspace) -> None:
+    hello = write_script(ws, "hello_output.py", "print('hello', 6 * 7)\n")
+    one = ws.jobs.create({"name": unique("one task"), "tasks": [
+        {"task_key": "hello", "spark_python_task": {"python_file": hello}}]})  # fmt: skip
+    two = ws.jobs.create({"name": unique("two tasks"), "tasks": [
+        {"task_key": "a", "spark_python_task": {"python_file": hello}},
+        {"task_key": "b", "spark_python_task": {"python_file": hello}}]})  # fmt: skip
+    assert isinstance(one.job_id, int) and isinstance(two.job_id, int)
+    single = wait_run(ws, ws.runs.run_now(one.job_id)["run_id"])
+    double = wait_run(ws, ws.runs.run_now(two.job_id)["run_id"])
+    # A workspace refuses get-output of a job run, even of a job with one task.
+    with pytest.raises(InvalidRequestError, match="runs with multiple tasks is not supported"):
+        ws.runs.get_run_output(single["run_id"])
+    # get_task_output asks the task run instead.
+    output = ws.runs.get_task_output(single["run_id"])
+    (task_run,) = single["tasks"]
+    assert output["metadata"]["run_id"] == task_run["run_id"] and "hello 42" in output["logs"]
+    assert ws.runs.get_task_output(task_run["run_id"]) == output
+    # With several tasks, which one is meant is not known: the error names the task runs.
+    runs_of = {t["task_key"]: t["run_id"] for t in double["tasks"]}
+    with pytest.raises(InvalidRequestError) as refused:
+        ws.runs.get_task_output(double["run_id"])
+    assert f"a (run {runs_of['a']}), b (run {runs_of['b']})" in str(refused.value)
+    assert refused.value.run_id == double["run_id"]
+    # A run that does not exist stays so (no second guess).
+    with pytest.raises(NotFoundError):
+        ws.runs.get_task_output(987654321)
+
+    # The editor's output of a job run of one task is its task run's.
+    view = View()
+    session = EditorSession(one.settings, job=one, send=view.send,  # type: ignore[arg-type]
+                            on_state=view.on_state, workspace=lambda: ws)  # fmt: skip
+    session.handle({"kind": "task_output", "request_id": 1, "run_id": single["run_id"]})
+    shown = view.one("task_output")["output"]
+    assert (shown["task_key"], shown["run_id"]) == ("hello", task_run["run_id"])
+    assert "hello 42" in shown["logs"]
+
+
+def test_the_local_workspace_knows_it_is_local(ws: Workspace) -> None:
+    assert ws.is_local and ws.runs.local
+    # A service on a bare client guesses it from the loopback host.
+    assert RunsService(ws.client).local
+    assert not RunsService(ws.client, local=False).local
 
 
 def test_cancel(ws: Workspace) -> None:

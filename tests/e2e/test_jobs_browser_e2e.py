@@ -1,7 +1,8 @@
 """JobsBrowser in a real JupyterLab: `%load_ext loom_jobs_widget`, `%loom_connect` to a local
 workspace made by the test, then `%loom_jobs`. A user searches a job, pauses it and sees the
 state change (and the workspace has it), runs another, deletes one through the confirmation,
-reads the permissions, pages, and opens a job in the editor below the list."""
+reads the permissions, pages, opens a job in the editor below the list, and opens its last run
+there from the list (a local workspace's run has no page but that run view)."""
 
 from __future__ import annotations
 
@@ -150,4 +151,30 @@ def test_jobs_browser_end_to_end(
     page.locator(EDITOR).scroll_into_view_if_needed()
     page.screenshot(path=str(Path(shoot.__globals__["SCREENSHOT_DIR"]) / "browser-editor.png"),
                     full_page=False)
+
+    # A local workspace's run has no page of its own: its badge is a button that opens the run
+    # in the editor below, on the Runs tab; no link leads to the workspace's loopback address.
+    assert browser.locator("a[href]").count() == 0
+    run_id = next(iter(ws.runs.list_runs(ids["nightly etl"], limit=1)))["run_id"]
+    open_run = nightly.locator('button[data-action="open_run"]')
+    assert open_run.get_attribute("data-run-id") == str(run_id)
+    assert "Succeeded" in open_run.inner_text()
+    browser.scroll_into_view_if_needed()
+    open_run.hover()
+    shoot(page, "browser-local-run.png", BROWSER)
+    open_run.click()
+    page.wait_for_selector(f'{EDITOR}[data-tab="runs"]')
+    title = page.locator('[data-role="runs-tab"] .loom-runs-detail-title')
+    title.wait_for()
+    assert title.inner_text() == f"Run {run_id}"
+    gantt = page.locator('[data-role="gantt"]')
+    gantt.wait_for()
+    assert gantt.locator(".loom-runs-gantt-row[data-task]").count() == 3
+    # The run is shown here: no "Run page" link, nor any other link out.
+    assert page.locator('[data-role="runs-tab"] [data-action="run-page"]').count() == 0
+    assert page.locator('[data-role="runs-tab"] a[href]').count() == 0
+    browser.locator('.loom-jb-status[data-level="success"]',
+                    has_text=f"Run {run_id} is open below, in the Runs tab").wait_for()
+    page.locator(EDITOR).scroll_into_view_if_needed()
+    shoot(page, "browser-local-run-detail.png")
     assert not console.errors_from_our_code(), console.errors_from_our_code()

@@ -7,7 +7,9 @@
 // data-total; a row is `tr[data-job-id]` (data-paused, data-run-state); every button has a
 // data-action (create, refresh, prev, next, run_now, pause, resume, menu, then in the row's menu
 // open, permissions, delete; in the dialogs confirm-delete, cancel, open-permissions; the name is
-// an `open` too); the inputs have data-role (search, owner, tag, state, page-size).
+// an `open` too; a local workspace's last run is an `open_run` with data-run-id, another
+// workspace's a `run-page` link); the inputs have data-role (search, owner, tag, state,
+// page-size).
 import { PAGE_SIZES } from "../generated/limits";
 import type { RenderProps } from "@anywidget/types";
 import { button, h, icon, iconFromPaths } from "../editor/dom";
@@ -127,7 +129,7 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
         h("th", { text: "Trigger" }),
         h("th", { text: "Created by" }),
         h("th", { text: "Tags" }),
-        h("th", { class: "loom-jb-actions", "aria-label": "Actions" }),
+        h("th", { class: "loom-jb-actions" }, h("span", { class: "loom-jb-sr-only", text: "Actions" })),
       ),
     ),
     tbody,
@@ -178,13 +180,13 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
     lastListRequest = send({ kind: "list", query: currentQuery(), ...options });
   }
 
-  function act(action: Action, jobId: number | null): void {
+  function act(action: Action, jobId: number | null, runId?: number): void {
     if (jobId !== null) {
       busy.add(jobId);
       rowElement(jobId)?.setAttribute("data-busy", "true");
       for (const b of rowElement(jobId)?.querySelectorAll("button") ?? []) b.disabled = true;
     }
-    send({ kind: "action", action, job_id: jobId });
+    send(runId === undefined ? { kind: "action", action, job_id: jobId } : { kind: "action", action, job_id: jobId, run_id: runId });
   }
 
   function rowElement(jobId: number): HTMLTableRowElement | null {
@@ -208,10 +210,16 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
         title: when(run.start_time),
         text: ago(run.start_time),
       });
-      const cell = h("div", { class: "loom-jb-run", title: run.run_id !== null ? `Run ${run.run_id}` : "" }, badge, time);
-      // The run's page, when a browser tab can open it (a local workspace's run has none).
-      const page = openableHref(run.url);
-      runCell.append(page ? h("a", { class: "loom-jb-run-link", href: page, target: "_blank", rel: "noopener noreferrer", "data-action": "run-page", title: `Open run ${run.run_id ?? ""} in Databricks` }, cell) : cell);
+      // A local workspace's run opens in the editor's run view, its only page; another
+      // workspace's, on its own page in a new tab when a browser tab can open it.
+      const page = run.opens_in_editor ? null : openableHref(run.url);
+      if (run.opens_in_editor && run.run_id !== null) {
+        runCell.append(h("button", { type: "button", class: "loom-jb-run loom-jb-run-link", "data-action": "open_run", "data-run-id": run.run_id, title: `Open run ${run.run_id} in the editor below` }, badge, time));
+      } else if (page) {
+        runCell.append(h("a", { class: "loom-jb-run loom-jb-run-link", href: page, target: "_blank", rel: "noopener noreferrer", "data-action": "run-page", title: `Open run ${run.run_id ?? ""} in Databricks` }, badge, time));
+      } else {
+        runCell.append(h("span", { class: "loom-jb-run", title: run.run_id !== null ? `Run ${run.run_id}` : "" }, badge, time));
+      }
     } else {
       runCell.append(h("span", { class: "loom-jb-faint", text: "Never run" }));
     }
@@ -522,6 +530,11 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
       case "permissions":
         if (jobId !== null) act(action, jobId);
         break;
+      case "open_run": {
+        const runId = Number(actionButton.dataset.runId);
+        if (jobId !== null && Number.isInteger(runId)) act("open_run", jobId, runId);
+        break;
+      }
     }
   });
 

@@ -95,10 +95,14 @@ ${THEME_VARIABLES}
 .loom-jb-name-link:hover { text-decoration: underline; }
 .loom-jb-id { color: var(--je-faint); font-size: 11.5px; }
 .loom-jb-muted { color: var(--je-muted); }
+/* Read by screen readers, not shown: the name of the actions column. */
+.loom-jb-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .loom-jb-faint { color: var(--je-faint); }
 .loom-jb-run { display: flex; flex-direction: column; align-items: flex-start; gap: 1px; white-space: nowrap; font-size: 12px; }
-.loom-jb-run-link { color: inherit; text-decoration: none; }
+.loom-jb-run-link { color: inherit; text-decoration: none; cursor: pointer; border-radius: 6px; }
+button.loom-jb-run-link { background: none; border: 0; padding: 0; margin: 0; font-family: inherit; line-height: inherit; text-align: left; }
 .loom-jb-run-link:hover .loom-jb-badge { text-decoration: underline; }
+.loom-jb-run-link:focus-visible { outline: none; box-shadow: var(--je-focus); }
 .loom-jb-badge {
   display: inline-flex; align-items: center; gap: 5px;
   padding: 1px 8px 1px 6px; border-radius: 999px; font-size: 12px; font-weight: 500;

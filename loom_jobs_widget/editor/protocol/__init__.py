@@ -79,11 +79,13 @@ from loom_jobs_widget.editor.protocol.from_view import (
     ViewAsRequest,
 )
 from loom_jobs_widget.editor.protocol.runs import (
+    ExportedView,
     Iterations,
     MatrixRow,
     RepairPlan,
     RunDetail,
     RunSummary,
+    TaskOutput,
     TaskRunView,
 )
 from loom_jobs_widget.editor.protocol.shapes import (
@@ -171,6 +173,7 @@ __all__ = [
     "EditOp",
     "EditRequest",
     "EditableTriggerKind",
+    "ExportedView",
     "FireTime",
     "FromPython",
     "FromUnixMessage",
@@ -259,6 +262,7 @@ __all__ = [
     "SwapJobCluster",
     "SwapJobClusterRequest",
     "TaskMessage",
+    "TaskOutput",
     "TaskOutputMessage",
     "TaskOutputRequest",
     "TaskRunView",

@@ -6,7 +6,13 @@ from typing import Any, Literal, TypeAlias, TypedDict
 
 from typing_extensions import NotRequired
 
-from loom_jobs_widget.editor.protocol.runs import MatrixRow, RepairPlan, RunDetail, RunSummary
+from loom_jobs_widget.editor.protocol.runs import (
+    MatrixRow,
+    RepairPlan,
+    RunDetail,
+    RunSummary,
+    TaskOutput,
+)
 from loom_jobs_widget.editor.protocol.shapes import (
     Change,
     Choice,
@@ -288,7 +294,7 @@ class TaskOutputMessage(TypedDict):
 
     kind: Literal["task_output"]
     request_id: int
-    output: NotRequired[dict[str, Any]]
+    output: NotRequired[TaskOutput]
     error: NotRequired[str]
 
 

@@ -214,6 +214,9 @@ export const RUNS_CSS = `
 .loom-runs .loom-runs-facts { display: flex; flex-wrap: wrap; gap: 4px 26px; margin: 0; }
 .loom-runs .loom-runs-fact { display: flex; flex-direction: column; min-width: 0; }
 .loom-runs .loom-runs-fact dd { margin: 0; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* JupyterLab floats an output's dt and dd at 20% / 80% of the line: a fact keeps its own. */
+.loom-runs .loom-runs-fact > dt, .loom-runs .loom-runs-fact > dd { float: none; width: auto; padding: 0; }
+.loom-runs .loom-runs-fact > dt { font-weight: normal; }
 .loom-runs-fact-label { color: var(--lr-muted); font-size: 11.5px; }
 .loom-runs .loom-runs-facts-tight { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 14px; }
 .loom-runs-param-chips { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
@@ -239,11 +242,14 @@ export const RUNS_CSS = `
   min-height: 28px; padding: 0 12px; border-bottom: 1px solid color-mix(in srgb, var(--lr-border) 60%, transparent); cursor: pointer;
 }
 .loom-runs-gantt-row:not(.loom-runs-gantt-head):hover { background: color-mix(in srgb, var(--lr-hover) 70%, transparent); }
-.loom-runs-gantt-row[aria-selected="true"] { background: color-mix(in srgb, var(--lr-accent) 10%, var(--lr-bg)); }
+.loom-runs-gantt-row[aria-current="true"] { background: color-mix(in srgb, var(--lr-accent) 10%, var(--lr-bg)); }
 .loom-runs-gantt-row:focus-visible { outline: 2px solid var(--lr-accent); outline-offset: -2px; }
 .loom-runs-gantt-head { position: sticky; top: 0; z-index: 2; min-height: 24px; cursor: default; background: var(--lr-bg); color: var(--lr-muted); font-size: 11.5px; font-weight: 600; border-bottom: 1px solid var(--lr-border); }
 .loom-runs-gantt-name { display: flex; align-items: center; gap: 6px; min-width: 0; padding-right: 8px; }
-.loom-runs-gantt-key { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
+.loom-runs-gantt-key { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; flex-shrink: 0; max-width: 70%; }
+/* In a narrow row the task's name and counts keep their room; the worded marks give up theirs. */
+.loom-runs-gantt-name .loom-runs-tag { flex-shrink: 0; }
+.loom-runs-gantt-name .loom-runs-tag-root, .loom-runs-gantt-name .loom-runs-tag-upstream { flex-shrink: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
 .loom-runs-gantt-dur { text-align: right; padding-right: 12px; font-variant-numeric: tabular-nums; color: var(--lr-muted); font-size: 12px; white-space: nowrap; }
 .loom-runs-gantt-track { position: relative; height: 28px; margin-right: 8px; }
 .loom-runs-gantt-head .loom-runs-gantt-track { height: 24px; }
@@ -308,7 +314,7 @@ export const RUNS_CSS = `
 .loom-runs-export:empty { display: none; }
 .loom-runs-links { display: flex; flex-wrap: wrap; gap: 12px; }
 .loom-runs-attempt { cursor: pointer; }
-.loom-runs-attempt:hover, .loom-runs-attempt[aria-selected="true"] { background: color-mix(in srgb, var(--lr-accent) 10%, var(--lr-bg)); }
+.loom-runs-attempt:hover, .loom-runs-attempt[aria-current="true"] { background: color-mix(in srgb, var(--lr-accent) 10%, var(--lr-bg)); }
 
 /* ---- dialogs ---- */
 .loom-runs-overlay {

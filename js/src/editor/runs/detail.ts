@@ -256,13 +256,13 @@ export class DetailView {
       // A second click closes it.
       this.selectedTask = null;
       pane.hidden = true;
-      for (const r of this.content.querySelectorAll(".loom-runs-gantt-row[aria-selected]")) r.removeAttribute("aria-selected");
+      for (const r of this.content.querySelectorAll(".loom-runs-gantt-row[aria-current]")) r.removeAttribute("aria-current");
       return;
     }
     this.selectedTask = taskKey;
     this.content.querySelectorAll<HTMLElement>(".loom-runs-gantt-row[data-task]").forEach((r) => {
-      if (r.dataset.task === taskKey) r.setAttribute("aria-selected", "true");
-      else r.removeAttribute("aria-selected");
+      if (r.dataset.task === taskKey) r.setAttribute("aria-current", "true");
+      else r.removeAttribute("aria-current");
     });
     const close = h("button", { type: "button", class: "loom-runs-x", "aria-label": "Close", "data-action": "close-task" }, svgIcon("close"));
     close.addEventListener("click", () => this.selectTask(taskKey));
@@ -342,7 +342,7 @@ export class DetailView {
     const rows = attempts.map((a) => {
       const row = h(
         "tr",
-        { class: "loom-runs-attempt", "data-run-id": a.run_id ?? "", "aria-selected": a.run_id === latest.run_id ? "true" : null, tabindex: 0, title: "Show this task run's output" },
+        { class: "loom-runs-attempt", "data-run-id": a.run_id ?? "", "aria-current": a.run_id === latest.run_id ? "true" : null, tabindex: 0, title: "Show this task run's output" },
         h("td", { text: `#${a.attempt_number + 1}` }),
         h("td", {}, a.repair_id !== null ? h("span", { class: "loom-runs-tag", "data-role": "repair-tag", text: `repair ${a.repair_id}` }) : null),
         h("td", {}, stateBadge(a.state)),
@@ -350,8 +350,8 @@ export class DetailView {
         h("td", { class: "loom-runs-num", text: formatDuration(a.start_time && a.end_time ? a.end_time - a.start_time : null) }),
       );
       const choose = () => {
-        for (const r of row.parentElement?.children ?? []) r.removeAttribute("aria-selected");
-        row.setAttribute("aria-selected", "true");
+        for (const r of row.parentElement?.children ?? []) r.removeAttribute("aria-current");
+        row.setAttribute("aria-current", "true");
         void this.loadOutput(a, output);
       };
       row.addEventListener("click", choose);
@@ -385,8 +385,7 @@ export class DetailView {
       box.replaceChildren(errorBox(reply.error, () => void this.loadOutput(task, box)));
       return;
     }
-    // The reply's output is a TaskOutput (Python's run_views.task_output).
-    const output = reply.output as unknown as TaskOutput | undefined;
+    const output = reply.output;
     if (!output) {
       box.replaceChildren(errorBox("No output came back.", () => void this.loadOutput(task, box)));
       return;

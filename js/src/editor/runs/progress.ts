@@ -28,7 +28,7 @@ export class ProgressStrip {
 
   constructor(private readonly handlers: ProgressHandlers) {
     this.fill = h("div", { class: "loom-runs-progress-fill" });
-    this.bar = h("div", { class: "loom-runs-progress-bar", role: "progressbar", "aria-valuemin": 0, "data-role": "progress-bar" }, this.fill);
+    this.bar = h("div", { class: "loom-runs-progress-bar", role: "progressbar", "aria-label": "Run progress", "aria-valuemin": 0, "data-role": "progress-bar" }, this.fill);
     this.textEl = h("span", { class: "loom-runs-progress-text", "data-role": "progress-text" });
     this.badge = h("span", { class: "loom-runs-progress-badge" });
     this.title = h("button", { type: "button", class: "loom-runs-link loom-runs-progress-title", "data-action": "open-followed" });
@@ -111,6 +111,8 @@ export class ProgressStrip {
     this.fill.style.width = `${m.finished ? 100 : pct}%`;
     this.bar.setAttribute("aria-valuemax", String(m.total));
     this.bar.setAttribute("aria-valuenow", String(m.done));
+    this.bar.setAttribute("aria-label", `Run ${run.run_id}: tasks ended`);
+    this.bar.setAttribute("aria-valuetext", `${m.done} of ${m.total} tasks`);
     this.title.textContent = `Run ${run.run_id}`;
     this.badge.replaceChildren(stateBadge(run.state));
     this.textEl.textContent = this.text(now);

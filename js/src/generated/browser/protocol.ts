@@ -27,7 +27,7 @@ export interface TriggerSummary {
 /** The Last run column's badge. */
 export type RunBadge = "succeeded" | "failed" | "running" | "pending" | "canceled" | "skipped" | "other";
 
-/** The Last run column: when, and a badge with its label. */
+/** The Last run column: when, and a badge with its label; a click opens the run. */
 export interface RunSummary {
   run_id: number | null;
   state: RunBadge;
@@ -36,7 +36,16 @@ export interface RunSummary {
   /** epoch ms */
   start_time: number | null;
   end_time: number | null;
+  /**
+   * the run's page in the workspace, opened in a new tab; null when no browser tab can open
+   * it (always on the local workspace)
+   */
   url: string | null;
+  /**
+   * the run opens in the editor's run view (`open_run`): the local workspace's runs, whose
+   * run view is their only page
+   */
+  opens_in_editor: boolean;
 }
 
 /** One row of the table. */
@@ -52,8 +61,8 @@ export interface JobRow {
   last_run: RunSummary | null;
 }
 
-/** What a row's buttons ask for. */
-export type RowAction = "run_now" | "pause" | "resume" | "open" | "open_permissions" | "delete" | "permissions";
+/** What a row's buttons ask for. `open_run`: the row's last run, in the job's editor. */
+export type RowAction = "run_now" | "pause" | "resume" | "open" | "open_permissions" | "open_run" | "delete" | "permissions";
 
 /** A row's action, or "create" (a new job, from the toolbar). */
 export type Action = RowAction | "create";
@@ -82,6 +91,8 @@ export interface ActionRequest {
   request_id?: number;
   action: Action;
   job_id?: number | null;
+  /** `open_run`: the run to show */
+  run_id?: number;
 }
 
 /** The view → Python. */

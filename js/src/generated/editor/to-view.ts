@@ -4,7 +4,7 @@ import type { GrantJson as Grant } from "../core/permissions";
 import type { SchedulePreview } from "../schedule/forms";
 import type { TriggerView } from "../schedule/triggers";
 import type { TimeZoneOption } from "../schedule/zones";
-import type { MatrixRow, RepairPlan, RunDetail, RunSummary } from "./runs";
+import type { MatrixRow, RepairPlan, RunDetail, RunSummary, TaskOutput } from "./runs";
 import type { Change, Choice, GraphEdge, GraphNode, Problem, ReferenceChoice } from "./shapes";
 
 /** The whole graph (on `ready`, after a reload, or when the view fell behind). */
@@ -216,7 +216,7 @@ export interface RunMessage {
 export interface TaskOutputMessage {
   kind: "task_output";
   request_id: number;
-  output?: Record<string, unknown>;
+  output?: TaskOutput;
   error?: string;
 }
 
