@@ -89,7 +89,7 @@ export class TaskPanel {
     this.body = h("div", { class: "loom-je-panel-body" });
     this.element = h(
       "div",
-      { class: "loom-je-panel", hidden: true, "aria-label": "Task" },
+      { class: "loom-je-panel", hidden: true, role: "region", "aria-label": "Task" },
       resize,
       h(
         "div",

@@ -444,7 +444,6 @@ export class PermissionsTab implements JobTab {
         "data-name": grant.name,
         "data-level": grant.level,
         "data-inherited": "true",
-        "aria-readonly": "true",
       },
       this.principalCell(grant),
       h("td", { class: "loom-pt-level-cell" }, h("span", { class: "loom-pt-level-text", "data-role": "level-text", text: levelWord(grant.level) })),

@@ -48,6 +48,7 @@ export const RUNS_CSS = `
 .loom-runs-spacer { flex: 1 1 auto; }
 .loom-runs-muted { color: var(--lr-muted); font-size: 12.5px; }
 .loom-runs-faint { color: var(--lr-faint); }
+.loom-runs-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .loom-runs-mono { font-family: var(--lr-mono); font-size: 12px; }
 .loom-runs-danger-text { color: var(--lr-error) !important; }
 .loom-runs .loom-runs-danger-outline { color: var(--lr-error); border-color: color-mix(in srgb, var(--lr-error) 45%, var(--lr-border)); }

@@ -126,7 +126,7 @@ export class HistoryView {
         h("th", { text: "Trigger" }),
         h("th", { text: "Triggered by" }),
         h("th", { text: "Parameters" }),
-        h("th", { class: "loom-runs-actions-h" }),
+        h("th", { class: "loom-runs-actions-h" }, h("span", { class: "loom-runs-sr-only", text: "Actions" })),
       );
       const rows = this.runs.map((run) => this.row(run));
       this.body.replaceChildren(h("table", { class: "loom-runs-table", "data-role": "history-table" }, h("thead", {}, head), h("tbody", {}, rows)));
