@@ -1,10 +1,11 @@
 """The `loom-jobs` command.
 
-    loom-jobs serve [--data DIR] [--port N] [--workers N]
+    loom-jobs serve [--data DIR] [--port N] [--workers N] [--show-token]
 
 serves a local Databricks workspace (see `loom_jobs_widget.local`) until interrupted, and prints
-what a client needs to reach it: the host, the token, and a line to paste into a shell so that
-`WorkspaceClient()` and the Databricks CLI find it.
+what a client needs to reach it: the host, the file holding the token (the token itself only
+with `--show-token`: a banner ends up in terminal scrollback, logs and screen shares), and a line
+to paste into a shell so that `WorkspaceClient()` and the Databricks CLI find both.
 
     loom-jobs demo [--data DIR] [--no-lab] [--notebook PATH] [jupyter lab args...]
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -80,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"tasks run at the same time (default: {DEFAULT_WORKERS})",
     )
+    serve.add_argument(
+        "--show-token",
+        action="store_true",
+        help="print the bearer token itself (by default only the file that holds it)",
+    )
     demo = commands.add_parser(
         "demo",
         help="the local workspace with sample jobs, and JupyterLab on the quickstart",
@@ -111,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(data_dir: Path, port: int, workers: int) -> int:
+def _serve(data_dir: Path, port: int, workers: int, *, show_token: bool = False) -> int:
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -127,10 +134,15 @@ def _serve(data_dir: Path, port: int, workers: int) -> int:
         print(f"Local Databricks workspace on {workspace.host}", flush=True)
         print(f"  data:  {workspace.data_dir}", flush=True)
         print(f"  host:  {workspace.host}", flush=True)
-        print(f"  token: {workspace.token}", flush=True)
+        # The data folder's token file (LocalWorkspace: `token`, readable by its owner only).
+        token_file = shlex.quote(str(workspace.data_dir.resolve() / "token"))
+        if show_token:
+            print(f"  token: {workspace.token}", flush=True)
+        else:
+            print(f"  token: in {token_file} (--show-token prints it)", flush=True)
         print("For a shell (the SDK and the Databricks CLI read these):", flush=True)
         print(
-            f"  export DATABRICKS_HOST={workspace.host} DATABRICKS_TOKEN={workspace.token}",
+            f'  export DATABRICKS_HOST={workspace.host} DATABRICKS_TOKEN="$(cat {token_file})"',
             flush=True,
         )
         print("Press Ctrl+C to stop.", flush=True)
@@ -397,7 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.workers < 1:
             print("loom-jobs: --workers must be at least 1", file=sys.stderr)
             return 2
-        return _serve(args.data or _default_data_dir(), args.port, args.workers)
+        return _serve(
+            args.data or _default_data_dir(), args.port, args.workers, show_token=args.show_token
+        )
     return 2  # argparse refuses unknown commands before this
 
 

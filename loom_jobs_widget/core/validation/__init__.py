@@ -8,9 +8,9 @@ A bundle interpolation (`${var.x}`) is never judged: the Databricks CLI resolves
 anything reaches the API.
 
 The rules live by family: `job` (job-level settings), `task` (each task), `graph` (depends_on
-and cycles), `references` (`{{...}}`), `triggers` (schedules and triggers) and `monitoring`
-(timeouts, health, webhooks, for a job and its tasks alike); `rules` runs them in order and
-`checker` re-checks one task.
+and cycles), `references` (`{{...}}`), `triggers` (schedules and triggers), `monitoring`
+(timeouts, health, webhooks, for a job and its tasks alike) and `addresses` (the email addresses
+notified); `rules` runs them in order and `checker` re-checks one task.
 """
 
 from __future__ import annotations

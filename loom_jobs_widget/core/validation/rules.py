@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.core.validation.addresses import job_addresses, task_addresses
 from loom_jobs_widget.core.validation.collector import CheckedJob, Rule
 from loom_jobs_widget.core.validation.graph import cycles, dependencies
 from loom_jobs_widget.core.validation.job import (
@@ -66,6 +67,7 @@ _JOB_RULES: Final[Sequence[Rule]] = (
     job_cluster_keys,
     environment_keys,
     job_notifications,
+    job_addresses,
     git_provider,
 )
 _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
@@ -79,6 +81,7 @@ _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
     for_each,
     task_timeout,
     task_notifications,
+    task_addresses,
 )
 TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, dependencies)
 NESTED_TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, nested_task_key_reuse)

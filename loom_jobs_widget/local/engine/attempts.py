@@ -133,6 +133,7 @@ class Attempts(EngineBase):
             run_dir=run_dir,
             upstream_values=self._upstream_values(run, owner),
             on_start=lambda pid: self._note_process(attempt, pid),
+            job_settings=run.plan.get("settings") or {},
             context={
                 "job_id": run.job_id,
                 "job_run_id": run.run_id,

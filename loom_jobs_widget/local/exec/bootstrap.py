@@ -34,6 +34,7 @@ from typing import Any
 
 from loom_jobs_widget.local.exec import forkserver, warehouse
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit, load
+from loom_jobs_widget.local.exec.environment import ENVIRONMENT_FILES, apply_environment_files
 from loom_jobs_widget.local.exec.notebooks import run_notebook
 from loom_jobs_widget.local.exec.paths import resolve_inside, resolve_workspace_path
 from loom_jobs_widget.local.exec.protocol import INVOCATION_FILE, RESULT_FILE, SQL_ROWS
@@ -324,6 +325,8 @@ def _main(argv: list[str]) -> int:
     invocation = json.loads((run_dir / INVOCATION_FILE).read_text(encoding="utf-8"))
     dbutils = load(run_dir)
     try:
+        workspace_root = Path(invocation["workspace_root"])
+        apply_environment_files(invocation.get(ENVIRONMENT_FILES) or {}, workspace_root)
         kind = invocation["kind"]
         if kind == "python_file":
             result = _run_python_file(invocation, dbutils)

@@ -7,8 +7,11 @@ imported everything the bootstrap imports and then forks one child per task-run 
 child then does what a freshly spawned bootstrap would, and is the task's process exactly as
 before: its own pid, its own session (cancel kills its process group and tree), stdin from
 /dev/null, stdout and stderr into the run folder's `output.log`, the run folder as working
-directory and `sys.path[0]`, the server's environment of the moment, `__main__` the bootstrap,
-and a normal interpreter exit (atexit handlers, non-daemon threads) with the bootstrap's status.
+directory and `sys.path[0]`, the task's environment (`environment`: the server's variables it
+allows, the task's own), `__main__` the bootstrap, and a normal interpreter exit (atexit handlers,
+non-daemon threads) with the bootstrap's status. The zygote itself starts with the allowed
+variables only: a forked child shares the zygote's initial environment block (what
+/proc/PID/environ shows), so nothing else may ever be in it.
 
 The protocol, over a SOCK_SEQPACKET socket pair (`FD` in the zygote):
 
@@ -42,9 +45,9 @@ the zygote's string hash seed (set iteration order is the same in every task run
 reseeds itself after a fork); their parent (`os.getppid()`) is the zygote, not the server; the
 modules the bootstrap imports (the loom package, json, ...) are those of the zygote's start, and
 frozen out of the cyclic collector (`gc.freeze`). Variables read only at interpreter start
-(`PYTHON*`, `LD_*`, `LC_*`, `LANG`) cannot change in a fork: when the server's differ from the
-zygote's, that task is spawned as before. Without `os.fork`, `os.pidfd_open` or
-`socket.send_fds` (not Linux) every task is spawned.
+(`PYTHON*`, `LD_*`, `LC_*`, `LANG`) cannot change in a fork: when a task's differ from the
+zygote's (the server's changed, or the task's cluster sets one), that task is spawned. Without
+`os.fork`, `os.pidfd_open` or `socket.send_fds` (not Linux) every task is spawned.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, NoReturn
 
+from loom_jobs_widget.local.exec.environment import FORCED, server_variables
 from loom_jobs_widget.local.exec.protocol import BOOTSTRAP_MODULE
 
 __all__ = [
@@ -86,7 +90,6 @@ START_SECONDS: Final = 30.0
 _STOP_SECONDS: Final = 5.0
 #: Environment variables read at interpreter start only: a fork cannot honour a change of them.
 _START_ONLY_PREFIXES: Final = ("PYTHON", "LD_", "LC_", "LANG")
-_FORCED: Final = {"PYTHONUNBUFFERED": "1"}  # output.log is complete even when a task is killed
 _STOP: Final = b"stop"  # the server's last message: the workspace stops
 
 
@@ -103,7 +106,7 @@ def available() -> bool:
 
 
 def _start_only(env: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if k.startswith(_START_ONLY_PREFIXES) and k not in _FORCED}
+    return {k: v for k, v in env.items() if k.startswith(_START_ONLY_PREFIXES) and k not in FORCED}
 
 
 # --- the server's side ---------------------------------------------------------------------------
@@ -227,7 +230,7 @@ class ForkServer:
         reply, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         gate_read, gate = os.pipe()
         try:
-            request = json.dumps({"run_dir": str(run_dir), "env": {**env, **_FORCED}}).encode()
+            request = json.dumps({"run_dir": str(run_dir), "env": {**env, **FORCED}}).encode()
             if len(request) > _MAX_REQUEST:
                 raise ForkServerUnavailable("the environment is too large to send")
             try:
@@ -290,13 +293,15 @@ class ForkServer:
             if self._process is not None and self._process.poll() is not None:
                 self._discard()  # it died (killed by someone): start another
             if self._process is None:
-                self._start(env)
+                self._start()
             if _start_only(env) != _start_only(self._env):
                 raise ForkServerUnavailable("the interpreter's start-up environment changed")
             assert self._control is not None
             return self._control
 
-    def _start(self, env: Mapping[str, str]) -> None:
+    def _start(self) -> None:
+        # Never a task's environment: the zygote's lasts, in every child it forks.
+        env = {**server_variables(), **FORCED}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -313,7 +318,7 @@ class ForkServer:
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env={**env, **_FORCED},
+                    env=env,
                     pass_fds=[theirs.fileno()],
                     start_new_session=True,  # no terminal's signals; its own group
                 )

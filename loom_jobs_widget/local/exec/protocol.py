@@ -5,7 +5,8 @@ task-run folder (`run_dir`) through which the server and the child talk.
 The files, the whole parent/child protocol:
 
 - `invocation.json`: written by the parent before the child starts; what to run and its inputs.
-  Data reaches the child only through this file, never through argv or the environment.
+  Data reaches the child only through this file, never through argv or the environment (which
+  holds only the variables `environment` allows and the task's settings set).
 - `output.log`: the child's stdout and stderr (the run output's `logs` for Python files).
 - `dbutils-state.json`: written by `dbutils` in the child on every change (task values, the
   `dbutils.notebook.exit` value), so values set before a crash are still there.
@@ -88,6 +89,9 @@ class TaskInvocation:
     run_dir: Path  # a fresh, empty folder for this task-run attempt (logs, outputs)
     upstream_values: dict[str, dict[str, Any]]  # task values set by upstream tasks, by task_key
     context: dict[str, Any]  # job_id, job_run_id, run_id (task run), task_key, attempt_number, host
+    # The job's settings (runs/submit: the submitted ones): what the task takes from the job, its
+    # job cluster's spark_env_vars and its environment_variables entry (`environment`).
+    job_settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # Called with the task process's pid once it exists, and (forked) before it runs anything:
     # the engine records the process there, so a restart after a crash always finds it.
     on_start: Callable[[int], None] | None = field(default=None, compare=False, repr=False)

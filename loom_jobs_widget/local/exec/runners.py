@@ -7,7 +7,7 @@ its own session), so a crashing or hanging task never affects the server: the pa
 the invocation file and, once the child has exited, reads files back (`protocol` lists them,
 `outcome` reads them). A `TaskLauncher`'s warm interpreter (`forkserver`) forks that same process
 in about a millisecond instead of spawning it (60-80 ms). What each task type runs is decided by
-`planners` (its `PLANNERS` table, by task type key).
+`planners` (its `PLANNERS` table, by task type key); what environment it has, by `environment`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from loom_jobs_widget.local.exec.environment import (
+    ENVIRONMENT_FILES,
+    environment_files,
+    task_environment,
+)
 from loom_jobs_widget.local.exec.forkserver import ForkedProcess, ForkServer, ForkServerUnavailable
 from loom_jobs_widget.local.exec.forkserver import available as forkserver_available
 from loom_jobs_widget.local.exec.outcome import read_outcome
@@ -62,6 +67,8 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
     reason in its output, as they would on Databricks.
     """
     plan = task_plan(invocation)
+    # Only what `environment` allows reaches the task: never the server's own credentials.
+    env = task_environment(invocation)
     run_dir = invocation.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     if any((run_dir / name).exists() for name in (INVOCATION_FILE, RESULT_FILE, STATE_FILE)):
@@ -79,10 +86,9 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
             "run_dir": str(run_dir.resolve()),
             "upstream_values": invocation.upstream_values,
             "context": invocation.context,
+            ENVIRONMENT_FILES: environment_files(invocation),
         },
     )
-    env = dict(os.environ)
-    env["PYTHONUNBUFFERED"] = "1"  # output.log is complete even when the task is killed
     process: ChildProcess | None = None
     with (run_dir / LOG_FILE).open("wb") as log:
         if forks is not None:

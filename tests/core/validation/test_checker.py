@@ -26,6 +26,7 @@ _TASK_EDITS: list[tuple[list[str | int], Any]] = [
     (["run_if"], "SOMETIMES"),
     (["job_cluster_key"], "no-such-cluster"),
     (["webhook_notifications"], {"on_failure": [{"id": h} for h in "abcd"]}),
+    (["email_notifications"], {"on_failure": ["abc", "ok@example.com"]}),
     (["for_each_task"], {"inputs": "[1]", "concurrency": 0,
                          "task": {"task_key": "x", "notebook_task": {"notebook_path": ""}}}),
 ]  # fmt: skip

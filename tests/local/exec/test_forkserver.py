@@ -1,5 +1,6 @@
 """The warm task interpreter: tasks forked by the workspace's fork server are still one process
-each, see the workspace's environment of the moment, and nothing outlives the workspace.
+each, see the variables of the workspace's environment of the moment that tasks may see (what
+they may see is test_task_environment.py's), and nothing outlives the workspace.
 
 The runner-level behaviour (logs, results, task values, cancel, timeouts, every task type) is
 checked for forked and spawned tasks alike by test_runners.py; these tests look at processes.
@@ -35,7 +36,7 @@ json.dump(
         "cwd": os.getcwd(),
         "path0": sys.path[0],
         "argv": sys.argv,
-        "env": os.environ.get("LOOM_FORK_TEST"),
+        "env": os.environ.get("TZ"),
         "random": random.random(),
     },
     open(sys.argv[1], "w"),
@@ -78,7 +79,7 @@ def test_each_task_is_its_own_forked_process_as_a_spawned_one_would_be(
 ) -> None:
     lw = make_workspace()
     job_id, outs = report_job(lw, tmp_path, "own", count=2)
-    monkeypatch.setenv("LOOM_FORK_TEST", "first")
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")  # a variable tasks keep
     first, second = run_and_read(lw, job_id, outs)
     zygote = lw.fork_server_pid
     assert zygote is not None and zygote != os.getpid()
@@ -89,12 +90,12 @@ def test_each_task_is_its_own_forked_process_as_a_spawned_one_would_be(
         folder = str((lw.workspace_root / "Shared" / "fork").resolve())
         assert seen["cwd"] == folder and seen["path0"] == folder
         assert seen["argv"][0].endswith("own.py")
-        assert seen["env"] == "first"
+        assert seen["env"] == "Europe/Amsterdam"
     assert first["pid"] != second["pid"]
     assert first["random"] != second["random"]  # random reseeds in every fork
     # The environment is the workspace's at each task's start, as it was for spawned tasks.
-    monkeypatch.setenv("LOOM_FORK_TEST", "second")
-    assert {seen["env"] for seen in run_and_read(lw, job_id, outs)} == {"second"}
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    assert {seen["env"] for seen in run_and_read(lw, job_id, outs)} == {"Asia/Tokyo"}
     assert lw.fork_server_pid == zygote
 
 

@@ -392,7 +392,7 @@ def test_a_jar_main_class_runs_on_the_local_jvm(
 def test_a_jar_task_without_java_fails_naming_what_is_missing(
     lw: LocalWorkspace, w: WorkspaceClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # The task process inherits the server's environment: an empty PATH, no JAVA_HOME. (The
+    # The task process keeps the server's PATH and JAVA_HOME: an empty PATH, no JAVA_HOME. (The
     # runner starts its child with the absolute path of this interpreter.)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("JAVA_HOME", raising=False)
