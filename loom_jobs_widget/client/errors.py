@@ -3,12 +3,13 @@ family), and the translation of the SDK's and the network's exceptions into them
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from loom_jobs_widget.core.changes import Change, merge
+from loom_jobs_widget.core.changes import ABSENT, Change, merge
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem
 
@@ -21,6 +22,7 @@ __all__ = [
     "AuthError",
     "ConfigurationError",
     "ConflictError",
+    "Contested",
     "Context",
     "InvalidRequestError",
     "InvalidSettingsError",
@@ -100,14 +102,69 @@ class InvalidSettingsError(InvalidRequestError):
         self.problems = list(problems)
 
 
-class ConflictError(WorkspaceError):
-    """The job changed in the workspace since it was loaded; nothing was written.
+@dataclass(frozen=True)
+class Contested:
+    """One unit a save wrote that someone else changed at the same time: `path` (`tags`,
+    `tasks[etl]`), the value this save wrote (`ours`) and the one the job has now (`theirs`),
+    each `ABSENT` where that side has no such field or entry. `changes` are the differences
+    inside it, from ours to theirs, for a unit too big to quote whole."""
 
-    `remote_changes` is what changed remotely since the load, `local_changes` the editor's edits
-    (both `diff` lists); `overlaps` the units both changed differently (`name`, `tasks[etl]`),
-    empty when a three-way merge is possible (`mergeable`). The editor's choices:
-    `overwrite()` (its version wins), `merge()` (both, when `mergeable`) and `reload()` (the
-    remote version; the edits are dropped). `job` is the user's Job, unchanged."""
+    path: str
+    ours: Any
+    theirs: Any
+    changes: tuple[Change, ...] = ()
+
+    def describe(self, *, named: bool = True) -> str:
+        """`tags: the job now has {"team": "b"}; yours was {"team": "a"}` (without `named`, no
+        `tags: `, for a sentence that names it already); for a unit too big to quote, its
+        first differences the same way (`tasks[etl].timeout_seconds: the job now has 60; yours
+        was 900`)."""
+        whole = _shown(self.ours, None), _shown(self.theirs, None)
+        if all(len(text) <= _QUOTED for text in whole) or not self.changes:
+            values = f"the job now has {_shown(self.theirs)}; yours was {_shown(self.ours)}"
+            return f"{self.path}: {values}" if named else values
+        parts = [
+            f"{change.path}: the job now has {_shown(change.after)}; yours was "
+            f"{_shown(change.before)}"
+            for change in self.changes[:_SHOWN_CHANGES]
+        ]
+        more = len(self.changes) - _SHOWN_CHANGES
+        if more > 0:
+            parts.append(f"and {more} more difference{'s' if more > 1 else ''} in {self.path}")
+        return "; ".join(parts)
+
+
+_QUOTED: Final = 80  # characters of a value quoted in a message
+_SHOWN_CHANGES: Final = 3
+
+
+def _shown(value: Any, limit: int | None = _QUOTED) -> str:
+    if value is ABSENT:
+        return "not set"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ConflictError(WorkspaceError):
+    """The job was changed by someone else while the editor worked on it.
+
+    Two kinds. Before the write (`written` False, the usual one): the job changed in the
+    workspace since it was loaded, and nothing was written. `remote_changes` is what changed
+    remotely since the load, `local_changes` the editor's edits (both `diff` lists); `overlaps`
+    the units both changed differently (`name`, `tasks[etl]`), empty when a three-way merge is
+    possible (`mergeable`). `job` is the user's Job, unchanged.
+
+    After the write (`written` True): the save was written, but reading the job back showed
+    that someone else changed a unit it wrote at the same time (their write landed after
+    ours, or the workspace lost ours). `contested` holds ours and theirs for each such unit
+    (`overlaps` their paths); `base` is the job as read just before the write, `remote` as read
+    back after it, `local_changes` what the save wrote and `remote_changes` how the job now
+    differs from what the save meant to produce. `job` holds the job as read back with our
+    values of the contested units on top, and counts as loaded with the read-back: saving it
+    again writes ours again.
+
+    The editor's choices: `overwrite()` (its version wins), `merge()` (both, when `mergeable`)
+    and `reload()` (the remote version; the edits are dropped)."""
 
     def __init__(
         self,
@@ -121,6 +178,8 @@ class ConflictError(WorkspaceError):
         local_changes: list[Change],
         overlaps: list[str],
         job_id: int,
+        written: bool = False,
+        contested: Sequence[Contested] = (),
     ) -> None:
         super().__init__(message, job_id=job_id, error_code="CONFLICT")
         self._service = service
@@ -130,6 +189,8 @@ class ConflictError(WorkspaceError):
         self.remote_changes = remote_changes
         self.local_changes = local_changes
         self.overlaps = overlaps
+        self.written = written
+        self.contested = list(contested)
 
     @property
     def mergeable(self) -> bool:
@@ -145,13 +206,14 @@ class ConflictError(WorkspaceError):
         return self._service.save(self.job, on_conflict="overwrite")
 
     def merge(self) -> Job:
+        if self.written:
+            raise self  # the contested units collide: there is nothing to merge
         return self._service.save(self.job, on_conflict="merge")
 
     def reload(self) -> Job:
         job_id = self.job_id
         assert job_id is not None  # always set for a conflict
         return self._service.get(job_id)
-
 
 
 # --- translating the SDK's errors ----------------------------------------------------------------
@@ -282,5 +344,3 @@ def translate_error(error: BaseException, context: Context, host: str) -> Worksp
             **ids,
         )
     return None
-
-

@@ -15,24 +15,48 @@ nor a remote change, since every read-back has it. When the job changed remotely
 loaded, `save` raises `ConflictError` with the remote changes; the editor then offers overwrite,
 merge (three-way, when the changes do not overlap) or reload. A failed save never changes the
 `Job` passed in: the user's edits survive every error.
+
+Saves that race. The Jobs API has no version check (Jobs API 2.2 reference: jobs/update takes
+`job_id`, `new_settings` and `fields_to_remove`, nothing that names a version), so between the
+read a save decides on and its write someone else may write too. What a save does about it:
+
+- It reads the job back after writing and compares it with what it meant to produce (the read
+  before the write with its own units applied: `check_read_back`). Someone else's write to a
+  field this save did not touch is kept, and the job takes it in. One to a field it wrote
+  raises `ConflictError` after the fact (`written` True), with ours and theirs for each such
+  field. So when A and B change `tags` at once and A writes, B writes, A reads back: A learns
+  that B's tags replaced its own; B reads back its own and is right to return.
+- That is the best a cloud workspace allows. One order stays invisible: B reads, A writes and
+  reads back its own tags, then B writes. Both return; A's tags are gone, and neither read saw
+  it happen. Only a version check closes that.
+- Where the workspace gives one (the local workspace: an `ETag` on jobs/get, the same on every
+  page), it is checked: a paged read whose pages carry different ETags is read again, and the
+  write sends `If-Match`. A write refused with 409 RESOURCE_CONFLICT (the job changed since the
+  read) wrote nothing: the save reads again and decides again as it would have then (conflict,
+  merge or overwrite, per `on_conflict`), and never writes blindly. Two saves of one field then
+  give exactly one success and one `ConflictError`, in every order.
+- Saves of one job through one connection take turns, so two editors in one kernel never race
+  each other, with a version check or without.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from loom_jobs_widget.client.baselines import Baselines
 from loom_jobs_widget.client.errors import (
     ConfigurationError,
     ConflictError,
+    Contested,
     Context,
     InvalidSettingsError,
     WorkspaceError,
 )
 from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
-from loom_jobs_widget.client.save_plan import plan_update
+from loom_jobs_widget.client.save_plan import ReadBack, check_read_back, plan_update
 from loom_jobs_widget.core.changes import Change, diff, json_equal, merge
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import validate
@@ -46,6 +70,14 @@ __all__ = ["JobsService", "OnConflict"]
 _JOB_PAGED_ARRAYS: Final = ("tasks", "job_clusters", "parameters", "environments")
 _JOBS_LIST_PAGE: Final = 100  # the API's maximum
 _LABEL_NAME_LENGTH: Final = 80
+# The local workspace's version check (a cloud workspace has none and sends no ETag): jobs/get
+# answers with the ETag of the job's settings; jobs/update and jobs/reset with an If-Match that
+# no longer matches write nothing and answer 409 RESOURCE_CONFLICT.
+_ETAG_HEADER: Final = ("etag",)
+_CHANGED_SINCE_READ: Final = "RESOURCE_CONFLICT"
+_READ_ATTEMPTS: Final = 3  # reads of a job torn by writes between its pages
+_WRITE_ATTEMPTS: Final = 3  # writes refused because the job changed since it was read
+_SHOWN_CONTESTED: Final = 3
 
 OnConflict = Literal["raise", "merge", "overwrite"]
 
@@ -67,6 +99,25 @@ def _task_keys(settings: Mapping[str, Any]) -> tuple[str | None, ...]:
     return tuple(key if isinstance(key, str) else None for key in keys)
 
 
+def _pop_etag(answer: dict[str, Any]) -> str | None:
+    etag = answer.pop(_ETAG_HEADER[0], None)
+    return etag if isinstance(etag, str) and etag else None
+
+
+def _fields(contested: Sequence[Contested]) -> str:
+    paths = [unit.path for unit in contested]
+    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+
+
+def _details(contested: Sequence[Contested]) -> str:
+    """Ours and theirs of each contested unit (the first few), for a sentence naming them."""
+    if len(contested) == 1:
+        return contested[0].describe(named=False)
+    shown = "; ".join(unit.describe() for unit in contested[:_SHOWN_CONTESTED])
+    more = len(contested) - _SHOWN_CONTESTED
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
 def _job_label(job_id: int | None, name: str | None) -> str:
     if name and len(name) > _LABEL_NAME_LENGTH:  # a message names the job, it does not quote it
         name = name[: _LABEL_NAME_LENGTH - 1] + "…"
@@ -84,13 +135,15 @@ class JobsService(Service):
     def __init__(self, client: WorkspaceClient) -> None:
         super().__init__(client)
         self._baselines = Baselines()
+        self._save_locks: dict[int, threading.Lock] = {}
+        self._save_locks_guard = threading.Lock()
 
     # --- jobs: reading
 
     def get(self, job_id: int) -> Job:
         """The job as the workspace has it (every page of its tasks, job clusters, parameters
         and environments), remembered as loaded for `save`."""
-        document = self._read_job(job_id, Context(f"load job {job_id}", job_id=job_id))
+        document, _ = self._read_job(job_id, Context(f"load job {job_id}", job_id=job_id))
         job = Job.from_api(document)
         self._baselines.remember(job, document.get("settings") or {}, job_id)
         return job
@@ -114,18 +167,46 @@ class JobsService(Service):
         base = self.loaded(job)
         return diff(base if base is not None else {}, settings)
 
-    def _read_job(self, job_id: int, context: Context) -> dict[str, Any]:
+    def _read_job(self, job_id: int, context: Context) -> tuple[dict[str, Any], str | None]:
+        """The job, every page of it, and its ETag where the workspace gives one (the local
+        workspace does; a cloud workspace does not). Pages of different ETags are parts of
+        different versions: the job is read again."""
         path = f"{JOBS_API}/get"
-        document = self._do("GET", path, context, query={"job_id": job_id})
-        token = document.pop("next_page_token", None)
-        while token:
-            page = self._do("GET", path, context, query={"job_id": job_id, "page_token": token})
-            more = page.get("settings")
-            settings = document.get("settings")
-            if isinstance(more, dict) and isinstance(settings, dict):
-                extend_arrays(settings, more, _JOB_PAGED_ARRAYS)
-            token = page.get("next_page_token")
-        return document
+        for _ in range(_READ_ATTEMPTS):
+            document = self._do(
+                "GET", path, context, query={"job_id": job_id}, response_headers=_ETAG_HEADER
+            )
+            etag = _pop_etag(document)
+            token = document.pop("next_page_token", None)
+            while token:
+                query = {"job_id": job_id, "page_token": token}
+                page = self._do("GET", path, context, query=query, response_headers=_ETAG_HEADER)
+                if _pop_etag(page) != etag:
+                    break  # written between two pages
+                more = page.get("settings")
+                settings = document.get("settings")
+                if isinstance(more, dict) and isinstance(settings, dict):
+                    extend_arrays(settings, more, _JOB_PAGED_ARRAYS)
+                token = page.get("next_page_token")
+            else:
+                return document, etag
+        raise WorkspaceError(
+            f"Could not {context.action}: it kept changing while it was read (its pages came "
+            "from different versions of it); try again.",
+            job_id=job_id,
+            error_code=_CHANGED_SINCE_READ,
+        )
+
+    def _read_etag(self, job_id: int, context: Context) -> str | None:
+        """The job's ETag now (one page read: every page carries the same)."""
+        page = self._do(
+            "GET",
+            f"{JOBS_API}/get",
+            context,
+            query={"job_id": job_id},
+            response_headers=_ETAG_HEADER,
+        )
+        return _pop_etag(page)
 
     # --- jobs: writing
 
@@ -141,6 +222,11 @@ class JobsService(Service):
         When the job changed remotely since it was loaded: `on_conflict="raise"` raises
         `ConflictError`; `"merge"` merges three-way (raising `ConflictError` when the changes
         overlap); `"overwrite"` makes the job exactly the editor's version.
+
+        After the write the job is read back and compared with what the save meant to produce
+        (`check_read_back`): someone else's write to a field the save did not touch is taken
+        in; one to a field it wrote raises `ConflictError` with `written` True (see there),
+        whatever `on_conflict` says.
 
         Returns the saved job as read back. Once the write succeeded `job` is brought up to
         date as well: it gets its new `job_id` and the settings as read back (with the server's
@@ -165,14 +251,24 @@ class JobsService(Service):
         label = _job_label(job_id, _name_of(local))
         context = Context(f"save {label}", job_id=job_id, settings=True)
         self._refuse_invalid(local, context)
+        with self._save_lock(job_id):
+            return self._save(job, job_id, local, on_conflict, label, context)
 
-        remote_document = self._read_job(job_id, context)
-        remote = remote_document.get("settings")
-        remote = remote if isinstance(remote, dict) else {}
+    def _save(
+        self,
+        job: Job,
+        job_id: int,
+        local: dict[str, Any],
+        on_conflict: OnConflict,
+        label: str,
+        context: Context,
+    ) -> Job:
         base = self._baselines.of(job, job_id)
-        target = local
-        if base is None:
-            if on_conflict != "overwrite":
+        for _ in range(_WRITE_ATTEMPTS):
+            remote_document, etag = self._read_job(job_id, context)
+            found = remote_document.get("settings")
+            remote: dict[str, Any] = found if isinstance(found, dict) else {}
+            if base is None and on_conflict != "overwrite":
                 raise ConfigurationError(
                     f"Could not save {label}: it was not loaded through this connection, so "
                     f"remote changes cannot be told from your edits; load it with "
@@ -180,32 +276,89 @@ class JobsService(Service):
                     "job with these settings.",
                     job_id=job_id,
                 )
-        elif (remote_changes := diff(base, remote)) and diff(remote, local):
-            # Compared as `diff` does, up to the server's defaults: a base that lacks them (a
-            # job stored before the workspace filled them, or the settings as written when the
-            # read-back failed) against a remote side that has them is no remote change. (A
-            # remote side that already is the editor's version, such as after a save whose
-            # read-back failed, is no conflict either: there is nothing to write.)
-            local_changes = diff(base, local)
-            merged = merge(base, local, remote)
-            if on_conflict == "raise" or (on_conflict == "merge" and not merged.clean):
-                raise self._conflict(
-                    job, job_id, label, base, remote, merged.overlaps, remote_changes, local_changes
-                )
-            if on_conflict == "merge":
-                target = merged.settings
-                self._refuse_invalid(target, context)
-
-        plan = plan_update(remote, target)
-        # A refusal may name a task by its index in the resulting settings (the target).
-        sent = dataclasses.replace(context, task_keys=_task_keys(target))
-        for endpoint, body in plan.requests(job_id):
-            self._do("POST", f"{JOBS_API}/{endpoint}", sent, body=body)
+            target = self._target(job, job_id, label, base, remote, local, on_conflict, context)
+            plan = plan_update(remote, target)
+            # A refusal may name a task by its index in the resulting settings (the target).
+            sent = dataclasses.replace(context, task_keys=_task_keys(target))
+            if self._write(plan.requests(job_id), job_id, sent, etag):
+                break
+            # The job changed between our read and our write, and nothing was written: read it
+            # again and decide again, as if the save had started now.
+        else:
+            raise self._kept_changing(job, job_id, label, base, remote, local)
         # Written: from here `job` must match the workspace, even if the read-back fails.
         self._bring_up_to_date(job, target, job_id)
         saved = self.get(job_id)
-        self._bring_up_to_date(job, _settings_json(saved), job_id)
+        read_back = _settings_json(saved)
+        checked = check_read_back(remote, target, read_back)
+        if checked.contested:
+            self._bring_up_to_date(job, checked.settings, job_id, loaded=read_back)
+            raise self._overwritten(job, job_id, label, remote, target, read_back, checked)
+        self._bring_up_to_date(job, read_back, job_id)
         return saved
+
+    def _target(
+        self,
+        job: Job,
+        job_id: int,
+        label: str,
+        base: dict[str, Any] | None,
+        remote: dict[str, Any],
+        local: dict[str, Any],
+        on_conflict: OnConflict,
+        context: Context,
+    ) -> dict[str, Any]:
+        """The settings to write, given the job as read just now (`remote`); ConflictError
+        when it changed since it was loaded and `on_conflict` does not settle that."""
+        if base is None:
+            return local  # only with on_conflict="overwrite"
+        # Compared as `diff` does, up to the server's defaults: a base that lacks them (a job
+        # stored before the workspace filled them, or the settings as written when the
+        # read-back failed) against a remote side that has them is no remote change. (A remote
+        # side that already is the editor's version, such as after a save whose read-back
+        # failed, is no conflict either: there is nothing to write.)
+        remote_changes = diff(base, remote)
+        if not remote_changes or not diff(remote, local):
+            return local
+        local_changes = diff(base, local)
+        merged = merge(base, local, remote)
+        if on_conflict == "raise" or (on_conflict == "merge" and not merged.clean):
+            raise self._conflict(
+                job, job_id, label, base, remote, merged.overlaps, remote_changes, local_changes
+            )
+        if on_conflict == "merge":
+            self._refuse_invalid(merged.settings, context)
+            return merged.settings
+        return local
+
+    def _write(
+        self,
+        requests: list[tuple[str, dict[str, Any]]],
+        job_id: int,
+        context: Context,
+        etag: str | None,
+    ) -> bool:
+        """Sends a plan's requests; False when the workspace wrote nothing because the job
+        changed since it was read (its ETag, sent as If-Match, no longer matched)."""
+        for index, (endpoint, body) in enumerate(requests):
+            if index and etag is not None:
+                # The request before (a reset) changed the job, and so its ETag.
+                etag = self._read_etag(job_id, context)
+            headers = {"If-Match": etag} if etag is not None else None
+            try:
+                self._do("POST", f"{JOBS_API}/{endpoint}", context, body=body, headers=headers)
+            except WorkspaceError as error:
+                if etag is None or error.error_code != _CHANGED_SINCE_READ:
+                    raise
+                # After the first request something is written: the read-back judges the rest.
+                return index > 0
+        return True
+
+    def _save_lock(self, job_id: int) -> threading.Lock:
+        """Saves of one job through one connection take turns: two editors of the job in one
+        kernel then never race each other, each one's read sees the other's write."""
+        with self._save_locks_guard:
+            return self._save_locks.setdefault(job_id, threading.Lock())
 
     def _create(self, job: Job, local: dict[str, Any]) -> Job:
         label = _job_label(None, _name_of(local))
@@ -222,15 +375,24 @@ class JobsService(Service):
         self._bring_up_to_date(job, _settings_json(saved), job_id)
         return saved
 
-    def _bring_up_to_date(self, job: Job, settings: dict[str, Any], job_id: int) -> None:
+    def _bring_up_to_date(
+        self,
+        job: Job,
+        settings: dict[str, Any],
+        job_id: int,
+        *,
+        loaded: dict[str, Any] | None = None,
+    ) -> None:
         """After a successful write: `job` holds what the workspace has, and counts as loaded
-        with it (a merge or the workspace's own defaults may make that differ from the edits)."""
+        with it (a merge or the workspace's own defaults may make that differ from the edits).
+        After a write someone else partly overwrote, `job` holds `settings` (the workspace's
+        version with ours on top) and counts as loaded with what the workspace has (`loaded`)."""
         if job.job_id != job_id:
             job.job_id = job_id
         current = job.settings.to_api() if isinstance(job.settings, JobSettings) else None
         if current is None or not json_equal(current, settings):
             job.settings = JobSettings.from_api(settings)
-        self._baselines.remember(job, settings, job_id)
+        self._baselines.remember(job, loaded if loaded is not None else settings, job_id)
 
     def _refuse_invalid(self, settings: Mapping[str, Any], context: Context) -> None:
         errors = [problem for problem in validate(settings) if problem.severity == "error"]
@@ -286,6 +448,58 @@ class JobsService(Service):
             job_id=job_id,
         )
 
+    def _kept_changing(
+        self,
+        job: Job,
+        job_id: int,
+        label: str,
+        base: dict[str, Any] | None,
+        remote: dict[str, Any],
+        local: dict[str, Any],
+    ) -> ConflictError:
+        loaded = base if base is not None else remote
+        merged = merge(loaded, local, remote)
+        return ConflictError(
+            f"Could not save {label}: it kept changing while it was being saved (the workspace "
+            f"refused {_WRITE_ATTEMPTS} writes because someone else had written it since it was "
+            "read); nothing was written. Reload it, or try again.",
+            service=self,
+            job=job,
+            base=loaded,
+            remote=remote,
+            remote_changes=diff(loaded, remote),
+            local_changes=diff(loaded, local),
+            overlaps=merged.overlaps,
+            job_id=job_id,
+        )
+
+    def _overwritten(
+        self,
+        job: Job,
+        job_id: int,
+        label: str,
+        before: dict[str, Any],
+        target: dict[str, Any],
+        read_back: dict[str, Any],
+        checked: ReadBack,
+    ) -> ConflictError:
+        contested = checked.contested
+        return ConflictError(
+            f"Saved {label}, but someone else changed {_fields(contested)} at the same time: "
+            f"{_details(contested)}. Your version is kept in the job: save it again to write it "
+            "over theirs, or reload the job to take theirs.",
+            service=self,
+            job=job,
+            base=before,
+            remote=read_back,
+            remote_changes=diff(target, read_back),
+            local_changes=diff(before, target),
+            overlaps=[unit.path for unit in contested],
+            job_id=job_id,
+            written=True,
+            contested=contested,
+        )
+
     def delete(self, job_id: int) -> None:
         self._do(
             "POST",
@@ -339,7 +553,8 @@ class JobsService(Service):
             if expand_tasks and entry.get("has_more"):
                 job_id = entry.get("job_id")
                 if isinstance(job_id, int):
-                    entry = self._read_job(job_id, Context(f"load job {job_id}", job_id=job_id))
+                    context = Context(f"load job {job_id}", job_id=job_id)
+                    entry, _ = self._read_job(job_id, context)
             yield Job.from_api(entry)
 
 

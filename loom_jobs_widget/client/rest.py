@@ -8,7 +8,7 @@ authentication, retries and error parsing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from loom_jobs_widget.client.errors import Context, translate_error
@@ -42,13 +42,23 @@ class Service:
         *,
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        response_headers: Sequence[str] = (),
     ) -> dict[str, Any]:
+        """The answer's JSON object; each of `response_headers` is in it under its name as
+        given (None when the answer has no such header)."""
+        extra: dict[str, Any] = {}
+        if headers:
+            extra["headers"] = dict(headers)
+        if response_headers:
+            extra["response_headers"] = list(response_headers)
         try:
             answer = self._client.api_client.do(
                 method,
                 path,
                 query=dict(query) if query is not None else None,
                 body=dict(body) if body is not None else None,
+                **extra,
             )
         except Exception as error:
             ours = translate_error(error, context, self.host)

@@ -1,6 +1,8 @@
-"""What a save sends: the smallest `jobs/update` (or, where update cannot say it, `jobs/reset`)
-that turns a job's current settings into the target ones, fields the editor never touched left
-out so that they reach the server exactly as they were (Jobs API 2.2 reference: jobs/update)."""
+"""What a save sends and what it meant to produce: the smallest `jobs/update` (or, where update
+cannot say it, `jobs/reset`) that turns a job's current settings into the target ones, fields the
+editor never touched left out so that they reach the server exactly as they were (Jobs API 2.2
+reference: jobs/update); and the check of the job read back after the write against it
+(`check_read_back`), which tells someone else's write beside ours from one over ours."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from loom_jobs_widget.core.changes import ABSENT, changed_units, diff
-from loom_jobs_widget.core.update_semantics import apply_update
+from loom_jobs_widget.client.errors import Contested
+from loom_jobs_widget.core.changes import ABSENT, Unit, changed_units, diff, merge
+from loom_jobs_widget.core.update_semantics import MERGE_KEYS, apply_update
 
-__all__ = ["SavePlan", "plan_update"]
+__all__ = ["ReadBack", "SavePlan", "check_read_back", "plan_update"]
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,91 @@ def plan_update(current: Mapping[str, Any], target: Mapping[str, Any]) -> SavePl
         return SavePlan("update", new_settings, fields_to_remove)
     after_reset = "run_as" in current and "run_as" not in target
     return SavePlan("reset", copy.deepcopy(dict(target)), ["run_as"] if after_reset else [])
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """A job read back after a save, against what the save meant to produce.
+
+    `contested`: the units the save wrote that hold something else now (someone else wrote
+    them after us, or the workspace lost our write); empty when the save stands. `settings`:
+    what the editor's job holds from now on: the read-back, with our values of the contested
+    units on top (so that the user's version of those survives, as edits not yet saved)."""
+
+    contested: list[Contested]
+    settings: dict[str, Any]
+
+
+def check_read_back(
+    before: Mapping[str, Any], target: Mapping[str, Any], read_back: Mapping[str, Any]
+) -> ReadBack:
+    """Compares the job read back after a save with what the save meant to produce: `before`
+    (the settings the plan was made from) with the save's units applied, which is `target`
+    wherever the save wrote and `before` elsewhere.
+
+    A unit the save did not touch that differs is someone else's write: it is kept (it is in
+    `settings`), and no conflict. A unit the save wrote that differs is `contested`. Compared
+    as `diff` does, up to what a workspace fills in by itself, so a read-back that only adds the
+    server's defaults is exactly what was meant."""
+    ours = changed_units(before, target)
+    contested = [
+        _contested(unit, target, read_back)
+        for unit in ours
+        if not _same_unit(unit, target, read_back)
+    ]
+    if not contested:
+        return ReadBack([], copy.deepcopy(dict(read_back)))
+    # The target with every change made since `before` by the read-back taken in, except where
+    # it collides with ours: the read-back with our values of the contested units on top.
+    return ReadBack(contested, merge(before, read_back, target).settings)
+
+
+def _unit_path(unit: Unit) -> str:
+    name, key = unit
+    return name if key is None else f"{name}[{key}]"
+
+
+def _unit_value(document: Mapping[str, Any], unit: Unit) -> Any:
+    name, key = unit
+    value = document.get(name, ABSENT)
+    if key is None or not isinstance(value, list):
+        return value if key is None else ABSENT
+    key_field = MERGE_KEYS[name]
+    return next(
+        (entry for entry in value if isinstance(entry, dict) and entry.get(key_field) == key),
+        ABSENT,
+    )
+
+
+def _unit_alone(document: Mapping[str, Any], unit: Unit) -> dict[str, Any]:
+    """A document holding only `unit` (and the `git_source` its notebook defaults depend on),
+    to compare one unit as `changed_units` compares whole documents."""
+    name, key = unit
+    alone: dict[str, Any] = {}
+    if "git_source" in document:
+        alone["git_source"] = document["git_source"]
+    value = _unit_value(document, unit)
+    if value is not ABSENT:
+        alone[name] = [value] if key is not None else value
+    return alone
+
+
+def _same_unit(unit: Unit, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    name = unit[0]
+    differing = changed_units(_unit_alone(a, unit), _unit_alone(b, unit))
+    return not any(other[0] == name for other in differing)
+
+
+def _contested(unit: Unit, target: Mapping[str, Any], read_back: Mapping[str, Any]) -> Contested:
+    name = unit[0]
+    inside = [
+        change
+        for change in diff(_unit_alone(target, unit), _unit_alone(read_back, unit))
+        if change.top_level == name
+    ]
+    return Contested(
+        _unit_path(unit),
+        copy.deepcopy(_unit_value(target, unit)),
+        copy.deepcopy(_unit_value(read_back, unit)),
+        tuple(inside),
+    )

@@ -347,19 +347,36 @@ class EditorSession:
 
     @_locked
     def save(self, *, on_conflict: OnConflict = "raise") -> Job:
-        """Create or update the job; the edits stay (and the error is shown) when it fails."""
-        self.job.settings = self.settings
+        """Create or update the job; the edits stay (and the error is shown) when it fails.
+
+        Someone else's changes to the job that the save took in (fields this save did not
+        touch, or a merge) are named in the "saved" message. When someone else changed a field
+        this save wrote at the same time (`ConflictError` with `written`), the editor holds the
+        workspace's version with the user's values of those fields on top, as edits not saved
+        yet: Undo takes theirs (the workspace's version, saved), Save writes ours again."""
+        mine = self.settings
+        self.job.settings = mine
         try:
             saved = self._workspace().jobs.save(self.job, on_conflict=on_conflict)
+        except ConflictError as error:
+            if error.written:
+                self._take_contested(error)
+            text = _conflict_text(error, self.state.job_id)
+            self._save_failed(text, conflict=True, changed=error.written)
+            raise
         except WorkspaceError as error:
-            self._set_status("error", str(error))
-            self._send({"kind": "save_failed", "message": str(error),
-                        "conflict": isinstance(error, ConflictError)})  # fmt: skip
-            self._publish()
+            self._save_failed(str(error), conflict=False, changed=False)
             raise
         self.state.job_id = _job_id(self.job)
-        self._take_saved(merged=on_conflict == "merge")
+        written = self.job.settings
+        taken_in = diff(mine, written) if isinstance(written, JobSettings) else []
+        self._take_saved(merged=on_conflict == "merge", taken_in=bool(taken_in))
         message = f"Saved job {self.state.job_id}."
+        if taken_in:
+            message = (
+                f"Saved job {self.state.job_id}; also took in {_count(taken_in, 'change')} "
+                f"someone else made meanwhile: {_listed(taken_in)}."
+            )
         if self.permissions.dirty and self.state.job_id is not None:
             try:
                 self.permissions.save(self._workspace().permissions, self.state.job_id)
@@ -375,26 +392,56 @@ class EditorSession:
         self._refresh()
         return saved
 
-    def _take_saved(self, *, merged: bool) -> None:
+    def _save_failed(self, text: str, *, conflict: bool, changed: bool) -> None:
+        """Tells the view; `changed`: the settings changed (redrawn), else only the state."""
+        self._set_status("error", text)
+        self._send({"kind": "save_failed", "message": text, "conflict": conflict})
+        if changed:
+            self._refresh()
+        else:
+            self._publish()
+
+    def _take_saved(self, *, merged: bool, taken_in: bool = False) -> None:
         """After a save: the job holds the settings as the workspace returned them, and they are
         what the review diffs against from now on.
 
         The canvas keeps the user's version when it says the same up to what the workspace
         fills in by itself (its defaults, its `depends_on` order): no step the user did not make
         enters the undo history, and the review, comparing up to those, shows nothing. Only
-        when the workspace's version says more (a merge brought remote changes in, or the server
-        consumed `apply_policy_default_values`) does it become the current state, as an undoable
-        step: otherwise the review would list those as edits still to save."""
+        when the workspace's version says more (a merge or someone else's write brought other
+        changes in, or the server consumed `apply_policy_default_values`) does it become the
+        current state, as an undoable step: otherwise the review would list those as edits
+        still to save."""
         # `jobs.save` brought the job up to date with what it read back.
         written = self.job.settings
         if not isinstance(written, JobSettings):
             written = self.settings
         if diff(written, self.settings):
-            label = "merge remote changes" if merged else "take the settings as saved"
+            if merged:
+                label = "merge remote changes"
+            elif taken_in:
+                label = "take in changes made meanwhile"
+            else:
+                label = "take the settings as saved"
             self.history.push(written, label)
         self.history.mark_saved()
         self._saved = written
         self.job.settings = written
+
+    def _take_contested(self, error: ConflictError) -> None:
+        """After a save someone else partly wrote over: two undoable steps, the workspace's
+        version (saved: the review diffs against it), then the user's values of the contested
+        fields on top of it (`jobs.save` left the job holding that), not saved yet. Undo then
+        takes theirs; Save writes ours again."""
+        self.state.job_id = _job_id(self.job)
+        theirs = JobSettings.from_api(error.remote)
+        ours = self.job.settings if isinstance(self.job.settings, JobSettings) else self.settings
+        self.history.push(theirs, "take the job as saved")
+        self.history.mark_saved()
+        self._saved = theirs
+        fields = ", ".join(unit.path for unit in error.contested)
+        self.history.push(ours, f"keep your {fields}")
+        self.job.settings = ours
 
     def choices(
         self, what: str, *, path: str | None = None, query: str | None = None
@@ -531,6 +578,47 @@ class EditorSession:
         keys = {str(t.task_key) for t in settings.task_list}
         state.selected = [key for key in state.selected if key in keys]
         self._on_state(state)
+
+
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def _listed(changes: Sequence[Change], most: int = 3) -> str:
+    shown = "; ".join(change.describe() for change in changes[:most])
+    more = len(changes) - most
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _conflict_text(error: ConflictError, job_id: int | None) -> str:
+    """What a conflict means for the user, in plain words, and what they can do."""
+    job = f"job {job_id}" if job_id is not None else "the job"
+    if error.written:
+        contested = error.contested
+        paths = [unit.path for unit in contested]
+        fields = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+        if len(contested) == 1:
+            detail = contested[0].describe(named=False)
+        else:
+            detail = "; ".join(unit.describe() for unit in contested)
+        return (
+            f"Saved {job}, but someone else changed {fields} at the same time: {detail}. "
+            "Reload theirs (Undo) or save yours again (Save)."
+        )
+    changed = _listed(error.remote_changes)
+    if error.mergeable:
+        choice = (
+            "Your edits are kept. They touch other fields than theirs: save from Python with "
+            'on_conflict="merge" to keep both, or on_conflict="overwrite" to write yours over '
+            "theirs."
+        )
+    else:
+        choice = (
+            f"Your edits are kept. Yours and theirs both change {', '.join(error.overlaps)}: "
+            'save from Python with on_conflict="overwrite" to write yours over theirs, or open '
+            "the job again to take theirs."
+        )
+    return f"Not saved: someone else changed {job} since it was loaded ({changed}). {choice}"
 
 
 def _job_id(job: Job) -> int | None:

@@ -1,11 +1,13 @@
 """The save plan: the smallest jobs/update that says an edit, and jobs/reset where update
-cannot say it."""
+cannot say it; and the check of the job read back after the write against what it meant."""
 
 from __future__ import annotations
 
 import copy
 
 from loom_jobs_widget.client import SavePlan, plan_update
+from loom_jobs_widget.client.save_plan import check_read_back
+from loom_jobs_widget.core.changes import ABSENT, diff
 from loom_jobs_widget.core.server_defaults import with_server_defaults
 from loom_jobs_widget.core.update_semantics import apply_update
 
@@ -99,3 +101,57 @@ def test_write_only_fields_are_sent_and_reordered_tasks_still_reset() -> None:
     assert plan == SavePlan("update", {"tasks": [target["tasks"][0]]}, [])
     target["tasks"].reverse()
     assert plan_update(current, target).method == "reset"
+
+
+# --- the read-back ---------------------------------------------------------------------------
+
+
+def test_a_read_back_with_the_servers_defaults_is_what_was_meant() -> None:
+    before = with_server_defaults(three_tasks("n"))
+    target = copy.deepcopy(three_tasks("n"))  # as the user has it: no defaults
+    target["tasks"][2]["max_retries"] = 2
+    written = apply_update(before, {"tasks": [target["tasks"][2]]}, [])
+    checked = check_read_back(before, target, with_server_defaults(written))
+    assert checked.contested == [] and checked.settings == with_server_defaults(written)
+
+
+def test_someone_elses_write_beside_ours_is_kept() -> None:
+    before = three_tasks("n")
+    target = dict(copy.deepcopy(before), description="ours")
+    read_back = dict(copy.deepcopy(target), tags={"by": "them"})
+    read_back["tasks"][0]["max_retries"] = 3
+    checked = check_read_back(before, target, read_back)
+    assert checked.contested == [] and checked.settings == read_back
+
+
+def test_a_write_over_ours_is_contested_and_ours_stays_on_top() -> None:
+    before = three_tasks("n")
+    target = copy.deepcopy(before)
+    target["tasks"][1]["timeout_seconds"] = 900
+    target["tasks"][1]["spark_python_task"]["parameters"] = ["--day", "x" * 90]
+    del target["tags"]
+    read_back = copy.deepcopy(before)  # the workspace lost our write...
+    read_back["tasks"][1]["timeout_seconds"] = 60  # ... or someone wrote over it
+    read_back["description"] = "theirs, elsewhere"
+    checked = check_read_back(before, target, read_back)
+    assert [(unit.path, unit.ours, unit.theirs) for unit in checked.contested] == [
+        ("tasks[transform]", target["tasks"][1], read_back["tasks"][1]),
+        ("tags", ABSENT, {"suite": "workspace"}),
+    ]
+    transform, tags = checked.contested
+    assert tags.describe() == 'tags: the job now has {"suite": "workspace"}; yours was not set'
+    # A whole task is too big to quote: its differences, each with theirs and ours.
+    described = transform.describe()
+    assert "tasks[transform].timeout_seconds: the job now has 60; yours was 900" in described
+    assert (
+        "tasks[transform].spark_python_task.parameters: the job now has not set; yours was "
+        '["--day", "xxx'
+    ) in described
+    assert len(described) < 300
+    # The job holds the read-back, their description too, with our two units on top.
+    assert {c.path for c in diff(read_back, checked.settings)} == {
+        "tasks[transform].timeout_seconds",
+        "tasks[transform].spark_python_task.parameters",
+        "tags",
+    }
+    assert checked.settings["description"] == "theirs, elsewhere"

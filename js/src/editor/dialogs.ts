@@ -114,6 +114,8 @@ export function confirmDialog(
 export interface ReviewHandlers {
   save(): void;
   selectTask(taskKey: string): void;
+  /** Ask Python for the review again (after a conflict changed what a save would write). */
+  review(): void;
 }
 
 export class ReviewDialog {
@@ -121,6 +123,8 @@ export class ReviewDialog {
   private saveButton = button("Save", { action: "save", variant: "primary", icon: "check" });
   private note = h("span", { class: "loom-je-note" });
   private saving = false;
+  /** The last failed save's message, shown above the changes until the dialog is reopened. */
+  private error: HTMLElement | null = null;
 
   constructor(
     private readonly host: DialogHost,
@@ -142,6 +146,7 @@ export class ReviewDialog {
   /** Open with a spinner until the `review` reply comes. */
   openLoading(): void {
     this.saving = false;
+    this.error = null;
     this.body.replaceChildren(h("p", { class: "loom-je-muted" }, h("span", { class: "loom-je-spinner" }), " Comparing with the saved job…"));
     this.saveButton.disabled = true;
     this.note.textContent = "";
@@ -220,6 +225,7 @@ export class ReviewDialog {
         ),
       );
     }
+    if (this.error) parts.unshift(this.error);
     this.body.replaceChildren(...parts);
     this.saving = false;
     this.saveButton.disabled = review.errors.length > 0;
@@ -238,12 +244,20 @@ export class ReviewDialog {
     if (!this.isOpen) return;
     this.saving = false;
     this.saveButton.disabled = false;
-    this.note.textContent = "Not saved: your edits are kept.";
-    this.body.querySelector(".loom-je-save-error")?.remove();
-    const text = conflict
-      ? `${message}\n\nThe job was changed in the workspace since it was loaded. Your edits are kept here; reload the job to see the other changes, or save again from Python with on_conflict="overwrite" to replace them.`
-      : message;
-    this.body.prepend(h("div", { class: "loom-je-save-error", role: "alert", "data-role": "save-error", text }));
+    // A conflict's message says what happened (the save may have been written, with someone
+    // else's write over part of it) and what the user can do.
+    this.note.textContent = conflict ? "Your edits are kept." : "Not saved: your edits are kept.";
+    this.error?.remove();
+    this.error = h("div", {
+      class: "loom-je-save-error",
+      role: "alert",
+      "data-role": "save-error",
+      "data-conflict": String(conflict),
+      text: message,
+    });
+    this.body.prepend(this.error);
+    // What a save would write now: after a conflict, the job the editor holds changed.
+    if (conflict) this.handlers.review();
   }
 
   get isSaving(): boolean {

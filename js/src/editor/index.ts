@@ -159,6 +159,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       send({ kind: "save" });
     },
     selectTask: (key) => selection.fromView([key], true),
+    review: () => send({ kind: "review" }),
   });
   const documents = new DocumentDialog(dialogs, (format) => send({ kind: "view_as", format }));
 
