@@ -335,8 +335,8 @@ def test_iterations_in_progress_when_the_server_died_end_on_restart(
         while not exported.startswith("  export "):
             exported = server.stdout.readline()
             assert exported, "serve ended early"
-        values = dict(part.split("=", 1) for part in exported.split()[1:])
-        w = WorkspaceClient(host=values["DATABRICKS_HOST"], token=values["DATABRICKS_TOKEN"])
+        host = exported.split()[1].removeprefix("DATABRICKS_HOST=")
+        w = WorkspaceClient(host=host, token=(data / "token").read_text().strip())
         pids = data / "workspace" / "Shared" / "pids"
         pids.mkdir(parents=True)
         (data / "workspace" / "Shared" / "nap.py").write_text(
