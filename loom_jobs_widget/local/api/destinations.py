@@ -80,6 +80,8 @@ class DestinationsApi:
             raise ApiError.invalid(f"page_size must be from 1 to {_MAX_PAGE_SIZE}.")
         cursor = paging.decode_token(query_str(request, "page_token"), "offset")
         offset = cursor["offset"] if cursor is not None else 0
+        if offset < 0:
+            raise ApiError.invalid(f"Invalid page token: {query_str(request, 'page_token')}")
         rows = self._store.list_destinations(offset=offset, limit=size + 1)
         answer: dict[str, Any] = {
             "results": [

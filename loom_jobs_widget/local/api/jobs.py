@@ -10,12 +10,19 @@ run-now's snapshot of the settings) sees what a workspace returns.
 
 Settings a workspace refuses are refused with 400 INVALID_PARAMETER_VALUE in the workspace's own
 words where they are public (`refusals`): its own checks first, then the validator's errors.
+
+Writes of one job never interleave: update and reset read, merge, check and write under the job's
+write lock (`Store.change_job`), and delete takes it too, so every acknowledged write stays. For
+exact saves, jobs/get answers with an `ETag` of the stored settings (the same on every page of
+one version), and update and reset take an `If-Match`: when the job changed since that read, they
+write nothing and answer 409 RESOURCE_CONFLICT. A real workspace has no such check and ignores
+these headers; a client sends If-Match only when it got an ETag.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from loom_jobs_widget.core.models import JobSettings
@@ -44,7 +51,7 @@ from loom_jobs_widget.local.http.params import (
     query_str,
     require_int,
 )
-from loom_jobs_widget.local.store import JobRecord, Store
+from loom_jobs_widget.local.store import JobChange, JobRecord, Store
 
 __all__ = [
     "JOBS",
@@ -52,6 +59,7 @@ __all__ = [
     "checked_settings",
     "idempotency_token",
     "job_not_found",
+    "legacy_parameters",
     "stored_settings",
 ]
 
@@ -62,6 +70,9 @@ _DEFAULT_LIST_LIMIT: Final = 20
 _MAX_IDEMPOTENCY_TOKEN: Final = 64
 # Fields of the create request that are not job settings.
 _CREATE_ONLY: Final = frozenset({"access_control_list"})
+# RFC 9110, section 13.1.1: If-Match is "*" (any current version) or a list of entity tags,
+# compared strongly (a weak tag, W/"...", matches none).
+_ANY_VERSION: Final = "*"
 
 JOBS: Final = r"/api/2\.[12]/jobs/"
 
@@ -115,6 +126,29 @@ def _summary(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in settings.items() if key not in ("tasks", "job_clusters")}
 
 
+def _settings_change(settings: Mapping[str, Any]) -> JobChange:
+    """The write of new settings (checked, then given the server's defaults)."""
+    stored = with_server_defaults(checked_settings(settings))
+    return JobChange(
+        settings=json.dumps(stored),
+        summary=json.dumps(_summary(stored)),
+        name_key=_name_key(stored),
+    )
+
+
+def _if_match(request: Request) -> list[str] | None:
+    """The entity tags of the request's If-Match headers; None without one (or a blank one)."""
+    values = request.headers.get_all("If-Match") or []
+    tags = [tag.strip() for value in values for tag in str(value).split(",") if tag.strip()]
+    return tags or None
+
+
+def _check_version(record: JobRecord, if_match: list[str] | None) -> None:
+    if if_match is None or _ANY_VERSION in if_match or record.etag in if_match:
+        return
+    raise ApiError(409, "RESOURCE_CONFLICT", f"Job {record.job_id} was changed since it was read.")
+
+
 class JobsApi:
     def __init__(
         self,
@@ -158,6 +192,8 @@ class JobsApi:
         job_id = query_require_int(request, "job_id")
         page = paging.page_number(query_str(request, "page_token"))
         record = self._record(job_id)
+        # Of the whole settings, so that every page of one version carries the same one.
+        request.response_headers["ETag"] = record.etag
         settings = stored_settings(record)
         more = False
         if request.api_version != "2.1":  # 2.1 returns every element at once
@@ -257,11 +293,21 @@ class JobsApi:
         self._store.insert_job(record, _name_key(settings))
         return {"job_id": job_id}
 
-    def _replace(self, job_id: int, settings: Mapping[str, Any]) -> None:
-        stored = with_server_defaults(checked_settings(settings))
-        self._store.replace_job_settings(
-            job_id, json.dumps(stored), json.dumps(_summary(stored)), _name_key(stored)
-        )
+    def _change(
+        self, request: Request, job_id: int, change: Callable[[JobRecord], Mapping[str, Any]]
+    ) -> None:
+        """Writes the settings `change` makes of the job's, under its write lock, when the job
+        is still the version the request's If-Match names."""
+        if_match = _if_match(request)
+
+        def checked_change(record: JobRecord) -> JobChange:
+            _check_version(record, if_match)
+            return _settings_change(change(record))
+
+        written = self._store.change_job(job_id, checked_change)
+        if written is None:
+            raise job_not_found(job_id)
+        request.response_headers["ETag"] = written.etag
 
     def reset(self, request: Request) -> dict[str, Any]:
         body = request.json()
@@ -269,13 +315,17 @@ class JobsApi:
         new_settings = body_object(body, "new_settings")
         if new_settings is None:
             raise ApiError.invalid("Missing required field: new_settings")
-        record = self._record(job_id)
-        old = stored_settings(record)
-        # A workspace keeps the previous run_as when new_settings omits it (the one exception to
-        # "reset replaces everything", measured against cloud by the Databricks CLI's tests).
-        if "run_as" not in new_settings and "run_as" in old:
-            new_settings = {**new_settings, "run_as": old["run_as"]}
-        self._replace(job_id, new_settings)
+
+        def reset_settings(record: JobRecord) -> Mapping[str, Any]:
+            old = stored_settings(record)
+            # A workspace keeps the previous run_as when new_settings omits it (the one exception
+            # to "reset replaces everything", measured against cloud by the Databricks CLI's
+            # tests).
+            if "run_as" not in new_settings and "run_as" in old:
+                return {**new_settings, "run_as": old["run_as"]}
+            return new_settings
+
+        self._change(request, job_id, reset_settings)
         return {}
 
     def update(self, request: Request) -> dict[str, Any]:
@@ -283,12 +333,14 @@ class JobsApi:
         job_id = require_int(body, "job_id")
         new_settings = body_object(body, "new_settings") or {}
         fields_to_remove = body_str_list(body, "fields_to_remove") or []
-        record = self._record(job_id)
-        try:
-            settings = apply_update(stored_settings(record), new_settings, fields_to_remove)
-        except ValueError as exc:
-            raise ApiError.invalid(str(exc)) from None
-        self._replace(job_id, settings)
+
+        def updated_settings(record: JobRecord) -> Mapping[str, Any]:
+            try:
+                return apply_update(stored_settings(record), new_settings, fields_to_remove)
+            except ValueError as exc:
+                raise ApiError.invalid(str(exc)) from None
+
+        self._change(request, job_id, updated_settings)
         return {}
 
     def delete(self, request: Request) -> dict[str, Any]:
@@ -309,14 +361,7 @@ class JobsApi:
         only = body_str_list(body, "only")
         queue = body_object(body, "queue")
         queue_enabled = body_bool(queue, "enabled") if queue is not None else None
-        overriding: dict[str, Any] = {}
-        for name in LEGACY_PARAMETERS:
-            if body.get(name) is not None:
-                overriding[name] = body[name]
-        if "notebook_params" in overriding:
-            overriding["notebook_params"] = body_str_map(body, "notebook_params")
-        if "python_params" in overriding:
-            overriding["python_params"] = body_str_list(body, "python_params")
+        overriding = legacy_parameters(body)
         record = self._record(job_id)
         settings = stored_settings(record)
         if queue_enabled is None:
@@ -336,3 +381,27 @@ class JobsApi:
             )
         )
         return {"run_id": run_id, "number_in_job": number}
+
+
+_LEGACY_READERS: Final[Mapping[str, Callable[[Mapping[str, Any], str], Any]]] = {
+    "notebook_params": body_str_map,
+    "python_params": body_str_list,
+    "python_named_params": body_str_map,
+    "jar_params": body_str_list,
+    "spark_submit_params": body_str_list,
+    "sql_params": body_str_map,
+    "dbt_commands": body_str_list,
+    "pipeline_params": body_object,
+}
+
+
+def legacy_parameters(body: Mapping[str, Any]) -> dict[str, Any]:
+    """run-now's and a repair's legacy task parameters (notebook_params, python_params, ...),
+    each read as its JSON type (a wrong one is refused, as a workspace's request parser does)."""
+    overriding: dict[str, Any] = {}
+    for name in LEGACY_PARAMETERS:
+        reader = _LEGACY_READERS.get(name)
+        value = reader(body, name) if reader is not None else body.get(name)
+        if value is not None:
+            overriding[name] = value
+    return overriding

@@ -21,8 +21,8 @@ from typing import Any, Final
 from loom_jobs_widget.core.permissions import PERMISSION_LEVELS, PRINCIPAL_KINDS
 from loom_jobs_widget.local.api.identity import ADMINS_GROUP
 from loom_jobs_widget.local.http import ApiError, Request, Route
-from loom_jobs_widget.local.http.params import body_object_list, json_type
-from loom_jobs_widget.local.store import Store
+from loom_jobs_widget.local.http.params import body_object_list, body_str, json_type, path_int
+from loom_jobs_widget.local.store import JobChange, JobRecord, Store
 
 __all__ = ["Grant", "PermissionsApi", "initial_grants", "owner_of"]
 
@@ -52,16 +52,18 @@ def _parse_grants(entries: Sequence[Any], field: str = "access_control_list") ->
                 "service_principal_name."
             )
         kind = named[0]
-        name = entry[kind]
-        level = entry.get("permission_level")
-        if not isinstance(name, str) or not name:
+        name = body_str(entry, kind)
+        # Read as the parser reads a string field: an object or an array is malformed, before
+        # the level is looked up (neither can be a key of _LEVELS).
+        level = body_str(entry, "permission_level")
+        if not name:
             raise ApiError.invalid(f"{field}[{index}].{kind} must be a non-empty string.")
-        if level not in _LEVELS:
+        if level is None or level not in _LEVELS:
             raise ApiError.invalid(
                 f"Permission level {level!r} is not valid for a job; use one of "
                 f"{', '.join(_LEVELS)}."
             )
-        grants.append({"kind": kind, "name": name, "level": str(level)})
+        grants.append({"kind": kind, "name": name, "level": level})
     return grants
 
 
@@ -148,10 +150,7 @@ class PermissionsApi:
         ]
 
     def _job(self, request: Request) -> tuple[int, list[Grant]]:
-        raw = request.params["job_id"]
-        if not raw.isdigit():
-            raise ApiError.invalid(f"'{raw[:100]}' is not a valid job ID.")
-        job_id = int(raw)
+        job_id = path_int(request, "job_id", "job ID")
         record = self._store.job(job_id)
         if record is None:
             raise ApiError.not_found(f"Job {job_id} does not exist.")
@@ -165,16 +164,27 @@ class PermissionsApi:
         job_id, _ = self._job(request)
         grants = _parse_grants(body_object_list(request.json(), "access_control_list") or [])
         _check_owner(grants, job_id)
-        self._store.set_job_acl(job_id, json.dumps(grants))
+        # Under the job's write lock: a PUT racing a delete answers 404, not a 200 for nothing.
+        written = self._store.change_job(job_id, lambda _: JobChange(acl=json.dumps(grants)))
+        if written is None:
+            raise ApiError.not_found(f"Job {job_id} does not exist.")
         return _permissions_document(job_id, grants)
 
     def update(self, request: Request) -> dict[str, Any]:
-        job_id, current = self._job(request)
+        job_id, _ = self._job(request)  # a missing job's 404 comes before the body's errors
         changes = _parse_grants(body_object_list(request.json(), "access_control_list") or [])
-        grants = _merge(current, changes)
-        _check_owner(grants, job_id)
-        self._store.set_job_acl(job_id, json.dumps(grants))
-        return _permissions_document(job_id, grants)
+
+        def merged(record: JobRecord) -> JobChange:
+            # Read, merge and write under the job's write lock, so that two PATCHes racing each
+            # other both land. It may run again if the row changed under it: it only computes.
+            grants = _merge(json.loads(record.acl), changes)
+            _check_owner(grants, job_id)
+            return JobChange(acl=json.dumps(grants))
+
+        written = self._store.change_job(job_id, merged)
+        if written is None:
+            raise ApiError.not_found(f"Job {job_id} does not exist.")
+        return _permissions_document(job_id, json.loads(written.acl))
 
     def levels(self, request: Request) -> dict[str, Any]:
         self._job(request)

@@ -89,7 +89,11 @@ _Wording = Callable[[Problem, Mapping[str, Any]], "str | None"]
 # A workspace's parser names a missing required field by its path in the request, without array
 # positions: "settings.tasks.task_key".
 _POSITION: Final = re.compile(r"\[[^\]]*\]")
-_SEGMENT: Final = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]*)\]")
+# A position or a task_key in brackets; a key may hold "]" itself, so a bracket closes where a
+# field, another bracket or the end follows.
+_SEGMENT: Final = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(.*?)\](?=[.\[]|$)")
+# What `_value_at` answers when a problem's field cannot be followed in the settings.
+_ABSENT: Final = object()
 # Jobs API answer quoted verbatim in public bug reports about invalid schedules.
 _QUARTZ_HELP: Final = (
     "Databricks uses Quartz cron syntax, which is different from the standard cron syntax. See "
@@ -106,6 +110,8 @@ def _missing_field(field: str | None, *, period: bool) -> str:
 
 def _task_key(problem: Problem, settings: Mapping[str, Any]) -> str | None:
     key = _value_at(settings, problem.field)
+    if key is _ABSENT:
+        return None
     if key is None or key == "":
         # Quoted from a workspace's answer to jobs/create and jobs/reset, full stop included.
         return _missing_field(problem.field, period=True)
@@ -168,18 +174,21 @@ _WORDING: Final[Mapping[str, _Wording]] = {
 
 
 def _value_at(settings: Mapping[str, Any], field: str | None) -> Any:
-    """The value at a problem's `field`. `tasks[x]` is the task whose task_key is x, else the
-    task at position x (the validator names a task without a usable key by its position)."""
+    """The value at a problem's `field` (None when the field is absent there; `_ABSENT` when the
+    path cannot be followed). `tasks[x]` is the task whose task_key is x, else the task at
+    position x (the validator names a task without a usable key by its position)."""
     value: Any = settings
     holder = ""
     for name, inside in _SEGMENT.findall(field or ""):
         if name:
-            value = value.get(name) if isinstance(value, Mapping) else None
+            if not isinstance(value, Mapping):
+                return _ABSENT
+            value = value.get(name)
             holder = name
         elif isinstance(value, list):
             value = _entry(value, inside, by_key=holder == "tasks")
         else:
-            return None
+            return _ABSENT
     return value
 
 
@@ -188,6 +197,7 @@ def _entry(entries: list[Any], inside: str, *, by_key: bool) -> Any:
         for entry in entries:
             if isinstance(entry, Mapping) and entry.get("task_key") == inside:
                 return entry
-    if inside.isdigit() and int(inside) < len(entries):
+    # ASCII digits only: a task_key such as "²" is a digit to isdigit(), not to int().
+    if inside.isascii() and inside.isdigit() and int(inside) < len(entries):
         return entries[int(inside)]
-    return None
+    return _ABSENT

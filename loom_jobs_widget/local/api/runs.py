@@ -34,10 +34,11 @@ from loom_jobs_widget.local.api.jobs import (
     checked_settings,
     idempotency_token,
     job_not_found,
+    legacy_parameters,
     stored_settings,
 )
 from loom_jobs_widget.local.api.refusals import name_refusal
-from loom_jobs_widget.local.engine import LEGACY_PARAMETERS, Engine, RunRequest
+from loom_jobs_widget.local.engine import Engine, RunRequest
 from loom_jobs_widget.local.exec import NOTEBOOK_CELLS, resolve_notebook_path
 from loom_jobs_widget.local.http import ApiError, Request, Route, paging
 from loom_jobs_widget.local.http.params import (
@@ -470,7 +471,7 @@ class RunsApi:
             rerun_dependent_tasks=bool(body_bool(body, "rerun_dependent_tasks")),
             latest_repair_id=body_int(body, "latest_repair_id"),
             job_parameters=body_str_map(body, "job_parameters"),
-            overriding_parameters=_legacy_parameters(body),
+            overriding_parameters=legacy_parameters(body),
         )
         return {"repair_id": repair_id}
 
@@ -552,13 +553,5 @@ def _notebook_page(path: str, cells: Sequence[Any], output: Mapping[str, Any]) -
     )
 
 
-def _legacy_parameters(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A repair's legacy task parameters (notebook_params, python_params, ...), as run-now's."""
-    overriding: dict[str, Any] = {
-        name: body[name] for name in LEGACY_PARAMETERS if body.get(name) is not None
-    }
-    if "notebook_params" in overriding:
-        overriding["notebook_params"] = body_str_map(body, "notebook_params")
-    if "python_params" in overriding:
-        overriding["python_params"] = body_str_list(body, "python_params")
-    return overriding
+# The JSON type of each legacy task parameter (SDK `RepairRun`, `RunNow`): a wrong one is
+# malformed, as the request parser says, rather than handed to the engine.

@@ -8,15 +8,24 @@ directories. Paths may carry the `/Workspace` prefix or not, and answers use the
 
 Every path goes through `exec.paths.resolve_workspace_path`, the one place that keeps paths inside
 `workspace_root` (`..`, symbolic links out, other absolute paths are refused with
-INVALID_PARAMETER_VALUE). Nothing here executes anything.
+INVALID_PARAMETER_VALUE). Before that, `_resolve` refuses what the local file system cannot hold:
+a name over its limit in bytes (255 on most), a path over its total limit, text that is not
+Unicode. Such a path names nothing, so a read of it is 404 RESOURCE_DOES_NOT_EXIST and a write
+400 INVALID_PARAMETER_VALUE. An OSError that still comes out of a handler (a file removed
+between two calls, a folder where a file is written) is answered by `_file_errors` as a workspace
+answers the same state, never as a 500, unless the machine itself fails (a full disk).
+Nothing here executes anything.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import errno
+import functools
 import hashlib
 import json
+import os
 import shutil
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -24,7 +33,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from loom_jobs_widget.local.exec import resolve_workspace_path
-from loom_jobs_widget.local.http import MAX_BODY_BYTES, ApiError, RawResponse, Request, Route
+from loom_jobs_widget.local.http import (
+    MAX_BODY_BYTES,
+    ApiError,
+    Handler,
+    RawResponse,
+    Request,
+    Route,
+)
 from loom_jobs_widget.local.http.params import body_bool, body_str, query_bool, query_str
 
 __all__ = ["WorkspaceApi"]
@@ -39,6 +55,9 @@ _NOTEBOOK_SOURCES: Final = {
 _EXTENSION_OF: Final = {language: ext for ext, (language, _) in _NOTEBOOK_SOURCES.items()}
 _CELL_SEPARATOR: Final = "# COMMAND ----------"
 _IMPORT_FORMATS: Final = ("SOURCE", "AUTO", "JUPYTER", "RAW")
+# POSIX's minimum limits, for a file system that does not say its own.
+_NAME_MAX: Final = 255
+_PATH_MAX: Final = 4096
 
 
 def _not_found(path: str) -> ApiError:
@@ -69,27 +88,69 @@ def _object_id(root: Path, file: Path) -> int:
 class WorkspaceApi:
     def __init__(self, workspace_root: Path) -> None:
         self._root = workspace_root
+        self._fs_limits: tuple[int, int] | None = None
 
     def routes(self) -> list[Route]:
         base = r"/api/2\.0/workspace/"
         return [
-            Route("GET", base + "list", self.list),
-            Route("GET", base + "get-status", self.get_status),
-            Route("POST", base + "import", self.import_),
-            Route("GET", base + "export", self.export),
-            Route("POST", base + "mkdirs", self.mkdirs),
-            Route("POST", base + "delete", self.delete),
+            Route("GET", base + "list", _file_errors(self.list)),
+            Route("GET", base + "get-status", _file_errors(self.get_status)),
+            Route("POST", base + "import", _file_errors(self.import_)),
+            Route("GET", base + "export", _file_errors(self.export)),
+            Route("POST", base + "mkdirs", _file_errors(self.mkdirs)),
+            Route("POST", base + "delete", _file_errors(self.delete)),
         ]
 
     # --- paths
 
-    def _resolve(self, path: str) -> Path:
+    def _resolve(self, path: str, *, creating: bool = False) -> Path:
+        """The file or folder of a workspace path. A path the file system cannot hold is
+        refused (`creating`) or names nothing (404)."""
         if path in ("/", "/Workspace"):  # the root, listed by pickers
             return self._root.resolve()
+        fault = self._unstorable(path)
+        if fault is not None:
+            if creating:
+                raise ApiError.invalid(f"Path ({_shown(path)}) is refused: {fault}.")
+            raise _not_found(_shown(path))
         try:
             return resolve_workspace_path(self._root, path)
         except ValueError as exc:
             raise ApiError.invalid(str(exc)) from None
+        except RuntimeError:  # pathlib's word for a symbolic link that loops
+            raise ApiError.invalid(
+                f"Path ({_shown(path)}) is refused: a symbolic link on it loops."
+            ) from None
+
+    def _unstorable(self, path: str) -> str | None:
+        """Why the local file system cannot hold `path`, or None."""
+        try:
+            encoded = path.encode("utf-8")
+        except UnicodeEncodeError:
+            return "it is not valid Unicode text"
+        name_max, path_max = self._limits()
+        for name in encoded.split(b"/"):
+            if len(name) > name_max:
+                shown = name.decode("utf-8", "replace")
+                return (
+                    f"the name {_shown(shown, 60)!r} is {len(name)} bytes long in UTF-8, and the "
+                    f"local file system allows {name_max}"
+                )
+        if len(os.fsencode(self._root)) + len(encoded) >= path_max:
+            return f"it is {len(encoded)} bytes long, over what the local file system allows"
+        return None
+
+    def _limits(self) -> tuple[int, int]:
+        """The longest name and path, in bytes, the file system of the workspace root holds."""
+        if self._fs_limits is None:
+            try:
+                self._fs_limits = (
+                    int(os.pathconf(self._root, "PC_NAME_MAX")),
+                    int(os.pathconf(self._root, "PC_PATH_MAX")),
+                )
+            except (OSError, ValueError):
+                return _NAME_MAX, _PATH_MAX
+        return self._fs_limits
 
     def _find(self, path: str) -> tuple[Path, str] | None:
         """The file or folder of a workspace object and its workspace path (notebooks lose
@@ -102,10 +163,14 @@ class WorkspaceApi:
             if _notebook_language(target) is not None:
                 return target, _strip_extension(clean, target)
             return target, clean
+        name_max, _ = self._limits()
         found = [
             candidate
             for candidate in (
-                target.with_name(target.name + ext) for ext in (*_NOTEBOOK_SOURCES, ".ipynb")
+                target.with_name(target.name + ext)
+                for ext in (*_NOTEBOOK_SOURCES, ".ipynb")
+                # A name that cannot be on disk with its extension is no notebook.
+                if len(os.fsencode(target.name + ext)) <= name_max
             )
             if candidate.is_file() and _notebook_language(candidate) is not None
         ]
@@ -114,11 +179,20 @@ class WorkspaceApi:
         return self._checked(found[0]), clean
 
     def _checked(self, file: Path) -> Path:
-        root = self._root.resolve()
-        resolved = file.resolve()
-        if resolved != root and root not in resolved.parents:
+        resolved = self._inside(file)
+        if resolved is None:
             raise ApiError.invalid(f"Path ({file.name}) leads outside the workspace.")
         return resolved
+
+    def _inside(self, file: Path) -> Path | None:
+        """The file with its symbolic links resolved, or None when they lead out of the
+        workspace, or loop."""
+        root = self._root.resolve()
+        try:
+            resolved = file.resolve()
+        except (RuntimeError, OSError):
+            return None
+        return resolved if resolved == root or root in resolved.parents else None
 
     def _info(self, file: Path, path: str) -> dict[str, Any]:
         stat = file.stat()
@@ -155,16 +229,18 @@ class WorkspaceApi:
         folder, shown = found
         if not folder.is_dir():
             return {"objects": [self._info(folder, shown)]}
-        root = self._root.resolve()
         objects = []
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            resolved = entry.resolve()
-            if resolved != root and root not in resolved.parents:
-                continue  # a symbolic link out of the workspace is not part of it
+            resolved = self._inside(entry)
+            if resolved is None:
+                continue  # a symbolic link out of the workspace, or a loop, is not part of it
             child = f"{shown.rstrip('/')}/{entry.name}"
             if entry.is_file() and _notebook_language(entry) is not None:
                 child = _strip_extension(child, entry)
-            objects.append(self._info(resolved, child))
+            try:
+                objects.append(self._info(resolved, child))
+            except FileNotFoundError:
+                continue  # removed since the folder was read, or a dangling symbolic link
         return {"objects": objects} if objects else {}
 
     def export(self, request: Request) -> dict[str, Any] | RawResponse:
@@ -178,6 +254,10 @@ class WorkspaceApi:
         if file.is_dir():
             raise ApiError.invalid(
                 f"Exporting the directory {path} is not supported by the local workspace."
+            )
+        if file.stat().st_size > MAX_BODY_BYTES:
+            raise ApiError(
+                400, "MAX_NOTEBOOK_SIZE_EXCEEDED", f"Size exceeds {MAX_BODY_BYTES} bytes"
             )
         data = file.read_bytes()
         file_type = file.suffix.lstrip(".")
@@ -251,20 +331,20 @@ class WorkspaceApi:
     ) -> tuple[Path, bytes]:
         """The file an import writes, and its bytes."""
         if import_format == "RAW":
-            return self._resolve(path), content
+            return self._resolve(path, creating=True), content
         if import_format == "JUPYTER":
             try:
                 json.loads(content)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ApiError.invalid(
                     "The content is not a Jupyter notebook (.ipynb JSON)."
                 ) from None
             name = path[: -len(".ipynb")] if path.endswith(".ipynb") else path
-            return self._resolve(name + ".ipynb"), content
+            return self._resolve(name + ".ipynb", creating=True), content
         if import_format == "AUTO":
             # Kept under its own name: with a notebook header (or as .ipynb) the file is a
             # notebook, whose workspace name is the path without the extension, as AUTO says.
-            return self._resolve(path), content
+            return self._resolve(path, creating=True), content
         # SOURCE: a notebook in `language`, named `path`.
         if language is None:
             raise ApiError.invalid("The language field is required to import in SOURCE format.")
@@ -275,11 +355,11 @@ class WorkspaceApi:
         text = content.decode("utf-8", errors="replace")
         if not text.lstrip("\ufeff").startswith(header):
             text = f"{header}\n{text}"
-        return self._resolve(path + extension), text.encode()
+        return self._resolve(path + extension, creating=True), text.encode()
 
     def mkdirs(self, request: Request) -> dict[str, Any]:
         path = body_str(request.json(), "path", required=True) or ""
-        target = self._resolve(_clean(path))
+        target = self._resolve(_clean(path), creating=True)
         probe = target
         while probe != self._root.resolve() and not probe.exists():
             probe = probe.parent
@@ -307,6 +387,41 @@ class WorkspaceApi:
         else:
             target.unlink()
         return {}
+
+
+def _file_errors(handler: Handler) -> Handler:
+    """The handler, with the OSErrors of the files it reads and writes answered as a workspace
+    answers the same state; those of the machine itself (a full disk, an I/O error) stay 500s."""
+
+    @functools.wraps(handler)
+    def answered(request: Request) -> Any:
+        try:
+            return handler(request)
+        except (FileNotFoundError, NotADirectoryError):
+            # Removed, or replaced by a file, since the handler looked.
+            raise ApiError.not_found("The path does not exist (it changed meanwhile).") from None
+        except (IsADirectoryError, FileExistsError):
+            raise ApiError(
+                400, "RESOURCE_ALREADY_EXISTS", "Another object is in the way on the path."
+            ) from None
+        except PermissionError:
+            raise ApiError(
+                403,
+                "PERMISSION_DENIED",
+                "The local workspace may not read or write this path on disk.",
+            ) from None
+        except OSError as error:
+            if error.errno in (errno.ENAMETOOLONG, errno.ELOOP, errno.EILSEQ):
+                raise ApiError.invalid(
+                    f"The path cannot be held by the local file system: {error.strerror}."
+                ) from None
+            raise
+
+    return answered
+
+
+def _shown(path: str, limit: int = 300) -> str:
+    return path if len(path) <= limit else path[:limit] + "..."
 
 
 def _clean(path: str) -> str:
@@ -372,7 +487,7 @@ def _source_to_ipynb(source: str) -> bytes:
 def _ipynb_to_source(data: bytes) -> bytes:
     try:
         notebook = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return data
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     chunks: list[str] = []

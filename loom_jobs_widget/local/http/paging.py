@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from loom_jobs_widget.local.http.messages import ApiError, Request
-from loom_jobs_widget.local.http.params import query_int
+from loom_jobs_widget.local.http.params import is_int64, query_int
 
 __all__ = [
     "ARRAY_PAGE_SIZE",
@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 ARRAY_PAGE_SIZE: Final = 100
+
+# The last page whose first element's position (and the next page's number) is a 64-bit integer.
+_LAST_PAGE: Final = (2**63 - 1) // ARRAY_PAGE_SIZE - 1
 
 # The arrays of jobs/get's settings and of runs/get's run that are paged (SDK mixins).
 JOB_ARRAYS: Final = ("tasks", "job_clusters", "parameters", "environments")
@@ -58,7 +61,8 @@ def decode_token(token: str | None, *keys: str) -> dict[str, int] | None:
     if (
         not isinstance(cursor, dict)
         or not any(key in cursor for key in keys)
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in cursor.values())
+        # 64-bit, as every value a cursor is compared with in the store.
+        or not all(is_int64(value) for value in cursor.values())
     ):
         raise ApiError.invalid(f"Invalid page token: {token[:100]}")
     return cursor
@@ -70,7 +74,7 @@ def page_number(token: str | None) -> int:
     if cursor is None:
         return 0
     page = cursor["page"]
-    if page < 0:
+    if not 0 <= page <= _LAST_PAGE:
         raise ApiError.invalid(f"Invalid page token: {token}")
     return page
 

@@ -4,6 +4,11 @@ Bodies are proto3 JSON on a workspace, so the same leniencies apply here: `null`
 given", and an int64 may come as a decimal string. A field of the wrong JSON type is a 400
 MALFORMED_REQUEST worded like the real one ("Could not parse request object: Expected object for
 field notebook_params, found STRING"); a missing required field is INVALID_PARAMETER_VALUE.
+
+Every integer a client sends, in a body, a query string or a path, is read by `parse_int64` or
+`is_int64`: ASCII digits with an optional minus, within a signed 64-bit integer (the ids' type on
+a workspace, and SQLite's), so no other digit (`²`, `٣`), sign, space or size reaches `int()` or
+the store.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ __all__ = [
     "body_str",
     "body_str_list",
     "body_str_map",
+    "is_int64",
     "json_type",
+    "parse_int64",
+    "path_int",
     "query_bool",
     "query_int",
     "query_require_int",
@@ -30,9 +38,30 @@ __all__ = [
     "require_int",
 ]
 
-_INT: Final = re.compile(r"-?\d{1,19}")
-_INT64: Final = range(-(2**63), 2**63)
+# Decimal digits only: `\d` would take any Unicode digit, which int() reads and a workspace does
+# not.
+_INT_TEXT: Final = re.compile(r"-?[0-9]{1,19}")
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
 _T = TypeVar("_T")
+
+
+def is_int64(value: Any) -> bool:
+    """Whether a JSON value is an integer (no boolean, no float) that fits in 64 bits."""
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and _INT64_MIN <= value <= _INT64_MAX
+    )
+
+
+def parse_int64(text: str) -> int | None:
+    """The signed 64-bit integer a decimal text holds (ASCII digits, an optional minus); None
+    for spaces, underscores, other digits (`²`, `٣`) or a value out of range. The databricks/cli
+    workspace emulator reads ids with Go's `strconv.ParseInt(text, 10, 64)`, and refuses what
+    does not parse with a 400."""
+    if not _INT_TEXT.fullmatch(text):
+        return None
+    number = int(text)
+    return number if _INT64_MIN <= number <= _INT64_MAX else None
 
 
 def json_type(value: Any) -> str:
@@ -61,6 +90,11 @@ def _missing(name: str) -> ApiError:
     return ApiError.invalid(f"Missing required field: {name}")
 
 
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 100 else text[:100] + "..."
+
+
 # --- bodies ----------------------------------------------------------------------------------
 
 
@@ -70,14 +104,16 @@ def body_int(body: Mapping[str, Any], name: str, *, required: bool = False) -> i
         if required:
             raise _missing(name)
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and _INT.fullmatch(value.strip()):
-        number = int(value)
+    if isinstance(value, str):
+        number = parse_int64(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value if is_int64(value) else None
     else:
         raise _wrong_type(name, "integer", value)
-    if number not in _INT64:
-        raise ApiError.malformed(f"Could not parse request object: {name} is out of range")
+    if number is None:
+        raise ApiError.malformed(
+            f"Could not parse request object: {name} is no 64-bit integer: {_shown(value)}"
+        )
     return number
 
 
@@ -169,11 +205,12 @@ def query_int(request: Request, name: str, *, required: bool = False) -> int | N
     raw = query_str(request, name, required=required)
     if raw is None:
         return None
-    if not _INT.fullmatch(raw.strip()) or int(raw) not in _INT64:
+    number = parse_int64(raw)
+    if number is None:
         raise ApiError.invalid(
             f"Invalid value for parameter {name}: '{raw[:100]}' is not an integer."
         )
-    return int(raw)
+    return number
 
 
 def query_require_int(request: Request, name: str) -> int:
@@ -192,3 +229,17 @@ def query_bool(request: Request, name: str) -> bool | None:
     if lowered in ("false", "0", ""):
         return False
     raise ApiError.invalid(f"Invalid value for parameter {name}: '{raw[:100]}' is not a boolean.")
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+
+def path_int(request: Request, name: str, what: str) -> int:
+    """An id in the request's path (the route's group `name`): a 400 INVALID_PARAMETER_VALUE
+    naming `what` ("job ID") when it is no 64-bit integer, as the databricks/cli emulator
+    answers a job id that does not parse."""
+    raw = request.params[name]
+    number = parse_int64(raw)
+    if number is None:
+        raise ApiError.invalid(f"'{raw[:100]}' is not a valid {what}.")
+    return number

@@ -6,24 +6,37 @@ exception. Nothing that goes wrong inside a handler reaches the client as a trac
 exception that is no `ApiError` is answered as the server's `errors` function says (the engine's
 refusals), and any other is logged here and answered as a bare 500.
 
+Slow, stalled and too many clients are bounded by `connections` (read deadlines, a bound on the
+connections served at once).
+
 This module knows no endpoint; `LocalWorkspace` hands it a `RouteTable` of the `api` resources.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hmac
+import io
 import json
 import logging
 import socket
+import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
+from loom_jobs_widget.local.http.connections import (
+    Admission,
+    ConnectionLimits,
+    ConnectionSlots,
+    DeadlineReader,
+    refuse,
+)
 from loom_jobs_widget.local.http.messages import ApiError, RawResponse, Request
+from loom_jobs_widget.local.http.params import parse_int64
 from loom_jobs_widget.local.http.routes import RouteTable
 
 __all__ = ["MAX_BODY_BYTES", "ErrorAnswer", "HttpServer"]
@@ -55,12 +68,13 @@ class HttpServer:
         port: int = 0,
         *,
         errors: ErrorAnswer = _no_answer,
+        limits: ConnectionLimits | None = None,
     ) -> None:
         self._routes = routes
         self._errors = errors
         self._token = token.encode()
         self._host_metadata = host_metadata
-        self._httpd = _Server(("127.0.0.1", port), _Handler)
+        self._httpd = _Server(("127.0.0.1", port), _Handler, limits or ConnectionLimits())
         self._httpd.app = self
         self._thread: threading.Thread | None = None
 
@@ -82,7 +96,7 @@ class HttpServer:
         self._httpd.server_close()
         # Keep-alive connections outlive serve_forever: close them, so that a client talking to
         # a stopped workspace sees the connection go rather than answers from a closed store.
-        self._httpd.close_connections()
+        self._httpd.slots.close_all()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -110,36 +124,40 @@ class HttpServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    # Enough for a test suite's or an editor's bursts of parallel requests.
+    # Connections waiting to be accepted; the slots bound those served.
     request_queue_size = 64
     app: HttpServer
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        limits: ConnectionLimits,
+    ) -> None:
         super().__init__(address, handler)
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        self._closing = False
+        self.limits = limits
+        self.slots = ConnectionSlots(limits.max_connections)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            if self._closing:
-                self.shutdown_request(request)
-                return
-            self._open.add(request)
+        admission = self.slots.admit(request)
+        if admission is not Admission.SERVED:
+            if admission is Admission.FULL:
+                refuse(request, self.limits.retry_after_seconds)
+            self.shutdown_request(request)
+            return
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
+        self.slots.release(request)
         super().shutdown_request(request)
 
-    def close_connections(self) -> None:
-        with self._open_lock:
-            self._closing = True
-            connections = list(self._open)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Logged, not printed to stderr as socketserver does. A client that went away while it
+        # was answered is no fault of the server's.
+        if isinstance(sys.exc_info()[1], OSError):
+            _LOG.debug("connection from %s ended early", client_address, exc_info=True)
+        else:
+            _LOG.exception("connection from %s failed", client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -153,6 +171,34 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes; without this, Nagle's algorithm and delayed
         # ACKs add ~40 ms to every keep-alive request.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # Reads with deadlines, in place of the socket file the base class made.
+        self.rfile.close()
+        self._reader = DeadlineReader(self.connection)
+        self._input = io.BufferedReader(self._reader)
+        self.rfile = self._input
+        self._requests = 0
+        self._response_headers: Mapping[str, str] = {}
+
+    def handle_one_request(self) -> None:
+        limits = self.server.limits
+        slots = self.server.slots
+        # A new connection's first request comes at once; later ones may come after a pause.
+        wait = limits.idle_timeout if self._requests else limits.header_timeout
+        self._requests += 1
+        slots.idle(self.connection)
+        self._reader.deadline = time.monotonic() + wait
+        try:
+            arrived = bool(self._input.peek(1))
+        except OSError:  # the wait ran out (TimeoutError), or the client reset the connection
+            arrived = False
+        if not slots.busy(self.connection) or not arrived:
+            self.close_connection = True
+            return
+        self._reader.deadline = time.monotonic() + limits.header_timeout
+        self._response_headers = {}
+        # Reads the request line and headers under that deadline, and closes the connection
+        # when it runs out; then calls do_<METHOD>.
+        super().handle_one_request()
 
     def log_message(self, format: str, *args: Any) -> None:
         # The request line only: headers (and so the token) are never logged.
@@ -178,8 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         app = self.server.app
-        parts = urlsplit(self.path)
-        path = parts.path
+        path, query = _split_target(self.path)
         try:
             if self.command == "GET" and path == _WELL_KNOWN_PATH:
                 # Asked by the SDK, unauthenticated, while the client is built.
@@ -208,11 +253,13 @@ class _Handler(BaseHTTPRequestHandler):
                     ),
                 )
                 return
-            body = self.rfile.read(length) if length > 0 else b""
+            body = self._body(length)
+            if body is None:
+                return
             request = Request(
                 method=self.command,
                 path=path,
-                query=parse_qs(parts.query, keep_blank_values=True),
+                query=parse_qs(query, keep_blank_values=True),
                 headers=self.headers,
                 body=body,
             )
@@ -234,20 +281,52 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
             return
+        self._response_headers = request.response_headers
         if isinstance(answer, RawResponse):
             self._send(answer.status, answer.body, answer.content_type)
         else:
             self._send_json(200, dict(answer) if answer is not None else {})
 
+    def _body(self, length: int) -> bytes | None:
+        """The request's body, read within the body deadline; None when it did not all come (the
+        client was answered 408, or is gone), and the connection is then closed."""
+        if length == 0:
+            return b""
+        self._reader.deadline = time.monotonic() + self.server.limits.body_timeout
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            seconds = self.server.limits.body_timeout
+            error = ApiError(
+                408,
+                "BAD_REQUEST",
+                f"The request's body did not arrive within {seconds:g} seconds.",
+            )
+            self._send_json(error.status, error.body())
+            return None
+        except OSError:
+            body = b""
+        if len(body) < length:  # the client closed the connection: no one to answer
+            self.close_connection = True
+            return None
+        return body
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # The base class answers a malformed request line, a method no handler has and oversized
         # headers itself, with an HTML page; a workspace answers the REST error envelope.
         if code == HTTPStatus.NOT_IMPLEMENTED:
-            path = urlsplit(self.path).path if isinstance(self.path, str) else ""
+            path = _split_target(self.path)[0] if isinstance(self.path, str) else ""
             error = ApiError(404, "ENDPOINT_NOT_FOUND", f"No API found for '{self.command} {path}'")
+        elif code >= 500:
+            # 505 for "HTTP/2.0" in the request line: the client's fault, not the server's.
+            error = ApiError(400, "BAD_REQUEST", message or HTTPStatus(code).phrase)
         else:
             error = ApiError(code, "BAD_REQUEST", message or HTTPStatus(code).phrase)
         self.close_connection = True
+        # A request line the base class could not read leaves it at HTTP/0.9, which would send
+        # the answer with no status line; no client of this API speaks HTTP/0.9.
+        self.request_version = "HTTP/1.1"
         self._send_json(error.status, error.body())
 
     def _content_length(self) -> int:
@@ -258,11 +337,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.headers.get("Content-Length")
         if raw is None:
             return 0
-        try:
-            length = int(raw)
-        except ValueError:
-            length = -1
-        if length < 0:
+        # RFC 9110: 1*DIGIT. int() would also take "+5", "5_0" and non-ASCII digits.
+        length = parse_int64(raw.strip(" \t"))
+        if length is None or length < 0:
             self.close_connection = True
             raise ApiError(400, "BAD_REQUEST", "Invalid Content-Length header.")
         return length
@@ -277,14 +354,33 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(document).encode(), "application/json")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
+        # A client that does not read its answer holds the thread no longer than this.
+        self.connection.settimeout(self.server.limits.write_timeout)
         self.send_response(status, HTTPStatus(status).phrase if status in _PHRASES else None)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if status < 400:
+            for name, value in self._response_headers.items():
+                self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    """The path and the query string of a request target. The origin form (`/api/...?q`) is
+    split as it is, so that `//host/api/...` is a path rather than a host; the absolute form
+    (`http://host/api/...`) is parsed."""
+    if not target.startswith("/"):
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # an invalid IPv6 host
+            return target, ""
+        return parts.path or "/", parts.query
+    path, _, query = target.partition("?")
+    return path.partition("#")[0], query.partition("#")[0]
 
 
 _PHRASES: Final = frozenset(status.value for status in HTTPStatus)

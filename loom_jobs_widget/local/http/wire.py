@@ -8,24 +8,22 @@ they came (the editor must show them), so this check reads the types the models 
 parser ignores unknown fields and reads null as "not set".
 
 Leniencies of the real parser that are kept: an int may come as a decimal string (proto3 JSON's
-int64), and a string field takes a number or a boolean as its text.
+int64), and a string field takes a number or a boolean as its text. An int must fit in 64 bits,
+as an int64 field does.
 """
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from functools import cache
-from typing import Any, Final, Union
+from typing import Any, Union
 
 from loom_jobs_widget.core.models import ApiObject, JobSettings
 from loom_jobs_widget.local.http.messages import ApiError
-from loom_jobs_widget.local.http.params import json_type
+from loom_jobs_widget.local.http.params import is_int64, json_type, parse_int64
 
 __all__ = ["check_settings"]
-
-_INT_TEXT: Final = re.compile(r"-?\d+")
 
 
 def check_settings(settings: dict[str, Any]) -> None:
@@ -100,10 +98,11 @@ def _check(value: Any, declared: Any, path: str, name: str) -> str | None:
     if declared is bool:
         return None if isinstance(value, bool) else _expected("boolean", name, value, path)
     if declared is int:
-        if isinstance(value, int) and not isinstance(value, bool):
+        if is_int64(value) or (isinstance(value, str) and parse_int64(value) is not None):
             return None
-        if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-            return None
+        if isinstance(value, (int, str)) and not isinstance(value, bool):
+            where = f" (at {path})" if path != name else ""
+            return f"Expected a 64-bit integer for field {name}, found {str(value)[:100]}{where}"
         return _expected("integer", name, value, path)
     if declared is str:
         ok = not isinstance(value, (dict, list))

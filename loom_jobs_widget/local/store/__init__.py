@@ -1,9 +1,11 @@
-"""The local workspace's SQLite database (`database.Store`) and the records it keeps
-(`records`)."""
+"""The local workspace's SQLite database (`database.Store`), the records it keeps (`records`) and
+the per-job write locks that serialise the writes of one job (`locks`)."""
 
 from loom_jobs_widget.local.store.database import Store
+from loom_jobs_widget.local.store.locks import JobLocks
 from loom_jobs_widget.local.store.records import (
     DestinationRecord,
+    JobChange,
     JobListener,
     JobRecord,
     RunFilter,
@@ -13,7 +15,9 @@ from loom_jobs_widget.local.store.records import (
 
 __all__ = [
     "DestinationRecord",
+    "JobChange",
     "JobListener",
+    "JobLocks",
     "JobRecord",
     "RunFilter",
     "RunRecord",

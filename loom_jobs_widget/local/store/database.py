@@ -12,6 +12,13 @@ Schema changes are append-only (`CREATE ... IF NOT EXISTS`; an index may be repl
 folder made by an older version opens unchanged and gains the new tables. Columns are never
 dropped: `task_runs.visible` outlived its use and is written as 1.
 
+Writes of one job are serialised: each holds the job's write lock (`job_lock`), and
+`change_job` reads the job, computes the change and writes it under that lock, so that two
+read-modify-writes of one job (jobs/update, jobs/reset, a permissions PATCH) never interleave and
+lose one another. Its write also checks that the row is still the one read: a second process
+writing the same database file (none does: the data folder's lock keeps one server per folder)
+would make it compute the change again rather than overwrite.
+
 Job writes are announced to listeners (`add_job_listener`): the trigger scheduler learns of
 created, changed and deleted jobs there, whichever API made the change.
 """
@@ -21,13 +28,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
+from loom_jobs_widget.local.store.locks import JobLocks
 from loom_jobs_widget.local.store.records import (
     DestinationRecord,
+    JobChange,
     JobListener,
     JobRecord,
     RunFilter,
@@ -114,6 +124,7 @@ class Store:
         with self._db:
             self._db.executescript(_SCHEMA)
         self._job_listeners: list[JobListener] = []
+        self._job_locks = JobLocks()
 
     def close(self) -> None:
         with self._lock:
@@ -202,20 +213,52 @@ class Store:
             row = self._db.execute("SELECT 1 FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
         return row is not None
 
-    def replace_job_settings(self, job_id: int, settings: str, summary: str, name_key: str) -> None:
-        with self._write() as db:
-            db.execute(
-                "UPDATE jobs SET settings = ?, summary = ?, name_key = ? WHERE job_id = ?",
-                (settings, summary, name_key, job_id),
-            )
-        self._announce((job_id,))
+    def job_lock(self, job_id: int) -> AbstractContextManager[None]:
+        """The job's write lock, for a `with` block: every write of the job takes it, so a
+        block holding it sees no other write of the job. Reentrant."""
+        return self._job_locks.hold(job_id)
 
-    def set_job_acl(self, job_id: int, acl: str) -> None:
-        with self._write() as db:
-            db.execute("UPDATE jobs SET acl = ? WHERE job_id = ?", (acl, job_id))
+    def change_job(
+        self, job_id: int, change: Callable[[JobRecord], JobChange | None]
+    ) -> JobRecord | None:
+        """Reads the job, calls `change` with it and writes what it returns, all under the job's
+        write lock: no other write of the job comes between the read and the write. Returns the
+        job as written (as read, when `change` returns None: nothing is written), or None when
+        there is no such job (`change` is not called). An exception from `change` propagates and
+        nothing is written.
+
+        `change` may be called again with a newer read, should the row change under it (only
+        another process writing the file can do that), so it must not act beyond returning."""
+        with self._job_locks.hold(job_id):
+            while True:
+                record = self.job(job_id)
+                if record is None:
+                    return None
+                written = change(record)
+                if written is None:
+                    return record
+                sets, args = _job_sets(written)
+                if not sets:
+                    return record
+                with self._write() as db:
+                    cursor = db.execute(
+                        f"UPDATE jobs SET {sets} WHERE job_id = ? AND settings = ? AND acl = ?",
+                        (*args, job_id, record.settings, record.acl),
+                    )
+                if cursor.rowcount == 1:
+                    break
+        if written.settings is not None:
+            self._announce((job_id,))
+        return replace(
+            record,
+            settings=record.settings if written.settings is None else written.settings,
+            summary=record.summary if written.summary is None else written.summary,
+            acl=record.acl if written.acl is None else written.acl,
+        )
 
     def delete_job(self, job_id: int) -> bool:
-        with self._write() as db:
+        """Deletes the job once the writes of it in progress are done; False when there is none."""
+        with self._job_locks.hold(job_id), self._write() as db:
             cursor = db.execute("DELETE FROM jobs WHERE job_id = ?", (job_id,))
         if cursor.rowcount > 0:
             self._announce((job_id,))
@@ -487,6 +530,19 @@ def _task_record(row: tuple[object, ...]) -> TaskRunRecord:
         None if output is None else str(output),
         None if process is None else str(process),
     )
+
+
+def _job_sets(change: JobChange) -> tuple[str, list[object]]:
+    """The SET clause (empty when the change writes nothing) and its arguments."""
+    sets: list[str] = []
+    args: list[object] = []
+    if change.settings is not None:
+        sets += ["settings = ?", "summary = ?", "name_key = ?"]
+        args += [change.settings, change.summary, change.name_key]
+    if change.acl is not None:
+        sets.append("acl = ?")
+        args.append(change.acl)
+    return ", ".join(sets), args
 
 
 def _insert_task_runs(db: sqlite3.Connection, tasks: Iterable[TaskRunRecord]) -> None:

@@ -1,14 +1,17 @@
 """The rows of the store: jobs, runs, task runs and notification destinations as records of the
-JSON text the API shows, next to the columns that queries filter or sort on."""
+JSON text the API shows, next to the columns that queries filter or sort on; and `JobChange`, what
+one atomic change of a job writes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
     "DestinationRecord",
+    "JobChange",
     "JobListener",
     "JobRecord",
     "RunFilter",
@@ -29,6 +32,30 @@ class JobRecord:
     settings: str
     summary: str
     acl: str
+
+    @property
+    def etag(self) -> str:
+        """The `ETag` of the job's stored settings, quoted as the header carries it: equal for
+        equal settings, so it tells whether the job changed since a read. The grants are not
+        part of it (they are no settings, and jobs/update cannot change them)."""
+        digest = hashlib.blake2b(self.settings.encode(), digest_size=16).hexdigest()
+        return f'"{digest}"'
+
+
+@dataclass(frozen=True)
+class JobChange:
+    """What one change of a job writes (`Store.change_job`): new settings, given with the summary
+    and name key stored beside them, and/or new grants. Fields left None stay as they are."""
+
+    settings: str | None = None
+    summary: str | None = None
+    name_key: str | None = None
+    acl: str | None = None
+
+    def __post_init__(self) -> None:
+        given = (self.settings is None, self.summary is None, self.name_key is None)
+        if len(set(given)) != 1:
+            raise ValueError("settings, summary and name_key are written together")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from databricks.sdk.service import jobs
 
 from loom_jobs_widget.core.server_defaults import reads_back_as, with_server_defaults
 from loom_jobs_widget.local import LocalWorkspace
+from loom_jobs_widget.local.store import JobChange
 
 from ..helpers import create_job, run_now, run_output, wait_run
 
@@ -177,8 +178,11 @@ def test_jobs_stored_before_read_back_with_the_defaults(
     }
     job_id = create_job(w, {"name": old["name"]})
     summary = {"name": old["name"]}
-    lw.store.replace_job_settings(
-        job_id, json.dumps(old), json.dumps(summary), old["name"].casefold()
+    lw.store.change_job(
+        job_id,
+        lambda _: JobChange(
+            settings=json.dumps(old), summary=json.dumps(summary), name_key=old["name"].casefold()
+        ),
     )
 
     assert raw_get(w, job_id)["settings"] == with_server_defaults(old)
