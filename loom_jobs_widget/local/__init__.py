@@ -7,7 +7,7 @@ running jobs' notebook and Python tasks as local processes.
         w = WorkspaceClient(host=lw.host, token=lw.token)
         w.jobs.list()
 
-From a shell: `loom-jobs serve [--data DIR] [--port N]`.
+From a shell: `loom-jobs serve [--data DIR] [--port N] [--show-token]`.
 """
 
 from __future__ import annotations

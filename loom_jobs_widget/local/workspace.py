@@ -13,8 +13,9 @@ The data folder holds everything, so a restart on it finds the same workspace:
 - `dbfs/`: the local DBFS of the task runners;
 - `volumes/`: what `/Volumes/...` file-arrival triggers watch (the stand-in for UC volumes);
 - `lock`: held while a workspace serves the folder, so two cannot share it;
-- `server.json`: the address (and process id) of the workspace serving the folder, so that another
-  process can connect to it instead of starting a second one (see `find_running`).
+- `server.json`: the address of the workspace serving the folder, and its process (pid and start),
+  so that another process can connect to it instead of starting a second one (see
+  `find_running`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from loom_jobs_widget.local.api import (
     answer_for,
 )
 from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
-from loom_jobs_widget.local.exec import TaskLauncher
+from loom_jobs_widget.local.exec import TaskLauncher, process_record, process_running
 from loom_jobs_widget.local.http import HttpServer, Resource, RouteTable
 from loom_jobs_widget.local.services import Notifier, Scheduler, TriggerOptions
 from loom_jobs_widget.local.store import Store
@@ -144,6 +145,9 @@ class LocalWorkspace:
         return self
 
     def _start(self) -> None:
+        # The folder is ours (its lock): what a killed server left names nobody who serves it.
+        with contextlib.suppress(OSError):
+            (self.data_dir / _SERVER_FILE).unlink()
         for folder in (
             self.workspace_root / "Shared",
             self.workspace_root / "Users" / self.user_name,
@@ -202,8 +206,12 @@ class LocalWorkspace:
         )
         scheduler.start()
         server.start()
+        # The process's start with its pid: a killed server's pid may be another process's by
+        # the time someone reads this file.
+        process = json.loads(process_record(os.getpid()))
         _write_private(
-            self.data_dir / _SERVER_FILE, json.dumps({"host": host, "pid": os.getpid()}) + "\n"
+            self.data_dir / _SERVER_FILE,
+            json.dumps({"host": host, "pid": os.getpid(), "process": process}) + "\n",
         )
 
     def _host_metadata(self) -> dict[str, Any]:
@@ -300,7 +308,8 @@ def _write_private(path: Path, text: str) -> None:
 
 def find_running(data_dir: str | os.PathLike[str]) -> tuple[str, str] | None:
     """`(host, token)` of the local workspace another process serves from `data_dir`, or None
-    when none does (a server that died leaves a `server.json` naming a process that is gone)."""
+    when none does (a server that died leaves a `server.json` naming a process that is gone, or
+    whose pid another process has since)."""
     folder = Path(data_dir).expanduser()
     try:
         info = json.loads((folder / _SERVER_FILE).read_text(encoding="utf-8"))
@@ -310,9 +319,15 @@ def find_running(data_dir: str | os.PathLike[str]) -> tuple[str, str] | None:
     if not isinstance(info, dict):
         return None
     host, pid = info.get("host"), info.get("pid")
-    if not isinstance(host, str) or not isinstance(pid, int) or not token or not _alive(pid):
+    if not isinstance(host, str) or not isinstance(pid, int) or not token:
         return None
-    return host, token
+    process = info.get("process")
+    if process is None:  # written by a version that kept the pid only
+        alive = _alive(pid)
+    else:
+        alive = isinstance(process, dict) and process.get("pid") == pid
+        alive = alive and process_running(json.dumps(process))
+    return (host, token) if alive else None
 
 
 def _alive(pid: int) -> bool:

@@ -5,7 +5,11 @@ runs (`bootstrap`, with `dbutils` and the local SQL `warehouse`), a notebook's c
 
 from loom_jobs_widget.local.exec.outcome import sql_output_of
 from loom_jobs_widget.local.exec.paths import resolve_notebook_path, resolve_workspace_path
-from loom_jobs_widget.local.exec.processes import kill_recorded, process_record
+from loom_jobs_widget.local.exec.processes import (
+    kill_recorded,
+    process_record,
+    process_running,
+)
 from loom_jobs_widget.local.exec.protocol import (
     NOTEBOOK_CELLS,
     SQL_ROWS,
@@ -28,6 +32,7 @@ __all__ = [
     "UnsupportedTask",
     "kill_recorded",
     "process_record",
+    "process_running",
     "resolve_notebook_path",
     "resolve_workspace_path",
     "sql_output_of",

@@ -8,6 +8,9 @@ failure. The parent trusts `result.json`, and treats its absence as a crash.
 
 `python -m loom_jobs_widget.local.exec.bootstrap --fork-server FD` is the same program as a warm
 task interpreter (`forkserver`): it forks one such process per task run instead of being one.
+`--gate FD RUN_DIR` (the server spawns tasks so) first waits at the process's start gate, as a
+forked task process does (`forkserver.wait_at_gate`): it runs nothing until the server has
+recorded it.
 
 The working directory during the run is the folder of the file or notebook, and that folder comes
 first on `sys.path`: Databricks Runtime 14+ does the same for workspace files and notebooks.
@@ -356,6 +359,10 @@ def _main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == [forkserver.GATE_FLAG]:
+        # A spawned task process: nothing runs until the server has recorded it.
+        forkserver.wait_at_gate(int(sys.argv[2]))
+        del sys.argv[1:3]
     if sys.argv[1:2] == [forkserver.FLAG]:
         # The warm task interpreter (`forkserver`): returns only in a forked task process, set
         # up as a spawned one would be, with its run folder. What every task imports before any

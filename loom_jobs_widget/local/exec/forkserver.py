@@ -27,7 +27,8 @@ The protocol, over a SOCK_SEQPACKET socket pair (`FD` in the zygote):
   engine stores it, for a restart after a crash to find) and writes `go`; without `go` (the
   server gave up on it, or died) it exits, having run nothing. So a task never runs unseen, and
   a forked task, which reaches user code a millisecond after the fork, cannot outrun its
-  record. If the server's end of `reply` is gone when the zygote writes the pid, the zygote
+  record. A spawned task process has the same gate (`GATE_FLAG`, `wait_at_gate`), for the same
+  reason. If the server's end of `reply` is gone when the zygote writes the pid, the zygote
   kills the child at once;
 - `stop` on the control socket stops the zygote, which first SIGKILLs the process groups of any
   task still running. The server sends it when the local workspace stops, after the engine has
@@ -73,16 +74,23 @@ from loom_jobs_widget.local.exec.protocol import BOOTSTRAP_MODULE
 
 __all__ = [
     "FLAG",
+    "GATE_FLAG",
     "START_SECONDS",
     "ForkServer",
     "ForkServerUnavailable",
     "ForkedProcess",
     "available",
+    "open_gate",
     "serve",
+    "wait_at_gate",
 ]
 
 #: The bootstrap module, run in fork-server mode with this flag and the control descriptor.
 FLAG: Final = "--fork-server"
+#: The bootstrap's option for a spawned task process's start gate: `--gate FD RUN_DIR`, FD the
+#: read end of a pipe that the server opens (`open_gate`) once it has recorded the process.
+GATE_FLAG: Final = "--gate"
+_GO: Final = b"go"
 #: Largest request (JSON of the run folder and the environment): within a socket's buffer.
 _MAX_REQUEST: Final = 128 * 1024
 #: How long the server waits for the zygote to be ready, and for a child's pid.
@@ -251,7 +259,7 @@ class ForkServer:
             process = self._forked(reply)
             if on_start is not None:
                 on_start(process.pid)
-            os.write(gate, b"go")  # (a pipe: never a SIGPIPE while the gate end is open)
+            open_gate(gate)
         finally:
             os.close(gate)  # without "go": the process exits at its gate, running nothing
         return process
@@ -470,10 +478,7 @@ def _become_task(request: dict[str, object], log: int, gate: int) -> str:
         os.dup2(log, 2)
         os.dup2(gate, 3)
         os.closerange(4, os.sysconf("SC_OPEN_MAX"))  # close_range(2): one system call
-        go = _read_gate(3)
-        os.close(3)
-        if go != b"go":  # the server gave up on this task, or died: run nothing
-            os._exit(0)
+        wait_at_gate(3)
         os.chdir(run_dir)
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in env.items()})
@@ -484,6 +489,27 @@ def _become_task(request: dict[str, object], log: int, gate: int) -> str:
         with contextlib.suppress(OSError):
             os.write(2, f"The task process could not be set up: {exc!r}\n".encode())
         os._exit(70)
+
+
+# --- the start gate, of forked and spawned task processes alike -----------------------------------
+
+
+def open_gate(gate: int) -> None:
+    """The server's side: the process behind `gate` (a pipe's write end) is recorded, it may run.
+    A process that ended before its gate opened is not an error here: its end is what its
+    `wait` reports. (Python ignores SIGPIPE: a closed read end is a BrokenPipeError.)"""
+    with contextlib.suppress(BrokenPipeError):
+        os.write(gate, _GO)
+
+
+def wait_at_gate(fd: int) -> None:
+    """The task process's side, before it runs anything: block until the server opens the gate
+    `fd` (a pipe's read end, closed here), or exit, having run nothing, when the server closes
+    it without opening it (it gave up on the task, or died)."""
+    go = _read_gate(fd)
+    os.close(fd)
+    if go != _GO:
+        os._exit(0)
 
 
 def _read_gate(fd: int) -> bytes:

@@ -1,6 +1,7 @@
 """Task process trees: killing one with everything it started (cancel), and finding and killing
 what a previous server process left running (after a restart): a recorded task process, if that
-pid still is that process, with all it started, or what it left in its process group. POSIX
+pid still is that process, with all it started, or what it left in its process group; and
+telling whether a recorded process (a task's, a server's) still runs, pids being reused. POSIX
 only: this relies on sessions and process groups (and, to tell a process by its start, on
 Linux's /proc; elsewhere psutil's create_time)."""
 
@@ -15,7 +16,7 @@ import time
 from collections.abc import Iterable
 from typing import Any, Final, Protocol
 
-__all__ = ["ChildProcess", "kill_recorded", "kill_tree", "process_record"]
+__all__ = ["ChildProcess", "kill_recorded", "kill_tree", "process_record", "process_running"]
 
 
 class ChildProcess(Protocol):
@@ -114,6 +115,24 @@ def process_record(pid: int) -> str:
     return json.dumps(
         {"pid": pid, "started": started, "ticks": _start_ticks(pid), "boot": _boot_id()}
     )
+
+
+def process_running(record: str | None) -> bool:
+    """Whether the process a `process_record` names still runs: its pid is still that process
+    (the same start), and it has not ended (a zombie has: only its exit status is left)."""
+    try:
+        info = json.loads(record or "")
+        pid = int(info["pid"])
+    except (ValueError, KeyError, TypeError):
+        return False
+    import psutil  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        if _same_process(psutil, info, pid) is not True:
+            return False
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
 
 
 def kill_recorded(record: str | None) -> None:

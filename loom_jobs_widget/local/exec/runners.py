@@ -29,7 +29,13 @@ from loom_jobs_widget.local.exec.environment import (
     environment_files,
     task_environment,
 )
-from loom_jobs_widget.local.exec.forkserver import ForkedProcess, ForkServer, ForkServerUnavailable
+from loom_jobs_widget.local.exec.forkserver import (
+    GATE_FLAG,
+    ForkedProcess,
+    ForkServer,
+    ForkServerUnavailable,
+    open_gate,
+)
 from loom_jobs_widget.local.exec.forkserver import available as forkserver_available
 from loom_jobs_widget.local.exec.outcome import read_outcome
 from loom_jobs_widget.local.exec.planners import plan as task_plan
@@ -97,8 +103,31 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
                     run_dir.resolve(), log.fileno(), env, invocation.on_start
                 )
         if process is None:
+            process = _spawn(run_dir, log.fileno(), env, invocation.on_start)
+    # runs/get-output has logs for Python files, wheels and jars, not for notebooks or SQL (as
+    # on a workspace); their output stays in output.log for whoever looks.
+    return _ChildTask(process, run_dir, keeps_logs=plan["kind"] not in ("notebook", "sql"))
+
+
+def _spawn(
+    run_dir: Path, log: int, env: dict[str, str], on_start: Callable[[int], None] | None
+) -> subprocess.Popen[bytes]:
+    """The bootstrap as a fresh interpreter. Like a forked task process, it waits at its start
+    gate until `on_start(pid)` has returned: a task process the server dies before recording
+    would be one that the next start of the workspace cannot find (and kill), so it must not
+    have run anything. If `on_start` raises, the process is killed, having run nothing."""
+    gate_read, gate = os.pipe()
+    try:
+        try:
             popen = subprocess.Popen(
-                [sys.executable, "-m", BOOTSTRAP_MODULE, str(run_dir.resolve())],
+                [
+                    sys.executable,
+                    "-m",
+                    BOOTSTRAP_MODULE,
+                    GATE_FLAG,
+                    str(gate_read),
+                    str(run_dir.resolve()),
+                ],
                 # The child starts in run_dir (nothing of the user's on sys.path while the
                 # bootstrap imports) and moves to the file's folder itself.
                 cwd=run_dir,
@@ -106,18 +135,21 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
+                pass_fds=[gate_read],
                 start_new_session=True,  # its own process group: cancel reaches what it starts
             )
-            if invocation.on_start is not None:
-                try:
-                    invocation.on_start(popen.pid)
-                except BaseException:
-                    kill_tree(popen, 0.0)  # a task nobody follows must not run
-                    raise
-            process = popen
-    # runs/get-output has logs for Python files, wheels and jars, not for notebooks or SQL (as
-    # on a workspace); their output stays in output.log for whoever looks.
-    return _ChildTask(process, run_dir, keeps_logs=plan["kind"] not in ("notebook", "sql"))
+        finally:
+            os.close(gate_read)  # the child's now: its gate reads end of file once `gate` closes
+        if on_start is not None:
+            try:
+                on_start(popen.pid)
+            except BaseException:
+                kill_tree(popen, 0.0)  # a task nobody follows must not run (nor stay a zombie)
+                raise
+        open_gate(gate)
+    finally:
+        os.close(gate)  # without "go": the process exits at its gate, running nothing
+    return popen
 
 
 class TaskLauncher:
