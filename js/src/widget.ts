@@ -27,9 +27,11 @@ import {
   pluralize,
   prettyTaskType,
   readTheme,
+  routedEdgeStyle,
   taskBoxStyle,
   taskColor,
   textWidth,
+  toSegments,
   trackContainerPosition,
   type Theme,
 } from "./graph";
@@ -130,33 +132,6 @@ const CSS = `
 }
 `;
 
-/**
- * Cytoscape places the bends of a "segments" edge relative to the line between its nodes'
- * centres: a weight along it (0 at the source, 1 at the target) and a distance across it.
- */
-export function toSegments(
-  source: NodePosition,
-  target: NodePosition,
-  route: unknown[],
-): { weights: number[]; distances: number[] } | null {
-  const dx = target.x - source.x;
-  const dy = target.y - source.y;
-  const length2 = dx * dx + dy * dy;
-  if (length2 < 1) return null;
-  const length = Math.sqrt(length2);
-  const weights: number[] = [];
-  const distances: number[] = [];
-  for (const point of route) {
-    if (!Array.isArray(point) || !isPosition({ x: point[0], y: point[1] })) return null;
-    const px = Number(point[0]) - source.x;
-    const py = Number(point[1]) - source.y;
-    weights.push((px * dx + py * dy) / length2);
-    // Along the normal (-dy, dx) / length, as cytoscape measures it.
-    distances.push((py * dx - px * dy) / length);
-  }
-  return { weights, distances };
-}
-
 function isPosition(value: unknown): value is NodePosition {
   const p = value as NodePosition | null | undefined;
   return typeof p?.x === "number" && Number.isFinite(p.x) && typeof p.y === "number" &&
@@ -222,7 +197,7 @@ export function toCytoscapeElements(
     if (outcome) edgeData.outcome = String(outcome);
     const source = positions.get(data.source);
     const target = positions.get(data.target);
-    if (source && target && Array.isArray(data.route) && data.route.length > 0) {
+    if (source && target) {
       const segments = toSegments(source, target, data.route);
       if (segments) Object.assign(edgeData, segments);
     }
@@ -246,13 +221,7 @@ function stylesheet(theme: Theme, large: boolean): StylesheetJson {
           // Routed by the layout: through the room kept for the edge, turning in the gaps
           // between layers, so it never crosses a task.
           selector: "edge[distances]",
-          style: {
-            "curve-style": "round-segments",
-            "edge-distances": "node-position",
-            "segment-weights": (edge: cytoscape.EdgeSingular) => edge.data("weights"),
-            "segment-distances": (edge: cytoscape.EdgeSingular) => edge.data("distances"),
-            "segment-radii": [8],
-          },
+          style: routedEdgeStyle(),
         },
         { selector: "edge[outcome]", style: { label: "data(outcome)", ...edgeLabelStyle(theme) } },
       ];

@@ -1,8 +1,20 @@
 // The editor canvas's elements: a task's node data (its two lines of text fitted to its box, the
-// type's icon, the problem badge, the run state) and a dependency's edge data (its label).
+// type's icon, the problem badge, the run state) and a dependency's edge data (its label, its
+// route around other tasks).
 import type { ElementDefinition } from "cytoscape";
 import { EDITOR_ICON_ROOM } from "../generated/layout";
-import { FONT_SIZE, MAX_NODE_WIDTH, MIN_NODE_WIDTH, type Theme, fitText, prettyTaskType, taskColor, textWidth } from "../graph";
+import {
+  FONT_SIZE,
+  MAX_NODE_WIDTH,
+  MIN_NODE_WIDTH,
+  type Point,
+  type Theme,
+  fitText,
+  prettyTaskType,
+  taskColor,
+  textWidth,
+  toSegments,
+} from "../graph";
 import type { GraphEdge, GraphNode } from "./protocol";
 
 const TEXT_RIGHT = 14;
@@ -183,7 +195,15 @@ export function nodeElementData(
   return data;
 }
 
-export function edgeElementData(edge: GraphEdge): Record<string, unknown> {
+/**
+ * A dependency's cytoscape data. With the positions of its ends (`positionOf`, model
+ * coordinates), an edge the layout routed gets its segments (see graph/routes.ts), so it is drawn
+ * around the tasks between its ends instead of through them.
+ */
+export function edgeElementData(
+  edge: GraphEdge,
+  positionOf?: (taskKey: string) => Point | undefined,
+): Record<string, unknown> {
   const e = edge.data;
   const data: Record<string, unknown> = {
     id: e.id,
@@ -194,6 +214,10 @@ export function edgeElementData(edge: GraphEdge): Record<string, unknown> {
   if (e.outcome) data.outcome = String(e.outcome);
   const label = edgeLabel(e.outcome, e.run_if);
   if (label) data.elabel = label;
+  const source = positionOf?.(e.source);
+  const target = positionOf?.(e.target);
+  const segments = source && target ? toSegments(source, target, e.route) : null;
+  if (segments) Object.assign(data, segments);
   return data;
 }
 

@@ -1,8 +1,8 @@
 // The editor canvas's stylesheet: the graphs' shared look (graph/stylesheet.ts) with the editor's
 // own: the type icon and problem badge in a task's box, run states, disabled tasks, hover, search
-// matches, selection, drawing a dependency, run_if lines, focus mode.
+// matches, selection, drawing a dependency, routed and run_if lines, focus mode.
 import type { NodeSingular, StylesheetJson } from "cytoscape";
-import { NODE_HEIGHT, type Theme, edgeLabelStyle, edgeLineStyle, taskBoxStyle } from "../graph";
+import { NODE_HEIGHT, type Theme, edgeLabelStyle, edgeLineStyle, routedEdgeStyle, taskBoxStyle } from "../graph";
 
 /** The task type's icon, left in a task's box. */
 const ICON_SIZE = 22;
@@ -34,7 +34,10 @@ export function stylesheet(theme: Theme, large: boolean): StylesheetJson {
   const hover = theme.dark ? "#ffffff" : "#0f172a";
   const edges: StylesheetJson = large
     ? [{ selector: "edge", style: { ...edgeLineStyle(theme, true), opacity: 0.75 } }]
-    : [{ selector: "edge", style: { ...edgeLineStyle(theme, false), "arrow-scale": 1 } }];
+    : [
+        { selector: "edge", style: { ...edgeLineStyle(theme, false), "arrow-scale": 1 } },
+        { selector: "edge[distances]", style: routedEdgeStyle() },
+      ];
   return [
     {
       selector: "node",

@@ -187,7 +187,7 @@ export class EditorCanvas {
       elements.push(definition);
     }
     for (const edge of this.store.edges.values()) {
-      elements.push({ group: "edges", data: edgeElementData(edge) });
+      elements.push({ group: "edges", data: edgeElementData(edge, this.positionOf) });
     }
     const first = cy.nodes().length === 0;
     const t1 = performance.now();
@@ -249,16 +249,18 @@ export class EditorCanvas {
           element.data("source") === edge.data.source &&
           element.data("target") === edge.data.target
         ) {
-          const data = edgeElementData(edge);
-          const stale = ["outcome", "elabel"].filter((k) => !(k in data));
+          const data = edgeElementData(edge, this.positionOf);
+          const stale = ["outcome", "elabel", "weights", "distances"].filter((k) => !(k in data));
           if (stale.length) element.removeData(stale.join(" "));
           element.data(data);
         } else {
           element.remove();
-          adds.push({ group: "edges", data: edgeElementData(edge) });
+          adds.push({ group: "edges", data: edgeElementData(edge, this.positionOf) });
         }
       }
-      for (const edge of diff.addedEdges) adds.push({ group: "edges", data: edgeElementData(edge) });
+      for (const edge of diff.addedEdges) {
+        adds.push({ group: "edges", data: edgeElementData(edge, this.positionOf) });
+      }
       // Nodes first, then edges (an edge needs its ends).
       adds.sort((a, b) => (a.group === b.group ? 0 : a.group === "nodes" ? -1 : 1));
       if (adds.length) cy.add(adds);
@@ -266,6 +268,7 @@ export class EditorCanvas {
         const node = cy.getElementById(id);
         if (node.nonempty()) moved.push([node as NodeSingular, p]);
       }
+      this.rerouteEdgesOf(moved.map(([node]) => node));
       if (count >= ANIMATE_BELOW) for (const [node, p] of moved) node.position(p);
     });
     this.suppressSelect -= 1;
@@ -278,6 +281,30 @@ export class EditorCanvas {
     this.reapplyFocus();
     this.reapplySearch();
     this.onRendered();
+  }
+
+  /** A task's position in the store: where its node is (or is moving to). */
+  private readonly positionOf = (taskKey: string) => this.store.nodes.get(taskKey)?.position;
+
+  /**
+   * Segments are relative to their ends: after tasks moved, the edges at them are measured again
+   * against the new positions, so a route the patch kept still runs where the layout put it.
+   */
+  private rerouteEdgesOf(nodes: NodeSingular[]): void {
+    if (nodes.length === 0) return;
+    const seen = new Set<string>();
+    for (const node of nodes) {
+      for (const element of node.connectedEdges()) {
+        const id = element.id();
+        if (seen.has(id) || element.hasClass("ghost")) continue;
+        seen.add(id);
+        const edge = this.store.edges.get(id);
+        if (!edge) continue;
+        const data = edgeElementData(edge, this.positionOf);
+        if ("distances" in data) element.data({ weights: data.weights, distances: data.distances });
+        else if (element.data("distances") !== undefined) element.removeData("weights distances");
+      }
+    }
   }
 
   private rebuildNow(): void {

@@ -14,5 +14,6 @@ export {
   edgeLineStyle,
   taskBoxStyle,
 } from "./stylesheet";
+export { type Point, type Segments, fromSegments, routedEdgeStyle, toSegments } from "./routes";
 export { fitText, pluralize, textWidth } from "./text";
 export { bindWheelZoom, clamp, fitElements, trackContainerPosition } from "./viewport";
