@@ -42,6 +42,8 @@ describe("texts", () => {
   it("names the root causes of a failure", () => {
     expect(outcomeText({ state: "FAILED", state_message: "" }, ["load"], 2)).toBe("Failed: load (2 tasks failed upstream)");
     expect(outcomeText({ state: "SUCCESS", state_message: "" }, [], 0)).toBe("Succeeded");
+    expect(outcomeText({ state: "CANCELED", state_message: "Canceled by ada@example.com" }, [], 1)).toBe("Canceled by ada@example.com");
+    expect(outcomeText({ state: "CANCELED", state_message: "Run cancelled." }, [], 1)).toBe("Canceled");
   });
 });
 

@@ -153,7 +153,7 @@ describe("run now", () => {
 
 describe("progress", () => {
   it("shows tasks done, elapsed and state, then the outcome", async () => {
-    tab.onProgress({ kind: "run_progress", run: summary(5, { state: "RUNNING", ended: false, duration_ms: 42_000 }), done: 3, total: 5, finished: false, root_causes: [] });
+    tab.onProgress({ kind: "run_progress", run: summary(5, { state: "RUNNING", ended: false, start_time: Date.now() - 42_000, duration_ms: 42_000 }), done: 3, total: 5, finished: false, root_causes: [] });
     expect(q("[data-role=progress-text]").textContent).toBe("3 of 5 tasks · 00:42 elapsed · RUNNING");
     expect(q("[data-role=progress] [data-action=cancel-followed]")).not.toBeNull();
     tab.onProgress({ kind: "run_progress", run: summary(5, { state: "FAILED", ended: true, duration_ms: 65_000 }), done: 5, total: 5, finished: true, root_causes: ["load"] });
@@ -162,6 +162,57 @@ describe("progress", () => {
     expect(fake.requests.some((r) => r.kind === "run" && (r as Request).run_id === 5)).toBe(true);
     expect(fake.requests.filter((r) => r.kind === "runs").length).toBeGreaterThan(1); // the history refreshed
     tab.destroy();
+  });
+});
+
+describe("one read, shown everywhere", () => {
+  const running = (runId: number, extra: Partial<RunSummary> = {}) =>
+    summary(runId, { state: "RUNNING", ended: false, start_time: Date.now() - 7_000, end_time: null, duration_ms: 7_000, ...extra });
+  it("ticks the elapsed clock from start_time between two reads", () => {
+    vi.useFakeTimers();
+    try {
+      const start = Date.now() - 7_000;
+      tab.progress.update({ kind: "run_progress", run: running(5, { start_time: start, duration_ms: 0 }), done: 0, total: 1, finished: false, root_causes: [] });
+      expect(q("[data-role=progress-text]").textContent).toBe("0 of 1 task · 00:07 elapsed · RUNNING");
+      vi.advanceTimersByTime(3_000);
+      expect(q("[data-role=progress-text]").textContent).toBe("0 of 1 task · 00:10 elapsed · RUNNING");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it("puts a new run on top of the history and updates its row with each read", () => {
+    tab.onProgress({ kind: "run_progress", run: running(2000), done: 0, total: 1, finished: false, root_causes: [] });
+    const first = q("tbody tr");
+    expect(first.dataset.runId).toBe("2000");
+    expect(first.dataset.state).toBe("RUNNING");
+    tab.onProgress({ kind: "run_progress", run: running(2000, { state: "TERMINATING" }), done: 0, total: 1, finished: false, root_causes: [] });
+    expect(q("tr[data-run-id='2000']").dataset.state).toBe("TERMINATING");
+    expect(tab.element.querySelectorAll("tr[data-run-id='2000']").length).toBe(1);
+  });
+  it("says a cancel is a cancel, not tasks that failed upstream", async () => {
+    tab.onProgress({ kind: "run_progress", run: running(2001), done: 0, total: 2, finished: false, root_causes: [] });
+    const canceled = summary(2001, { state: "CANCELED", state_message: "Canceled", ended: true });
+    fake.replies.run = (m) => ({ kind: "run", request_id: m.request_id, run: { ...canceled, tasks: [taskRun("a", "CANCELED"), taskRun("b", "UPSTREAM_CANCELED", { upstream_only: true })], attempts: [], repair_history: [], latest_repair_id: null } });
+    tab.onProgress({ kind: "run_progress", run: canceled, done: 2, total: 2, finished: true, root_causes: [] });
+    // The row says it with the strip, before any read of the page.
+    expect(q("tr[data-run-id='2001']").dataset.state).toBe("CANCELED");
+    await flush();
+    const text = q("[data-role=progress-text]").textContent ?? "";
+    expect(text.startsWith("Canceled · 2 of 2 tasks")).toBe(true);
+    expect(text).not.toContain("upstream");
+  });
+  it("cancelling the followed run waits for its read rather than reading the history itself", async () => {
+    vi.useFakeTimers();
+    try {
+      tab.onProgress({ kind: "run_progress", run: running(2002), done: 0, total: 1, finished: false, root_causes: [] });
+      const before = fake.requests.filter((r) => r.kind === "runs").length;
+      tab.cancelRun(2002);
+      expect(fake.sent.at(-1)).toEqual({ kind: "cancel_run", run_id: 2002 });
+      vi.advanceTimersByTime(2_000);
+      expect(fake.requests.filter((r) => r.kind === "runs").length).toBe(before);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -31,6 +31,8 @@ __all__ = [
     "TERMINAL",
     "RepairPlan",
     "attempts",
+    "cancel_text",
+    "canceled",
     "exportable",
     "latest_task_runs",
     "matrix_rows",
@@ -66,12 +68,51 @@ def run_state(run: Mapping[str, Any]) -> str:
     result = state.get("result_state")
     if life in TERMINAL and isinstance(result, str):
         return result
+    if life in TERMINAL and _termination_code(run) == "USER_CANCELED":
+        return "CANCELED"
     if isinstance(life, str):
         return life
     status = run.get("status")
     if isinstance(status, Mapping) and isinstance(status.get("state"), str):
+        if status["state"] == "TERMINATED" and _termination_code(run) == "USER_CANCELED":
+            return "CANCELED"
         return str(status["state"])
     return "UNKNOWN"
+
+
+def _termination_code(run: Mapping[str, Any]) -> str | None:
+    status = run.get("status")
+    details = status.get("termination_details") if isinstance(status, Mapping) else None
+    code = details.get("code") if isinstance(details, Mapping) else None
+    return code if isinstance(code, str) else None
+
+
+def canceled(run: Mapping[str, Any]) -> bool:
+    """Whether a user cancelled the run: `result_state` CANCELED, or the `status` form's
+    `termination_details.code` USER_CANCELED ("The run was successfully canceled during
+    execution by a user", Jobs API reference: runs/list). A timeout also has the code CANCELED
+    ("canceled by the platform") but the result TIMEDOUT: not a cancel."""
+    return run_state(run) in ("CANCELED", "CANCELLED")
+
+
+# "... cancelled by someone@example.com." in a run's message names who cancelled.
+_CANCELED_BY: Final = re.compile(r"\bcancell?ed by\s+(?P<who>[^\s].*?)\.?\s*$", re.IGNORECASE)
+
+
+def cancel_text(run: Mapping[str, Any]) -> str:
+    """How a cancelled run reads: "Canceled by <user>" when its message names who, else
+    "Canceled". A workspace words it "Run cancelled." (flyteorg/flytekit PR #1935 quotes a
+    runs/get), which names no one; the local workspace says "Run was cancelled."."""
+    status = run.get("status")
+    details = status.get("termination_details") if isinstance(status, Mapping) else None
+    texts = [_message(run)]
+    if isinstance(details, Mapping) and isinstance(details.get("message"), str):
+        texts.append(details["message"])
+    for text in texts:
+        found = _CANCELED_BY.search(text)
+        if found:
+            return f"Canceled by {found.group('who')}"
+    return "Canceled"
 
 
 def _repair_rounds(run: Mapping[str, Any]) -> dict[int, tuple[int, int | None, int]]:
@@ -300,7 +341,8 @@ def run_summary(
         "end_time": end,
         "duration_ms": duration,
         "state": run_state(run),
-        "state_message": _message(run),
+        # A cancel says it was one (and by whom when known), not the workspace's wording.
+        "state_message": cancel_text(run) if ended and canceled(run) else _message(run),
         "ended": ended,
         "trigger": _str(run.get("trigger")),
         "triggered_by": _str(run.get("creator_user_name")),

@@ -30,9 +30,12 @@ from loom_jobs_widget.client import (
 )
 from loom_jobs_widget.client.run_views import (
     attempts,
+    cancel_text,
+    canceled,
     exportable,
     openable_url,
     run_duration,
+    run_state,
     spark_ui_url,
     task_output,
 )
@@ -372,3 +375,26 @@ def test_a_local_workspace_s_run_has_no_link_out() -> None:
     assert run_summary(run, local=True)["run_page_url"] is None
     assert progress(run, local=True)["run"]["run_page_url"] is None
     assert matrix_rows([run], ["flaky"], local=True)[0]["run"]["run_page_url"] is None
+
+
+def test_a_cancel_reads_as_a_cancel() -> None:
+    # runs/get of a cancelled run as a workspace answers it (flyteorg/flytekit PR #1935).
+    ended = {"life_cycle_state": "TERMINATED", "result_state": "CANCELED",
+             "state_message": "Run cancelled.", "user_cancelled_or_timedout": True}  # fmt: skip
+    real = {"run_id": 1, "start_time": 1_000, "end_time": 24_000, "state": ended}
+    assert canceled(real) and run_summary(real)["state"] == "CANCELED"
+    assert run_summary(real)["state_message"] == "Canceled"
+    named = copy.deepcopy(real)
+    named["state"]["state_message"] = "Run cancelled by ada@example.com."
+    assert cancel_text(named) == "Canceled by ada@example.com"
+    # Only the `status` form: termination_details.code USER_CANCELED (Jobs API: runs/list).
+    status_only = {"run_id": 2, "status": {"state": "TERMINATED", "termination_details": {
+        "code": "USER_CANCELED", "type": "SUCCESS", "message": ""}}}  # fmt: skip
+    assert run_state(status_only) == "CANCELED" and canceled(status_only)
+    # A timeout has the code CANCELED ("canceled by the platform") but is no cancel.
+    platform = {"state": "TERMINATED", "termination_details": {"code": "CANCELED"}}
+    timed_out = {"state": {"life_cycle_state": "TERMINATED", "result_state": "TIMEDOUT"},
+                 "status": platform}  # fmt: skip
+    assert not canceled(timed_out) and run_state(timed_out) == "TIMEDOUT"
+    # A running run's message is its own.
+    assert not canceled({"state": {"life_cycle_state": "RUNNING"}})

@@ -8,6 +8,7 @@ import { DetailView } from "./runs/detail";
 import { openCancelAllDialog, openRunNowDialog, RepairDialog } from "./runs/dialogs";
 import { HistoryView } from "./runs/history";
 import { MatrixView } from "./runs/matrix";
+import { stateTone } from "./runs/format";
 import { ProgressStrip, type ProgressMessage } from "./runs/progress";
 import { jobParameters } from "./runs/requests";
 import { ask, h, runsButton, RunsDialogHost } from "./runs/ui";
@@ -49,6 +50,7 @@ export class RunsTab implements RunsTabApi {
   private startTimer: ReturnType<typeof setTimeout> | null = null;
   private lastDetailRefresh = 0;
   private lastFinished = new Map<number, boolean>();
+  private lastState = new Map<number, string>();
 
   constructor(private readonly ctx: RunsTabContext) {
     const handlers = {
@@ -121,17 +123,21 @@ export class RunsTab implements RunsTabApi {
     this.lastFinished.set(runId, message.finished);
     this.shownRun = runId;
     this.history.setShownRun(runId);
+    const stateChanged = this.lastState.get(runId) !== message.run.state;
+    this.lastState.set(runId, message.run.state);
+    // One read, shown everywhere at once: the strip, the run's history row, the open detail.
     this.progress.update(message);
+    this.history.upsert(message.run);
     const detailOpen = this.view === "detail" && this.detail.runId === runId;
     if (message.finished && wasFinished !== true) {
       // The run ended: the history, the open detail, and how many tasks only failed upstream.
       if (this.loadedOnce && this.view === "history") void this.history.load(this.history.offset, true);
       if (this.matrixLoaded && this.view === "matrix") void this.matrix.load();
-      if (message.root_causes.length || message.run.state !== "SUCCESS") void this.countUpstream(runId);
+      if (message.root_causes.length || stateTone(message.run.state) === "failed") void this.countUpstream(runId);
       if (detailOpen) void this.detail.load(runId, { quiet: true });
     } else if (!message.finished && detailOpen) {
       const now = Date.now();
-      if (now - this.lastDetailRefresh >= DETAIL_REFRESH_MS) {
+      if (stateChanged || now - this.lastDetailRefresh >= DETAIL_REFRESH_MS) {
         this.lastDetailRefresh = now;
         void this.detail.load(runId, { quiet: true });
       }
@@ -212,7 +218,9 @@ export class RunsTab implements RunsTabApi {
   cancelRun(runId: number): void {
     this.ctx.send({ kind: "cancel_run", run_id: runId });
     this.ctx.notify("info", `Cancelling run ${runId}…`);
-    this.afterCancel();
+    // Python reads the followed run again at once and its progress updates every view; a
+    // read of the history of its own would race it and say Canceled before the strip does.
+    if (this.progress.message?.run.run_id !== runId || this.progress.message.finished) this.afterCancel();
   }
 
   private afterCancel(): void {
@@ -237,7 +245,8 @@ export class RunsTab implements RunsTabApi {
   private async countUpstream(runId: number): Promise<void> {
     const reply = await ask<RunReply>(() => this.ctx.request<RunReply>({ kind: "run", request_id: this.ctx.nextId(), run_id: runId }));
     if (!reply.run || this.progress.message?.run.run_id !== runId) return;
-    this.progress.setUpstream(reply.run.tasks.filter((t) => t.upstream_only).length);
+    // Only a failure is counted: a task a cancel left unrun (UPSTREAM_CANCELED) did not fail.
+    this.progress.setUpstream(reply.run.tasks.filter((t) => t.state === "UPSTREAM_FAILED").length);
   }
 
   private refreshActive(): void {

@@ -202,6 +202,9 @@ export function outcomeText(run: Pick<RunSummary, "state" | "state_message">, ro
   const label = stateLabel(run.state);
   const tone = stateTone(run.state);
   if (tone === "success") return label;
+  // A cancel is a cancel: "Canceled" or "Canceled by <user>" (Python's words), never the tasks
+  // it left unrun counted as failures.
+  if (run.state === "CANCELED" || run.state === "CANCELLED") return run.state_message?.startsWith("Canceled") ? run.state_message : label;
   let text = label;
   if (rootCauses.length) text += `: ${rootCauses.join(", ")}`;
   else if (run.state_message) text += `: ${run.state_message}`;

@@ -3,7 +3,7 @@
 import type { FromPython, RunSummary } from "../protocol";
 import type { RunsTabContext } from "../tab-types";
 import { compactParameters, formatDuration, formatTime, triggerLabel, viewerZone } from "./format";
-import { historyRequest, nextOffset, previousOffset, TIME_RANGES, type StatusFilter, type TimeRange } from "./requests";
+import { historyRequest, nextOffset, PAGE_SIZE, previousOffset, rangeStart, TIME_RANGES, type StatusFilter, type TimeRange } from "./requests";
 import { ask, emptyBox, errorBox, h, runsButton, spinner, stateBadge } from "./ui";
 
 type RunsReply = Extract<FromPython, { kind: "runs" }>;
@@ -91,6 +91,34 @@ export class HistoryView {
     this.runs = reply.runs ?? [];
     this.hasMore = Boolean(reply.has_more);
     this.loaded = true;
+    this.renderRows();
+  }
+
+  /**
+   * A run as the followed run's latest read has it: its row takes it at once (so the history,
+   * the progress strip and the canvas say the same), and a run new to the first page that the
+   * filters admit goes on top, without waiting for the next read of the page.
+   */
+  upsert(run: RunSummary, now: number = Date.now()): void {
+    if (!this.loaded) return;
+    const at = this.runs.findIndex((r) => r.run_id === run.run_id);
+    if (at >= 0) {
+      this.runs = this.runs.map((r, i) => (i === at ? run : r));
+    } else {
+      const from = rangeStart(this.range, now);
+      const admitted =
+        this.offset === 0 &&
+        (this.status === "all" || (this.status === "active") === !run.ended) &&
+        (from === undefined || (run.start_time ?? now) >= from) &&
+        // Newest first: only a run newer than the page's first goes on top.
+        (!this.runs.length || (run.start_time ?? now) >= (this.runs[0].start_time ?? 0));
+      if (!admitted) return;
+      this.runs = [run, ...this.runs];
+      if (this.runs.length > PAGE_SIZE) {
+        this.runs = this.runs.slice(0, PAGE_SIZE);
+        this.hasMore = true;
+      }
+    }
     this.renderRows();
   }
 

@@ -80,13 +80,17 @@ export class ProgressStrip {
     this.element.hidden = true;
   }
 
-  /** The elapsed time now: the run's duration when read, plus the time since. */
+  /**
+   * The elapsed time now. While the run goes on: from its start_time to now, so the clock
+   * ticks between two reads (before the first read that has a start_time: the duration read,
+   * plus the time since). Once ended: its duration.
+   */
   elapsed(now: number): number | null {
     const m = this.message;
     if (!m) return null;
-    const base = m.run.duration_ms ?? (m.run.start_time ? this.receivedAt - m.run.start_time : null);
-    if (base === null) return null;
-    return m.finished ? base : base + Math.max(0, now - this.receivedAt);
+    if (m.finished) return m.run.duration_ms ?? (m.run.start_time && m.run.end_time ? m.run.end_time - m.run.start_time : null);
+    if (m.run.start_time) return Math.max(0, now - m.run.start_time);
+    return m.run.duration_ms === null ? null : m.run.duration_ms + Math.max(0, now - this.receivedAt);
   }
 
   text(now: number = Date.now()): string {
