@@ -449,6 +449,46 @@ describe("variants and JSON", () => {
   });
 });
 
+describe("refused values", () => {
+  it("a JSON field keeps the text it refused, marked, through an update from Python", () => {
+    vi.useFakeTimers();
+    const m = mount({ task_key: "x", future_task: { a: 1 } });
+    const area = m.input("future_task") as unknown as HTMLTextAreaElement;
+    type(area, "{ broken");
+    area.blur();
+    m.handle.flush();
+    m.handle.update({ task_key: "x", future_task: { a: 1 }, max_retries: 3 });
+    expect(area.value).toBe("{ broken");
+    expect(m.field("future_task").classList.contains("loom-f-invalid")).toBe(true);
+    expect(area.getAttribute("aria-invalid")).toBe("true");
+    expect(m.field("future_task").textContent).toContain("Not valid JSON");
+    expect(m.changes).toEqual([]);
+    // Fixed by the user: sent, and updates show Python's value again.
+    type(area, '{"a": 2}');
+    m.handle.flush();
+    expect(m.changes).toEqual([[["future_task"], { a: 2 }]]);
+    expect(m.field("future_task").classList.contains("loom-f-invalid")).toBe(false);
+  });
+
+  it("a number and a key/value list keep what they refused through an update", () => {
+    vi.useFakeTimers();
+    const m = mount(NB);
+    const retries = m.field("max_retries").querySelector("input")!;
+    type(retries, "two");
+    m.handle.flush();
+    const f = m.field("notebook_task.base_parameters");
+    const key = f.querySelector<HTMLInputElement>('[data-part="key"]')!;
+    type(key, "");
+    m.handle.flush();
+    m.handle.update({ ...NB, timeout_seconds: 60 });
+    expect(retries.value).toBe("two");
+    expect(m.field("max_retries").classList.contains("loom-f-invalid")).toBe(true);
+    expect(f.querySelector<HTMLInputElement>('[data-part="key"]')!.value).toBe("");
+    expect(f.textContent).toContain("Every value needs a key");
+    expect(m.changes).toEqual([]);
+  });
+});
+
 describe("update", () => {
   it("redraws values", () => {
     const m = mount(NB);

@@ -11,17 +11,18 @@ from typing import TYPE_CHECKING
 
 from loom_jobs_widget._lazy import lazy_names
 
-__all__ = ["EditorSession", "EditorState", "JobEditor", "RunView"]
+__all__ = ["EditorSession", "EditorState", "JobEditor", "RunView", "UnsavedChangesError"]
 
 _LAZY = {
     "EditorSession": "loom_jobs_widget.editor.session",
     "EditorState": "loom_jobs_widget.editor.session",
     "JobEditor": "loom_jobs_widget.editor.widget",
     "RunView": "loom_jobs_widget.editor.widget",
+    "UnsavedChangesError": "loom_jobs_widget.editor.session",
 }
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.editor.session import EditorSession, EditorState
+    from loom_jobs_widget.editor.session import EditorSession, EditorState, UnsavedChangesError
     from loom_jobs_widget.editor.widget import JobEditor, RunView
 
 

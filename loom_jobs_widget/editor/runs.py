@@ -191,6 +191,7 @@ class EditorRuns:
             job_id,
             job_parameters=dict(parameters) if isinstance(parameters, Mapping) else None,
             only=list(only) if isinstance(only, list) and only else None,
+            source=self,
             **extra,
         )
         self.follow(int(answer["run_id"]))
@@ -204,12 +205,18 @@ class EditorRuns:
         self.follow(int(run_id))
 
     def _on_cancel_run(self, message: CancelRunRequest) -> None:
-        self._runs().cancel_run(int(message["run_id"]))
+        run_id = int(message["run_id"])
+        self._runs().cancel_run(run_id, source=self)
+        self.changed(run_id)
 
     def _on_cancel_all(self, message: CancelAllRequest) -> None:
         self._runs().cancel_all_runs(
-            self._require_job(), all_queued_runs=bool(message.get("all_queued_runs"))
+            self._require_job(),
+            all_queued_runs=bool(message.get("all_queued_runs")),
+            source=self,
         )
+        if self.followed is not None:
+            self.changed(self.followed.run_id)
 
     def _on_repair_preview(self, message: RepairPreviewRequest) -> None:
         run = self._runs().get_run(int(message["run_id"]), include_history=True)
@@ -236,6 +243,7 @@ class EditorRuns:
             rerun_all_failed_tasks=not (isinstance(rerun, list) and rerun),
             rerun_dependent_tasks=message.get("rerun_dependent_tasks", True) is not False,
             job_parameters=dict(parameters) if isinstance(parameters, Mapping) else None,
+            source=self,
         )
         self.follow(run_id, repair_id=repair_id)
 
@@ -254,6 +262,19 @@ class EditorRuns:
     }
 
     # --- following a run -----------------------------------------------------------------------
+
+    def started(self, run_id: int) -> None:
+        """A run of this job started elsewhere (another widget, Python): follow it, so the
+        canvas, the progress strip and the history show it at once."""
+        self.follow(run_id)
+
+    def changed(self, run_id: int) -> None:
+        """A run was cancelled or repaired: read it again now rather than at the next tick
+        of a poll that may have slowed to seconds. A run other than the followed one is taken
+        up only when nothing else is followed (or the followed one ended)."""
+        followed = self.followed
+        if followed is None or followed.run_id == run_id or followed.done:
+            self.follow(run_id)
 
     def follow(self, run_id: int, *, repair_id: int | None = None) -> RunHandle:
         """Colour the canvas by this run and send its progress after each read, until it ends

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 from loom_jobs_widget.client import ConflictError, OnConflict, WorkspaceError
 from loom_jobs_widget.core.changes import Change, diff
 from loom_jobs_widget.core.documents import settings_text
-from loom_jobs_widget.core.editing import EditError, History
+from loom_jobs_widget.core.editing import EditError, History, set_job_fields
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.permissions import AclError
 from loom_jobs_widget.core.references import available_references
@@ -41,11 +41,16 @@ from loom_jobs_widget.editor.tabs import (
     simple_schedule_message,
     time_zones_message,
 )
+from loom_jobs_widget.schedule import TRIGGER_FIELDS, trigger_kind
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import Workspace
 
-__all__ = ["EditorSession", "EditorState"]
+__all__ = ["EditorSession", "EditorState", "UnsavedChangesError"]
+
+
+class UnsavedChangesError(RuntimeError):
+    """The editor holds edits not saved: replacing or closing it would lose them."""
 
 
 @dataclass
@@ -124,6 +129,11 @@ class EditorSession:
             status=self._report,
         )
         self._watch_job = False  # the view showed a job tab: keep it up to date
+        # Each trigger kind's fields as the user left them, until a save: switching the kind
+        # away and back brings them back instead of the defaults.
+        self._triggers: dict[str, dict[str, Any]] = {}
+        # What waits for the user's answer about unsaved edits: its words, and what to do next.
+        self._pending: tuple[str, Callable[[], None]] | None = None
         self._job_json: protocol.JobMessage | None = None
         warning = deployment_warning(settings.to_api())
         if warning is not None:  # said before any edit
@@ -266,6 +276,27 @@ class EditorSession:
         self._send(self.permissions.message(self._user_name()))
         self._publish()
 
+    def _on_unsaved_answer(self, message: protocol.UnsavedAnswerRequest) -> None:
+        choice = message["choice"]
+        if choice not in ("save", "discard", "keep"):
+            raise ValueError(f"unknown choice {choice!r}")
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return  # answered already (another view of the same editor)
+        what, proceed = pending
+        if choice == "keep":
+            self._set_status("info", f"Kept editing: did not {what}.")
+            self._publish()
+            return
+        if choice == "save":
+            try:
+                self.save()
+            except WorkspaceError:
+                return  # `save` told the view why; the edits and this job stay
+        else:
+            self.discard()
+        proceed()
+
     # Each handler takes the request TypedDict of its kind; the run kinds go to `runs`.
     _HANDLERS: Mapping[str, Callable[[EditorSession, Any], None]] = {
         "ready": _on_ready,
@@ -285,6 +316,7 @@ class EditorSession:
         "time_zones": _on_time_zones,
         "permissions": _on_permissions,
         "set_grants": _on_set_grants,
+        "unsaved_answer": _on_unsaved_answer,
     }
 
     # --- actions (the widget's Python methods call these too) -------------------------------
@@ -309,7 +341,10 @@ class EditorSession:
         edited = apply_edit(settings, self.state.selected, op)
         if edited.settings is settings:
             return
-        self.history.push(edited.settings, edited.label)
+        new = edited.settings
+        if op["op"] == "set_trigger_kind":
+            new = self._remembered_trigger(settings, new)
+        self.history.push(new, edited.label)
         if edited.selected is not None:
             self.state.selected = edited.selected
         self._set_status("", "")
@@ -331,6 +366,62 @@ class EditorSession:
     def redo(self) -> None:
         if self.history.redo() is not None:
             self._refresh()
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the editor holds edits not saved (a new job nobody touched holds none)."""
+        return self.history.dirty or self.permissions.dirty
+
+    def unsaved_text(self) -> str:
+        """The unsaved edits, in words, for a question or an error."""
+        title = self.state.title or "The new job"
+        job = f"Job {self.state.job_id} ({title})" if self.state.job_id is not None else title
+        return f"{job} has unsaved changes"
+
+    @_locked
+    def ask_before(self, what: str, proceed: Callable[[], None]) -> bool:
+        """Run ``proceed`` (something that replaces or closes this job, ``what`` in words: "open
+        job 12") now when nothing would be lost, and return True. Otherwise ask the view (save /
+        discard / keep editing) and return False: ``proceed`` runs after a save that worked or
+        a discard; keeping on editing drops it."""
+        if not self.unsaved:
+            proceed()
+            return True
+        self._pending = (what, proceed)
+        text = f"{self.unsaved_text()}: save or discard them to {what}?"
+        self._send({"kind": "unsaved_changes", "what": what, "message": text})
+        self._set_status("info", f"{self.unsaved_text()}: choose whether to save them first.")
+        self._publish()
+        return False
+
+    @_locked
+    def discard(self) -> None:
+        """Throw the unsaved edits away: back to the job as loaded or last saved (an undoable
+        step, so an accidental discard can be taken back)."""
+        if self.history.dirty:
+            self.history.push(self._saved, "discard unsaved edits")
+            self.history.mark_saved()
+        self.permissions.edited = None
+        self._triggers.clear()
+        self._set_status("info", "Unsaved edits discarded.")
+        self._refresh()
+
+    @_locked
+    def load(self, settings: JobSettings, *, job: Job | None) -> None:
+        """Edit another job (or a new one, ``job`` None) in place of this one; the caller has
+        checked `unsaved`."""
+        self.runs.stop()
+        self._pending = None
+        self.job = job if job is not None else Job(settings=settings)
+        self.history.reset(settings)
+        self._saved = settings
+        self._triggers.clear()
+        self.permissions = PermissionsState()
+        self.state.job_id = _job_id(self.job)
+        self.state.selected = []
+        self.graph.set_states(None)
+        self._set_status("", "")
+        self._refresh()
 
     def review(self) -> protocol.ReviewMessage:
         """The changes a save would write, and the errors that stop it."""
@@ -368,6 +459,7 @@ class EditorSession:
             self._save_failed(str(error), conflict=False, changed=False)
             raise
         self.state.job_id = _job_id(self.job)
+        self._triggers.clear()
         written = self.job.settings
         taken_in = diff(mine, written) if isinstance(written, JobSettings) else []
         self._take_saved(merged=on_conflict == "merge", taken_in=bool(taken_in))
@@ -442,6 +534,30 @@ class EditorSession:
         fields = ", ".join(unit.path for unit in error.contested)
         self.history.push(ours, f"keep your {fields}")
         self.job.settings = ours
+
+    @_locked
+    def saved_elsewhere(self, settings: Mapping[str, Any] | None) -> None:
+        """Another widget of this kernel saved this job (``settings`` as read back). A clean
+        editor shows them at once, as its saved state (no undo step the user did not make); a
+        dirty one keeps the user's edits and says so, for a review to merge or a reload."""
+        if settings is None:
+            return
+        theirs = JobSettings.from_api(dict(settings))
+        # Already shown (a save of this editor read back, or a save that changed nothing).
+        if not diff(theirs, self.settings):
+            return
+        job_id = self.state.job_id
+        if self.history.dirty:
+            self._set_status("info", f"Job {job_id} was saved elsewhere; your unsaved edits are "
+                             "kept: Review to merge / Reload")  # fmt: skip
+            self._publish()
+            return
+        self.history.reset(theirs)
+        self._triggers.clear()
+        self._saved = theirs
+        self.job.settings = theirs
+        self._set_status("info", f"Job {job_id} was saved elsewhere; showing the saved version.")
+        self._refresh()
 
     def choices(
         self, what: str, *, path: str | None = None, query: str | None = None
@@ -538,6 +654,22 @@ class EditorSession:
     def _user_name(self) -> str | None:
         workspace = self._workspace_or_none()
         return workspace.user_name if workspace is not None else None
+
+    def _remembered_trigger(self, before: JobSettings, after: JobSettings) -> JobSettings:
+        """After a switch of the trigger kind: remember the kind left as the user had it, and
+        bring back what they had for the kind chosen (instead of its defaults)."""
+        old = before.to_api()
+        self._triggers[trigger_kind(old)] = {
+            name: old[name] for name in TRIGGER_FIELDS if name in old
+        }
+        document = after.to_api()
+        remembered = self._triggers.get(trigger_kind(document))
+        if remembered is None:
+            return after
+        for name in TRIGGER_FIELDS:
+            document.pop(name, None)
+        document.update(remembered)
+        return set_job_fields(after, document)
 
     def _refuse(self, error: EditError, request_id: Any) -> None:
         reply: protocol.EditErrorMessage = {

@@ -8,7 +8,7 @@ into ``loom_jobs_widget/static/editor.js``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import anywidget
@@ -16,14 +16,15 @@ import traitlets
 
 from loom_jobs_widget._assets import bundle_path
 from loom_jobs_widget.client import ConfigurationError, OnConflict, RunHandle, Workspace
+from loom_jobs_widget.client.events import EVENTS, JobEvent
 from loom_jobs_widget.core.changes import Change
 from loom_jobs_widget.core.editing import DELETE
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.protocol import FromPython
-from loom_jobs_widget.editor.session import EditorSession, EditorState
+from loom_jobs_widget.editor.session import EditorSession, EditorState, UnsavedChangesError
 
-__all__ = ["JobEditor", "RunView"]
+__all__ = ["JobEditor", "RunView", "UnsavedChangesError"]
 
 _BUNDLE = bundle_path("editor")
 
@@ -67,17 +68,7 @@ class JobEditor(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._workspace = workspace
         self._publishing = False
-        job: Job | None = None
-        if job_id is not None:
-            if settings is not None:
-                raise ValueError("Give a job_id to open a saved job, or settings for a new one.")
-            job = self.workspace.jobs.get(job_id)
-            loaded = job.settings
-            model = loaded if isinstance(loaded, JobSettings) else JobSettings.from_api({})
-        elif isinstance(settings, JobSettings):
-            model = settings
-        else:
-            model = JobSettings.from_api(settings if settings is not None else _NEW_JOB)
+        model, job = self._read(job_id, settings)
         self.workspace_label = self._label()
         self._session = EditorSession(
             model,
@@ -87,6 +78,8 @@ class JobEditor(anywidget.AnyWidget):
             workspace=lambda: self.workspace,
         )
         self.on_msg(self._on_view_message)
+        # What other widgets of this kernel save and run on this job shows here at once.
+        self._unsubscribe = EVENTS.subscribe(self._on_event)
 
     # --- Python API ---------------------------------------------------------------------------
 
@@ -147,10 +140,11 @@ class JobEditor(anywidget.AnyWidget):
         extra: dict[str, Any] = {}
         if performance_target:
             extra["performance_target"] = performance_target
+        runs = self._session.runs
         answer = self.workspace.runs.run_now(
-            job_id, job_parameters=parameters, only=only, **extra
+            job_id, job_parameters=parameters, only=only, source=runs, **extra
         )
-        return self._session.runs.follow(int(answer["run_id"]))
+        return runs.follow(int(answer["run_id"]))
 
     def show_tab(self, tab: str) -> None:
         """Switch the view to a tab: tasks, runs, details, schedule, notifications,
@@ -167,6 +161,38 @@ class JobEditor(anywidget.AnyWidget):
         while it runs)."""
         self._session.runs.follow(run_id)
         self.shown_run = run_id
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the editor holds edits not saved yet (loading another job or closing the
+        editor would lose them)."""
+        return self._session.unsaved
+
+    def discard(self) -> None:
+        """Throw away the unsaved edits: back to the job as loaded or last saved (Undo brings
+        them back)."""
+        self._session.discard()
+
+    def load(
+        self,
+        job_id: int | None = None,
+        *,
+        settings: JobSettings | Mapping[str, Any] | None = None,
+        discard: bool = False,
+    ) -> None:
+        """Edit another job in this editor: ``load(job_id)`` a saved one, ``load(settings=...)``
+        (or ``load()``) a new one. Raises `UnsavedChangesError` when this one has unsaved
+        edits, unless ``discard=True``: `save()` them first, or discard them."""
+        self._refuse_unsaved("load another job", discard)
+        model, job = self._read(job_id, settings)
+        self._session.load(model, job=job)
+
+    def ask_before(self, what: str, proceed: Callable[[], None]) -> bool:
+        """Run ``proceed`` (what replaces or closes this editor; ``what`` says it in words: "open
+        job 12") now when no edit would be lost, and return True; else the view asks the user
+        to save, discard or keep editing, and ``proceed`` runs once they saved or discarded
+        (False)."""
+        return self._session.ask_before(what, proceed)
 
     def undo(self) -> None:
         self._session.undo()
@@ -220,19 +246,72 @@ class JobEditor(anywidget.AnyWidget):
             {"upstream": upstream, "downstream": downstream, "outcome": outcome},
         )
 
-    def close(self) -> None:
-        """Close the widget; a run it follows is no longer polled (the run itself goes on)."""
+    def close(self, *, discard: bool = False) -> None:
+        """Close the widget; a run it follows is no longer polled (the run itself goes on).
+        Raises `UnsavedChangesError` when the job has unsaved edits, unless ``discard=True``."""
+        if hasattr(self, "_session") and getattr(self, "comm", None) is not None:
+            self._refuse_unsaved("close the editor", discard)
+        if hasattr(self, "_unsubscribe"):
+            self._unsubscribe()
         if hasattr(self, "_session"):
             self._session.runs.stop()
         super().close()
 
+    def __del__(self) -> None:
+        # Garbage collection is no user's choice to keep editing: there is nobody to ask.
+        self.close(discard=True)
+
     # --- inside -------------------------------------------------------------------------------
+
+    def _read(
+        self, job_id: int | None, settings: JobSettings | Mapping[str, Any] | None
+    ) -> tuple[JobSettings, Job | None]:
+        """The settings to edit and the saved job they come from (None: a new job)."""
+        if job_id is not None:
+            if settings is not None:
+                raise ValueError("Give a job_id to open a saved job, or settings for a new one.")
+            job = self.workspace.jobs.get(job_id)
+            loaded = job.settings
+            model = loaded if isinstance(loaded, JobSettings) else JobSettings.from_api({})
+            return model, job
+        if isinstance(settings, JobSettings):
+            return settings, None
+        return JobSettings.from_api(settings if settings is not None else _NEW_JOB), None
+
+    def _refuse_unsaved(self, what: str, discard: bool) -> None:
+        if not self._session.unsaved:
+            return
+        if discard:
+            self._session.discard()
+            return
+        raise UnsavedChangesError(
+            f"{self._session.unsaved_text()}: save() them, or discard them "
+            f"(discard=True, or discard()) to {what}."
+        )
 
     def _label(self) -> str:
         workspace = self._workspace
         if workspace is None or workspace.is_local:
             return "local workspace"
         return workspace.host
+
+    def _on_event(self, event: JobEvent) -> None:
+        """Another widget's save or run of this job (events of another workspace, of another
+        job, and this editor's own are not news)."""
+        session = self._session
+        workspace = self._workspace
+        if workspace is None or event.host != workspace.host:
+            return
+        if event.source is session or event.source is session.runs:
+            return
+        if event.job_id != session.state.job_id:
+            return
+        if event.kind == "saved":
+            session.saved_elsewhere(event.settings)
+        elif event.kind == "run_started" and event.run_id is not None:
+            session.runs.started(event.run_id)
+        elif event.kind == "run_changed" and event.run_id is not None:
+            session.runs.changed(event.run_id)
 
     def _to_view(self, message: FromPython) -> None:
         self.send(message)

@@ -109,6 +109,36 @@ export function confirmDialog(
   });
 }
 
+// ---- unsaved changes ---------------------------------------------------------------------
+
+export type UnsavedChoice = "save" | "discard" | "keep";
+
+/** Something would replace or close the job while it has unsaved edits: save them, discard
+ * them, or keep editing (closing the dialog keeps editing: nothing is lost by a stray click). */
+export function unsavedDialog(host: DialogHost, message: string): Promise<UnsavedChoice> {
+  return new Promise((resolve) => {
+    let answered = false;
+    const answer = (choice: UnsavedChoice) => {
+      if (answered) return;
+      answered = true;
+      resolve(choice);
+      host.close();
+    };
+    const save = button("Save", { action: "save", variant: "primary", icon: "check" });
+    save.addEventListener("click", () => answer("save"));
+    const discard = button("Discard changes", { action: "discard", variant: "outline" });
+    discard.addEventListener("click", () => answer("discard"));
+    const keep = button("Keep editing", { action: "keep", variant: "outline" });
+    keep.addEventListener("click", () => answer("keep"));
+    const body = h("p", { style: "margin: 0", text: message });
+    const dialog = frame("Unsaved changes", body, h("div", { class: "loom-je-dialog-foot" }, keep, discard, save), {
+      small: true,
+      close: () => answer("keep"),
+    });
+    host.open(dialog, { kind: "unsaved", focus: keep, onClose: () => answer("keep") });
+  });
+}
+
 // ---- review & save -----------------------------------------------------------------------
 
 export interface ReviewHandlers {

@@ -8,7 +8,7 @@ import { EditorCanvas } from "./canvas";
 import { canvasTheme, watchTheme } from "./canvas-theme";
 import { confirmDeleteTasks } from "./delete-tasks";
 import { DetailsTab } from "./details-tab";
-import { DialogHost, DocumentDialog, ReviewDialog, Toasts } from "./dialogs";
+import { DialogHost, DocumentDialog, ReviewDialog, Toasts, unsavedDialog } from "./dialogs";
 import { h } from "./dom";
 import { FocusMode } from "./focus-mode";
 import { FORMS_CSS, setPath } from "./forms/index";
@@ -488,6 +488,14 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       case "save_failed":
         if (review.isOpen) review.failed(message.message, message.conflict);
         else toasts.show("error", message.message);
+        break;
+      case "unsaved_changes":
+        // What was typed and not sent yet counts as unsaved too: send it before answering.
+        tabs.flushActive();
+        void unsavedDialog(dialogs, message.message).then((choice) => {
+          tabs.flushActive();
+          send({ kind: "unsaved_answer", choice });
+        });
         break;
     }
   };

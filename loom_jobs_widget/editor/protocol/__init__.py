@@ -76,6 +76,8 @@ from loom_jobs_widget.editor.protocol.from_view import (
     TimeZonesRequest,
     ToPython,
     UndoRequest,
+    UnsavedAnswerRequest,
+    UnsavedChoice,
     ViewAsRequest,
 )
 from loom_jobs_widget.editor.protocol.runs import (
@@ -149,6 +151,7 @@ from loom_jobs_widget.editor.protocol.to_view import (
     TaskOutputMessage,
     TextFormat,
     TimeZonesMessage,
+    UnsavedChangesMessage,
 )
 from loom_jobs_widget.editor.protocol.traits import Counts, JobEditorModel, Status, StatusLevel
 
@@ -274,6 +277,9 @@ __all__ = [
     "TriggerKind",
     "TriggerView",
     "UndoRequest",
+    "UnsavedAnswerRequest",
+    "UnsavedChangesMessage",
+    "UnsavedChoice",
     "ViewAsRequest",
     "Weekday",
 ]

@@ -65,6 +65,8 @@ __all__ = [
     "TimeZonesRequest",
     "ToPython",
     "UndoRequest",
+    "UnsavedAnswerRequest",
+    "UnsavedChoice",
     "ViewAsRequest",
 ]
 
@@ -204,6 +206,18 @@ class SaveRequest(TypedDict):
     """Create or update the job (answered by `saved` or `save_failed`)."""
 
     kind: Literal["save"]
+
+
+#: What the user chose when asked about unsaved edits (`unsaved_changes`).
+UnsavedChoice: TypeAlias = Literal["save", "discard", "keep"]
+
+
+class UnsavedAnswerRequest(TypedDict):
+    """The answer to `unsaved_changes`: save, then go on; discard, then go on; or keep editing
+    (nothing else happens)."""
+
+    kind: Literal["unsaved_answer"]
+    choice: UnsavedChoice
 
 
 class ViewAsRequest(TypedDict):
@@ -384,5 +398,5 @@ ToPython: TypeAlias = (
     | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest
     | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest
     | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest
-    | RepairRequest | MatrixRequest
+    | RepairRequest | MatrixRequest | UnsavedAnswerRequest
 )

@@ -58,6 +58,7 @@ __all__ = [
     "TaskOutputMessage",
     "TextFormat",
     "TimeZonesMessage",
+    "UnsavedChangesMessage",
 ]
 
 
@@ -188,6 +189,16 @@ class SaveFailedMessage(TypedDict):
     kind: Literal["save_failed"]
     message: str
     conflict: bool
+
+
+class UnsavedChangesMessage(TypedDict):
+    """Something would replace or close the job while it has unsaved edits: the view asks the
+    user (save / discard / keep editing) and answers with `unsaved_answer`."""
+
+    kind: Literal["unsaved_changes"]
+    #: what is waiting, in words: "open job 12"
+    what: str
+    message: str
 
 
 # ---- job-level tabs -------------------------------------------------------------------------
@@ -343,5 +354,5 @@ FromPython: TypeAlias = (
     | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage
     | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage
     | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage
-    | RunProgressMessage
+    | RunProgressMessage | UnsavedChangesMessage
 )

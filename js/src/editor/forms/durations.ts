@@ -49,6 +49,7 @@ export class DurationView extends Base {
 
   update(): void {
     if (this.deb.pending && hasFocus(this.amount)) return;
+    if (this.keepsRefused()) return;
     const v = this.current();
     if (v === undefined) {
       if (this.value() !== undefined && this.value() !== null) this.amount.value = display(this.value());
@@ -64,7 +65,6 @@ export class DurationView extends Base {
       this.unit.value = unit;
       this.amount.value = formatAmount(amount);
     }
-    if (!this.deb.pending) this.setLocalError(null);
   }
 
   override flush(): void {
@@ -164,6 +164,7 @@ export class RetriesView extends Base {
     this.forever.checked = forever;
     this.count.disabled = forever;
     if (this.deb.pending && hasFocus(this.count)) return;
+    if (this.keepsRefused()) return;
     this.count.value = forever ? "" : display(v);
   }
   override flush(): void {

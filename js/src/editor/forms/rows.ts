@@ -66,6 +66,7 @@ export abstract class RowsView<Row> extends Base {
 
   update(): void {
     if (this.deb.pending && hasFocus(this.el)) return;
+    if (this.keepsRefused()) return;
     const value = this.value();
     const extra = this.extraSig();
     const sig = `${JSON.stringify(value ?? null)}|${extra}`;
@@ -94,7 +95,6 @@ export abstract class RowsView<Row> extends Base {
       const row = this.rows[Math.min(focusRow, this.rows.length - 1)];
       row?.el.querySelector<HTMLElement>(focusPart ? `[data-part="${focusPart}"]` : "input, select")?.focus();
     }
-    if (!this.deb.pending) this.setLocalError(null);
   }
 
   /** Other inputs of the rows' drawing (task keys of depends_on). */

@@ -70,9 +70,9 @@ export class TextView extends Base {
 
   update(): void {
     if (this.deb.pending && hasFocus(this.input)) return;
+    if (this.keepsRefused()) return;
     const text = display(this.value());
     if (this.input.value !== text) this.input.value = text;
-    if (this.localError !== null && !this.deb.pending) this.setLocalError(null);
   }
 
   override flush(): void {
@@ -165,6 +165,7 @@ export class JsonView extends Base {
   }
   update(): void {
     if (this.deb.pending && hasFocus(this.area)) return;
+    if (this.keepsRefused()) return;
     const value = this.value();
     let same = false;
     try {
@@ -175,7 +176,6 @@ export class JsonView extends Base {
     if (!same) this.area.value = value === undefined ? "" : JSON.stringify(value, null, 2);
     const lines = this.area.value.split("\n").length;
     this.area.rows = Math.max(3, Math.min(16, lines));
-    if (!this.deb.pending) this.setLocalError(null);
   }
   override flush(): void {
     this.deb.flush();

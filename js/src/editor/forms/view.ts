@@ -99,6 +99,12 @@ export abstract class Base implements View {
     return getPath(this.env.task, this.spec.path);
   }
 
+  /** Whether the field shows text it refused: an update from Python must not replace it (the
+   * user's text would be lost without a word); it stays, marked, until they change it. */
+  protected keepsRefused(): boolean {
+    return this.localError !== null;
+  }
+
   protected setLocalError(message: string | null): void {
     this.localError = message;
     this.localEl.textContent = message ?? "";

@@ -117,6 +117,18 @@ export interface SaveRequest {
   kind: "save";
 }
 
+/** What the user chose when asked about unsaved edits (`unsaved_changes`). */
+export type UnsavedChoice = "save" | "discard" | "keep";
+
+/**
+ * The answer to `unsaved_changes`: save, then go on; discard, then go on; or keep editing
+ * (nothing else happens).
+ */
+export interface UnsavedAnswerRequest {
+  kind: "unsaved_answer";
+  choice: UnsavedChoice;
+}
+
 /** The settings as JSON or YAML text (answered by `document`). */
 export interface ViewAsRequest {
   kind: "view_as";
@@ -273,4 +285,4 @@ export interface MatrixRequest {
 }
 
 /** What the view sends Python. */
-export type ToPython = ReadyRequest | SelectRequest | EditRequest | UndoRequest | RedoRequest | ReviewRequest | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest | RepairRequest | MatrixRequest;
+export type ToPython = ReadyRequest | SelectRequest | EditRequest | UndoRequest | RedoRequest | ReviewRequest | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest;

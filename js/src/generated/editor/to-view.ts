@@ -126,6 +126,17 @@ export interface SaveFailedMessage {
 }
 
 /**
+ * Something would replace or close the job while it has unsaved edits: the view asks the
+ * user (save / discard / keep editing) and answers with `unsaved_answer`.
+ */
+export interface UnsavedChangesMessage {
+  kind: "unsaved_changes";
+  /** what is waiting, in words: "open job 12" */
+  what: string;
+  message: string;
+}
+
+/**
  * The job's own settings (everything but `tasks`) for the job tabs; sent on `job` and after
  * every edit that changed them other than by typing in a job tab's field.
  */
@@ -255,4 +266,4 @@ export interface RunProgressMessage {
 }
 
 /** What Python sends the view. */
-export type FromPython = GraphMessage | GraphMoreMessage | PatchMessage | TaskMessage | ProblemsMessage | EditErrorMessage | ChoicesMessage | ReferencesMessage | ReviewMessage | DocumentMessage | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage | RunProgressMessage;
+export type FromPython = GraphMessage | GraphMoreMessage | PatchMessage | TaskMessage | ProblemsMessage | EditErrorMessage | ChoicesMessage | ReferencesMessage | ReviewMessage | DocumentMessage | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage | RunProgressMessage | UnsavedChangesMessage;
