@@ -35,10 +35,12 @@ __all__ = [
     "QueryState",
     "ReadyRequest",
     "RowAction",
+    "RowsMessage",
     "RunBadge",
     "RunSummary",
     "ToPython",
     "TriggerSummary",
+    "VisibilityRequest",
 ]
 
 #: "": any; "active": a trigger that starts runs; "paused": paused; "none": no trigger.
@@ -145,8 +147,19 @@ class ActionRequest(TypedDict):
     run_id: NotRequired[int]
 
 
+class VisibilityRequest(TypedDict):
+    """Whether the user can see this view (on screen, in a visible tab): active runs are
+    followed only while a view is seen. A removed view says it is not."""
+
+    kind: Literal["visibility"]
+    request_id: NotRequired[int]
+    #: The view's own id (a model may have several views).
+    view_id: str
+    visible: bool
+
+
 #: The view → Python.
-ToPython: TypeAlias = ReadyRequest | ListRequest | ActionRequest
+ToPython: TypeAlias = ReadyRequest | ListRequest | ActionRequest | VisibilityRequest
 
 
 #: A principal's kind: the field of an access_control_list entry that names it.
@@ -200,6 +213,14 @@ class ActionDoneMessage(TypedDict):
     run_id: NotRequired[int]
 
 
+class RowsMessage(TypedDict):
+    """Rows of the page shown that changed by themselves (a run ended) or elsewhere in this
+    kernel (a job saved in an editor): each replaces the row of its job_id."""
+
+    kind: Literal["rows"]
+    rows: list[JobRow]
+
+
 class PermissionsMessage(TypedDict):
     """The answer to the `permissions` action: the job's grants, one per principal."""
 
@@ -219,7 +240,9 @@ class ErrorMessage(TypedDict):
 
 
 #: Python → the view.
-FromPython: TypeAlias = PageMessage | ActionDoneMessage | PermissionsMessage | ErrorMessage
+FromPython: TypeAlias = (
+    PageMessage | ActionDoneMessage | RowsMessage | PermissionsMessage | ErrorMessage
+)
 
 
 # ---- traits -------------------------------------------------------------------------------

@@ -8,16 +8,23 @@ Paging over many jobs: jobs/list has no offset, so the session keeps a cursor pe
 owner, tag, state): the jobs matched so far and the open listing. "Next" reads only as many list
 pages as the next screen needs, "Previous" reads nothing; a new query or `refresh` starts over.
 Runs are read for the visible rows only: one ``runs/list?limit=1`` per row, a few at a time.
+
+Live rows (`live.Live`): what this kernel writes to the workspace (`client.events.EVENTS`: a job
+created, saved or deleted in an editor or from Python, a run started or cancelled) reaches the
+rows at once, and a row whose last run is active is read again until the run ends. Events of
+another workspace (their host) and the session's own are ignored.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from loom_jobs_widget.browser.live import Live, Pending
 from loom_jobs_widget.browser.protocol import (
     Action,
     ActionDoneMessage,
@@ -30,11 +37,14 @@ from loom_jobs_widget.browser.protocol import (
     ListRequest,
     PageMessage,
     ReadyRequest,
+    RowsMessage,
+    VisibilityRequest,
 )
 from loom_jobs_widget.browser.protocol import Query as QueryJson
 from loom_jobs_widget.browser.query import Query, parse_tag, state_matches
 from loom_jobs_widget.browser.rows import job_row, settings_api
 from loom_jobs_widget.client import WorkspaceError
+from loom_jobs_widget.client.events import EVENTS, JobEvent
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.editor.protocol import Status, StatusLevel
 from loom_jobs_widget.schedule import PauseStatus, set_pause_status
@@ -46,8 +56,12 @@ __all__ = ["PAGE_SIZES", "BrowserSession", "BrowserState"]
 
 PAGE_SIZES = (10, 25, 50, 100)  # the view's choices come from here (js/src/generated/)
 _DEFAULT_PAGE_SIZE = 25
+_ACTIVE_BADGES = ("running", "pending")
+"""A row whose last run has one of these badges is followed until the run ends."""
 _RUN_READERS = 8
 """Rows whose last run is read at the same time."""
+_OPENS = ("create", "open", "open_permissions", "open_run")
+"""The actions that replace the editor below."""
 
 
 @dataclass
@@ -108,11 +122,27 @@ class BrowserSession:
         self._on_state = on_state
         self._workspace = workspace
         self._open_editor = open_editor
+        self._editor: Any = None
+        """The editor opened last: it asks before another replaces it and loses edits."""
         self.state = BrowserState()
         self._cursor: _Cursor | None = None
         self.rows: list[JobRow] = []
         """The rows last sent to the view."""
+        self._closed = False
+        self._live = Live(self._sync)
+        self._unsubscribe = _subscribe(self)
         self._on_state(self.state)
+
+    def close(self) -> None:
+        """Stop following the workspace (the widget is closed): no more events, no polling."""
+        self._closed = True
+        self._unsubscribe()
+        self._live.close()
+
+    @property
+    def live(self) -> Live:
+        """The worker that keeps the rows live (whether it polls now, and how often)."""
+        return self._live
 
     # --- the view's messages ----------------------------------------------------------------
 
@@ -140,6 +170,12 @@ class BrowserSession:
     def _on_ready(self, message: ReadyRequest) -> None:
         self.send_page(request_id=message.get("request_id"))
 
+    def _on_visibility(self, message: VisibilityRequest) -> None:
+        view_id, visible = message["view_id"], message["visible"]
+        if not isinstance(view_id, str) or not isinstance(visible, bool):
+            raise TypeError("view_id must be a string and visible a boolean")
+        self._live.view_shown(view_id, visible)
+
     def _on_list(self, message: ListRequest) -> None:
         query = Query.from_message(message.get("query")) if "query" in message else None
         offset: object = message.get("offset", 0)
@@ -156,6 +192,8 @@ class BrowserSession:
         action = message["action"]
         job_id: object = message.get("job_id")
         request_id = message.get("request_id")
+        if action in _OPENS and self._editor_asks(message):
+            return
         if action == "create":
             self.create()
             self._done(request_id, action, None, "A new job is open below: save it to create it.")
@@ -196,6 +234,7 @@ class BrowserSession:
     # Each handler takes the request TypedDict of its kind.
     _HANDLERS: Mapping[str, Callable[[BrowserSession, Any], None]] = {
         "ready": _on_ready,
+        "visibility": _on_visibility,
         "list": _on_list,
         "action": _on_action,
     }
@@ -241,6 +280,7 @@ class BrowserSession:
                 return self._error(str(error), request_id)
             self._send(page)
             self._set_status("", "")
+            self._live.kick(_any_active(self.rows))
             return page
 
     def page(self, *, request_id: int | None = None) -> PageMessage:
@@ -320,14 +360,14 @@ class BrowserSession:
                     f"{'pause' if paused else 'resume'}.", job_id=job_id
                 ) from None
             job.settings = JobSettings.from_api(changed)
-            saved = jobs.save(job)
+            saved = jobs.save(job, source=self)
             return self._update_row(saved)
 
     def run_now(self, job_id: int) -> tuple[int, JobRow]:
         """Start a run of the job; its run_id and the job's new row."""
         with self._lock:
             workspace = self._workspace()
-            answer = workspace.runs.run_now(job_id)
+            answer = workspace.runs.run_now(job_id, source=self)
             run_id = int(answer["run_id"])
             return run_id, self._update_row(workspace.jobs.get(job_id))
 
@@ -336,7 +376,7 @@ class BrowserSession:
         with self._lock:
             name = next((str(row["name"]) for row in self.rows if row["job_id"] == job_id),
                         str(job_id))
-            self._workspace().jobs.delete(job_id)
+            self._workspace().jobs.delete(job_id, source=self)
             if self._cursor is not None:
                 self._cursor.forget(job_id)
             self.rows = [row for row in self.rows if row["job_id"] != job_id]
@@ -344,11 +384,13 @@ class BrowserSession:
 
     def open(self, job_id: int) -> Any:
         """Open the job in the editor (the widget shows it)."""
-        return self._open_editor(job_id)
+        self._editor = self._open_editor(job_id)
+        return self._editor
 
     def create(self) -> Any:
         """Open an empty new job in the editor."""
-        return self._open_editor(None)
+        self._editor = self._open_editor(None)
+        return self._editor
 
     def open_run(self, run_id: int, *, job_id: int | None = None) -> Any:
         """Open the run in its job's editor, on the Runs tab with the run's detail shown (the
@@ -365,7 +407,7 @@ class BrowserSession:
             if job_id is not None and owner != job_id:
                 raise WorkspaceError(f"Run {run_id} is not a run of job {job_id}.",
                                      job_id=job_id, run_id=run_id)
-            editor = self._open_editor(owner)
+            editor = self._editor = self._open_editor(owner)
             if hasattr(editor, "show_run"):
                 editor.show_run(run_id)
             return editor
@@ -380,6 +422,29 @@ class BrowserSession:
             grants.append(_grant(entry))
         return grants
 
+    def _editor_asks(self, message: ActionRequest) -> bool:
+        """Whether the editor open below holds unsaved edits that the action would replace: its
+        view then asks the user (save / discard / keep editing), and the action runs once they
+        saved or discarded."""
+        editor = self._editor
+        if editor is None or not getattr(editor, "unsaved", False):
+            return False
+        action, job_id = message["action"], message.get("job_id")
+        if action == "create":
+            what = "create a new job"
+        elif action == "open_run":
+            what = f"open run {message.get('run_id')}"
+        else:
+            what = f"open job {job_id}"
+        editor.ask_before(what, lambda: self.handle(message))
+        text = ("The job open below has unsaved changes: choose in the editor whether to save "
+                f"or discard them to {what}.")  # fmt: skip
+        self._set_status("info", text)
+        self._send({"kind": "action_done", "request_id": message.get("request_id"),
+                    "action": action, "job_id": job_id if isinstance(job_id, int) else None,
+                    "text": text})  # fmt: skip
+        return True
+
     # --- inside ---------------------------------------------------------------------------------
 
     def _update_row(self, job: Job) -> JobRow:
@@ -390,7 +455,94 @@ class BrowserSession:
         row = job_row(job, self._last_runs([job_id]).get(job_id),
                       local=self._workspace().runs.local)
         self.rows = [row if known["job_id"] == job_id else known for known in self.rows]
+        self._live.kick(_any_active(self.rows))
         return row
+
+    # --- live ---------------------------------------------------------------------------------
+
+    def _on_event(self, event: JobEvent) -> None:
+        """An event of `EVENTS`, on the thread that wrote: recorded for the worker, no reads."""
+        if self._closed or event.source is self or (self._cursor is None and not self.rows):
+            return
+        try:
+            host = self._workspace().host
+        except Exception:
+            return
+        if event.host != host:
+            return
+        job_id = event.job_id
+        shown = {row["job_id"]: row for row in self.rows}
+        cursor = self._cursor
+        known = job_id in shown or (cursor is not None and
+                                    any(job.job_id == job_id for job in cursor.jobs))
+        name = _event_name(event, shown.get(job_id))
+        if event.kind == "created":
+            self._live.changed(page=True, note=f"Created job {job_id}{name}.")
+        elif event.kind == "deleted":
+            if known:
+                self._live.changed(page=True, note=f"Job {job_id}{name} was deleted.")
+        elif event.kind == "saved":
+            note = f"Saved job {job_id}{name}."
+            if self.query != Query():  # a changed name, tag or trigger may (no longer) match
+                self._live.changed(page=True, note=note)
+            elif job_id in shown:
+                self._live.changed(job_id=job_id, note=note)
+            elif known:
+                self._live.changed(page=True)
+        elif job_id in shown:  # run_started, run_changed
+            self._live.changed(job_id=job_id, runs=True)
+
+    def _sync(self, pending: Pending) -> bool:
+        """The worker's reads (`live.Live`): the page, the rows of changed jobs and the last
+        runs of active rows, sent to the view; whether a row still has an active run."""
+        with self._lock:
+            if self._closed:
+                return False
+            if pending.page:
+                self._cursor = None
+                try:
+                    message = self.page()
+                except WorkspaceError:
+                    return _any_active(self.rows)
+                self._send(message)
+            else:
+                self._sync_rows(pending)
+            if pending.notes:
+                self._set_status("success", pending.notes[-1])
+            return _any_active(self.rows)
+
+    def _sync_rows(self, pending: Pending) -> None:
+        jobs = self._workspace().jobs
+        by_id = {row["job_id"]: row for row in self.rows}
+        read: dict[int, Job] = {}
+        for job_id in pending.jobs & by_id.keys():
+            try:
+                read[job_id] = jobs.get(job_id)
+            except WorkspaceError:
+                continue
+        if self._cursor is not None:
+            for job in read.values():
+                self._cursor.replace(job)
+        active = {job_id for job_id, row in by_id.items() if _active(row)}
+        wanted = sorted(set(read) | (active if pending.poll else set()))
+        if not wanted:
+            return
+        runs = self._last_runs(wanted)
+        local = self._workspace().runs.local
+        cursor_jobs = {job.job_id: job for job in self._cursor.jobs} if self._cursor else {}
+        changed: list[JobRow] = []
+        for job_id in wanted:
+            found = read.get(job_id) or cursor_jobs.get(job_id)
+            if found is None:
+                continue
+            row = job_row(found, runs.get(job_id), local=local)
+            if row != by_id[job_id]:
+                changed.append(row)
+                by_id[job_id] = row
+        if changed:
+            self.rows = [by_id.get(row["job_id"], row) for row in self.rows]
+            message: RowsMessage = {"kind": "rows", "rows": changed}
+            self._send(message)
 
     def _user_name(self) -> str | None:
         try:
@@ -421,6 +573,41 @@ class BrowserSession:
     def _set_status(self, level: StatusLevel, text: str) -> None:
         self.state.status = {"level": level, "text": text}
         self._on_state(self.state)
+
+
+def _active(row: JobRow) -> bool:
+    run = row["last_run"]
+    return run is not None and run["state"] in _ACTIVE_BADGES
+
+
+def _any_active(rows: list[JobRow]) -> bool:
+    return any(_active(row) for row in rows)
+
+
+def _event_name(event: JobEvent, row: JobRow | None) -> str:
+    """`` ("name")`` of the event's job, when known, for a status line."""
+    name = event.settings.get("name") if event.settings else None
+    if not isinstance(name, str) and row is not None:
+        name = row["name"]
+    return f' ("{name}")' if isinstance(name, str) and name else ""
+
+
+def _subscribe(session: BrowserSession) -> Callable[[], None]:
+    """Subscribe the session to `EVENTS` without keeping it alive: a session nobody holds any
+    more unsubscribes at the next event. Returns the unsubscribe."""
+    ref = weakref.ref(session)
+    unsubscribe: list[Callable[[], None]] = []
+
+    def handle(event: JobEvent) -> None:
+        target = ref()
+        if target is None:
+            for stop in unsubscribe:
+                stop()
+            return
+        target._on_event(event)
+
+    unsubscribe.append(EVENTS.subscribe(handle))
+    return unsubscribe[0]
 
 
 def _grant(entry: Mapping[str, Any]) -> Grant:

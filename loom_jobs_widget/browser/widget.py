@@ -64,6 +64,10 @@ class JobsBrowser(anywidget.AnyWidget):
             open_editor=self._show_editor,
         )
         self.on_msg(self._on_view_message)
+        if self.comm is not None:
+            # The front end may close the comm (the kernel's widgets closed from the page):
+            # then nothing shows the rows any more.
+            self.comm.on_close(lambda _: self._session.close())
 
     # --- Python API ---------------------------------------------------------------------------
 
@@ -101,20 +105,21 @@ class JobsBrowser(anywidget.AnyWidget):
     @overload
     def open(self) -> None: ...
     @overload
-    def open(self, job_id: int) -> JobEditor: ...
+    def open(self, job_id: int, *, discard: bool = False) -> JobEditor: ...
 
-    def open(self, job_id: int | None = None) -> JobEditor | None:
+    def open(self, job_id: int | None = None, *, discard: bool = False) -> JobEditor | None:
         """``open(job_id)``: open the job in the editor (shown below the list) and return the
-        editor. (Without a job_id this is ipywidgets' `Widget.open`, which opens the widget's
-        comm: the widget's constructor calls it.)"""
+        editor. Raises `UnsavedChangesError` when the editor below has unsaved edits, unless
+        ``discard=True``. (Without a job_id this is ipywidgets' `Widget.open`, which opens the
+        widget's comm: the widget's constructor calls it.)"""
         if job_id is None:
             super().open()
             return None
-        return self._show_editor(job_id)
+        return self._show_editor(job_id, discard=discard)
 
-    def create(self) -> JobEditor:
-        """A new, unsaved job in the editor below the list."""
-        return self._show_editor(None)
+    def create(self, *, discard: bool = False) -> JobEditor:
+        """A new, unsaved job in the editor below the list (asks as `open` does)."""
+        return self._show_editor(None, discard=discard)
 
     def open_run(self, run_id: int) -> JobEditor:
         """Open a run in its job's editor below the list, on the Runs tab with the run's detail
@@ -124,22 +129,30 @@ class JobsBrowser(anywidget.AnyWidget):
 
     # --- inside -------------------------------------------------------------------------------
 
-    def _show_editor(self, job_id: int | None) -> JobEditor:
+    def _show_editor(self, job_id: int | None, *, discard: bool = False) -> JobEditor:
         from loom_jobs_widget.editor import JobEditor
 
+        if self.editor is not None:  # before anything is built: a refusal replaces nothing
+            self.editor.refuse_unsaved("open another job", discard=discard)
         if job_id is None:
             editor = JobEditor(settings={"name": "New job", "tasks": []},
                                workspace=self.workspace)
         else:
             editor = JobEditor(job_id, self.workspace)
         if self.editor is not None:
-            self.editor.close()
+            self.editor.close(discard=True)  # its edits were saved, discarded or never made
         self.editor = editor
         self.opened_job_id = job_id
         self.editor_area.clear_output()
         with self.editor_area:
             display(editor)  # type: ignore[no-untyped-call]
         return editor
+
+    def close(self) -> None:
+        """Close the widget (its views go with it): the list stops following the workspace.
+        The editor below stays as it is (it may hold unsaved edits)."""
+        self._session.close()
+        super().close()
 
     def _ipython_display_(self) -> None:
         display(ipywidgets.VBox([self, self.editor_area]))  # type: ignore[no-untyped-call]

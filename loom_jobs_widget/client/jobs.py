@@ -55,6 +55,7 @@ from loom_jobs_widget.client.errors import (
     InvalidSettingsError,
     WorkspaceError,
 )
+from loom_jobs_widget.client.events import EVENTS, JobEvent, JobEventKind
 from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
 from loom_jobs_widget.client.save_plan import ReadBack, check_read_back, plan_update
 from loom_jobs_widget.core.changes import Change, diff, json_equal, merge
@@ -210,12 +211,16 @@ class JobsService(Service):
 
     # --- jobs: writing
 
-    def create(self, settings: JobSettings | Mapping[str, Any]) -> Job:
+    def create(
+        self, settings: JobSettings | Mapping[str, Any], *, source: object | None = None
+    ) -> Job:
         """Create a job with these settings; the created job, loaded."""
         model = settings if isinstance(settings, JobSettings) else JobSettings.from_api(settings)
-        return self.save(Job(settings=model.model_copy(deep=True)))
+        return self.save(Job(settings=model.model_copy(deep=True)), source=source)
 
-    def save(self, job: Job, *, on_conflict: OnConflict = "raise") -> Job:
+    def save(
+        self, job: Job, *, on_conflict: OnConflict = "raise", source: object | None = None
+    ) -> Job:
         """Create the job (`job_id` None) or write the edits made since it was loaded.
 
         Refuses settings with error-severity problems (`InvalidSettingsError`, nothing sent).
@@ -231,7 +236,11 @@ class JobsService(Service):
         Returns the saved job as read back. Once the write succeeded `job` is brought up to
         date as well: it gets its new `job_id` and the settings as read back (with the server's
         defaults, and after a merge the merged settings), so that saving it again is right (and
-        never creates a second job). Any error before that leaves `job` exactly as it was."""
+        never creates a second job). Any error before that leaves `job` exactly as it was.
+
+        Once the workspace acknowledged the write, `client.events.EVENTS` is told (`created` or
+        `saved`, with the settings as read back); `source` names who saved, so that it can
+        ignore its own event."""
         settings = job.settings
         job_id = job.job_id
         if not isinstance(settings, JobSettings):
@@ -243,7 +252,7 @@ class JobsService(Service):
             )
         local = settings.to_api()
         if job_id is None:
-            return self._create(job, local)
+            return self._create(job, local, source)
         if not isinstance(job_id, int) or isinstance(job_id, bool):
             raise ConfigurationError(
                 f"Could not save the job: its job_id {job_id!r} is not a number.", field="job_id"
@@ -252,7 +261,16 @@ class JobsService(Service):
         context = Context(f"save {label}", job_id=job_id, settings=True)
         self._refuse_invalid(local, context)
         with self._save_lock(job_id):
-            return self._save(job, job_id, local, on_conflict, label, context)
+            return self._save(job, job_id, local, on_conflict, label, context, source)
+
+    def _publish(
+        self,
+        kind: JobEventKind,
+        job_id: int,
+        settings: Mapping[str, Any] | None,
+        source: object | None,
+    ) -> None:
+        EVENTS.publish(JobEvent(kind, self.host, job_id, settings=settings, source=source))
 
     def _save(
         self,
@@ -262,6 +280,7 @@ class JobsService(Service):
         on_conflict: OnConflict,
         label: str,
         context: Context,
+        source: object | None,
     ) -> Job:
         base = self._baselines.of(job, job_id)
         for _ in range(_WRITE_ATTEMPTS):
@@ -288,8 +307,13 @@ class JobsService(Service):
             raise self._kept_changing(job, job_id, label, base, remote, local)
         # Written: from here `job` must match the workspace, even if the read-back fails.
         self._bring_up_to_date(job, target, job_id)
-        saved = self.get(job_id)
+        try:
+            saved = self.get(job_id)
+        except BaseException:
+            self._publish("saved", job_id, None, source)  # written all the same
+            raise
         read_back = _settings_json(saved)
+        self._publish("saved", job_id, read_back, source)
         checked = check_read_back(remote, target, read_back)
         if checked.contested:
             self._bring_up_to_date(job, checked.settings, job_id, loaded=read_back)
@@ -360,7 +384,7 @@ class JobsService(Service):
         with self._save_locks_guard:
             return self._save_locks.setdefault(job_id, threading.Lock())
 
-    def _create(self, job: Job, local: dict[str, Any]) -> Job:
+    def _create(self, job: Job, local: dict[str, Any], source: object | None) -> Job:
         label = _job_label(None, _name_of(local))
         context = Context(f"create {label}", settings=True, task_keys=_task_keys(local))
         self._refuse_invalid(local, context)
@@ -371,8 +395,14 @@ class JobsService(Service):
         # Created: `job` gets its job_id now, so that a failed read-back cannot lead to a second
         # create when the user saves again.
         self._bring_up_to_date(job, local, job_id)
-        saved = self.get(job_id)
-        self._bring_up_to_date(job, _settings_json(saved), job_id)
+        try:
+            saved = self.get(job_id)
+        except BaseException:
+            self._publish("created", job_id, None, source)  # created all the same
+            raise
+        read_back = _settings_json(saved)
+        self._bring_up_to_date(job, read_back, job_id)
+        self._publish("created", job_id, read_back, source)
         return saved
 
     def _bring_up_to_date(
@@ -500,7 +530,8 @@ class JobsService(Service):
             contested=contested,
         )
 
-    def delete(self, job_id: int) -> None:
+    def delete(self, job_id: int, *, source: object | None = None) -> None:
+        """Delete the job; `EVENTS` is told once the workspace acknowledged it."""
         self._do(
             "POST",
             f"{JOBS_API}/delete",
@@ -508,6 +539,7 @@ class JobsService(Service):
             body={"job_id": job_id},
         )
         self._baselines.forget_job(job_id)
+        self._publish("deleted", job_id, None, source)
 
     def _require_job_id(self, job: Job, verb: str) -> int:
         job_id = job.job_id

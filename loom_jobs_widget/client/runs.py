@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from loom_jobs_widget.client.errors import Context, InvalidRequestError, WorkspaceError
+from loom_jobs_widget.client.events import EVENTS, JobEvent, JobEventKind
 from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
 from loom_jobs_widget.client.run_views import TERMINAL, latest_task_runs, openable_url, run_state
 
@@ -26,6 +27,8 @@ __all__ = ["RunHandle", "RunsApi", "RunsService", "poll_intervals", "repair_refl
 # runs/get's paged arrays besides tasks / iterations (see RunsService._read_run).
 _RUN_PAGED_ARRAYS: Final = ("job_clusters", "job_parameters", "repair_history")
 _RUNS_LIST_PAGE: Final = 24  # "greater than 0 and less than 25"
+_KNOWN_RUNS: Final = 1000
+"""Runs whose job this service remembers (for the events of a cancel or repair)."""
 
 
 class RunsService(Service):
@@ -38,6 +41,45 @@ class RunsService(Service):
         self._local = local
         self._repairs: dict[int, int] = {}
         self._repairs_lock = threading.Lock()
+        self._jobs_of_runs: dict[int, int] = {}
+
+    def _publish(
+        self, kind: JobEventKind, job_id: int, run_id: int | None, source: object | None
+    ) -> None:
+        EVENTS.publish(JobEvent(kind, self.host, job_id, run_id=run_id, source=source))
+
+    def _remember_job(self, run_id: int, job_id: int) -> None:
+        with self._repairs_lock:
+            if len(self._jobs_of_runs) >= _KNOWN_RUNS:
+                self._jobs_of_runs.pop(next(iter(self._jobs_of_runs)))
+            self._jobs_of_runs[run_id] = job_id
+
+    def _job_of_run(self, run_id: int) -> int | None:
+        """The job of a run: remembered from `run_now`, or read (None when the read fails or
+        the run belongs to no job, such as a one-time submitted run)."""
+        with self._repairs_lock:
+            known = self._jobs_of_runs.get(run_id)
+        if known is not None:
+            return known
+        try:
+            run = self._do(
+                "GET",
+                f"{JOBS_API}/runs/get",
+                Context(f"read run {run_id}", run_id=run_id),
+                query={"run_id": run_id},
+            )
+        except WorkspaceError:
+            return None
+        job_id = run.get("job_id")
+        if not isinstance(job_id, int) or isinstance(job_id, bool):
+            return None
+        self._remember_job(run_id, job_id)
+        return job_id
+
+    def _run_changed(self, run_id: int, source: object | None) -> None:
+        job_id = self._job_of_run(run_id)
+        if job_id is not None:
+            self._publish("run_changed", job_id, run_id, source)
 
     def run_now(
         self,
@@ -47,12 +89,14 @@ class RunsService(Service):
         idempotency_token: str | None = None,
         only: Sequence[str] | None = None,
         queue: Mapping[str, Any] | None = None,
+        source: object | None = None,
         **parameters: Any,
     ) -> dict[str, Any]:
         """Trigger a run; the answer (`run_id`, `number_in_job`) plus the `idempotency_token`
         sent. A token is always sent (a new one unless given): the SDK retries POSTs on 429 /
         503, and the token makes such a retry start one run, not two. `parameters` are the
-        API's other run-now fields (`performance_target`, legacy `notebook_params`, ...)."""
+        API's other run-now fields (`performance_target`, legacy `notebook_params`, ...).
+        `EVENTS` is told `run_started`; `source` names who started it."""
         token = idempotency_token or uuid.uuid4().hex
         body: dict[str, Any] = {"job_id": job_id, "idempotency_token": token, **parameters}
         if job_parameters is not None:
@@ -64,17 +108,32 @@ class RunsService(Service):
         answer = self._do(
             "POST", f"{JOBS_API}/run-now", Context(f"run job {job_id}", job_id=job_id), body=body
         )
+        run_id = answer.get("run_id")
+        if isinstance(run_id, int) and not isinstance(run_id, bool):
+            self._remember_job(run_id, job_id)
+            self._publish("run_started", job_id, run_id, source)
         return {**answer, "idempotency_token": token}
 
-    def cancel_run(self, run_id: int) -> None:
+    def cancel_run(self, run_id: int, *, source: object | None = None) -> None:
+        """Cancel the run; `EVENTS` is told `run_changed` (once its job is known)."""
         self._do(
             "POST",
             f"{JOBS_API}/runs/cancel",
             Context(f"cancel run {run_id}", run_id=run_id),
             body={"run_id": run_id},
         )
+        self._run_changed(run_id, source)
 
-    def cancel_all_runs(self, job_id: int | None = None, *, all_queued_runs: bool = False) -> None:
+    def cancel_all_runs(
+        self,
+        job_id: int | None = None,
+        *,
+        all_queued_runs: bool = False,
+        source: object | None = None,
+    ) -> None:
+        """Cancel the job's active runs (or every queued run of the workspace). `EVENTS` is
+        told `run_changed` of the job; a cancel of no one job is told to no one (an event names
+        its job): widgets see it at their next poll."""
         body: dict[str, Any] = {}
         if job_id is not None:
             body["job_id"] = job_id
@@ -87,6 +146,8 @@ class RunsService(Service):
             Context(f"cancel {what}", job_id=job_id),
             body=body,
         )
+        if job_id is not None:
+            self._publish("run_changed", job_id, None, source)
 
     def repair_run(
         self,
@@ -97,11 +158,13 @@ class RunsService(Service):
         rerun_dependent_tasks: bool | None = None,
         job_parameters: Mapping[str, str] | None = None,
         latest_repair_id: int | None = None,
+        source: object | None = None,
         **parameters: Any,
     ) -> int:
         """Rerun tasks of an ended run; the repair's id. The API wants the run's latest repair
         id from the second repair on: unless given, it is read from the run's repair history
-        (so repairs made elsewhere count too) and kept in `latest_repair_ids`."""
+        (so repairs made elsewhere count too) and kept in `latest_repair_ids`.
+        `EVENTS` is told `run_changed` (once its job is known)."""
         context = Context(f"repair run {run_id}", run_id=run_id)
         if latest_repair_id is None:
             latest_repair_id = self._latest_repair_id(run_id, context)
@@ -124,6 +187,7 @@ class RunsService(Service):
             )
         with self._repairs_lock:
             self._repairs[run_id] = repair_id
+        self._run_changed(run_id, source)
         return repair_id
 
     @property

@@ -183,7 +183,7 @@ class JobEditor(anywidget.AnyWidget):
         """Edit another job in this editor: ``load(job_id)`` a saved one, ``load(settings=...)``
         (or ``load()``) a new one. Raises `UnsavedChangesError` when this one has unsaved
         edits, unless ``discard=True``: `save()` them first, or discard them."""
-        self._refuse_unsaved("load another job", discard)
+        self.refuse_unsaved("load another job", discard=discard)
         model, job = self._read(job_id, settings)
         self._session.load(model, job=job)
 
@@ -250,7 +250,7 @@ class JobEditor(anywidget.AnyWidget):
         """Close the widget; a run it follows is no longer polled (the run itself goes on).
         Raises `UnsavedChangesError` when the job has unsaved edits, unless ``discard=True``."""
         if hasattr(self, "_session") and getattr(self, "comm", None) is not None:
-            self._refuse_unsaved("close the editor", discard)
+            self.refuse_unsaved("close the editor", discard=discard)
         if hasattr(self, "_unsubscribe"):
             self._unsubscribe()
         if hasattr(self, "_session"):
@@ -278,7 +278,9 @@ class JobEditor(anywidget.AnyWidget):
             return settings, None
         return JobSettings.from_api(settings if settings is not None else _NEW_JOB), None
 
-    def _refuse_unsaved(self, what: str, discard: bool) -> None:
+    def refuse_unsaved(self, what: str, *, discard: bool = False) -> None:
+        """Raise `UnsavedChangesError` when the job has unsaved edits (``what`` says what would
+        throw them away), or, with ``discard=True``, discard them."""
         if not self._session.unsaved:
             return
         if discard:

@@ -3,6 +3,7 @@ TypedDict and a handler that takes it, and what the session sends has its TypedD
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -46,9 +47,16 @@ def test_what_python_sends_has_the_protocol_shape(ws: Workspace) -> None:
         {"kind": "action", "request_id": 9, "action": "delete", "job_id": other},
         {"kind": "action", "request_id": 10, "action": "warp", "job_id": other},
         {"kind": "list", "query": {"state": "sometimes"}},
+        {"kind": "visibility", "view_id": "v1", "visible": True},
     ]  # fmt: skip
     for message in script:
         rec.session.handle(message)
+    # A run started elsewhere in the kernel: the row follows (a `rows` message).
+    ws.runs.run_now(job_id)
+    deadline = time.monotonic() + 15
+    while not any(m["kind"] == "rows" for m in rec.sent) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    rec.session.close()
     assert rec.opened[-1] == job_id  # open_run: the run's job
     shapes = kinds(protocol.FromPython)
     assert {m["kind"] for m in rec.sent} == set(shapes)

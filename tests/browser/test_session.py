@@ -50,8 +50,10 @@ class Recorder:
 
 
 @pytest.fixture
-def rec(ws: Workspace) -> Recorder:
-    return Recorder(ws)
+def rec(ws: Workspace) -> Iterator[Recorder]:
+    recorder = Recorder(ws)
+    yield recorder
+    recorder.session.close()  # no more events of later tests' jobs
 
 
 @pytest.fixture

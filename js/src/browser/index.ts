@@ -3,8 +3,8 @@
 // Python reads the jobs (a page at a time) and does the row actions; this view draws the table,
 // the search box and the filters, and asks for pages. Every message is in protocol.ts.
 //
-// Test hooks: the root `.loom-jb` has data-ready, data-loading, data-row-count, data-offset,
-// data-total; a row is `tr[data-job-id]` (data-paused, data-run-state); every button has a
+// Test hooks: the root `.loom-jb` has data-ready, data-loading, data-shown, data-row-count,
+// data-offset, data-total; a row is `tr[data-job-id]` (data-paused, data-run-state); every button has a
 // data-action (create, refresh, prev, next, run_now, pause, resume, menu, then in the row's menu
 // open, permissions, delete; in the dialogs confirm-delete, cancel, open-permissions; the name is
 // an `open` too; a local workspace's last run is an `open_run` with data-run-id, another
@@ -544,6 +544,11 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
         if (message.request_id !== null && message.request_id < lastListRequest) return; // stale
         showPage(message);
         break;
+      case "rows":
+        // Changed by themselves (a run ended) or elsewhere in this kernel; a row waiting for
+        // its own action's answer gets that answer instead.
+        for (const row of message.rows) if (!busy.has(row.job_id)) replaceRow(row);
+        break;
       case "action_done":
         if (message.row) replaceRow(message.row);
         else if (message.job_id !== null) {
@@ -589,11 +594,38 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
   onLabel();
   send({ kind: "ready" });
 
+  // Python follows active runs only while a view is seen: on screen, in a visible tab.
+  const viewId = Math.random().toString(36).slice(2);
+  let onScreen = true;
+  let shown: boolean | null = null;
+  function reportShown(): void {
+    const now = onScreen && root.ownerDocument.visibilityState !== "hidden";
+    if (now === shown) return;
+    shown = now;
+    root.dataset.shown = String(now);
+    send({ kind: "visibility", view_id: viewId, visible: now });
+  }
+  const observer =
+    typeof IntersectionObserver === "undefined"
+      ? null
+      : new IntersectionObserver((entries) => {
+          const last = entries[entries.length - 1];
+          if (last) onScreen = last.isIntersecting;
+          reportShown();
+        });
+  observer?.observe(root);
+  if (!observer) reportShown(); // an observer reports at once; without one the page is taken as seen
+  root.ownerDocument.addEventListener("visibilitychange", reportShown);
+
   root.addEventListener("keydown", (event) => {
     if (event.key === "Escape") closeMenu();
   });
 
   return () => {
+    observer?.disconnect();
+    root.ownerDocument.removeEventListener("visibilitychange", reportShown);
+    onScreen = false;
+    reportShown();
     window.clearTimeout(searchTimer);
     root.ownerDocument.removeEventListener("mousedown", onOutside, true);
     model.off("msg:custom", handler);

@@ -95,8 +95,20 @@ export interface ActionRequest {
   run_id?: number;
 }
 
+/**
+ * Whether the user can see this view (on screen, in a visible tab): active runs are
+ * followed only while a view is seen. A removed view says it is not.
+ */
+export interface VisibilityRequest {
+  kind: "visibility";
+  request_id?: number;
+  /** The view's own id (a model may have several views). */
+  view_id: string;
+  visible: boolean;
+}
+
 /** The view → Python. */
-export type ToPython = ReadyRequest | ListRequest | ActionRequest;
+export type ToPython = ReadyRequest | ListRequest | ActionRequest | VisibilityRequest;
 
 /** A principal's kind: the field of an access_control_list entry that names it. */
 export type GrantKind = "user_name" | "group_name" | "service_principal_name" | "unknown";
@@ -142,6 +154,15 @@ export interface ActionDoneMessage {
   run_id?: number;
 }
 
+/**
+ * Rows of the page shown that changed by themselves (a run ended) or elsewhere in this
+ * kernel (a job saved in an editor): each replaces the row of its job_id.
+ */
+export interface RowsMessage {
+  kind: "rows";
+  rows: JobRow[];
+}
+
 /** The answer to the `permissions` action: the job's grants, one per principal. */
 export interface PermissionsMessage {
   kind: "permissions";
@@ -159,7 +180,7 @@ export interface ErrorMessage {
 }
 
 /** Python → the view. */
-export type FromPython = PageMessage | ActionDoneMessage | PermissionsMessage | ErrorMessage;
+export type FromPython = PageMessage | ActionDoneMessage | RowsMessage | PermissionsMessage | ErrorMessage;
 
 /** The JobsBrowser's traits. */
 export interface JobsBrowserModel {
