@@ -13,10 +13,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from databricks.sdk.errors import NotFound
+
 from loom_jobs_widget.client import WorkspaceError
 from loom_jobs_widget.editor.protocol import Choice
 
 if TYPE_CHECKING:
+    from databricks.sdk.service.workspace import ObjectInfo
+
     from loom_jobs_widget.client import Workspace
     from loom_jobs_widget.core.models import JobSettings
 
@@ -33,7 +37,8 @@ def choices(
     workspace: Workspace, what: str, *, path: str | None = None, query: str | None = None
 ) -> list[Choice]:
     """The choices of one picker. ``path`` is the folder a notebook/file/directory picker lists
-    (the user's home folder, else ``/``, by default); ``query`` filters the others by name."""
+    (its nearest existing ancestor when it does not exist; the user's home folder, else
+    ``/Workspace``, else ``/``, by default); ``query`` filters the others by name."""
     listers: dict[str, Callable[[], Iterable[Choice]]] = {
         "notebook": lambda: _workspace_objects(workspace, path, {"NOTEBOOK"}),
         "file": lambda: _workspace_objects(workspace, path, {"FILE"}),
@@ -70,13 +75,14 @@ def _matching(items: Iterable[Choice], query: str | None) -> Iterator[Choice]:
 
 
 def _workspace_objects(workspace: Workspace, path: str | None, kinds: set[str]) -> list[Choice]:
-    folder = path or _home(workspace)
+    folder, listed = _nearest_folder(workspace, path)
     found: list[Choice] = []
+    # The one way up (the popup draws none of its own); a root has none.
     if folder.rstrip("/"):
         parent = folder.rstrip("/").rsplit("/", 1)[0] or "/"
         found.append({"value": parent, "label": "..", "detail": parent, "is_dir": True})
     objects = sorted(
-        workspace.client.workspace.list(folder),
+        listed,
         key=lambda o: (
             o.object_type is None or o.object_type.value not in {"DIRECTORY", "REPO"},
             str(o.path).lower(),
@@ -94,6 +100,32 @@ def _workspace_objects(workspace: Workspace, path: str | None, kinds: set[str]) 
             language = info.language.value.lower() if info.language is not None else None
             found.append({"value": object_path, "label": name, "detail": language or kind.lower()})
     return found
+
+
+def _nearest_folder(workspace: Workspace, path: str | None) -> tuple[str, list[ObjectInfo]]:
+    """The folder to list and its objects: ``path`` or its nearest existing ancestor (a
+    notebook path's folder may be gone or not made yet), else the user's home, else
+    ``/Workspace``, else ``/``."""
+    tried: list[str] = []
+    if path and path.startswith("/"):
+        # Its ancestors, short of the root: an unknown path starts at home rather than at "/".
+        folder = path.rstrip("/") or "/"
+        while folder:
+            tried.append(folder)
+            folder = folder.rsplit("/", 1)[0]
+    tried += [_home(workspace), "/Workspace", "/"]
+    for folder in dict.fromkeys(tried):
+        try:
+            listed = list(workspace.client.workspace.list(folder))
+        except NotFound:
+            continue  # workspace/list answers RESOURCE_DOES_NOT_EXIST (404) for a missing folder
+        # Listing a notebook or file answers that object alone: it is no folder.
+        if len(listed) == 1 and str(listed[0].path or "").rstrip("/") == folder.rstrip("/"):
+            kind = listed[0].object_type.value if listed[0].object_type is not None else ""
+            if kind not in {"DIRECTORY", "REPO"}:
+                continue
+        return folder or "/", listed
+    return "/", []
 
 
 def _home(workspace: Workspace) -> str:

@@ -14,6 +14,11 @@ export type CanvasContainer = HTMLDivElement & { __cy?: Core };
 const PADDING = 28;
 const MAX_FIT_ZOOM = 1.1;
 const MIN_FIT_ZOOM = 0.45;
+/**
+ * The least zoom a re-fit on resize (the task panel opening) goes to: task labels stay about
+ * 10 px on the screen (FONT_SIZE 13). Below it the view pans to the selection instead.
+ */
+const READABLE_ZOOM = 0.8;
 /** Nodes animate to new positions below this many tasks. */
 const ANIMATE_BELOW = 500;
 
@@ -77,8 +82,12 @@ export class EditorCanvas {
       cy.resize();
       this.size = { w: container.clientWidth, h: container.clientHeight };
       if (this.size.w === before.w && this.size.h === before.h) return;
-      if (!this.userMovedViewport || before.w === 0) {
+      if (before.w === 0) {
         this.fit();
+        return;
+      }
+      if (!this.userMovedViewport) {
+        this.refit(cy.zoom());
         return;
       }
       // The panel opened or closed: keep the same model point at the left edge, the selection in view.
@@ -383,6 +392,22 @@ export class EditorCanvas {
     const visible = cy.elements(":visible");
     if (visible.nodes().length === 0 || cy.width() === 0) return;
     fitElements(cy, visible, PADDING, MIN_FIT_ZOOM, MAX_FIT_ZOOM, all);
+  }
+
+  /**
+   * Re-fit after the view changed size (the task panel opened or closed), never zooming out
+   * below a readable zoom (nor below `zoomBefore` when it was smaller already): a narrower
+   * view shows part of the graph, with the selected tasks in it.
+   */
+  private refit(zoomBefore: number): void {
+    const cy = this.cy;
+    const visible = cy.elements(":visible");
+    if (visible.nodes().length === 0 || cy.width() === 0) return;
+    const floor = Math.max(MIN_FIT_ZOOM, Math.min(zoomBefore, READABLE_ZOOM));
+    cy.stop();
+    fitElements(cy, visible, PADDING, floor, MAX_FIT_ZOOM);
+    const selected = this.selectedTasks();
+    if (selected.length > 0) this.reveal(selected);
   }
 
   /** Zoom to fit and keep fitting on resize (the toolbar button, F). */

@@ -62,7 +62,9 @@ ${FORMS_VARIABLES}  font-family: var(--loom-f-font);
 .loom-f-note { margin-top: 4px; font-size: 11px; color: var(--loom-f-fg2); font-style: italic; }
 .loom-f-muted { color: var(--loom-f-fg2); font-size: 11.5px; white-space: nowrap; }
 .loom-f-msgs:empty { display: none; }
-.loom-f-msg { margin-top: 3px; font-size: 11.5px; }
+/* A message may hold a long path or value with no space: it wraps inside the panel. */
+.loom-f-msg { margin-top: 3px; font-size: 11.5px; min-width: 0; overflow-wrap: anywhere; }
+.loom-f-msg-text { min-width: 0; overflow-wrap: anywhere; }
 .loom-f-msg--error { color: var(--loom-f-error); }
 .loom-f-msg--warning { color: var(--loom-f-warn); }
 .loom-f-msgs .loom-f-msg::before { content: ""; display: inline-block; width: 6px; height: 6px; border-radius: 50%;
@@ -180,7 +182,8 @@ ${FORMS_VARIABLES}  font-family: var(--loom-f-font);
 .loom-f-popup-item:hover { background: var(--loom-f-bg2); }
 .loom-f-popup-item.loom-f-active { background: color-mix(in srgb, var(--loom-f-brand) 16%, var(--loom-f-bg)); }
 .loom-f-popup-icon { width: 10px; flex: 0 0 10px; color: var(--loom-f-fg2); font-size: 10px; }
-.loom-f-popup-label { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--loom-f-mono); font-size: 11.5px; }
+/* The name comes first: the detail (a folder's path) gives way. */
+.loom-f-popup-label { flex: 0 0 auto; max-width: 75%; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--loom-f-mono); font-size: 11.5px; }
 .loom-f-popup-detail { flex: 1 1 auto; min-width: 0; color: var(--loom-f-fg2); font-size: 11px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-align: right; }
 .loom-f-popup-status { font-size: 11.5px; color: var(--loom-f-fg2); padding: 4px 4px 0; }
 .loom-f-popup-status:empty { display: none; }

@@ -15,7 +15,10 @@ export interface ListSource {
   load(state: { path?: string; query: string }): Promise<ListItem[]>;
   /** Re-load on every (debounced) change of the filter text; else filter the loaded items locally. */
   serverFilter: boolean;
-  /** Folders (isDir) open in place; an "up" entry goes to the parent folder. */
+  /**
+   * Folders (isDir) open in place. The source lists the way up itself (a ".." folder item): it
+   * alone knows which folder it listed (the nearest existing one of `initialPath`).
+   */
   browse?: boolean;
   initialPath?: string;
   emptyText?: string;
@@ -30,6 +33,23 @@ export function parentFolder(path: string): string {
   const trimmed = path.replace(/\/+$/, "");
   const i = trimmed.lastIndexOf("/");
   return i <= 0 ? "/" : trimmed.slice(0, i);
+}
+
+/**
+ * The folder a browse listing shows: the folder of its entries; of an empty folder, the one
+ * below its ".." on the way to the folder asked for; "/" when there is no way up.
+ */
+export function listedFolder(items: ListItem[], asked: string | undefined): string | undefined {
+  const entry = items.find((it) => it.label !== "..");
+  if (entry) return parentFolder(entry.value);
+  const up = items.find((it) => it.label === "..");
+  if (!up) return asked === undefined ? undefined : "/";
+  const base = up.value.replace(/\/+$/, "");
+  if (asked?.startsWith(`${base}/`)) {
+    const next = asked.slice(base.length + 1).split("/")[0];
+    if (next) return `${base}/${next}`;
+  }
+  return asked;
 }
 
 /**
@@ -66,9 +86,7 @@ export function openList(host: HTMLElement, source: ListSource, onChoose: (item:
 
   function draw(): void {
     const q = filter.value.trim().toLowerCase();
-    const up: ListItem[] = source.browse && path && path !== "/" ? [{ value: parentFolder(path), label: "..", detail: "Parent folder", isDir: true }] : [];
-    const matching = source.serverFilter || !q ? items : items.filter((it) => `${it.label} ${it.value} ${it.detail ?? ""}`.toLowerCase().includes(q));
-    shown = [...up, ...matching];
+    shown = source.serverFilter || !q ? items : items.filter((it) => it.label === ".." || `${it.label} ${it.value} ${it.detail ?? ""}`.toLowerCase().includes(q));
     if (active >= shown.length) active = shown.length - 1;
     if (active < 0 && shown.length) active = 0;
     list.replaceChildren(
@@ -103,6 +121,7 @@ export function openList(host: HTMLElement, source: ListSource, onChoose: (item:
       const got = await source.load({ path, query: source.serverFilter ? filter.value.trim() : "" });
       if (closed || mine !== request) return;
       items = got;
+      if (source.browse) path = listedFolder(got, path);
       delete status.dataset.busy;
       active = -1;
       draw();

@@ -163,7 +163,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
           "li",
           { class: `loom-f-msg loom-f-msg--${p.severity === "warning" ? "warning" : "error"}` },
           h("span", { class: "loom-f-msg-icon", "aria-hidden": "true" }, p.severity === "warning" ? "⚠" : "⛔"),
-          p.message,
+          h("span", { class: "loom-f-msg-text" }, p.message),
         ),
       ),
     );

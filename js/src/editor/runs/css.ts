@@ -219,7 +219,11 @@ export const RUNS_CSS = `
 .loom-runs .loom-runs-fact > dt, .loom-runs .loom-runs-fact > dd { float: none; width: auto; padding: 0; }
 .loom-runs .loom-runs-fact > dt { font-weight: normal; }
 .loom-runs-fact-label { color: var(--lr-muted); font-size: 11.5px; }
-.loom-runs .loom-runs-facts-tight { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 14px; }
+/* A narrow task pane: facts wrap rather than run under their neighbours or out of the pane, and
+   a task run id (15 to 19 digits) takes a row of its own. */
+.loom-runs .loom-runs-facts-tight { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 6px 14px; }
+.loom-runs .loom-runs-fact-wide { grid-column: 1 / -1; }
+.loom-runs .loom-runs-facts-tight .loom-runs-fact > dd { white-space: normal; overflow-wrap: anywhere; }
 .loom-runs-param-chips { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .loom-runs-param-chips .loom-runs-fact-label { margin-right: 4px; }
 .loom-runs-banner {

@@ -154,8 +154,14 @@ export class DetailView {
     this.content.dataset.runId = String(run.run_id);
   }
 
-  private fact(label: string, value: string, title?: string): HTMLElement {
-    return h("div", { class: "loom-runs-fact", title }, h("dt", { class: "loom-runs-fact-label", text: label }), h("dd", { text: value }));
+  /** A label and its value; a `role` fact (an id) takes a whole row and is never clipped. */
+  private fact(label: string, value: string, title?: string, role?: string): HTMLElement {
+    return h(
+      "div",
+      { class: role ? "loom-runs-fact loom-runs-fact-wide" : "loom-runs-fact", title },
+      h("dt", { class: "loom-runs-fact-label", text: label }),
+      h("dd", { text: value, "data-role": role }),
+    );
   }
 
   private timeline(run: RunDetail): HTMLElement {
@@ -271,7 +277,7 @@ export class DetailView {
     const facts = h(
       "dl",
       { class: "loom-runs-facts loom-runs-facts-tight" },
-      this.fact("Task run", task.run_id !== null ? String(task.run_id) : "—"),
+      this.fact("Task run", task.run_id !== null ? String(task.run_id) : "—", undefined, "task-run-id"),
       this.fact("Started", formatTime(task.start_time)),
       this.fact("Duration", formatDuration(task.start_time && task.end_time ? task.end_time - task.start_time : null)),
       this.fact("Attempt", `${task.attempt_number + 1}${task.attempts > 1 ? ` · ${task.attempts} task runs` : ""}`),
