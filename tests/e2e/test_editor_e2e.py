@@ -131,6 +131,10 @@ def test_edit_a_job_end_to_end(
     path_input.press("Tab")
     problem.wait_for(state="detached")
 
+    # With the panel open the canvas keeps labels readable and may show part of the graph:
+    # zoom to fit (the toolbar's button) to reach every task.
+    editor.locator('[data-action="fit"]').click()
+    page.wait_for_timeout(400)  # the fit animates
     # A dependency that would close a cycle is refused, with the path named.
     drag(page, "report", "ingest")
     toast = page.locator(".loom-je-toast-text").filter(has_text="cycle")

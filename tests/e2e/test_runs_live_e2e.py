@@ -152,7 +152,7 @@ def test_two_editors_of_one_job_see_each_others_save(
     delay = time.monotonic() - clicked
     print(f"save in the first editor -> shown in the second: {delay * 1000:.0f} ms")
     assert second.get_attribute("data-dirty") == "false"
-    assert "saved elsewhere" in second.locator(".loom-je-status").inner_text()
+    second.locator(".loom-je-toast-text", has_text="saved elsewhere").wait_for()
     second.scroll_into_view_if_needed()
     shoot(page, "two-editors-saved-elsewhere.png", f"{EDITOR} >> nth=1")
     assert not console.errors_from_our_code(), console.errors_from_our_code()

@@ -1,14 +1,17 @@
 // The JobEditor's header: the job's name (renamed in place), its id and workspace, the unsaved
-// dot, the task and problem counts, and the status line under it.
+// dot, the task and problem counts. Status messages are toasts (index.ts), never a line here: a
+// line that comes and goes would move the canvas under the user's pointer.
 import type { AnyModel } from "@anywidget/types";
 import { pluralize } from "../graph";
 import { h } from "./dom";
-import type { JobEditorModel, Status } from "./protocol";
+import type { JobEditorModel } from "./protocol";
 
 export class JobHeader {
   readonly element: HTMLElement;
-  readonly statusLine: HTMLElement;
   readonly titleInput: HTMLInputElement;
+  /** Sizes the title to its text (an input does not): the input fills it, and only when the
+   * header has no room left does it shrink and the input show an ellipsis. */
+  private readonly titleBox: HTMLElement;
   private readonly jobChip: HTMLElement;
   private readonly workspaceChip: HTMLElement;
   private readonly dirtyDot: HTMLElement;
@@ -26,15 +29,15 @@ export class JobHeader {
       spellcheck: "false",
       autocomplete: "off",
     });
+    this.titleBox = h("span", { class: "loom-je-title-box" }, this.titleInput);
     this.jobChip = h("span", { class: "loom-je-chip loom-je-job-id" });
     this.workspaceChip = h("span", { class: "loom-je-chip loom-je-workspace", title: "Workspace" });
     this.dirtyDot = h("span", { class: "loom-je-dirty", title: "Unsaved changes", hidden: true });
     this.counts = h("span", { class: "loom-je-counts" });
-    this.statusLine = h("div", { class: "loom-je-status", role: "status", "aria-live": "polite" });
     this.element = h(
       "div",
       { class: "loom-je-header" },
-      this.titleInput,
+      this.titleBox,
       this.dirtyDot,
       this.jobChip,
       this.workspaceChip,
@@ -63,9 +66,7 @@ export class JobHeader {
         titleInput.blur();
       }
     });
-    titleInput.addEventListener("input", () => {
-      titleInput.style.width = `${Math.min(520, Math.max(120, titleInput.value.length * 9.6 + 20))}px`;
-    });
+    titleInput.addEventListener("input", () => this.fitTitle());
     titleInput.addEventListener("blur", commitTitle);
   }
 
@@ -76,7 +77,7 @@ export class JobHeader {
     const title = model.get("title") ?? "";
     if (document.activeElement !== titleInput) titleInput.value = title;
     titleInput.placeholder = "Untitled job";
-    titleInput.style.width = `${Math.min(520, Math.max(120, (titleInput.value.length || 12) * 9.6 + 20))}px`;
+    this.fitTitle();
     const jobId = model.get("job_id");
     this.jobChip.textContent = jobId === null || jobId === undefined ? "New job · not saved" : `Job ${jobId}`;
     const label = model.get("workspace_label") ?? "";
@@ -96,8 +97,13 @@ export class JobHeader {
     }
     if (!c.errors && !c.warnings && tasks > 0) parts.push(" · ", h("span", { class: "loom-je-n-ok", text: "no problems" }));
     this.counts.replaceChildren(...parts);
-    const status = (model.get("status") ?? { level: "", text: "" }) as Status;
-    this.statusLine.textContent = status.text ?? "";
-    this.statusLine.dataset.level = status.level ?? "";
+  }
+
+  /** The box takes the text's width (CSS, from `data-value`); the tooltip shows the whole name
+   * when the box had to cut it. */
+  private fitTitle(): void {
+    const value = this.titleInput.value;
+    this.titleBox.dataset.value = value || this.titleInput.placeholder || "Untitled job";
+    this.titleInput.title = value ? `${value} (click to rename)` : "Job name: click to rename";
   }
 }

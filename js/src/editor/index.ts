@@ -149,7 +149,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   tabs.panels.hidden = true;
   const stage = h("div", { class: "loom-je-stage" }, main, tabs.panels, toasts.element);
   root.dataset.tab = "tasks";
-  root.append(style, header.element, header.statusLine, tabs.bar, toolbar.element, stage, problems.element, view.help);
+  root.append(style, header.element, tabs.bar, toolbar.element, stage, problems.element, view.help);
   el.append(root);
 
   const dialogs = new DialogHost(root);
@@ -519,7 +519,19 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   };
   model.on("change:shown_tab", onShownTab);
   requestAnimationFrame(onShownTab);
-  const headerTraits = ["title", "job_id", "workspace_label", "dirty", "counts", "status"] as const;
+  // Python's `status`, shown once, as a toast: a message that also came as its own message
+  // (edit_error, saved, save_failed, run_error) is not shown a second time.
+  const onStatus = () => {
+    const status = model.get("status") ?? { level: "", text: "" };
+    const text = status.text ?? "";
+    if (!text) return;
+    const shown = Array.from(toasts.element.children).some((toast) => (toast as HTMLElement).dataset.text === text);
+    if (!shown) toasts.show(status.level === "error" || status.level === "success" ? status.level : "info", text);
+  };
+  model.on("change:status", onStatus);
+  // A status from before this view (a save's "Saved job 6.") is old news; a warning is not.
+  if (model.get("status")?.level !== "success") onStatus();
+  const headerTraits = ["title", "job_id", "workspace_label", "dirty", "counts"] as const;
   const toolbarTraits = ["can_undo", "can_redo", "undo_label", "redo_label"] as const;
   for (const name of headerTraits) model.on(`change:${name}`, updateHeader);
   for (const name of toolbarTraits) model.on(`change:${name}`, updateToolbar);
@@ -541,6 +553,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     model.off("change:selected", onSelectedTrait);
     model.off("change:shown_run", onShownRun);
     model.off("change:shown_tab", onShownTab);
+    model.off("change:status", onStatus);
     for (const name of headerTraits) model.off(`change:${name}`, updateHeader);
     for (const name of toolbarTraits) model.off(`change:${name}`, updateToolbar);
     requests.destroy();

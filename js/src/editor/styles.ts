@@ -49,14 +49,33 @@ ${THEME_VARIABLES}
   padding: 8px 12px 6px;
   min-height: 44px;
 }
-.loom-je-title {
+.loom-je-title-box {
+  position: relative;
   flex: 0 1 auto;
   min-width: 80px;
-  max-width: 46%;
+  margin-left: -6px;
+  font-size: 16px;
+  font-weight: 600;
+}
+/* The box's width is its text's (an input has a width of its own, not its value's); the input
+   lies over it. Two px more than the input's padding: the caret and rounding never cut it. */
+.loom-je-title-box::after {
+  content: attr(data-value);
+  display: block;
+  visibility: hidden;
+  white-space: pre;
+  overflow: hidden;
+  padding: 3px 8px 3px 6px;
+  border: 1px solid transparent;
+}
+.loom-je-title {
+  position: absolute;
+  inset: 0;
+  width: 100%;
+  box-sizing: border-box;
   font-size: 16px;
   font-weight: 600;
   padding: 3px 6px;
-  margin-left: -6px;
   border: 1px solid transparent;
   border-radius: var(--je-radius);
   background: transparent;
@@ -90,19 +109,6 @@ ${THEME_VARIABLES}
   border: none; background: none; padding: 0; cursor: pointer; font: inherit;
 }
 .loom-je-counts button:hover { text-decoration: underline; }
-.loom-je-status {
-  padding: 0 12px 6px;
-  font-size: 12px;
-  color: var(--je-muted);
-  min-height: 0;
-  white-space: nowrap;
-  overflow: hidden;
-  text-overflow: ellipsis;
-}
-.loom-je-status:empty { display: none; }
-.loom-je-status[data-level="error"] { color: var(--je-error); }
-.loom-je-status[data-level="success"] { color: var(--je-success); }
-.loom-je-status[data-level="info"] { color: var(--je-info); }
 
 /* ---- toolbar ---- */
 .loom-je-toolbar {
