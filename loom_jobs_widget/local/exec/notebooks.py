@@ -10,8 +10,10 @@ import builtins
 import importlib
 import json
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import traceback
 import types
 from dataclasses import dataclass
@@ -221,6 +223,14 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
         def _no_installed_specs(self) -> KernelSpecManager:
             return KernelSpecManager(kernel_dirs=[])
 
+        @default("transport")
+        def _unix_sockets(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _socket_prefix(self) -> str:
+            return str(Path(sockets) / "kernel")
+
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a broken file
@@ -247,6 +257,10 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
         metadata={"tags": ["injected-parameters"]},
     )
     nb.cells.insert(0, injected)
+    # Unix sockets in a short folder of their own (a socket's path has ~107 bytes), not TCP
+    # ports: a port the client picks can be taken by another process before the kernel binds
+    # it, when many kernels start at once, and the kernel then dies at start.
+    sockets = tempfile.mkdtemp(prefix="loom-kernel-")
     signal.signal(signal.SIGTERM, _terminate)
     client = NotebookClient(
         nb,
@@ -265,6 +279,7 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
     except Exception as exc:  # a dead or unreachable kernel, a timeout starting it
         return failure(exception_line(exc), "".join(traceback.format_exception(exc)))
     finally:
+        shutil.rmtree(sockets, ignore_errors=True)
         nbformat.write(nb, str(run_dir / EXECUTED_NOTEBOOK))
         write_cells(run_dir, _ipynb_cells(nb.cells[1:]))  # the injected cell is not the user's
     # exit() caught by the notebook's own code, which then ran to the end: the value stands.
