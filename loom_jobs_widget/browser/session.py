@@ -107,7 +107,8 @@ class BrowserSession:
 
     ``send`` delivers a message to the view(s); ``on_state`` receives the trait values after
     every change; ``workspace`` returns the connected workspace; ``open_editor(job_id)`` shows
-    a JobEditor of the job (None: a new job)."""
+    a JobEditor of the job (None: a new job); ``current_editor()``, when given, is the editor
+    shown now however it was opened (the widget's `open` from Python too)."""
 
     def __init__(
         self,
@@ -116,14 +117,15 @@ class BrowserSession:
         on_state: Callable[[BrowserState], None],
         workspace: Callable[[], Workspace],
         open_editor: Callable[[int | None], Any],
+        current_editor: Callable[[], Any] | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._send = send
         self._on_state = on_state
         self._workspace = workspace
         self._open_editor = open_editor
-        self._editor: Any = None
-        """The editor opened last: it asks before another replaces it and loses edits."""
+        self._current_editor = current_editor
+        self._opened: Any = None
         self.state = BrowserState()
         self._cursor: _Cursor | None = None
         self.rows: list[JobRow] = []
@@ -382,15 +384,21 @@ class BrowserSession:
             self.rows = [row for row in self.rows if row["job_id"] != job_id]
             return name
 
+    @property
+    def editor(self) -> Any:
+        """The editor shown below the list: it asks before another replaces it and loses
+        edits."""
+        return self._current_editor() if self._current_editor is not None else self._opened
+
     def open(self, job_id: int) -> Any:
         """Open the job in the editor (the widget shows it)."""
-        self._editor = self._open_editor(job_id)
-        return self._editor
+        self._opened = self._open_editor(job_id)
+        return self._opened
 
     def create(self) -> Any:
         """Open an empty new job in the editor."""
-        self._editor = self._open_editor(None)
-        return self._editor
+        self._opened = self._open_editor(None)
+        return self._opened
 
     def open_run(self, run_id: int, *, job_id: int | None = None) -> Any:
         """Open the run in its job's editor, on the Runs tab with the run's detail shown (the
@@ -407,7 +415,7 @@ class BrowserSession:
             if job_id is not None and owner != job_id:
                 raise WorkspaceError(f"Run {run_id} is not a run of job {job_id}.",
                                      job_id=job_id, run_id=run_id)
-            editor = self._editor = self._open_editor(owner)
+            editor = self._opened = self._open_editor(owner)
             if hasattr(editor, "show_run"):
                 editor.show_run(run_id)
             return editor
@@ -426,7 +434,7 @@ class BrowserSession:
         """Whether the editor open below holds unsaved edits that the action would replace: its
         view then asks the user (save / discard / keep editing), and the action runs once they
         saved or discarded."""
-        editor = self._editor
+        editor = self.editor
         if editor is None or not getattr(editor, "unsaved", False):
             return False
         action, job_id = message["action"], message.get("job_id")
@@ -489,6 +497,10 @@ class BrowserSession:
                 self._live.changed(job_id=job_id, note=note)
             elif known:
                 self._live.changed(page=True)
+        elif job_id is None:  # every queued run of the workspace was cancelled
+            for row in self.rows:
+                if _active(row):
+                    self._live.changed(job_id=row["job_id"], runs=True)
         elif job_id in shown:  # run_started, run_changed
             self._live.changed(job_id=job_id, runs=True)
 

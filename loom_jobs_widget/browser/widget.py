@@ -62,6 +62,7 @@ class JobsBrowser(anywidget.AnyWidget):
             on_state=self._mirror,
             workspace=lambda: self.workspace,
             open_editor=self._show_editor,
+            current_editor=lambda: self.editor,
         )
         self.on_msg(self._on_view_message)
         if self.comm is not None:

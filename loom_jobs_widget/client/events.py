@@ -27,11 +27,13 @@ class JobEvent:
     """One thing that happened to a job of the workspace at `host`.
 
     `created` / `saved`: `settings` are the job's settings as the workspace returned them after
-    the write. `run_started` / `run_changed` (cancelled, repaired): `run_id` names the run."""
+    the write. `run_started` / `run_changed` (cancelled, repaired): `run_id` names the run, or
+    is None when a cancel of all runs touched several. `job_id` is None only for a cancel of every
+    queued run of the workspace, which may touch any job."""
 
     kind: JobEventKind
     host: str
-    job_id: int
+    job_id: int | None
     run_id: int | None = None
     settings: Mapping[str, Any] | None = field(default=None, compare=False)
     source: object | None = field(default=None, compare=False)

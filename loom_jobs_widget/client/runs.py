@@ -44,7 +44,7 @@ class RunsService(Service):
         self._jobs_of_runs: dict[int, int] = {}
 
     def _publish(
-        self, kind: JobEventKind, job_id: int, run_id: int | None, source: object | None
+        self, kind: JobEventKind, job_id: int | None, run_id: int | None, source: object | None
     ) -> None:
         EVENTS.publish(JobEvent(kind, self.host, job_id, run_id=run_id, source=source))
 
@@ -132,8 +132,7 @@ class RunsService(Service):
         source: object | None = None,
     ) -> None:
         """Cancel the job's active runs (or every queued run of the workspace). `EVENTS` is
-        told `run_changed` of the job; a cancel of no one job is told to no one (an event names
-        its job): widgets see it at their next poll."""
+        told `run_changed` of the job (of no one job, ``job_id`` None, for all queued runs)."""
         body: dict[str, Any] = {}
         if job_id is not None:
             body["job_id"] = job_id
@@ -146,8 +145,7 @@ class RunsService(Service):
             Context(f"cancel {what}", job_id=job_id),
             body=body,
         )
-        if job_id is not None:
-            self._publish("run_changed", job_id, None, source)
+        self._publish("run_changed", job_id, None, source)
 
     def repair_run(
         self,

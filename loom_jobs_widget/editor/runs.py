@@ -268,11 +268,16 @@ class EditorRuns:
         canvas, the progress strip and the history show it at once."""
         self.follow(run_id)
 
-    def changed(self, run_id: int) -> None:
-        """A run was cancelled or repaired: read it again now rather than at the next tick
-        of a poll that may have slowed to seconds. A run other than the followed one is taken
-        up only when nothing else is followed (or the followed one ended)."""
+    def changed(self, run_id: int | None) -> None:
+        """A run was cancelled or repaired (None: some runs of the job were cancelled): read it
+        again now rather than at the next tick of a poll that may have slowed to seconds. A run
+        other than the followed one is taken up only when nothing else is followed (or the
+        followed one ended)."""
         followed = self.followed
+        if run_id is None:
+            if followed is not None and not followed.done:
+                self.follow(followed.run_id)
+            return
         if followed is None or followed.run_id == run_id or followed.done:
             self.follow(run_id)
 

@@ -306,13 +306,13 @@ class JobEditor(anywidget.AnyWidget):
             return
         if event.source is session or event.source is session.runs:
             return
-        if event.job_id != session.state.job_id:
+        if event.job_id != session.state.job_id and event.job_id is not None:
             return
         if event.kind == "saved":
             session.saved_elsewhere(event.settings)
         elif event.kind == "run_started" and event.run_id is not None:
             session.runs.started(event.run_id)
-        elif event.kind == "run_changed" and event.run_id is not None:
+        elif event.kind == "run_changed":
             session.runs.changed(event.run_id)
 
     def _to_view(self, message: FromPython) -> None:

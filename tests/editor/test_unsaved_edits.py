@@ -128,6 +128,28 @@ def test_the_browser_asks_before_replacing_an_edited_job(
     browser.close()
 
 
+def test_the_browser_asks_for_an_editor_opened_from_python(
+    ws: Workspace, two_jobs: tuple[int, int]
+) -> None:
+    first, second = two_jobs
+    browser = JobsBrowser(ws)
+    sent: list[dict[str, Any]] = []
+    browser._session._send = sent.append  # type: ignore[assignment]
+    editor = browser.open(first)
+    editor_sent: list[dict[str, Any]] = []
+    editor._session._send = editor_sent.append  # type: ignore[assignment]
+    _rename(editor, "renamed")
+    browser._session.handle({"kind": "action", "request_id": 1, "action": "open",
+                             "job_id": second})  # fmt: skip
+    assert browser.editor is editor and editor.title == "renamed"
+    # The editor's view asks (not an error refusing the action), and the answer opens the job.
+    assert [m["kind"] for m in editor_sent if m["kind"] == "unsaved_changes"] == ["unsaved_changes"]
+    editor._session.handle({"kind": "unsaved_answer", "choice": "discard"})
+    assert browser.editor is not None and browser.editor.job_id == second
+    browser.editor.close()
+    browser.close()
+
+
 def test_a_trigger_kind_keeps_what_was_typed_until_save(
     ws: Workspace, two_jobs: tuple[int, int]
 ) -> None:
