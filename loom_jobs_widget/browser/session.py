@@ -479,6 +479,11 @@ class BrowserSession:
         if event.host != host:
             return
         job_id = event.job_id
+        if job_id is None:  # every queued run of the workspace was cancelled
+            for row in self.rows:
+                if _active(row):
+                    self._live.changed(job_id=row["job_id"], runs=True)
+            return
         shown = {row["job_id"]: row for row in self.rows}
         cursor = self._cursor
         known = job_id in shown or (cursor is not None and
@@ -497,10 +502,6 @@ class BrowserSession:
                 self._live.changed(job_id=job_id, note=note)
             elif known:
                 self._live.changed(page=True)
-        elif job_id is None:  # every queued run of the workspace was cancelled
-            for row in self.rows:
-                if _active(row):
-                    self._live.changed(job_id=row["job_id"], runs=True)
         elif job_id in shown:  # run_started, run_changed
             self._live.changed(job_id=job_id, runs=True)
 
