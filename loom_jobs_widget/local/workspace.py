@@ -36,9 +36,13 @@ from loom_jobs_widget.local.api import (
     DestinationsApi,
     IdentityApi,
     JobsApi,
+    LakeviewApi,
     OutboxApi,
     PermissionsApi,
+    PipelinesApi,
+    PoliciesApi,
     RunsApi,
+    SqlObjectsApi,
     WorkspaceApi,
     answer_for,
 )
@@ -188,6 +192,10 @@ class LocalWorkspace:
             DestinationsApi(store),
             OutboxApi(store),
             ComputeApi(lambda: started),
+            PoliciesApi(),
+            SqlObjectsApi(store),
+            LakeviewApi(store, self.workspace_root),
+            PipelinesApi(store),
             IdentityApi(),
         ]
         for resource in resources:

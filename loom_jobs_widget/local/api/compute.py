@@ -1,9 +1,9 @@
-"""Compute for the editor's pickers: one local cluster, one local SQL warehouse, no pipelines.
+"""Compute for the editor's pickers: one local cluster and one local SQL warehouse.
 
 Tasks of the local workspace run as processes on this machine whatever compute they name, so
 these endpoints describe that machine in the shapes the pickers expect: `clusters/list`,
 `clusters/get`, `clusters/spark-versions`, `clusters/list-node-types` (2.0 and 2.1),
-`sql/warehouses` (list and get) and `pipelines` (an empty list).
+and `sql/warehouses` (list and get). Pipelines are served by `pipelines`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Final
 from loom_jobs_widget.local.api.identity import LOCAL_USER
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 from loom_jobs_widget.local.http import ApiError, Request, Route
-from loom_jobs_widget.local.http.params import query_int, query_str
+from loom_jobs_widget.local.http.params import query_str
 
 __all__ = ["ComputeApi"]
 
@@ -28,7 +28,6 @@ _SPARK_VERSIONS: Final = (
     ("15.4.x-scala2.12", "15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
     ("14.3.x-scala2.12", "14.3 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
 )
-_MAX_PIPELINES_PAGE: Final = 100
 
 
 def _memory_mb() -> int:
@@ -89,7 +88,7 @@ _CLUSTERS: Final = r"/api/2\.[01]/clusters/"
 
 
 class ComputeApi:
-    """The compute pickers read: this machine as a cluster, a warehouse, and no pipelines."""
+    """The compute pickers read: this machine as a cluster and as a warehouse."""
 
     def __init__(self, started: Callable[[], int]) -> None:
         self._started = started  # the workspace's start (epoch ms): the cluster's start_time
@@ -102,7 +101,6 @@ class ComputeApi:
             Route("GET", _CLUSTERS + "list-node-types", self.node_types),
             Route("GET", r"/api/2\.0/sql/warehouses", self.list_warehouses),
             Route("GET", r"/api/2\.0/sql/warehouses/(?P<id>[^/]+)", self.get_warehouse),
-            Route("GET", r"/api/2\.0/pipelines", self.list_pipelines),
         ]
 
     def list_clusters(self, _: Request) -> dict[str, Any]:
@@ -146,11 +144,3 @@ class ComputeApi:
         if warehouse_id != LOCAL_WAREHOUSE_ID:
             raise ApiError.not_found(f"SQL warehouse {warehouse_id} does not exist.")
         return _local_warehouse()
-
-    def list_pipelines(self, request: Request) -> dict[str, Any]:
-        max_results = query_int(request, "max_results")
-        if max_results is not None and max_results > _MAX_PIPELINES_PAGE:
-            raise ApiError.invalid(
-                f"max_results {max_results} is too large: the maximum is {_MAX_PIPELINES_PAGE}."
-            )
-        return {}  # no pipelines: an empty list is an empty object on the wire

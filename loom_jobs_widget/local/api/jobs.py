@@ -11,6 +11,10 @@ run-now's snapshot of the settings) sees what a workspace returns.
 Settings a workspace refuses are refused with 400 INVALID_PARAMETER_VALUE in the workspace's own
 words where they are public (`refusals`): its own checks first, then the validator's errors.
 
+A `webhook_notifications` entry (of the job, a task, or a for_each task's inner task) must name a
+notification destination of the workspace, as on a workspace; jobs/create, reset and update
+refuse an id that names none.
+
 Writes of one job never interleave: update and reset read, merge, check and write under the job's
 write lock (`Store.change_job`), and delete takes it too, so every acknowledged write stays. For
 exact saves, jobs/get answers with an `ETag` of the stored settings (the same on every page of
@@ -136,6 +140,26 @@ def _settings_change(settings: Mapping[str, Any]) -> JobChange:
     )
 
 
+def _destination_ids(settings: Mapping[str, Any]) -> list[str]:
+    """The destination ids the settings' webhook_notifications name, in order of appearance."""
+    holders: list[Any] = [settings]
+    tasks = settings.get("tasks")
+    for task in tasks if isinstance(tasks, list) else []:
+        if isinstance(task, dict):
+            holders.append(task)
+            inner = (task.get("for_each_task") or {}).get("task")
+            if isinstance(inner, dict):
+                holders.append(inner)
+    ids: list[str] = []
+    for holder in holders:
+        webhooks = holder.get("webhook_notifications")
+        for entries in webhooks.values() if isinstance(webhooks, dict) else []:
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    ids.append(entry["id"])
+    return ids
+
+
 def _if_match(request: Request) -> list[str] | None:
     """The entity tags of the request's If-Match headers; None without one (or a blank one)."""
     values = request.headers.get_all("If-Match") or []
@@ -187,6 +211,15 @@ class JobsApi:
                     return str(run_as[kind])
         owner = permissions_api.owner_of(record.acl)
         return owner[1] if owner is not None else record.creator_user_name
+
+    def _check_destinations(self, settings: Mapping[str, Any]) -> None:
+        for destination_id in _destination_ids(settings):
+            if self._store.destination(destination_id) is None:
+                # No public source quotes a workspace's wording for this refusal.
+                raise ApiError.invalid(
+                    f"Notification destination {destination_id} in webhook_notifications does "
+                    "not exist in this workspace."
+                )
 
     def get(self, request: Request) -> dict[str, Any]:
         job_id = query_require_int(request, "job_id")
@@ -279,6 +312,7 @@ class JobsApi:
         settings = with_server_defaults(
             checked_settings({k: v for k, v in body.items() if k not in _CREATE_ONLY})
         )
+        self._check_destinations(settings)
         grants = permissions_api.initial_grants(self._user_name, acl)
         job_id = self._store.new_id()
         record = JobRecord(
@@ -302,7 +336,9 @@ class JobsApi:
 
         def checked_change(record: JobRecord) -> JobChange:
             _check_version(record, if_match)
-            return _settings_change(change(record))
+            written = _settings_change(change(record))
+            self._check_destinations(json.loads(written.settings or "{}"))
+            return written
 
         written = self._store.change_job(job_id, checked_change)
         if written is None:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any, Final
@@ -27,6 +28,7 @@ from loom_jobs_widget.local.exec import (
     UnsupportedTask,
     process_record,
 )
+from loom_jobs_widget.local.store import PIPELINE_ASSET
 
 __all__ = ["Attempts"]
 
@@ -126,8 +128,9 @@ class Attempts(EngineBase):
         run_dir = self._runs_dir / str(run.run_id) / str(attempt.run_id)
         # An iteration sees the task values its for_each task sees.
         owner = attempt.parent.key if attempt.parent is not None else attempt.key
+        task = attempt.resolved if attempt.resolved is not None else attempt.task
         return TaskInvocation(
-            task=attempt.resolved if attempt.resolved is not None else attempt.task,
+            task=self._with_pipeline_sources(task),
             job_parameters=run.job_parameters,
             workspace_root=self._workspace_root,
             run_dir=run_dir,
@@ -143,6 +146,19 @@ class Attempts(EngineBase):
                 "host": self._host(),
             },
         )
+
+    def _with_pipeline_sources(self, task: dict[str, Any]) -> dict[str, Any]:
+        """A pipeline_task with its pipeline's `libraries` (the sources it runs, as stored now)
+        added to its spec, left out when there is no such pipeline; other tasks unchanged."""
+        spec = task.get("pipeline_task")
+        if not isinstance(spec, dict):
+            return task
+        spec = {key: value for key, value in spec.items() if key != "libraries"}
+        record = self._store.asset(PIPELINE_ASSET, str(spec.get("pipeline_id")))
+        if record is not None and record.active:
+            libraries = json.loads(record.doc).get("spec", {}).get("libraries")
+            spec["libraries"] = libraries if isinstance(libraries, list) else []
+        return {**task, "pipeline_task": spec}
 
     def _upstream_values(self, run: Run, key: str) -> dict[str, dict[str, Any]]:
         # Every upstream task is listed, with {} when it set nothing: taskValues.get(key, name,

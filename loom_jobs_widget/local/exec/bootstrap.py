@@ -3,8 +3,9 @@
 Reads `invocation.json` from RUN_DIR, runs the workload (a Python file, a source-format notebook
 in this process, a `.ipynb` notebook in a kernel through nbclient, a SQL file on the local
 warehouse, a wheel's entry point in this process, a jar's main class or dbt commands in a child
-process of this one), and writes `result.json` as its last act; exit status 0 on success, 1 on
-failure. The parent trusts `result.json`, and treats its absence as a crash.
+process of this one, a pipeline's notebook and file sources in order in this process), and
+writes `result.json` as its last act; exit status 0 on success, 1 on failure. The parent trusts
+`result.json`, and treats its absence as a crash.
 
 `python -m loom_jobs_widget.local.exec.bootstrap --fork-server FD` is the same program as a warm
 task interpreter (`forkserver`): it forks one such process per task run instead of being one.
@@ -320,6 +321,19 @@ def _run_dbt(invocation: dict[str, Any]) -> Result:
     return success()
 
 
+def _run_pipeline(invocation: dict[str, Any], dbutils: DBUtils, run_dir: Path) -> Result:
+    """A pipeline's sources in order, in this one process; the first that fails ends it."""
+    for step in invocation["steps"]:
+        source = {**invocation, **step, "argv": [], "widgets": {}}
+        if step["kind"] == "python_file":
+            result = _run_python_file(source, dbutils)
+        else:
+            result = run_notebook(source, dbutils, run_dir)
+        if result["result_state"] != "SUCCESS":
+            return result
+    return success()
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -341,6 +355,8 @@ def _main(argv: list[str]) -> int:
             result = _run_jar(invocation, run_dir)
         elif kind == "dbt":
             result = _run_dbt(invocation)
+        elif kind == "pipeline":
+            result = _run_pipeline(invocation, dbutils, run_dir)
         else:
             result = run_notebook(invocation, dbutils, run_dir)
     except SetupError as exc:

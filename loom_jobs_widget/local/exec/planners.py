@@ -86,9 +86,9 @@ def _sql_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any
             raise UnsupportedTask(_needs_real_workspace(f"sql_task {variant}s ({what})"))
     if spec.get("query") is not None:
         raise UnsupportedTask(
-            "sql_task queries (query_id) need a real Databricks workspace: saved queries live"
-            " there, and the local workspace has none; put the SQL in a .sql workspace file and"
-            " use sql_task.file"
+            "sql_task queries (query_id) are not run by the local workspace yet (it lists saved"
+            " queries for the editor, but runs SQL from files); put the SQL in a .sql workspace"
+            " file and use sql_task.file"
         )
     file = spec.get("file")
     if not isinstance(file, dict) or not isinstance(file.get("path"), str) or not file["path"]:
@@ -195,6 +195,33 @@ def _dbt_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any
     }
 
 
+def _pipeline_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    """The pipeline's notebook and file sources, run in order. The engine adds its `libraries`
+    to the spec; without them the pipeline does not exist."""
+    pipeline_id = spec.get("pipeline_id")
+    libraries = spec.get("libraries")
+    if not isinstance(libraries, list):
+        raise UnsupportedTask(
+            f"pipeline {pipeline_id} does not exist in the local workspace: pick one of its"
+            " pipelines, or create it (POST /api/2.0/pipelines)"
+        )
+    steps: list[dict[str, str]] = []
+    for library in libraries:
+        kind, source = next(iter(library.items())) if isinstance(library, dict) else ("?", None)
+        path = source.get("path") if isinstance(source, dict) else None
+        if kind not in ("notebook", "file") or not isinstance(path, str) or not path:
+            raise UnsupportedTask(
+                f"{kind} sources of a pipeline are not run by the local workspace: it runs a"
+                " pipeline's notebook and file sources, in order"
+            )
+        if path.lower().endswith(".sql"):
+            raise UnsupportedTask(_needs_real_workspace(f"SQL sources of pipelines ({path})"))
+        steps.append({"kind": "notebook" if kind == "notebook" else "python_file", "path": path})
+    if not steps:
+        raise UnsupportedTask(f"pipeline {pipeline_id} has no notebook or file sources to run")
+    return {"kind": "pipeline", "steps": steps}
+
+
 _Planner = Callable[[dict[str, Any], TaskInvocation], dict[str, Any]]
 
 #: The task types run in a child process, and what each needs from its settings.
@@ -205,4 +232,5 @@ PLANNERS: dict[str, _Planner] = {
     "python_wheel_task": _wheel_plan,
     "spark_jar_task": _jar_plan,
     "dbt_task": _dbt_plan,
+    "pipeline_task": _pipeline_plan,
 }

@@ -4,6 +4,8 @@ the per-job write locks that serialise the writes of one job (`locks`)."""
 from loom_jobs_widget.local.store.database import Store
 from loom_jobs_widget.local.store.locks import JobLocks
 from loom_jobs_widget.local.store.records import (
+    PIPELINE_ASSET,
+    AssetRecord,
     DestinationRecord,
     JobChange,
     JobListener,
@@ -14,6 +16,8 @@ from loom_jobs_widget.local.store.records import (
 )
 
 __all__ = [
+    "PIPELINE_ASSET",
+    "AssetRecord",
     "DestinationRecord",
     "JobChange",
     "JobListener",

@@ -1,5 +1,6 @@
 """The local workspace's SQLite database: ids, jobs, runs, task runs, permissions, notification
-destinations and the notification outbox.
+destinations, the notification outbox and the assets the editor's pickers list (SQL queries,
+alerts, dashboards, pipelines).
 
 Documents are kept as the JSON text the API returns (job settings exactly as written, run and
 task-run objects as built by the engine), next to the few columns that queries filter or sort on.
@@ -36,6 +37,7 @@ from typing import Final
 
 from loom_jobs_widget.local.store.locks import JobLocks
 from loom_jobs_widget.local.store.records import (
+    AssetRecord,
     DestinationRecord,
     JobChange,
     JobListener,
@@ -105,6 +107,16 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_time INTEGER NOT NULL,
     doc TEXT NOT NULL                -- one email notification, as GET /api/2.0/loom/outbox shows it
 );
+CREATE TABLE IF NOT EXISTS assets (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- creation order: lists page on it
+    kind TEXT NOT NULL,              -- query | alert | legacy_dashboard | lakeview_dashboard | ...
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,              -- the display name, for name filters
+    active INTEGER NOT NULL,         -- 0 once trashed: lists leave it out, get still shows it
+    doc TEXT NOT NULL                -- the object as the API's get returns it
+);
+CREATE UNIQUE INDEX IF NOT EXISTS assets_by_id ON assets (kind, id);
+CREATE INDEX IF NOT EXISTS assets_in_order ON assets (kind, active, seq);
 """
 
 # Ids are shared by jobs, runs, task runs and repairs: the API's ids are unique across all of
@@ -500,11 +512,76 @@ class Store:
             ).fetchall()
         return [(int(seq), int(created), str(doc)) for seq, created, doc in rows]
 
+    # --- workspace assets (queries, alerts, dashboards, pipelines)
 
+    def insert_asset(self, kind: str, asset_id: str, name: str, doc: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO assets (kind, id, name, active, doc) VALUES (?, ?, ?, 1, ?)",
+                (kind, asset_id, name, doc),
+            )
+
+    def asset(self, kind: str, asset_id: str) -> AssetRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_ASSET_COLUMNS} FROM assets WHERE kind = ? AND id = ?", (kind, asset_id)
+            ).fetchone()
+        return None if row is None else _asset_record(row)
+
+    def list_assets(
+        self,
+        kind: str,
+        *,
+        after_seq: int = 0,
+        offset: int = 0,
+        limit: int,
+        trashed: bool = False,
+        name_like: str | None = None,
+    ) -> list[AssetRecord]:
+        """Up to `limit` assets of a kind in creation order, after `after_seq` (a previous page's
+        last) or from `offset`; trashed ones too when `trashed`. `name_like` is an SQL LIKE
+        pattern on the name (ASCII letters match either case)."""
+        where = ["kind = ?", "seq > ?"]
+        args: list[object] = [kind, after_seq]
+        if not trashed:
+            where.append("active = 1")
+        if name_like is not None:
+            where.append("name LIKE ?")
+            args.append(name_like)
+        sql = (
+            f"SELECT {_ASSET_COLUMNS} FROM assets WHERE {' AND '.join(where)}"
+            " ORDER BY seq LIMIT ? OFFSET ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, (*args, limit, offset)).fetchall()
+        return [_asset_record(row) for row in rows]
+
+    def update_asset(
+        self, kind: str, asset_id: str, *, name: str, doc: str, active: bool = True
+    ) -> bool:
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE assets SET name = ?, doc = ?, active = ? WHERE kind = ? AND id = ?",
+                (name, doc, int(active), kind, asset_id),
+            )
+        return cursor.rowcount > 0
+
+    def delete_asset(self, kind: str, asset_id: str) -> bool:
+        with self._write() as db:
+            cursor = db.execute("DELETE FROM assets WHERE kind = ? AND id = ?", (kind, asset_id))
+        return cursor.rowcount > 0
+
+
+_ASSET_COLUMNS: Final = "seq, kind, id, name, active, doc"
 _DESTINATION_COLUMNS: Final = "id, created_time, destination_type, display_name, config"
 _JOB_COLUMNS: Final = "job_id, created_time, creator_user_name, api_version, settings, summary, acl"
 _RUN_COLUMNS: Final = "run_id, job_id, run_type, start_time, active, doc, plan"
 _TASK_COLUMNS: Final = "run_id, job_run_id, seq, doc, output, process"
+
+
+def _asset_record(row: tuple[object, ...]) -> AssetRecord:
+    seq, kind, asset_id, name, active, doc = row
+    return AssetRecord(int(str(seq)), str(kind), str(asset_id), str(name), bool(active), str(doc))
 
 
 def _run_record(row: tuple[object, ...]) -> RunRecord:

@@ -1,5 +1,6 @@
-"""The rows of the store: jobs, runs, task runs and notification destinations as records of the
-JSON text the API shows, next to the columns that queries filter or sort on; and `JobChange`, what
+"""The rows of the store: jobs, runs, task runs, notification destinations and the workspace
+assets the editor's pickers list (queries, alerts, dashboards, pipelines) as records of the JSON
+text the API shows, next to the columns that queries filter or sort on; and `JobChange`, what
 one atomic change of a job writes."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
+    "PIPELINE_ASSET",
+    "AssetRecord",
     "DestinationRecord",
     "JobChange",
     "JobListener",
@@ -18,6 +21,9 @@ __all__ = [
     "RunRecord",
     "TaskRunRecord",
 ]
+
+# The asset kind of pipelines: the API keeps them, the engine reads their sources to run them.
+PIPELINE_ASSET = "pipeline"
 
 # Called with the id of a job that was created, changed or deleted.
 JobListener = Callable[[int], None]
@@ -99,6 +105,19 @@ class DestinationRecord:
         if not isinstance(addresses, list):
             return []
         return [a for a in addresses if isinstance(a, str)]
+
+
+@dataclass(frozen=True)
+class AssetRecord:
+    """One workspace asset of a kind (`query`, `alert`, `legacy_dashboard`,
+    `lakeview_dashboard`, `pipeline`): its document as the API's get returns it."""
+
+    seq: int  # creation order among all assets: lists page on it
+    kind: str
+    id: str
+    name: str
+    active: bool  # False once moved to the trash: lists leave it out, get still shows it
+    doc: str
 
 
 @dataclass(frozen=True)

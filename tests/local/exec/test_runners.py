@@ -656,11 +656,11 @@ def test_cancel_kills_the_kernel_of_a_notebook_task(
     [
         (
             {"sql_task": {"query": {"query_id": "1"}}},
-            "sql_task queries (query_id) need a real Databricks workspace",
+            "sql_task queries (query_id) are not run by the local workspace yet",
         ),
         (
             {"pipeline_task": {"pipeline_id": "p"}},
-            "pipeline_task tasks need a real Databricks workspace",
+            "pipeline p does not exist in the local workspace",
         ),
         (
             {"spark_python_task": {"python_file": "etl/main.py", "source": "GIT"}},

@@ -224,7 +224,7 @@ def test_sql_output_is_cut_to_1000_rows(lw: LocalWorkspace, w: WorkspaceClient) 
             {"file": {"path": "/Workspace/Shared/x.sql"}, "warehouse_id": "abc123"},
             "SQL warehouse 'abc123' does not exist in the local workspace",
         ),
-        ({"query": {"query_id": "42"}}, "saved queries live there"),
+        ({"query": {"query_id": "42"}}, "runs SQL from files"),
         ({"alert": {"alert_id": "7"}}, "sql_task alerts (SQL alerts) need a real Databricks"),
         (
             {"dashboard": {"dashboard_id": "7"}},
@@ -427,7 +427,6 @@ def test_a_dbt_task_without_dbt_fails_clearly(lw: LocalWorkspace, w: WorkspaceCl
 @pytest.mark.parametrize(
     "task",
     [
-        {"pipeline_task": {"pipeline_id": "abc"}},
         {"dashboard_task": {"dashboard_id": "abc", "warehouse_id": LOCAL_WAREHOUSE_ID}},
         {"power_bi_task": {"connection_resource_name": "x"}},
         {"spark_submit_task": {"parameters": ["--class", "x"]}},
