@@ -14,7 +14,9 @@ ${THEME_VARIABLES}
   display: flex;
   flex-direction: column;
   width: 100%;
-  min-width: 520px;
+  /* No floor: an output area beside an open JupyterLab sidebar is narrower than any figure;
+     the header and the filters wrap and the table scrolls in its own box. */
+  min-width: 0;
   border: 1px solid var(--je-border);
   border-radius: 8px;
   background: var(--je-bg);
@@ -45,7 +47,7 @@ ${THEME_VARIABLES}
 .loom-jb .loom-je-btn-icon { padding: 0 5px; height: 26px; }
 
 /* ---- header ---- */
-.loom-jb-header { display: flex; align-items: center; gap: 10px; padding: 10px 14px 8px; }
+.loom-jb-header { display: flex; align-items: center; flex-wrap: wrap; gap: 10px; padding: 10px 14px 8px; }
 .loom-jb-title { font-size: 16px; font-weight: 600; }
 .loom-jb-chip {
   display: inline-flex; align-items: center; gap: 4px;

@@ -10,6 +10,7 @@ import { HistoryView } from "./runs/history";
 import { MatrixView } from "./runs/matrix";
 import { stateTone } from "./runs/format";
 import { ProgressStrip, type ProgressMessage } from "./runs/progress";
+import { DurationTicker } from "./runs/ticker";
 import { jobParameters } from "./runs/requests";
 import { ask, h, runsButton, RunsDialogHost } from "./runs/ui";
 import type { JobMessage, RunsTabApi, RunsTabContext } from "./tab-types";
@@ -33,6 +34,8 @@ export class RunsTab implements RunsTabApi {
   readonly detail: DetailView;
   readonly progress: ProgressStrip;
   readonly dialogs: RunsDialogHost;
+  /** One clock for every live duration of the tab, stopped with the tab. */
+  readonly clock = new DurationTicker();
   view: RunsView = "history";
   /** The list view a detail goes back to. */
   listView: "history" | "matrix" = "history";
@@ -59,14 +62,14 @@ export class RunsTab implements RunsTabApi {
       cancel: (runId: number) => this.cancelRun(runId),
       showTasks: (keys: string[]) => this.ctx.showTasks(keys),
     };
-    this.history = new HistoryView(ctx, handlers);
-    this.matrix = new MatrixView(ctx, handlers);
+    this.history = new HistoryView(ctx, handlers, this.clock);
+    this.matrix = new MatrixView(ctx, handlers, this.clock);
     this.detail = new DetailView(ctx, {
       ...handlers,
       back: () => this.setView(this.listView),
       repair: (run) => this.openRepair(run),
-    });
-    this.progress = new ProgressStrip({ open: (id) => this.openRun(id), cancel: (id) => this.cancelRun(id), clear: () => this.clearCanvas() });
+    }, this.clock);
+    this.progress = new ProgressStrip({ open: (id) => this.openRun(id), cancel: (id) => this.cancelRun(id), clear: () => this.clearCanvas() }, this.clock);
 
     const runNow = runsButton("Run now", { icon: "play", action: "run-now", variant: "primary", title: "Run the saved job now" });
     runNow.addEventListener("click", () => this.openRunNow());
@@ -149,6 +152,7 @@ export class RunsTab implements RunsTabApi {
     this.refreshTimer = null;
     this.clearStartTimer();
     this.progress.destroy();
+    this.clock.destroy();
     this.matrix.destroy();
     this.dialogs.close();
     this.element.remove();

@@ -20,7 +20,9 @@ ${THEME_VARIABLES}
   display: flex;
   flex-direction: column;
   width: 100%;
-  min-width: 520px;
+  /* No floor of its own: a JupyterLab output area beside an open sidebar is narrower than any
+     fixed figure; below 620 px the task panel goes under the canvas instead. */
+  min-width: 0;
   border: 1px solid var(--je-border);
   border-radius: 8px;
   overflow: hidden;
@@ -251,6 +253,8 @@ ${THEME_VARIABLES}
   pointer-events: none;
   z-index: 5;
 }
+/* A hidden notice bar stays hidden whatever display its own style gives it. */
+.loom-je-notices[hidden] { display: none !important; }
 .loom-je-toast {
   display: flex;
   align-items: flex-start;
@@ -691,6 +695,18 @@ ${FORMS_VARIABLES}}
   .loom-je-toolbar .loom-je-label { display: none; }
   .loom-je .loom-je-search .loom-je-input { width: 110px; }
   .loom-je .loom-je-panel { width: 340px !important; }
+}
+/* Too narrow for the canvas and the panel side by side: the panel under the canvas, full width
+   (the width a drag gave it is for the side-by-side layout). */
+@container (max-width: 620px) {
+  .loom-je .loom-je-main { flex-direction: column; }
+  .loom-je .loom-je-canvas-wrap { min-width: 0; min-height: 200px; }
+  .loom-je .loom-je-panel {
+    width: auto !important; max-width: none; flex: 0 0 60%; min-height: 0;
+    border-left: none; border-top: 1px solid var(--je-border);
+  }
+  .loom-je .loom-je-panel-resize { display: none; }
+  .loom-je-jobtab { padding: 12px 10px 32px; }
 }
 
 `;

@@ -372,4 +372,11 @@ export const RUNS_CSS = `
   .loom-runs-params, .loom-runs-by { max-width: 120px; }
   .loom-runs-legend { display: none; }
 }
+/* Too narrow for the timeline and a task's pane side by side: the pane under the timeline. */
+@container (max-width: 620px) {
+  .loom-runs-detail-body { flex-direction: column; }
+  .loom-runs-gantt { min-height: 120px; }
+  .loom-runs-taskpane { width: auto; max-width: none; flex: 0 0 55%; border-left: none; border-top: 1px solid var(--lr-border); }
+  .loom-runs-gantt-row { grid-template-columns: minmax(96px, 160px) 64px minmax(120px, 1fr); padding: 0 8px; }
+}
 `;

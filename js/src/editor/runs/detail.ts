@@ -7,6 +7,7 @@ import type { RunsTabContext } from "../tab-types";
 import { formatDuration, formatTime, stateLabel, stateTone, triggerLabel, viewerZone } from "./format";
 import { ganttGeometry } from "./gantt";
 import { renderOutput } from "./output";
+import { DurationTicker } from "./ticker";
 import { ask, errorBox, externalLink, h, openableHref, runsButton, spinner, stateBadge, svgIcon } from "./ui";
 
 type RunReply = Extract<FromPython, { kind: "run" }>;
@@ -42,6 +43,8 @@ export class DetailView {
   constructor(
     private readonly ctx: RunsTabContext,
     private readonly handlers: DetailHandlers,
+    /** The tab's clock: the durations of a run still going tick. */
+    private readonly clock: DurationTicker = new DurationTicker(),
   ) {
     this.content = h("div", { class: "loom-runs-detail-content" });
     this.element = h("div", { class: "loom-runs-detail", "data-view": "detail" }, this.content);
@@ -115,7 +118,7 @@ export class DetailView {
       { class: "loom-runs-facts" },
       this.fact("Started", formatTime(run.start_time), `Your time zone: ${viewerZone()}`),
       this.fact("Ended", run.ended ? formatTime(run.end_time) : "—"),
-      this.fact("Duration", formatDuration(run.duration_ms) + (run.ended ? "" : " so far")),
+      this.liveFact("Duration", formatDuration(run.duration_ms) + (run.ended ? "" : " so far"), run.ended ? null : run.start_time, " so far"),
       this.fact("Trigger", triggerLabel(run.trigger)),
       this.fact("Triggered by", run.triggered_by ?? "—"),
       run.latest_repair_id !== null ? this.fact("Repairs", `${run.repair_history.filter((r) => r.type === "REPAIR").length} (latest ${run.latest_repair_id})`) : null,
@@ -152,6 +155,23 @@ export class DetailView {
     const body = h("div", { class: "loom-runs-detail-body" }, timeline, pane);
     this.content.replaceChildren(this.backBar(title, run), header, body);
     this.content.dataset.runId = String(run.run_id);
+  }
+
+  /** A fact whose value ticks from `from` (epoch ms) to now while it is not null. */
+  private liveFact(label: string, value: string, from: number | null, suffix = ""): HTMLElement {
+    const fact = this.fact(label, value);
+    const dd = fact.querySelector("dd");
+    if (from && dd) this.clock.show(dd, from, suffix);
+    return fact;
+  }
+
+  private liveText<E extends HTMLElement>(element: E, from: number | null): E {
+    return from ? this.clock.show(element, from) : element;
+  }
+
+  /** The start of a task run still going (its duration ticks), else null. */
+  private liveFrom(task: Pick<TaskRunView, "start_time" | "end_time">): number | null {
+    return this.run && !this.run.ended && task.start_time && !task.end_time ? task.start_time : null;
   }
 
   /** A label and its value; a `role` fact (an id) takes a whole row and is never clipped. */
@@ -236,7 +256,7 @@ export class DetailView {
           tabindex: 0,
         },
         name,
-        h("div", { class: "loom-runs-gantt-dur", text: formatDuration(duration) }),
+        this.liveText(h("div", { class: "loom-runs-gantt-dur", "data-role": "task-duration", text: formatDuration(duration) }), this.liveFrom(task)),
         track,
       );
       row.addEventListener("click", () => this.selectTask(task.task_key));
@@ -279,7 +299,7 @@ export class DetailView {
       { class: "loom-runs-facts loom-runs-facts-tight" },
       this.fact("Task run", task.run_id !== null ? String(task.run_id) : "—", undefined, "task-run-id"),
       this.fact("Started", formatTime(task.start_time)),
-      this.fact("Duration", formatDuration(task.start_time && task.end_time ? task.end_time - task.start_time : null)),
+      this.liveFact("Duration", formatDuration(task.start_time && task.end_time ? task.end_time - task.start_time : null), this.liveFrom(task)),
       this.fact("Attempt", `${task.attempt_number + 1}${task.attempts > 1 ? ` · ${task.attempts} task runs` : ""}`),
       task.queue_duration ? this.fact("Queued", formatDuration(task.queue_duration)) : null,
       task.setup_duration ? this.fact("Setup", formatDuration(task.setup_duration)) : null,
@@ -353,7 +373,7 @@ export class DetailView {
         h("td", {}, a.repair_id !== null ? h("span", { class: "loom-runs-tag", "data-role": "repair-tag", text: `repair ${a.repair_id}` }) : null),
         h("td", {}, stateBadge(a.state)),
         h("td", { class: "loom-runs-time", text: formatTime(a.start_time) }),
-        h("td", { class: "loom-runs-num", text: formatDuration(a.start_time && a.end_time ? a.end_time - a.start_time : null) }),
+        this.liveText(h("td", { class: "loom-runs-num", text: formatDuration(a.start_time && a.end_time ? a.end_time - a.start_time : null) }), this.liveFrom(a)),
       );
       const choose = () => {
         for (const r of row.parentElement?.children ?? []) r.removeAttribute("aria-current");

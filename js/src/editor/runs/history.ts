@@ -4,6 +4,7 @@ import type { FromPython, RunSummary } from "../protocol";
 import type { RunsTabContext } from "../tab-types";
 import { compactParameters, formatDuration, formatTime, triggerLabel, viewerZone } from "./format";
 import { historyRequest, nextOffset, PAGE_SIZE, previousOffset, rangeStart, TIME_RANGES, type StatusFilter, type TimeRange } from "./requests";
+import { DurationTicker } from "./ticker";
 import { ask, emptyBox, errorBox, h, runsButton, spinner, stateBadge } from "./ui";
 
 type RunsReply = Extract<FromPython, { kind: "runs" }>;
@@ -34,6 +35,8 @@ export class HistoryView {
   constructor(
     private readonly ctx: RunsTabContext,
     private readonly handlers: HistoryHandlers,
+    /** The tab's clock: a run still going has its Duration tick. */
+    private readonly clock: DurationTicker = new DurationTicker(),
   ) {
     const seg = h("div", { class: "loom-runs-seg", role: "group", "aria-label": "Runs to show" });
     for (const [value, label] of [
@@ -187,6 +190,9 @@ export class HistoryView {
       .map(([k, v]) => `${k} = ${v}`)
       .join("\n");
     const actions = h("td", { class: "loom-runs-actions" });
+    const duration = h("td", { class: "loom-runs-num", "data-role": "duration" }, formatDuration(run.duration_ms));
+    // Still going: from its start to now, each second; once ended, the server's figure.
+    if (!run.ended && run.start_time) this.clock.show(duration, run.start_time);
     const onCanvas = this.shownRun === run.run_id;
     const show = runsButton(onCanvas ? "On canvas" : "Show on canvas", {
       icon: "canvas",
@@ -213,7 +219,7 @@ export class HistoryView {
       { class: "loom-runs-row", "data-run-id": run.run_id, "data-state": run.state, "data-active": run.ended ? null : "true", "data-on-canvas": onCanvas ? "true" : null, tabindex: 0 },
       h("td", {}, open),
       h("td", { class: "loom-runs-time", title: formatTime(run.start_time) }, formatTime(run.start_time)),
-      h("td", { class: "loom-runs-num" }, formatDuration(run.duration_ms)),
+      duration,
       h("td", {}, stateBadge(run.state)),
       h("td", {}, triggerLabel(run.trigger)),
       h("td", { class: "loom-runs-by", title: run.triggered_by ?? "" }, run.triggered_by ?? "—"),

@@ -7,6 +7,7 @@ import { formatDuration, formatTime, stateColor, stateLabel } from "./format";
 const TICK = new Intl.DateTimeFormat(undefined, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 const formatTick = (ms: number | null) => (ms ? TICK.format(new Date(ms)) : "—");
 import { fitCellWidth, hitTest, layoutMatrix, visibleRange, type MatrixHit, type MatrixLayout } from "./matrix-layout";
+import { DurationTicker } from "./ticker";
 import { ask, emptyBox, errorBox, h, spinner } from "./ui";
 
 type MatrixReply = Extract<FromPython, { kind: "matrix" }>;
@@ -45,6 +46,8 @@ export class MatrixView {
   constructor(
     private readonly ctx: RunsTabContext,
     private readonly handlers: MatrixHandlers,
+    /** The tab's clock: a run still going has its tooltip's duration tick. */
+    private readonly clock: DurationTicker = new DurationTicker(),
   ) {
     const select = h("select", { class: "loom-runs-select", "data-role": "matrix-limit", "aria-label": "Runs in the matrix" });
     for (const n of [25, 50, 100]) select.append(h("option", { value: n, text: `Last ${n} runs`, selected: n === this.limit }));
@@ -336,7 +339,9 @@ export class MatrixView {
       return [h("div", { class: "loom-runs-tip-title", text: this.taskKeys[hit.task] }), h("div", { class: "loom-runs-tip-muted", text: "Click: select it on the canvas" })];
     }
     const run = this.rows[hit.run].run;
-    const head = h("div", { class: "loom-runs-tip-muted" }, `Run ${run.run_id} · ${formatTime(run.start_time)} · ${formatDuration(run.duration_ms)}`);
+    const duration = h("span", { "data-role": "tip-duration" }, formatDuration(run.duration_ms));
+    if (!run.ended && run.start_time) this.clock.show(duration, run.start_time);
+    const head = h("div", { class: "loom-runs-tip-muted" }, `Run ${run.run_id} · ${formatTime(run.start_time)} · `, duration);
     if (hit.kind === "run") {
       return [h("div", { class: "loom-runs-tip-title" }, h("span", { class: "loom-runs-dot", style: `background:${stateColor(run.state)}` }), ` Run ${stateLabel(run.state).toLowerCase()}`), head];
     }

@@ -2,6 +2,7 @@
 // elapsed · RUNNING", its state, Cancel; once ended, the outcome with its root causes.
 import type { FromPython, RunSummary } from "../protocol";
 import { formatDuration, outcomeText, progressText, stateTone } from "./format";
+import { DurationTicker } from "./ticker";
 import { h, runsButton, stateBadge } from "./ui";
 
 export type ProgressMessage = Extract<FromPython, { kind: "run_progress" }>;
@@ -18,7 +19,7 @@ export class ProgressStrip {
   /** Tasks that failed upstream (counted from the run's detail once it ended). */
   upstream: number | null = null;
   private receivedAt = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private unsubscribe: (() => void) | null = null;
   private readonly bar: HTMLElement;
   private readonly fill: HTMLElement;
   private readonly textEl: HTMLElement;
@@ -26,7 +27,11 @@ export class ProgressStrip {
   private readonly title: HTMLElement;
   private readonly actions: HTMLElement;
 
-  constructor(private readonly handlers: ProgressHandlers) {
+  constructor(
+    private readonly handlers: ProgressHandlers,
+    /** The tab's clock, so the elapsed line ticks with every other live duration. */
+    private readonly clock: DurationTicker = new DurationTicker(),
+  ) {
     this.fill = h("div", { class: "loom-runs-progress-fill" });
     this.bar = h("div", { class: "loom-runs-progress-bar", role: "progressbar", "aria-label": "Run progress", "aria-valuemin": 0, "data-role": "progress-bar" }, this.fill);
     this.textEl = h("span", { class: "loom-runs-progress-text", "data-role": "progress-text" });
@@ -66,7 +71,7 @@ export class ProgressStrip {
     this.element.hidden = false;
     this.render(now);
     if (message.finished) this.stopClock();
-    else if (!this.timer && typeof setInterval === "function") this.timer = setInterval(() => this.render(Date.now()), 1000);
+    else if (!this.unsubscribe) this.unsubscribe = this.clock.subscribe((at) => this.render(at));
   }
 
   setUpstream(count: number): void {
@@ -138,8 +143,8 @@ export class ProgressStrip {
   }
 
   private stopClock(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
   destroy(): void {
