@@ -150,9 +150,9 @@ warming: threading.Thread | None = None
 
 def _warm_up() -> None:
     """Import what the first %loom_* magic needs in the background, while the user types the
-    next cell: the Databricks SDK's package alone imports every service (1-2 s here), which a
-    cold kernel would otherwise pay when the first editor is asked for. `LOOM_JOBS_NO_WARMUP=1`
-    turns it off."""
+    next cell: pydantic and the models, the widget, and the Databricks SDK's core (its service
+    modules stay unloaded until something asks for `Workspace.client`), which a cold kernel would
+    otherwise pay when the first editor is asked for. `LOOM_JOBS_NO_WARMUP=1` turns it off."""
     global warming
     if warming is not None or os.environ.get("LOOM_JOBS_NO_WARMUP"):
         return
@@ -160,8 +160,11 @@ def _warm_up() -> None:
     def imports() -> None:
         # A failure here is met again, and reported, by the magic that needs the module.
         with contextlib.suppress(Exception):
-            # The client imports the SDK only when it connects: ask for it by name.
-            import databricks.sdk  # noqa: F401
+            from loom_jobs_widget.client.sdk_core import import_core
+
+            # The client imports the SDK's core only when it connects: ask for it by name.
+            import_core()
+            import databricks.sdk.core  # noqa: F401
 
             import loom_jobs_widget.client.connection
             import loom_jobs_widget.editor.widget  # noqa: F401

@@ -1,7 +1,9 @@
 """The workspace the widgets talk to: `connect()`, the `Workspace` handle and its services (jobs,
 runs, permissions) over the Jobs REST API, and the `WorkspaceError` family its calls raise.
 
-Importing it does not import the Databricks SDK: `connect()` does, when it builds a client.
+Importing it does not import the Databricks SDK. `connect()` imports the SDK's core (`Config`,
+`ApiClient`: auth, retries, errors) and calls the API as raw JSON; the SDK's service modules,
+about a second of imports, come only with the first use of `Workspace.client`.
 """
 
 from loom_jobs_widget.client.connection import connect, default_data_dir, unified_auth_configured
@@ -26,6 +28,7 @@ from loom_jobs_widget.client.permissions import (
     PermissionsService,
     save_acl,
 )
+from loom_jobs_widget.client.rest import ApiHandle
 from loom_jobs_widget.client.run_views import (
     TERMINAL,
     RepairPlan,
@@ -44,11 +47,13 @@ from loom_jobs_widget.client.run_views import (
 )
 from loom_jobs_widget.client.runs import RunHandle, RunsApi, RunsService, poll_intervals
 from loom_jobs_widget.client.save_plan import SavePlan, plan_update
+from loom_jobs_widget.client.sdk_core import SdkClient
 from loom_jobs_widget.client.workspace import Workspace
 
 __all__ = [
     "TERMINAL",
     "AclConflictError",
+    "ApiHandle",
     "AuthError",
     "ConfigurationError",
     "ConflictError",
@@ -67,6 +72,7 @@ __all__ = [
     "RunsApi",
     "RunsService",
     "SavePlan",
+    "SdkClient",
     "UnreachableError",
     "Workspace",
     "WorkspaceError",

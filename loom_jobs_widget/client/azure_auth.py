@@ -61,7 +61,7 @@ class AzureIdentityCredentials(CredentialsStrategy):
     """Bearer tokens for Azure Databricks from an azure-identity credential.
 
     `credential` defaults to `DefaultAzureCredential()`. A token is asked for once while the
-    WorkspaceClient is built, so that a missing credential fails `connect()` at once with one
+    SDK's Config is built, so that a missing credential fails `connect()` at once with one
     sentence, then again only when the cached one is near expiry."""
 
     def __init__(

@@ -28,10 +28,7 @@ from __future__ import annotations
 import atexit
 import configparser
 import os
-import ssl
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -45,10 +42,10 @@ from loom_jobs_widget.client.errors import (
     network_reason,
     translate_error,
 )
+from loom_jobs_widget.client.sdk_core import SdkClient, import_core
 from loom_jobs_widget.client.workspace import Workspace
 
 if TYPE_CHECKING:
-    from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
 
     from loom_jobs_widget.client.azure_auth import TokenCredential
@@ -238,6 +235,7 @@ def _connect_sdk(
 def _config(
     kwargs: Mapping[str, Any], budget: Mapping[str, Any], strategy: Any, source: str
 ) -> Config:
+    import_core()
     from databricks.sdk.config import Config
 
     from loom_jobs_widget._version import __version__
@@ -262,13 +260,11 @@ def _config(
         raise kind(f"Could not connect to {where}: {text}.") from error
 
 
-def _client(config: Config) -> WorkspaceClient:
-    from databricks.sdk import WorkspaceClient
-
-    return WorkspaceClient(config=config)
+def _client(config: Config) -> SdkClient:
+    return SdkClient(config)
 
 
-def _verify(client: WorkspaceClient) -> str | None:
+def _verify(client: SdkClient) -> str | None:
     """Checks the credentials with one cheap authenticated call; the user's name."""
     host = str(client.config.host or "")
     try:
@@ -284,6 +280,11 @@ def _verify(client: WorkspaceClient) -> str | None:
 
 def _probe(host: str, http_timeout: float) -> None:
     """One unauthenticated GET, no retries: any HTTP answer means the host is there."""
+    # Imported here: only a real workspace is probed, and ssl with urllib weigh tens of ms.
+    import ssl
+    import urllib.error
+    import urllib.request
+
     url = host if "://" in host else f"https://{host}"
     url = url.rstrip("/") + "/.well-known/databricks-config"
     request = urllib.request.Request(url, method="GET")
@@ -317,6 +318,7 @@ def _connect_azure_identity(
     credential: TokenCredential | None,
     budget: Mapping[str, Any],
 ) -> Workspace:
+    import_core()
     from loom_jobs_widget.client.azure_auth import AzureIdentityCredentials
 
     if host is None and profile is not None:
@@ -366,13 +368,20 @@ class _LocalServers:
     def acquire(self, data_dir: Path) -> LocalWorkspace:
         """The workspace serving `data_dir` in this process, started if need be; raises
         _ServedElsewhere when another process serves it."""
-        from loom_jobs_widget.local import LocalWorkspace, find_running
+        from loom_jobs_widget.local import find_running
 
         with self._lock:
             found = self._running.get(data_dir)
             if found is not None:
                 self._running[data_dir] = (found[0], found[1] + 1)
                 return found[0]
+            # Another process's server is found from the files it writes, before anything
+            # needs the server's own modules (about half a second of imports) to start one.
+            address = find_running(data_dir)
+            if address is not None:
+                raise _ServedElsewhere(*address)
+            from loom_jobs_widget.local import LocalWorkspace
+
             workspace = LocalWorkspace(data_dir)
             try:
                 workspace.start()

@@ -271,8 +271,11 @@ def translate_error(error: BaseException, context: Context, host: str) -> Worksp
     """Our error for an SDK / network exception; None for anything else (a bug to let through)."""
     if isinstance(error, WorkspaceError):
         return error
-    # Imported here, not with the module: the SDK takes about a second to import, and only a
-    # call that went through it can fail with its errors.
+    # Imported here, not with the module: only a call that went through the SDK can fail with
+    # its errors, and its core without the service modules is enough for them.
+    from loom_jobs_widget.client.sdk_core import import_core
+
+    import_core()
     from databricks.sdk.errors import (
         BadRequest,
         NotFound,

@@ -63,7 +63,7 @@ from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import validate
 
 if TYPE_CHECKING:
-    from databricks.sdk import WorkspaceClient
+    from loom_jobs_widget.client.rest import ApiHandle
 
 __all__ = ["JobsService", "OnConflict"]
 
@@ -133,7 +133,7 @@ class JobsService(Service):
     Method names follow the SDK's `w.jobs`; jobs come back as the foundation's `Job` model. Runs
     and permissions are `Workspace.runs` and `Workspace.permissions`."""
 
-    def __init__(self, client: WorkspaceClient) -> None:
+    def __init__(self, client: ApiHandle) -> None:
         super().__init__(client)
         self._baselines = Baselines()
         self._save_locks: dict[int, threading.Lock] = {}

@@ -9,22 +9,33 @@ authentication, retries and error parsing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from loom_jobs_widget.client.errors import Context, translate_error
 
 if TYPE_CHECKING:
-    from databricks.sdk import WorkspaceClient
+    from databricks.sdk.core import ApiClient, Config
 
-__all__ = ["JOBS_API", "Service", "extend_arrays"]
+__all__ = ["JOBS_API", "ApiHandle", "Service", "extend_arrays"]
 
 JOBS_API: Final = "/api/2.2/jobs"
+
+
+class ApiHandle(Protocol):
+    """What a service calls through: the SDK's `WorkspaceClient`, or the lighter `SdkClient`
+    `connect()` builds (both have these two)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def api_client(self) -> ApiClient: ...
 
 
 class Service:
     """What each service of a `Workspace` shares: the client, and `_do` to call the API."""
 
-    def __init__(self, client: WorkspaceClient) -> None:
+    def __init__(self, client: ApiHandle) -> None:
         self._client = client
 
     def __repr__(self) -> str:

@@ -20,7 +20,7 @@ from loom_jobs_widget.client.rest import JOBS_API, Service, extend_arrays
 from loom_jobs_widget.client.run_views import TERMINAL, latest_task_runs, openable_url, run_state
 
 if TYPE_CHECKING:
-    from databricks.sdk import WorkspaceClient
+    from loom_jobs_widget.client.rest import ApiHandle
 
 __all__ = ["RunHandle", "RunsApi", "RunsService", "poll_intervals", "repair_reflected"]
 
@@ -36,7 +36,7 @@ class RunsService(Service):
 
     Method names follow the SDK's `w.jobs` (`run_now`, `list_runs`, `repair_run`, ...)."""
 
-    def __init__(self, client: WorkspaceClient, *, local: bool | None = None) -> None:
+    def __init__(self, client: ApiHandle, *, local: bool | None = None) -> None:
         super().__init__(client)
         self._local = local
         self._repairs: dict[int, int] = {}

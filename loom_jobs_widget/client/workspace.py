@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 from loom_jobs_widget.client.jobs import JobsService
 from loom_jobs_widget.client.permissions import PermissionsService
 from loom_jobs_widget.client.runs import RunsService
+from loom_jobs_widget.client.sdk_core import SdkClient
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
+    from databricks.sdk.core import ApiClient
 
     from loom_jobs_widget.local import LocalWorkspace
 
@@ -29,12 +31,15 @@ class Workspace:
     """A connected workspace: `client` (the SDK's WorkspaceClient) and its services `jobs`,
     `runs` and `permissions`.
 
+    `connect()` gives it an `SdkClient`: the services call the SDK's `ApiClient`, and the
+    `WorkspaceClient` (whose import takes about a second) is made when `client` is first read.
+
     Made by `loom_jobs_widget.connect()`. Its repr names the host and the kind of auth, never a
     credential."""
 
     def __init__(
         self,
-        client: WorkspaceClient,
+        client: WorkspaceClient | SdkClient,
         *,
         source: str,
         user_name: str | None = None,
@@ -42,7 +47,7 @@ class Workspace:
         local_folder: Path | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
-        self.client = client
+        self._handle = client
         self.source = source
         self.user_name = user_name
         self.local = local
@@ -56,12 +61,24 @@ class Workspace:
         self._on_close = on_close
 
     @property
+    def client(self) -> WorkspaceClient:
+        """The SDK's WorkspaceClient on this workspace's config."""
+        handle = self._handle
+        return handle.workspace_client if isinstance(handle, SdkClient) else handle
+
+    @property
+    def api_client(self) -> ApiClient:
+        """The SDK's ApiClient the services call: raw JSON, with the SDK's auth, retries and
+        errors, without making the WorkspaceClient."""
+        return self._handle.api_client
+
+    @property
     def host(self) -> str:
-        return str(self.client.config.host or "")
+        return str(self._handle.config.host or "")
 
     @property
     def auth_type(self) -> str:
-        return str(self.client.config.auth_type or "")
+        return str(self._handle.config.auth_type or "")
 
     @property
     def is_local(self) -> bool:

@@ -2,9 +2,10 @@
 of the connected workspace, and the tasks, job clusters and environments of the job, as
 ``{value, label, detail?, is_dir?}`` choices.
 
-The workspace is read through the SDK's typed services (their dataclasses are fine for reading
-lists); a failure becomes a `WorkspaceError` with a sentence a person can act on, never a
-traceback.
+The workspace is read as raw JSON through the SDK's `ApiClient` (the paths and pages of the SDK's
+own `workspace.list`, `clusters.list`, `warehouses.list`, `jobs.list` and
+`pipelines.list_pipelines`), so a picker does not import the SDK's service modules; a failure
+becomes a `WorkspaceError` with a sentence a person can act on, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from databricks.sdk.errors import NotFound
-
-from loom_jobs_widget.client import WorkspaceError
+from loom_jobs_widget.client import NotFoundError, WorkspaceError, translate_error
+from loom_jobs_widget.client.errors import Context
 from loom_jobs_widget.editor.protocol import Choice
 
 if TYPE_CHECKING:
-    from databricks.sdk.service.workspace import ObjectInfo
-
     from loom_jobs_widget.client import Workspace
     from loom_jobs_widget.core.models import JobSettings
 
@@ -74,6 +72,38 @@ def _matching(items: Iterable[Choice], query: str | None) -> Iterator[Choice]:
             yield item
 
 
+def _get(workspace: Workspace, path: str, query: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    try:
+        answer = workspace.api_client.do("GET", path, query=dict(query) if query else None)
+    except Exception as error:
+        # A 404 is told apart (a folder that is not there); the rest keeps the SDK's own text.
+        ours = translate_error(error, Context(f"list {path}"), workspace.host)
+        if isinstance(ours, NotFoundError):
+            raise ours from error
+        raise
+    return answer if isinstance(answer, dict) else {}
+
+
+def _pages(workspace: Workspace, path: str, key: str) -> Iterator[dict[str, Any]]:
+    """The objects in `key` of every page of a list endpoint, the next page read only when
+    wanted."""
+    query: dict[str, Any] = {}
+    while True:
+        page = _get(workspace, path, query)
+        for entry in page.get(key) or []:
+            if isinstance(entry, dict):
+                yield entry
+        token = page.get("next_page_token")
+        if not token:
+            return
+        query["page_token"] = token
+
+
+def _value(entry: Mapping[str, Any], name: str) -> str:
+    value = entry.get(name)
+    return value if isinstance(value, str) else ""
+
+
 def _workspace_objects(workspace: Workspace, path: str | None, kinds: set[str]) -> list[Choice]:
     folder, listed = _nearest_folder(workspace, path)
     found: list[Choice] = []
@@ -84,25 +114,25 @@ def _workspace_objects(workspace: Workspace, path: str | None, kinds: set[str]) 
     objects = sorted(
         listed,
         key=lambda o: (
-            o.object_type is None or o.object_type.value not in {"DIRECTORY", "REPO"},
-            str(o.path).lower(),
+            _value(o, "object_type") not in {"DIRECTORY", "REPO"},
+            _value(o, "path").lower(),
         ),
     )
     for info in objects:
-        kind = info.object_type.value if info.object_type is not None else ""
-        object_path = str(info.path or "")
+        kind = _value(info, "object_type")
+        object_path = _value(info, "path")
         name = object_path.rsplit("/", 1)[-1]
         if kind in {"DIRECTORY", "REPO"}:
             found.append(
                 {"value": object_path, "label": name, "detail": object_path, "is_dir": True}
             )
         elif kind in kinds:
-            language = info.language.value.lower() if info.language is not None else None
+            language = _value(info, "language").lower()
             found.append({"value": object_path, "label": name, "detail": language or kind.lower()})
     return found
 
 
-def _nearest_folder(workspace: Workspace, path: str | None) -> tuple[str, list[ObjectInfo]]:
+def _nearest_folder(workspace: Workspace, path: str | None) -> tuple[str, list[dict[str, Any]]]:
     """The folder to list and its objects: ``path`` or its nearest existing ancestor (a
     notebook path's folder may be gone or not made yet), else the user's home, else
     ``/Workspace``, else ``/``."""
@@ -116,14 +146,18 @@ def _nearest_folder(workspace: Workspace, path: str | None) -> tuple[str, list[O
     tried += [_home(workspace), "/Workspace", "/"]
     for folder in dict.fromkeys(tried):
         try:
-            listed = list(workspace.client.workspace.list(folder))
-        except NotFound:
+            answer = _get(workspace, "/api/2.0/workspace/list", {"path": folder})
+        except NotFoundError:
             continue  # workspace/list answers RESOURCE_DOES_NOT_EXIST (404) for a missing folder
+        objects = answer.get("objects")
+        listed = [o for o in objects if isinstance(o, dict)] if isinstance(objects, list) else []
         # Listing a notebook or file answers that object alone: it is no folder.
-        if len(listed) == 1 and str(listed[0].path or "").rstrip("/") == folder.rstrip("/"):
-            kind = listed[0].object_type.value if listed[0].object_type is not None else ""
-            if kind not in {"DIRECTORY", "REPO"}:
-                continue
+        if (
+            len(listed) == 1
+            and _value(listed[0], "path").rstrip("/") == folder.rstrip("/")
+            and _value(listed[0], "object_type") not in {"DIRECTORY", "REPO"}
+        ):
+            continue
         return folder or "/", listed
     return "/", []
 
@@ -134,41 +168,45 @@ def _home(workspace: Workspace) -> str:
 
 
 def _clusters(workspace: Workspace) -> Iterator[Choice]:
-    for cluster in workspace.client.clusters.list():
-        state = cluster.state.value.lower() if cluster.state is not None else None
+    for cluster in _pages(workspace, "/api/2.1/clusters/list", "clusters"):
         yield {
-            "value": cluster.cluster_id or "",
-            "label": cluster.cluster_name or "",
-            "detail": state or "",
+            "value": _value(cluster, "cluster_id"),
+            "label": _value(cluster, "cluster_name"),
+            "detail": _value(cluster, "state").lower(),
         }
 
 
 def _warehouses(workspace: Workspace) -> Iterator[Choice]:
-    for warehouse in workspace.client.warehouses.list():
-        state = warehouse.state.value.lower() if warehouse.state is not None else None
-        yield {"value": warehouse.id or "", "label": warehouse.name or "", "detail": state or ""}
+    for warehouse in _pages(workspace, "/api/2.0/sql/warehouses", "warehouses"):
+        yield {
+            "value": _value(warehouse, "id"),
+            "label": _value(warehouse, "name"),
+            "detail": _value(warehouse, "state").lower(),
+        }
 
 
 def _jobs(workspace: Workspace, query: str | None) -> Iterator[Choice]:
     # jobs/list filters by exact name only; a substring filter needs the names themselves.
     needle = (query or "").strip().lower()
-    for job in workspace.client.jobs.list():
-        name = job.settings.name if job.settings is not None and job.settings.name else ""
-        if needle and needle not in name.lower() and needle not in str(job.job_id):
+    for job in _pages(workspace, "/api/2.2/jobs/list", "jobs"):
+        settings = job.get("settings")
+        name = _value(settings, "name") if isinstance(settings, dict) else ""
+        job_id = job.get("job_id")
+        if needle and needle not in name.lower() and needle not in str(job_id):
             continue
         yield {
-            "value": str(job.job_id),
-            "label": name or f"Job {job.job_id}",
-            "detail": f"job {job.job_id}",
+            "value": str(job_id),
+            "label": name or f"Job {job_id}",
+            "detail": f"job {job_id}",
         }
 
 
 def _pipelines(workspace: Workspace) -> Iterator[Choice]:
-    for pipeline in workspace.client.pipelines.list_pipelines():
+    for pipeline in _pages(workspace, "/api/2.0/pipelines", "statuses"):
         yield {
-            "value": pipeline.pipeline_id or "",
-            "label": pipeline.name or "",
-            "detail": pipeline.state.value.lower() if pipeline.state is not None else "",
+            "value": _value(pipeline, "pipeline_id"),
+            "label": _value(pipeline, "name"),
+            "detail": _value(pipeline, "state").lower(),
         }
 
 

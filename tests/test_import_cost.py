@@ -1,0 +1,146 @@
+"""What a cold kernel imports: the editor without the Databricks SDK, and `connect()` with the
+SDK's core but none of its service modules until `Workspace.client` is asked for.
+
+Each check runs in a fresh interpreter, since this one has imported everything already.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Service modules `databricks/sdk/__init__.py` imports to build WorkspaceClient; none of them is
+# needed to call the Jobs REST API as raw JSON.
+_SERVICES = ("catalog", "jobs", "sql", "ml", "settings", "compute", "iam", "workspace")
+
+
+def _fresh(code: str) -> dict[str, object]:
+    """Runs `code` in a fresh interpreter; the JSON object it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")},
+            "LOOM_JOBS_NO_WARMUP": "1",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert isinstance(answer, dict)
+    return answer
+
+
+def test_importing_the_editor_imports_no_databricks_sdk() -> None:
+    found = _fresh(
+        "import json, sys\n"
+        "from loom_jobs_widget.editor import JobEditor\n"
+        "import loom_jobs_widget.editor.session, loom_jobs_widget.editor.pickers\n"
+        "import loom_jobs_widget.client\n"
+        "print(json.dumps({'sdk': sorted(m for m in sys.modules if m.startswith('databricks'))}))\n"
+    )
+    assert found["sdk"] == []
+
+
+def test_connect_loads_no_service_module_until_the_workspace_client_is_used(
+    tmp_path: Path,
+) -> None:
+    found = _fresh(
+        "import json, sys\n"
+        "from loom_jobs_widget.client import connect\n"
+        "def services():\n"
+        "    return sorted(m.rsplit('.', 1)[1] for m in sys.modules\n"
+        f"                  if m.rsplit('.', 1)[-1] in {_SERVICES!r}\n"
+        "                  and m.startswith('databricks.sdk.service.'))\n"
+        f"with connect('local', data_dir={str(tmp_path / 'ws')!r}) as ws:\n"
+        "    job = ws.jobs.create({'name': 'cold', 'tasks': [{'task_key': 'a',\n"
+        "        'notebook_task': {'notebook_path': '/Shared/a'}}]})\n"
+        "    read = ws.jobs.get(job.job_id).settings.name\n"
+        "    before = services()\n"
+        "    from databricks.sdk import WorkspaceClient\n"
+        "    client = ws.client\n"
+        "    typed = [j.settings.name for j in client.jobs.list()]\n"
+        "    print(json.dumps({'before': before, 'after': services(), 'read': read,\n"
+        "        'typed': typed, 'is_client': isinstance(client, WorkspaceClient),\n"
+        "        'same_client': ws.client is client,\n"
+        "        'shared_api_client': getattr(ws, 'api_client', None) is client.api_client,\n"
+        "        'host': client.config.host == ws.host}))\n"
+    )
+    assert found["before"] == []
+    assert set(found["after"]) == set(_SERVICES)  # type: ignore[arg-type]
+    assert found["read"] == "cold" and found["typed"] == ["cold"]
+    assert found["is_client"] and found["same_client"] and found["shared_api_client"]
+    assert found["host"]
+
+
+def test_the_sdk_package_completes_itself_on_first_use() -> None:
+    # Code that imports the SDK after connect() sees the whole package, as if imported at once.
+    found = _fresh(
+        "import json, sys\n"
+        "from loom_jobs_widget.client.sdk_core import import_core\n"
+        "import_core()\n"
+        "from databricks.sdk.core import ApiClient, Config\n"
+        "import databricks.sdk as sdk\n"
+        "listed = 'WorkspaceClient' in dir(sdk)\n"
+        "from databricks.sdk import *\n"
+        "from databricks.sdk.service import jobs\n"
+        "print(json.dumps({'dir': listed,\n"
+        "    'star': 'WorkspaceClient' in dir() and 'AccountClient' in dir(),\n"
+        "    'same_config': sdk.core.Config is Config and sys.modules['databricks.sdk'] is sdk,\n"
+        "    'jobs': sdk.service.jobs is jobs,\n"
+        "    'missing': not hasattr(sdk, 'no_such_name')}))\n"
+    )
+    assert found == {"dir": True, "star": True, "same_config": True, "jobs": True, "missing": True}
+
+
+def test_threads_that_ask_for_the_sdk_at_once_get_the_same_whole_package() -> None:
+    found = _fresh(
+        "import json, threading\n"
+        "from loom_jobs_widget.client.sdk_core import import_core\n"
+        "import_core()\n"
+        "import databricks.sdk.core\n"
+        "got, failed = [], []\n"
+        "def use():\n"
+        "    try:\n"
+        "        from databricks.sdk import WorkspaceClient\n"
+        "        got.append(WorkspaceClient)\n"
+        "    except Exception as error:\n"
+        "        failed.append(repr(error))\n"
+        "threads = [threading.Thread(target=use) for _ in range(4)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join(60)\n"
+        "print(json.dumps({'got': len(got), 'classes': len(set(got)), 'failed': failed}))\n"
+    )
+    assert found == {"got": 4, "classes": 1, "failed": []}
+
+
+def test_an_sdk_whose_core_cannot_load_alone_is_imported_whole() -> None:
+    # As an SDK version whose core needed its package's __init__ would: the first import of the
+    # core fails, and the package is then imported the ordinary way.
+    found = _fresh(
+        "import json, sys\n"
+        "class Refuse:\n"
+        "    tried = 0\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'databricks.sdk.core' and not Refuse.tried:\n"
+        "            Refuse.tried += 1\n"
+        "            raise ImportError('needs the package first')\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Refuse())\n"
+        "from loom_jobs_widget.client.sdk_core import import_core\n"
+        "import_core()\n"
+        "import databricks.sdk\n"
+        "from databricks.sdk.core import ApiClient\n"
+        "print(json.dumps({'tried': Refuse.tried,\n"
+        "    'whole': 'databricks.sdk.service.catalog' in sys.modules,\n"
+        "    'client': databricks.sdk.WorkspaceClient.__name__,\n"
+        "    'completion': '__getattr__' in vars(databricks.sdk)}))\n"
+    )
+    assert found == {"tried": 1, "whole": True, "client": "WorkspaceClient", "completion": False}
