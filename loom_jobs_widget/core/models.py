@@ -16,6 +16,8 @@ plus the edits the user made. Every model here therefore keeps:
 
 from __future__ import annotations
 
+import gc
+import marshal
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, Union
@@ -24,7 +26,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     SerializerFunctionWrapHandler,
     ValidatorFunctionWrapHandler,
     model_serializer,
@@ -43,7 +44,7 @@ __all__ = [
     "QueueSettings", "RunJobTask", "SparkJarTask", "SparkPythonTask", "SparkSubmitTask", "SqlTask",
     "SqlTaskAlert", "SqlTaskDashboard", "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task",
     "TaskDependency", "TriggerSettings", "Webhook", "WebhookNotifications", "field_value",
-    "task_types_of",
+    "task_type_fields", "task_types_of",
 ]
 
 _T = TypeVar("_T")
@@ -102,6 +103,13 @@ NO_COMPUTE_TASK_TYPES: Final[frozenset[str]] = frozenset(
 def task_types_of(task: Mapping[str, Any]) -> list[str]:
     """The task type fields set on a raw task, in document order: documented ones first, then
     unknown `*_task` objects (a task type newer than this package)."""
+    known, unknown = task_type_fields(task)
+    return [*known, *unknown]
+
+
+def task_type_fields(task: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The documented task type fields a raw task sets, and its unknown `*_task` objects, each
+    in document order."""
     known: list[str] = []
     unknown: list[str] = []
     for name, value in task.items():
@@ -110,7 +118,7 @@ def task_types_of(task: Mapping[str, Any]) -> list[str]:
                 known.append(name)
         elif isinstance(name, str) and name.endswith("_task") and isinstance(value, dict):
             unknown.append(name)
-    return known + unknown
+    return tuple(known), tuple(unknown)
 
 
 def _compute_kind_of(task: Mapping[str, Any]) -> ComputeKind | None:
@@ -134,15 +142,15 @@ class ApiObject(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True, protected_namespaces=())
 
-    _key_order: tuple[str, ...] = PrivateAttr(default=())
-
+    # The key order lives in `__pydantic_private__["_key_order"]`, set here rather than declared
+    # as a PrivateAttr: pydantic initialises declared private attributes of every object it
+    # builds in Python, which took a third of the time of loading a large job.
     @model_validator(mode="wrap")
     @classmethod
     def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         obj = handler(data)
-        if isinstance(data, dict) and isinstance(obj, ApiObject) and obj.__pydantic_private__:
-            # Directly: attribute access to private fields goes through pydantic's slow path.
-            obj.__pydantic_private__["_key_order"] = tuple(data)
+        if isinstance(data, dict) and isinstance(obj, ApiObject):
+            _set_attribute(obj, "__pydantic_private__", {"_key_order": tuple(data)})
         return obj
 
     @model_serializer(mode="wrap")
@@ -159,7 +167,18 @@ class ApiObject(BaseModel):
     @classmethod
     def from_api(cls: type[_M], document: Mapping[str, Any]) -> _M:
         """Load an API document. Never fails on a JSON object; the input is not kept or changed."""
-        return cls.model_validate(_copy_json(dict(document)))
+        copied = _copy_document(document)
+        # Every object made here is kept, so a collection pass while they are made frees nothing;
+        # in a kernel that holds much else, the passes their number triggers cost more than the
+        # load itself. The collector is left as it was found.
+        enabled = gc.isenabled()
+        if enabled:
+            gc.disable()
+        try:
+            return cls.model_validate(copied)
+        finally:
+            if enabled:
+                gc.enable()
 
     def to_api(self) -> dict[str, Any]:
         """The API document: what was loaded, with the edits made since, and nothing else."""
@@ -169,19 +188,27 @@ class ApiObject(BaseModel):
         """The fields this object holds, by API name, in document order (fields added since
         loading come last). Shallow: nested objects stay models."""
         values = self.__dict__
-        extra = self.__pydantic_extra__ or {}
+        extra = self.__pydantic_extra__
         given = self.__pydantic_fields_set__  # pydantic counts extras among the set fields
-        found: dict[str, Any] = {}
-        private = self.__pydantic_private__  # directly, as above
-        for key in private["_key_order"] if private else ():
-            if key in extra:
-                found[key] = extra[key]
-            elif key in given and key in values:
-                found[key] = values[key]
+        private = self.__pydantic_private__  # directly: pydantic's attribute access is slow
+        order: tuple[str, ...] = private["_key_order"] if private else ()
+        # Comprehensions: validation reads every task's fields, several times per keystroke.
+        if extra:
+            found = {
+                key: extra[key] if key in extra else values[key]
+                for key in order
+                if key in extra or (key in given and key in values)
+            }
+        else:
+            found = {key: values[key] for key in order if key in given and key in values}
         if len(found) != len(given):
             for key in given:
-                if key not in found:
-                    found[key] = extra[key] if key in extra else values[key]
+                if key in found:
+                    continue
+                if extra and key in extra:
+                    found[key] = extra[key]
+                elif key in values:
+                    found[key] = values[key]
         return found
 
     def unset(self, name: str) -> None:
@@ -189,6 +216,7 @@ class ApiObject(BaseModel):
         extra = self.__pydantic_extra__
         if extra is not None and name in extra:
             del extra[name]
+            self.__pydantic_fields_set__.discard(name)
             return
         field = type(self).model_fields.get(name)
         if field is not None:
@@ -197,6 +225,8 @@ class ApiObject(BaseModel):
 
 
 _M = TypeVar("_M", bound=ApiObject)
+
+_set_attribute = object.__setattr__  # past pydantic's __setattr__, as pydantic itself does
 
 _ABSENT: Final = object()
 
@@ -215,8 +245,27 @@ def field_value(obj: Any, name: str) -> Any:
     return None
 
 
+def _copy_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `document` whose dicts and lists are all new and none shared by two places.
+
+    Raw (untyped) parts of a model are the input's own objects, so loading copies the input
+    first. marshal copies plain JSON values at C speed; its format 2 writes a list or dict that
+    occurs twice as two (format 3 would load it back as one object, shared by two fields). It
+    refuses most other types, but turns an object with a buffer (a numpy number) into bytes:
+    the copy is used only when it equals the input. (A bytearray equals its bytes; no job
+    document holds one.)"""
+    if type(document) is dict:
+        try:
+            copied: dict[str, Any] = marshal.loads(marshal.dumps(document, 2))
+            if copied == document:
+                return copied
+        except Exception:  # a type marshal refuses, deep nesting, an odd __eq__
+            pass
+    copied = _copy_json(dict(document))
+    return copied
+
+
 def _copy_json(value: Any) -> Any:
-    # Raw (untyped) parts of a model are the input's own objects: copy so nothing is shared.
     if isinstance(value, dict):
         return {key: _copy_json(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -128,6 +128,7 @@ TASK_TYPES: Final[tuple[TaskType, ...]] = (
         ("pipeline_id", "the pipeline to update"),
         compute=False,
         form=4,
+        local="process",
         skeleton={"pipeline_id": ""},
         resolved=("parameters",),
         color="#16a34a",

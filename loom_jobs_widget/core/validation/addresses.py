@@ -42,9 +42,14 @@ def job_addresses(job: CheckedJob, _: None) -> None:
 
 
 def task_addresses(job: CheckedJob, site: TaskSite) -> None:
-    _check_notifications(job, site.fields, f"{site.path}.", site.label, site)
+    fields = site.fields
+    # The wording (label, path) is made only for a task that has addresses: most have none.
+    if fields.get("email_notifications") is not None:
+        _check_notifications(job, fields, f"{site.path}.", site.label, site)
     for task_type, path, name in _SUBSCRIBERS:
-        entries: Any = site.fields.get(task_type)
+        entries: Any = fields.get(task_type)
+        if entries is None:
+            continue
         for step in path:
             entries = field_value(entries, step)
         if not isinstance(entries, list):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from loom_jobs_widget.core.models import JobSettings, Task
 from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite, nested_site_of
 from loom_jobs_widget.core.validation.graph import dependencies
@@ -33,8 +35,8 @@ class TaskChecker:
         self._graph_problems = job.problems()  # cycles: they only change with depends_on
         job.found.clear()
         self._job = job
-        keys = [site.key for site in job.sites]
-        self._unique = {key for key in keys if key is not None and keys.count(key) == 1}
+        uses = Counter(site.key for site in job.sites)
+        self._unique = {key for key, count in uses.items() if key is not None and count == 1}
 
     def can_check(self, task_key: str) -> bool:
         return task_key in self._unique

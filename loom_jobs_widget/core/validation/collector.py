@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from loom_jobs_widget.core.models import TASK_TYPES, JobSettings, field_value, task_types_of
+from loom_jobs_widget.core.models import JobSettings, field_value, task_type_fields
 from loom_jobs_widget.core.validation.dag import ancestor_sets
 from loom_jobs_widget.core.validation.problems import Problem, Severity
 from loom_jobs_widget.core.validation.readers import (
@@ -36,7 +36,7 @@ class TaskSite:
     types: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.types = _task_types(self.fields)
+        self.types = task_type_fields(self.fields)
 
     @property
     def owner_key(self) -> str | None:
@@ -50,16 +50,12 @@ class TaskSite:
         return name
 
 
-def _task_types(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The documented task type fields a task sets, and the unknown `*_task` objects it has."""
-    types = task_types_of(fields)
-    known = tuple(t for t in types if t in TASK_TYPES)
-    return known, tuple(t for t in types if t not in TASK_TYPES)
-
-
 def nested_site_of(site: TaskSite) -> TaskSite | None:
     """The task nested in a for_each task, when it is an object."""
-    nested = field_value(site.fields.get("for_each_task"), "task")
+    loop = site.fields.get("for_each_task")
+    if loop is None:
+        return None
+    nested = field_value(loop, "task")
     if not is_object(nested):
         return None
     nested_key = field_value(nested, "task_key")
@@ -108,13 +104,14 @@ class CheckedJob:
         for index, task in enumerate(tasks):
             if not is_object(task):
                 continue
-            key = field_value(task, "task_key")
+            fields = fields_of(task)
+            key = fields.get("task_key")
             usable = key if isinstance(key, str) and key else None
             if is_interpolation(key):
                 self.keys_certain = False
             first = self.by_key.get(usable) if usable is not None else None
             path = f"tasks[{usable}]" if usable is not None and first is None else f"tasks[{index}]"
-            site = TaskSite(task, fields_of(task), index, path, usable, first=first)
+            site = TaskSite(task, fields, index, path, usable, first=first)
             if usable is not None and first is None:
                 self.by_key[usable] = site
                 site.node = len(self.parents)

@@ -18,7 +18,10 @@ def job_timeout(job: CheckedJob, _: None) -> None:
 
 
 def task_timeout(job: CheckedJob, site: TaskSite) -> None:
-    _check_timeout(job, site.fields, f"{site.path}.", site.label, site)
+    # The wording (label, path) is made only for a task that may have a fault: most have none.
+    timeout = site.fields.get("timeout_seconds")
+    if type(timeout) is int and timeout < 0:
+        _check_timeout(job, site.fields, f"{site.path}.", site.label, site)
 
 
 def _check_timeout(
@@ -41,8 +44,11 @@ def job_notifications(job: CheckedJob, _: None) -> None:
 
 
 def task_notifications(job: CheckedJob, site: TaskSite) -> None:
-    _check_webhooks(job, site.fields, f"{site.path}.", site.label, site)
-    _check_health(job, site.fields, f"{site.path}.", site.label, site)
+    fields = site.fields
+    if fields.get("webhook_notifications") is not None:
+        _check_webhooks(job, fields, f"{site.path}.", site.label, site)
+    if fields.get("health") is not None:
+        _check_health(job, fields, f"{site.path}.", site.label, site)
 
 
 def _check_webhooks(

@@ -12,7 +12,7 @@ from loom_jobs_widget.core.models import ApiObject, field_value
 from loom_jobs_widget.core.references import REFERENCE, TIME_ARGUMENTS
 from loom_jobs_widget.core.references import parse as parse_reference
 from loom_jobs_widget.core.validation.collector import CheckedJob, Fault, TaskSite
-from loom_jobs_widget.core.validation.readers import items, quote
+from loom_jobs_widget.core.validation.readers import fields_of, items, quote
 
 __all__ = ["parameter_default_references", "task_references"]
 
@@ -80,7 +80,9 @@ def _scan(job: CheckedJob, value: Any, path: _Path, site: TaskSite) -> None:
 
 
 def _children(value: Any) -> Iterator[tuple[Any, Any]]:
-    return enumerate(value) if isinstance(value, list) else iter(items(value))
+    # fields_of gives a dict of its own for a model and the dict itself otherwise; no rule
+    # changes either while this iterates.
+    return enumerate(value) if isinstance(value, list) else iter(fields_of(value).items())
 
 
 def _format_path(path: _Path) -> str:

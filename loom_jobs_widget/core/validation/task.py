@@ -18,7 +18,6 @@ from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite
 from loom_jobs_widget.core.validation.readers import (
     characters_outside,
     conjunction,
-    fields_of,
     in_document_order,
     is_interpolation,
     is_object,
@@ -41,7 +40,6 @@ __all__ = [
 
 def task_key(job: CheckedJob, site: TaskSite) -> None:
     key = site.fields.get("task_key")
-    path = f"{site.path}.task_key"
     if is_interpolation(key):
         return
     fault: str | None = None
@@ -61,6 +59,9 @@ def task_key(job: CheckedJob, site: TaskSite) -> None:
             f"Task key '{key}' contains {bad}: a task_key may only contain letters, digits, '_' "
             "and '-'."
         )
+    if fault is None and site.first is None:
+        return
+    path = f"{site.path}.task_key"
     if fault is not None:
         job.add("invalid-task-key", "error", fault, path, site)
     elif site.first is not None:
@@ -205,13 +206,12 @@ def required_fields(job: CheckedJob, site: TaskSite) -> None:
     body = site.fields.get(task_type)
     if not is_object(body):
         return
-    fields = fields_of(body)
-    noun = task_type.removesuffix("_task").replace("_", " ")
     for required in _REQUIRED.get(task_type, ()):
         name = required.name
-        value = fields.get(name)
+        value = field_value(body, name)  # None when absent, as for a field that is not given
         # A condition may well compare with an empty string.
         if value is None if task_type == "condition_task" else missing(value):
+            noun = task_type.removesuffix("_task").replace("_", " ")
             job.add(
                 "missing-required-field",
                 "error",
@@ -220,7 +220,7 @@ def required_fields(job: CheckedJob, site: TaskSite) -> None:
                 site,
             )
     if task_type == "sql_task" and not any(
-        not missing(fields.get(kind)) for kind in _SQL_TASK_KINDS
+        not missing(field_value(body, kind)) for kind in _SQL_TASK_KINDS
     ):
         job.add(
             "missing-required-field",

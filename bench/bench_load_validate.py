@@ -1,0 +1,102 @@
+"""Prints how long loading and validating a 1000-task job take, next to the SDK's own parse.
+
+For each job: `JobSettings.from_api`, `validate` of the loaded settings, both in a row on a fresh
+load (what opening a job costs), and `databricks.sdk.service.jobs.JobSettings.from_dict` on the
+same document; then the ratio (from_api + validate) / from_dict, of the medians (goal: 2x or
+less). The calls are timed in turns, round after round, so that a busy machine slows them alike.
+Last, a fresh load and validate, and from_dict, again while the process holds 300,000 other
+objects, as a kernel does: there the garbage collector's passes weigh.
+
+Run from the project root: `.venv/bin/python bench/bench_load_validate.py [rounds]`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench_models import layered_job
+from databricks.sdk.service.jobs import JobSettings as SdkJobSettings
+from timing import SCALE, Timing
+
+from loom_jobs_widget.core.models import JobSettings
+from loom_jobs_widget.core.validation import validate
+
+ROUNDS = 40
+BALLAST = 300_000
+# The corpus job of 1000 tasks and no dependencies (databricks/cli acceptance/bundle/invariant).
+PYDABS = Path(__file__).resolve().parents[1] / "tests/data/jobs_corpus/cli__pydabs_1000_tasks.json"
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    return {
+        "layered 1000 tasks (bench_models)": layered_job(1000),
+        "corpus cli__pydabs_1000_tasks": json.loads(PYDABS.read_text())["settings"],
+    }
+
+
+def in_turns(calls: dict[str, Callable[[], object]], rounds: int) -> dict[str, Timing]:
+    """Times each call once per round, in turn; one untimed round first warms the caches."""
+    for call in calls.values():
+        call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append((time.perf_counter() - start) * SCALE["ms"])
+    return {name: Timing.of(found) for name, found in times.items()}
+
+
+def _load_and_validate(document: dict[str, Any]) -> object:
+    return validate(JobSettings.from_api(document))
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS
+    for name, document in documents().items():
+        settings = JobSettings.from_api(document)
+        tasks = len(settings.task_list)
+        edges = len(settings.edges())
+        problems = len(validate(settings))
+        print(f"{name}: {tasks} tasks, {edges} edges, {problems} problems, {rounds} rounds")
+        calls: dict[str, Callable[[], object]] = {
+            "from_api": partial(JobSettings.from_api, document),
+            "validate": partial(validate, settings),
+            "from_api + validate (fresh)": partial(_load_and_validate, document),
+            "SDK JobSettings.from_dict": partial(SdkJobSettings.from_dict, document),
+        }
+        timings = in_turns(calls, rounds)
+        for label, timing in timings.items():
+            print(f"  {timing.line(label, width=30)}   min {timing.times[0]:7.2f} ms")
+        load, check = timings["from_api"], timings["validate"]
+        sdk = timings["SDK JobSettings.from_dict"]
+        fresh = timings["from_api + validate (fresh)"]
+        ours = (load.median + check.median) / sdk.median
+        print(f"  ratio (from_api + validate) / from_dict: {ours:.2f}x (goal <= 2x)")
+        print(f"  ratio fresh load + validate / from_dict:  {fresh.median / sdk.median:.2f}x")
+        # On a busy machine the fastest round of each is the steadier figure.
+        least = (load.times[0] + check.times[0]) / sdk.times[0]
+        print(f"  ratio of the minima:                      {least:.2f}x")
+        # A kernel holds much else (data frames, outputs): the collector's passes grow with it.
+        ballast = [{"row": [i]} for i in range(BALLAST)]
+        heavy = in_turns(
+            {
+                "from_api + validate (fresh)": partial(_load_and_validate, document),
+                "SDK JobSettings.from_dict": partial(SdkJobSettings.from_dict, document),
+            },
+            rounds,
+        )
+        del ballast
+        print(f"  with {BALLAST:,} other objects in the heap:")
+        for label, timing in heavy.items():
+            print(f"  {timing.line(label, width=30)}   min {timing.times[0]:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
