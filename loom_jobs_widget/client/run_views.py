@@ -17,6 +17,7 @@ task's latest attempt, found by time and by `repair_history` (never by `job_run_
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import re
 import time
@@ -34,6 +35,7 @@ __all__ = [
     "cancel_text",
     "canceled",
     "exportable",
+    "for_each_iterations",
     "latest_task_runs",
     "matrix_rows",
     "openable_url",
@@ -463,6 +465,116 @@ def progress(
         "total": len(states),
         "finished": (run.get("state") or {}).get("life_cycle_state") in TERMINAL,
         "root_causes": root_causes(run),
+    }
+
+
+# --- a for_each task's iterations ------------------------------------------------------------
+
+
+def _inputs(task_run: Mapping[str, Any]) -> list[Any] | None:
+    """The items of a for_each task run's `inputs`: its literal JSON array, or the array it
+    resolved to (`resolved_values.for_each_task.inputs`, when the workspace gives it). None for
+    a reference no answer resolves."""
+    spec = task_run.get("for_each_task")
+    resolved = task_run.get("resolved_values")
+    texts = []
+    if isinstance(resolved, Mapping) and isinstance(resolved.get("for_each_task"), Mapping):
+        texts.append(resolved["for_each_task"].get("inputs"))
+    if isinstance(spec, Mapping):
+        texts.append(spec.get("inputs"))
+    for text in texts:
+        if isinstance(text, list):
+            return text
+        if not isinstance(text, str):
+            continue
+        try:
+            items = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(items, list):
+            return items
+    return None
+
+
+def _input_text(item: Any) -> str:
+    return item if isinstance(item, str) else json.dumps(item, separators=(",", ":"))
+
+
+def _ended(task_run: Mapping[str, Any]) -> bool:
+    return (task_run.get("state") or {}).get("life_cycle_state") in TERMINAL
+
+
+def _iteration_groups(entries: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+    """The attempts of each iteration, iterations in the order they were made. An iteration's
+    first attempt has `attempt_number` 0; a retry (n > 0) belongs to the earliest iteration
+    whose latest attempt is number n - 1 and ended. The API gives an iteration no index of its
+    own: creation order (run ids) stands for the order of `inputs`."""
+    groups: list[list[Mapping[str, Any]]] = []
+    for entry in sorted(entries, key=lambda e: _int(e.get("run_id")) or 0):
+        attempt = _int(entry.get("attempt_number")) or 0
+        home = None
+        if attempt:
+            home = next(
+                (
+                    group
+                    for group in groups
+                    if (_int(group[-1].get("attempt_number")) or 0) == attempt - 1
+                    and _ended(group[-1])
+                ),
+                None,
+            )
+        if home is None:
+            groups.append([entry])
+        else:
+            home.append(entry)
+    return groups
+
+
+def _iteration_attempt(task_run: Mapping[str, Any], now_ms: int | None) -> dict[str, Any]:
+    return {
+        "run_id": _int(task_run.get("run_id")),
+        "attempt_number": _int(task_run.get("attempt_number")) or 0,
+        "state": run_state(task_run),
+        "state_message": _message(task_run),
+        "start_time": _int(task_run.get("start_time")) or None,
+        "end_time": _int(task_run.get("end_time")) or None,
+        "duration_ms": run_duration(task_run, now_ms=now_ms),
+        "ended": _ended(task_run),
+    }
+
+
+def for_each_iterations(
+    run: Mapping[str, Any], *, offset: int = 0, limit: int = 50, now_ms: int | None = None
+) -> dict[str, Any]:
+    """A page of a for_each task run's iterations (`IterationsPage`), read from runs/get of the
+    for_each task run's id: that answer holds the for_each task as `tasks[0]` and its iterations
+    in `iterations` ("Only populated by for-each iterations", databricks-sdk `jobs.Run`), 100 a
+    page. Each iteration with the item of `inputs` it got (None when the inputs are not known),
+    its latest attempt's state and duration (so far, while it runs) and all its attempts."""
+    tasks = [t for t in run.get("tasks") or [] if isinstance(t, Mapping)]
+    head: Mapping[str, Any] = tasks[0] if tasks else run
+    entries = [e for e in run.get("iterations") or [] if isinstance(e, Mapping)]
+    groups = _iteration_groups(entries)
+    items = _inputs(head)
+    offset = max(0, offset)
+    page = []
+    for index in range(offset, min(len(groups), offset + max(1, limit))):
+        tries = [_iteration_attempt(t, now_ms) for t in groups[index]]
+        known = items is not None and index < len(items)
+        item = _input_text(items[index]) if items is not None and known else None
+        page.append({**tries[-1], "index": index, "input": item, "attempts": tries})
+    total = len(groups)
+    if items is not None:
+        total = max(total, len(items))
+    return {
+        "run_id": _int(head.get("run_id")) or _int(run.get("run_id")),
+        "task_key": _str(head.get("task_key")),
+        "state": run_state(head),
+        "ended": _ended(head),
+        "offset": offset,
+        "total": total,
+        "started": len(groups),
+        "iterations": page,
     }
 
 

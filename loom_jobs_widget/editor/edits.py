@@ -13,6 +13,7 @@ from typing import Any
 
 from loom_jobs_widget.core import editing
 from loom_jobs_widget.core.editing import EditError
+from loom_jobs_widget.core.editing.base import copy
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.editor.protocol import (
     AddDependency,
@@ -68,6 +69,10 @@ def _set_field(settings: JobSettings, _: Sequence[str], op: SetField) -> Edited:
     path = _path(op["path"])
     value = editing.DELETE if op.get("delete") else op.get("value")
     new = editing.set_task_field(settings, key, path, value)
+    if path and path[0] == "depends_on" and new is not settings:
+        cycle = _cycle(new, key)
+        if cycle is not None and _cycle(settings, key) is None:  # a cycle already there: problems
+            raise cycle
     return Edited(new, f"edit {key}.{'.'.join(map(str, path))}", typed_task=key,
                    inside=key if _inside_task(settings, key, path) else None)  # fmt: skip
 
@@ -76,7 +81,75 @@ def _set_job_field(settings: JobSettings, _: Sequence[str], op: SetJobField) -> 
     path = _path(op["path"])
     value = editing.DELETE if op.get("delete") else op.get("value")
     new = editing.set_job_field(settings, path, value)
+    if path and path[0] in _KEYED_LISTS:
+        _refuse_a_taken_key(settings, new, str(path[0]))
     return Edited(new, f"edit {'.'.join(map(str, path))}", typed_job=True)
+
+
+_KEYED_LISTS = {"job_clusters": ("job_cluster_key", "job cluster"),
+                "environments": ("environment_key", "environment")}  # fmt: skip
+"""The job's lists whose entries tasks name by a key, unique within the job (Jobs API 2.2
+reference: JobCluster.job_cluster_key, JobEnvironment.environment_key)."""
+
+
+def _refuse_a_taken_key(before: JobSettings, after: JobSettings, name: str) -> None:
+    """Refuses an edit that gives an entry of a keyed list a key another entry has; a clash
+    already in the job is left to the problems."""
+    key_name, noun = _KEYED_LISTS[name]
+    old, new = _keys(before, name, key_name), _keys(after, name, key_name)
+    for index, key in enumerate(new):
+        if key is None or new.count(key) < 2 or old.count(key) >= new.count(key):
+            continue
+        if index < len(old) and old[index] == key:
+            continue  # the entry that had this key already: the other one took it
+        raise EditError(
+            f"Another {noun} of the job has the key '{key}'; each {noun} needs its own key.",
+            field=f"{name}[{index}].{key_name}",
+        )
+
+
+def _cycle(settings: JobSettings, task_key: str) -> EditError | None:
+    """The refusal of a cycle through `task_key`'s depends_on (as adding that edge on the graph
+    is refused: `editing.add_dependency`); None when there is none."""
+    upstream: dict[str, list[str]] = {}
+    for task in settings.to_api().get("tasks") or []:
+        if isinstance(task, Mapping) and isinstance(task.get("task_key"), str):
+            entries = task.get("depends_on")
+            upstream.setdefault(task["task_key"], [
+                entry["task_key"] for entry in entries if isinstance(entries, list)
+                and isinstance(entry, Mapping) and isinstance(entry.get("task_key"), str)
+            ] if isinstance(entries, list) else [])  # fmt: skip
+    # Walk up from each task `task_key` depends on: reaching it again is a cycle.
+    for first in upstream.get(task_key, []):
+        if first == task_key:
+            return EditError(f"A task cannot depend on itself ('{task_key}').",
+                             task_key=task_key, field=f"tasks[{task_key}].depends_on")  # fmt: skip
+        came_from: dict[str, str] = {first: task_key}
+        queue = [first]
+        while queue:
+            current = queue.pop(0)
+            if current == task_key:
+                chain = [task_key]  # in the order the tasks run
+                while chain[-1] != first:
+                    chain.append(came_from[chain[-1]])
+                return EditError(
+                    f"'{task_key}' cannot depend on '{first}': '{first}' already runs after "
+                    f"'{task_key}' ({' → '.join(chain)}), so this would make a cycle.",
+                    task_key=task_key,
+                    field=f"tasks[{task_key}].depends_on",
+                )
+            for parent in upstream.get(current, []):
+                if parent not in came_from:
+                    came_from[parent] = current
+                    queue.append(parent)
+    return None
+
+
+def _keys(settings: JobSettings, name: str, key_name: str) -> list[Any]:
+    entries = copy(settings.api_fields().get(name))
+    if not isinstance(entries, list):
+        return []
+    return [entry.get(key_name) if isinstance(entry, Mapping) else None for entry in entries]
 
 
 def _add_task(settings: JobSettings, _: Sequence[str], op: AddTask) -> Edited:

@@ -1,6 +1,7 @@
 """The JobEditor's Runs tab and live run overlay, without the browser: it answers the view's run
-messages (history, detail, output, matrix, run now, cancel, repair and its preview) and follows
-one run at a time, colouring the canvas by its task states until it ends.
+messages (history, detail, output, a for_each task's iterations, matrix, run now, cancel, repair
+and its preview) and follows one run at a time, colouring the canvas by its task states until it
+ends.
 
 A task's output is runs/get-output of its task run and, for a notebook that ran, its exported
 page (runs/export), which alone holds what the notebook printed.
@@ -28,10 +29,13 @@ from loom_jobs_widget.client import (
     task_output,
     task_states,
 )
+from loom_jobs_widget.client.run_views import for_each_iterations
 from loom_jobs_widget.editor.protocol import (
     CancelAllRequest,
     CancelRunRequest,
     FromPython,
+    IterationsPage,
+    IterationsRequest,
     MatrixMessage,
     MatrixRequest,
     MatrixRow,
@@ -57,6 +61,8 @@ if TYPE_CHECKING:
 __all__ = ["RUN_MESSAGES", "EditorRuns"]
 
 _MATRIX_MOST = 100
+# A page of a for_each task's iterations: a loop may have thousands.
+_ITERATIONS_MOST = 200
 _HISTORY_MOST = 100
 
 
@@ -162,6 +168,14 @@ class EditorRuns:
         self._send({"kind": "task_output", "request_id": message["request_id"],
                     "output": cast(TaskOutput, view)})  # fmt: skip
 
+    def _on_iterations(self, message: IterationsRequest) -> None:
+        # runs/get of the for_each task run's id lists its iterations (every page merged).
+        run = self._runs().get_run(int(message["run_id"]), include_resolved_values=True)
+        limit = min(_ITERATIONS_MOST, max(1, int(message.get("limit") or 50)))
+        page = for_each_iterations(run, offset=int(message.get("offset") or 0), limit=limit)
+        self._send({"kind": "iterations", "request_id": message["request_id"],
+                    "page": cast(IterationsPage, page)})  # fmt: skip
+
     def _on_matrix(self, message: MatrixRequest) -> None:
         limit = min(_MATRIX_MOST, max(1, int(message.get("limit") or 25)))
         order = self._order()
@@ -252,6 +266,7 @@ class EditorRuns:
         "runs": _on_runs,
         "run": _on_run,
         "task_output": _on_task_output,
+        "iterations": _on_iterations,
         "run_now": _on_run_now,
         "show_run": _on_show_run,
         "cancel_run": _on_cancel_run,
@@ -304,7 +319,7 @@ class EditorRuns:
 RUN_MESSAGES = frozenset(EditorRuns._HANDLERS)
 """The kinds of the view's messages `EditorRuns` answers."""
 
-_ANSWERED = frozenset({"runs", "run", "task_output", "repair_preview", "matrix"})
+_ANSWERED = frozenset({"runs", "run", "task_output", "iterations", "repair_preview", "matrix"})
 """The run messages with a request_id, whose answer carries the error."""
 
 
@@ -316,6 +331,8 @@ def _failed(kind: str, request_id: int, text: str) -> FromPython:
         return {"kind": "run", "request_id": request_id, "error": text}
     if kind == "task_output":
         return {"kind": "task_output", "request_id": request_id, "error": text}
+    if kind == "iterations":
+        return {"kind": "iterations", "request_id": request_id, "error": text}
     if kind == "repair_preview":
         return {"kind": "repair_preview", "request_id": request_id, "error": text}
     return {"kind": "matrix", "request_id": request_id, "error": text}

@@ -30,7 +30,7 @@ from loom_jobs_widget.editor.edits import apply_edit
 from loom_jobs_widget.editor.graph_sync import GraphSync
 from loom_jobs_widget.editor.pickers import WORKSPACE_PICKERS, choices, job_choices
 from loom_jobs_widget.editor.problems import problem_at_field, problem_in_task
-from loom_jobs_widget.editor.review import review_message
+from loom_jobs_widget.editor.review import conflict_text, merged_onto, review_message, saved_text
 from loom_jobs_widget.editor.runs import RUN_MESSAGES, EditorRuns
 from loom_jobs_widget.editor.tabs import (
     PermissionsState,
@@ -69,6 +69,7 @@ class EditorState:
         default_factory=lambda: protocol.Counts(errors=0, warnings=0, tasks=0)
     )
     status: protocol.Status = field(default_factory=lambda: protocol.Status(level="", text=""))
+    notice: protocol.Notice = field(default_factory=lambda: protocol.Notice(kind="", text=""))
 
 
 _P = ParamSpec("_P")
@@ -135,6 +136,7 @@ class EditorSession:
         # What waits for the user's answer about unsaved edits: its words, and what to do next.
         self._pending: tuple[str, Callable[[], None]] | None = None
         self._job_json: protocol.JobMessage | None = None
+        self._elsewhere: JobSettings | None = None  # saved elsewhere meanwhile (`_set_notice`)
         warning = deployment_warning(settings.to_api())
         if warning is not None:  # said before any edit
             self._set_status("info", warning)
@@ -202,6 +204,9 @@ class EditorSession:
 
     def _on_save(self, _: protocol.SaveRequest) -> None:
         with contextlib.suppress(WorkspaceError):  # `save` told the view and set the status
+            # The review the user saved from showed their edits on that version: written so.
+            if self._elsewhere is not None:
+                self.merge_saved_elsewhere()
             self.save()
 
     def _on_view_as(self, message: protocol.ViewAsRequest) -> None:
@@ -297,6 +302,19 @@ class EditorSession:
             self.discard()
         proceed()
 
+    def _on_notice_answer(self, message: protocol.NoticeAnswerRequest) -> None:
+        choice = message["choice"]
+        if choice not in ("review", "reload"):
+            raise ValueError(f"unknown choice {choice!r}")
+        if choice == "reload" and self._elsewhere is not None:
+            with contextlib.suppress(WorkspaceError):  # `reload` said why
+                self.reload()
+            return
+        # The notice goes; a save from the review (or later) still writes the merge.
+        self.state.notice = {"kind": "", "text": ""}
+        self._send(self.review())
+        self._publish()
+
     # Each handler takes the request TypedDict of its kind; the run kinds go to `runs`.
     _HANDLERS: Mapping[str, Callable[[EditorSession, Any], None]] = {
         "ready": _on_ready,
@@ -317,6 +335,7 @@ class EditorSession:
         "permissions": _on_permissions,
         "set_grants": _on_set_grants,
         "unsaved_answer": _on_unsaved_answer,
+        "notice_answer": _on_notice_answer,
     }
 
     # --- actions (the widget's Python methods call these too) -------------------------------
@@ -397,7 +416,11 @@ class EditorSession:
     @_locked
     def discard(self) -> None:
         """Throw the unsaved edits away: back to the job as loaded or last saved (an undoable
-        step, so an accidental discard can be taken back)."""
+        step, so an accidental discard can be taken back); after a save elsewhere, to that."""
+        if self._elsewhere is not None:
+            self.permissions.edited = None
+            self.reload()
+            return
         if self.history.dirty:
             self.history.push(self._saved, "discard unsaved edits")
             self.history.mark_saved()
@@ -412,6 +435,7 @@ class EditorSession:
         checked `unsaved`."""
         self.runs.stop()
         self._pending = None
+        self._set_notice()
         self.job = job if job is not None else Job(settings=settings)
         self.history.reset(settings)
         self._saved = settings
@@ -424,11 +448,58 @@ class EditorSession:
         self._refresh()
 
     def review(self) -> protocol.ReviewMessage:
-        """The changes a save would write, and the errors that stop it."""
+        """The changes a save would write, and the errors that stop it; after a save elsewhere,
+        the user's edits on top of that version (the paths both changed flagged)."""
         errors = [p for p in self.problems if p.severity == "error"]
         errors += [p for p in self.permissions.problems(None) if p.severity == "error"]
-        return review_message(self.changes(), self.permissions.changes(), errors,
-                              new_job=self.state.job_id is None)  # fmt: skip
+        theirs = self._elsewhere
+        if theirs is None:
+            return review_message(self.changes(), self.permissions.changes(), errors,
+                                  new_job=self.state.job_id is None)  # fmt: skip
+        merged, conflicts = merged_onto(self._saved, theirs, self.settings)
+        return review_message(diff(theirs, merged), self.permissions.changes(), errors,
+                              new_job=False, elsewhere=(self.state.job_id, conflicts))  # fmt: skip
+
+    @_locked
+    def merge_saved_elsewhere(self) -> list[str]:
+        """Take in the job as saved now with the unsaved edits on top (one undoable step, still
+        to save); returns the paths both changed (they keep the user's value)."""
+        job_id, theirs = self._read_saved()
+        merged, conflicts = merged_onto(self._saved, theirs, self.settings)
+        self.job.settings = merged  # `job` counts as loaded with theirs: a save writes ours
+        self._saved = theirs
+        if diff(merged, self.settings):
+            self.history.push(merged, f"merge your edits onto job {job_id} as saved elsewhere")
+        if not diff(theirs, merged):
+            self.history.mark_saved()
+        self._refresh()
+        return conflicts
+
+    @_locked
+    def reload(self) -> None:
+        """Show the job as saved now, dropping the unsaved edits as one undoable step."""
+        job_id, theirs = self._read_saved()
+        if diff(theirs, self.settings):
+            self.history.push(theirs, f"reload job {job_id}")
+        self.history.mark_saved()
+        self._saved = theirs
+        self._triggers.clear()
+        self._set_status("info", f"Reloaded job {job_id} as saved; Undo brings your edits back.")
+        self._refresh()
+
+    def _read_saved(self) -> tuple[int | None, JobSettings]:
+        """The job as the workspace has it now, loaded (the notice goes); raises its errors."""
+        job_id = self.state.job_id
+        if job_id is None:
+            return None, self.settings
+        try:
+            self.job = self._workspace().jobs.get(job_id)
+        except WorkspaceError as error:
+            self._report("error", f"Could not read job {job_id}: {error}")
+            raise
+        self._set_notice()
+        settings = self.job.settings
+        return job_id, settings if isinstance(settings, JobSettings) else JobSettings()
 
     def changes(self) -> list[Change]:
         """The edits since the job was loaded (or everything, for a new job)."""
@@ -452,7 +523,7 @@ class EditorSession:
         except ConflictError as error:
             if error.written:
                 self._take_contested(error)
-            text = _conflict_text(error, self.state.job_id)
+            text = conflict_text(error, self.state.job_id)
             self._save_failed(text, conflict=True, changed=error.written)
             raise
         except WorkspaceError as error:
@@ -463,12 +534,7 @@ class EditorSession:
         written = self.job.settings
         taken_in = diff(mine, written) if isinstance(written, JobSettings) else []
         self._take_saved(merged=on_conflict == "merge", taken_in=bool(taken_in))
-        message = f"Saved job {self.state.job_id}."
-        if taken_in:
-            message = (
-                f"Saved job {self.state.job_id}; also took in {_count(taken_in, 'change')} "
-                f"someone else made meanwhile: {_listed(taken_in)}."
-            )
+        message = saved_text(self.state.job_id, taken_in)
         if self.permissions.dirty and self.state.job_id is not None:
             try:
                 self.permissions.save(self._workspace().permissions, self.state.job_id)
@@ -519,6 +585,7 @@ class EditorSession:
         self.history.mark_saved()
         self._saved = written
         self.job.settings = written
+        self._set_notice()
 
     def _take_contested(self, error: ConflictError) -> None:
         """After a save someone else partly wrote over: two undoable steps, the workspace's
@@ -545,13 +612,19 @@ class EditorSession:
         theirs = JobSettings.from_api(dict(settings))
         # Already shown (a save of this editor read back, or a save that changed nothing).
         if not diff(theirs, self.settings):
+            if self._elsewhere is not None:  # saved as the user has it: nothing left to save
+                self._set_notice()
+                self._saved = theirs
+                self.history.mark_saved()
+                self._publish()
             return
         job_id = self.state.job_id
         if self.history.dirty:
-            self._set_status("info", f"Job {job_id} was saved elsewhere; your unsaved edits are "
-                             "kept: Review to merge / Reload")  # fmt: skip
+            self._set_notice("saved_elsewhere", f"Job {job_id} was saved elsewhere while you were "
+                             "editing it. Your unsaved edits are kept.", theirs)  # fmt: skip
             self._publish()
             return
+        self._set_notice()
         self.history.reset(theirs)
         self._triggers.clear()
         self._saved = theirs
@@ -690,7 +763,17 @@ class EditorSession:
         self._publish()
 
     def _set_status(self, level: protocol.StatusLevel, text: str) -> None:
-        self.state.status = {"level": level, "text": text}
+        status = self.state.status
+        if not text and not status["text"]:
+            return  # nothing said, nothing to clear: no new status
+        self.state.status = {"level": level, "text": text, "serial": status.get("serial", 0) + 1}
+
+    def _set_notice(
+        self, kind: protocol.NoticeKind = "", text: str = "", theirs: JobSettings | None = None
+    ) -> None:
+        """Show a notice (kind "": none); "saved_elsewhere" holds ``theirs``, the version saved."""
+        self._elsewhere = theirs
+        self.state.notice = {"kind": kind, "text": text}
 
     def _publish(self) -> None:
         settings = self.settings
@@ -710,47 +793,6 @@ class EditorSession:
         keys = {str(t.task_key) for t in settings.task_list}
         state.selected = [key for key in state.selected if key in keys]
         self._on_state(state)
-
-
-def _count(items: Sequence[object], noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
-
-
-def _listed(changes: Sequence[Change], most: int = 3) -> str:
-    shown = "; ".join(change.describe() for change in changes[:most])
-    more = len(changes) - most
-    return shown + (f"; and {more} more" if more > 0 else "")
-
-
-def _conflict_text(error: ConflictError, job_id: int | None) -> str:
-    """What a conflict means for the user, in plain words, and what they can do."""
-    job = f"job {job_id}" if job_id is not None else "the job"
-    if error.written:
-        contested = error.contested
-        paths = [unit.path for unit in contested]
-        fields = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
-        if len(contested) == 1:
-            detail = contested[0].describe(named=False)
-        else:
-            detail = "; ".join(unit.describe() for unit in contested)
-        return (
-            f"Saved {job}, but someone else changed {fields} at the same time: {detail}. "
-            "Reload theirs (Undo) or save yours again (Save)."
-        )
-    changed = _listed(error.remote_changes)
-    if error.mergeable:
-        choice = (
-            "Your edits are kept. They touch other fields than theirs: save from Python with "
-            'on_conflict="merge" to keep both, or on_conflict="overwrite" to write yours over '
-            "theirs."
-        )
-    else:
-        choice = (
-            f"Your edits are kept. Yours and theirs both change {', '.join(error.overlaps)}: "
-            'save from Python with on_conflict="overwrite" to write yours over theirs, or open '
-            "the job again to take theirs."
-        )
-    return f"Not saved: someone else changed {job} since it was loaded ({changed}). {choice}"
 
 
 def _job_id(job: Job) -> int | None:

@@ -52,6 +52,9 @@ class JobEditor(anywidget.AnyWidget):
     redo_label = traitlets.Unicode("").tag(sync=True)
     counts = traitlets.Dict().tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
+    notice = traitlets.Dict().tag(sync=True)
+    """A notice the user acts on, {"kind", "text"}: "saved_elsewhere" when another widget saved
+    the job while this one held unsaved edits (`merge_saved_elsewhere` or `reload`)."""
     shown_run = traitlets.Int(None, allow_none=True).tag(sync=True)
     """A run the view opens in its Runs tab (set by `show_run` and `RunView`)."""
     shown_tab = traitlets.Unicode("").tag(sync=True)
@@ -172,6 +175,17 @@ class JobEditor(anywidget.AnyWidget):
         """Throw away the unsaved edits: back to the job as loaded or last saved (Undo brings
         them back)."""
         self._session.discard()
+
+    def reload(self) -> None:
+        """Show the job as the workspace has it now, dropping the unsaved edits as one undoable
+        step (`undo()` brings them back)."""
+        self._session.reload()
+
+    def merge_saved_elsewhere(self) -> list[str]:
+        """Take in the job as the workspace has it now (saved elsewhere since it was loaded) with
+        the unsaved edits on top, as one undoable step; `save()` then writes it. A field both
+        changed keeps your value: those paths are returned."""
+        return self._session.merge_saved_elsewhere()
 
     def load(
         self,
@@ -336,6 +350,7 @@ class JobEditor(anywidget.AnyWidget):
                 self.redo_label = state.redo_label
                 self.counts = dict(state.counts)
                 self.status = dict(state.status)
+                self.notice = dict(state.notice)
         finally:
             self._publishing = False
 

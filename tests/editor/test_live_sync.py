@@ -64,9 +64,11 @@ def test_a_dirty_editor_keeps_the_users_edits_and_says_so(
     assert timeout_of(second, "transform") == 123  # kept
     assert timeout_of(second, "report") != 777  # not silently overwritten
     assert second.dirty
-    assert second.status["text"] == (
-        f"Job {job_id} was saved elsewhere; your unsaved edits are kept: Review to merge / Reload"
-    )
+    assert second.notice == {
+        "kind": "saved_elsewhere",
+        "text": f"Job {job_id} was saved elsewhere while you were editing it. Your unsaved "
+        "edits are kept.",
+    }
 
 
 def test_other_workspaces_and_closed_widgets_hear_nothing(

@@ -244,11 +244,25 @@ export class ReviewDialog {
             } else {
               values.push(change.text);
             }
+            // Someone else changed this too since the job was loaded: the save writes this.
+            const conflict = change.conflict
+              ? h("span", {
+                  "data-role": "conflict",
+                  title: "Changed elsewhere too: saving writes your value over theirs",
+                  style: "color: var(--je-error); font-weight: 600; margin-right: 6px;",
+                  text: "conflict:",
+                })
+              : null;
             return h(
               "li",
-              { class: "loom-je-change", "data-kind": change.kind, title: change.text },
+              {
+                class: "loom-je-change",
+                "data-kind": change.kind,
+                "data-conflict": change.conflict ? "true" : undefined,
+                title: change.text,
+              },
               h("span", { class: "loom-je-change-kind", text: change.kind }),
-              h("span", { class: "loom-je-change-path", text: change.path }),
+              h("span", { class: "loom-je-change-path" }, conflict, change.path),
               h("span", { class: "loom-je-change-values" }, values),
             );
           }),
@@ -400,6 +414,8 @@ export class DocumentDialog {
 
 export class Toasts {
   readonly element = h("div", { class: "loom-je-toasts", "aria-live": "polite" });
+  /** How many toasts were shown so far: `shownSince` tells what was shown after a count. */
+  count = 0;
 
   /** A message near the canvas; errors stay 8 s, others 4 s; × dismisses it. */
   show(level: "error" | "info" | "success", text: string, ms?: number): HTMLElement {
@@ -420,6 +436,7 @@ export class Toasts {
       close,
     );
     toast.dataset.text = text;
+    toast.dataset.serial = String(++this.count);
     const remove = () => toast.remove();
     close.addEventListener("click", remove);
     let timer = window.setTimeout(remove, ms ?? (level === "error" ? 8000 : 4000));
@@ -433,7 +450,51 @@ export class Toasts {
     return toast;
   }
 
+  /** Whether a toast saying `text` was shown after the `count`-th one and is still there. */
+  shownSince(count: number, text: string): boolean {
+    return Array.from(this.element.children).some(
+      (toast) => (toast as HTMLElement).dataset.text === text && Number((toast as HTMLElement).dataset.serial) > count,
+    );
+  }
+
   clear(): void {
     this.element.replaceChildren();
+  }
+}
+
+// ---- notices -----------------------------------------------------------------------------
+
+export type NoticeAction = "review" | "reload";
+
+/** A notice over the top of the canvas that stays (unlike a toast) until the user acts on it
+ * with one of its buttons or Python takes it away: the job was saved elsewhere while this
+ * editor held unsaved edits. Drawn over the canvas, so nothing under the pointer moves. */
+export class NoticeBar {
+  readonly element = h("div", { class: "loom-je-notices", hidden: true });
+  private readonly text = h("span", { class: "loom-je-notice-text", "data-role": "notice-text" });
+  private readonly notice: HTMLElement;
+
+  constructor(act: (action: NoticeAction) => void) {
+    const review = button("Review", { action: "notice-review", variant: "primary" });
+    review.title = "See what saving writes now: your edits on top of the version saved elsewhere";
+    review.addEventListener("click", () => act("review"));
+    const reload = button("Reload", { action: "notice-reload", variant: "outline" });
+    reload.title = "Show the version saved elsewhere; Undo brings your edits back";
+    reload.addEventListener("click", () => act("reload"));
+    this.notice = h(
+      "div",
+      { class: "loom-je-notice", role: "status", "data-role": "notice" },
+      h("span", { class: "loom-je-notice-icon" }, icon("alert")),
+      this.text,
+      h("span", { class: "loom-je-notice-actions" }, review, reload),
+    );
+    this.element.append(this.notice);
+  }
+
+  /** Show `text` (of kind `kind`), or hide the notice when `kind` is "". */
+  show(kind: string, text: string): void {
+    this.element.hidden = !kind;
+    this.notice.dataset.kind = kind;
+    this.text.textContent = kind ? text : "";
   }
 }

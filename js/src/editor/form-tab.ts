@@ -118,6 +118,11 @@ export abstract class FormTab implements JobTab {
     this.element.dataset.problems = String(this.mine(problems).length);
   }
 
+  showEditError(message: string, path: JsonPath): Record<string, unknown> | null {
+    const handle = this.handle;
+    return handle?.refuse(path, message) ? handle.current() : null;
+  }
+
   /** The current value of a settings path (as this tab last saw or set it). */
   protected valueAt(path: JsonPath): unknown {
     return getPath(this.job?.settings, path);

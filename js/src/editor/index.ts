@@ -8,7 +8,7 @@ import { EditorCanvas } from "./canvas";
 import { canvasTheme, watchTheme } from "./canvas-theme";
 import { confirmDeleteTasks } from "./delete-tasks";
 import { DetailsTab } from "./details-tab";
-import { DialogHost, DocumentDialog, ReviewDialog, Toasts, unsavedDialog } from "./dialogs";
+import { DialogHost, DocumentDialog, NoticeBar, ReviewDialog, Toasts, unsavedDialog } from "./dialogs";
 import { h } from "./dom";
 import { FocusMode } from "./focus-mode";
 import { FORMS_CSS, setPath } from "./forms/index";
@@ -40,6 +40,12 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   const store = new GraphStore();
   const requests = new PythonRequests((message) => send(message));
   const toasts = new Toasts();
+  const notices = new NoticeBar((choice) => {
+    tabs.flushActive();
+    // The review opens at once; Python's `review` fills it.
+    if (choice === "review") review.openLoading();
+    send({ kind: "notice_answer", choice });
+  });
   const header = new JobHeader(model, (name) => {
     setJobField(["name"], name);
     // The Details tab shows the name too.
@@ -147,7 +153,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     main,
   );
   tabs.panels.hidden = true;
-  const stage = h("div", { class: "loom-je-stage" }, main, tabs.panels, toasts.element);
+  const stage = h("div", { class: "loom-je-stage" }, main, tabs.panels, notices.element, toasts.element);
   root.dataset.tab = "tasks";
   root.append(style, header.element, tabs.bar, toolbar.element, stage, problems.element, view.help);
   el.append(root);
@@ -465,6 +471,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
       case "edit_error": {
         if (message.request_id !== undefined) requests.settle(message.request_id, undefined);
         if (message.task_key !== null && message.task_key === panel.taskKey) panel.showEditError(message.message, message.field);
+        else if (message.task_key === null) tabs.showEditError(message.message, message.field);
         toasts.show("error", message.message);
         roundtripStart = null;
         break;
@@ -519,16 +526,27 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
   };
   model.on("change:shown_tab", onShownTab);
   requestAnimationFrame(onShownTab);
-  // Python's `status`, shown once, as a toast: a message that also came as its own message
-  // (edit_error, saved, save_failed, run_error) is not shown a second time.
+  // Python's `status`, each one shown once, as a toast: the same words said again are a new
+  // status (its `serial` changed), shown again. One that came as its own message just before
+  // (edit_error, saved, save_failed, run_error: sent ahead of the status) is not shown twice.
+  let toastsBeforeStatus = 0;
   const onStatus = () => {
-    const status = model.get("status") ?? { level: "", text: "" };
+    const status = model.get("status") ?? { level: "", text: "", serial: 0 };
     const text = status.text ?? "";
-    if (!text) return;
-    const shown = Array.from(toasts.element.children).some((toast) => (toast as HTMLElement).dataset.text === text);
-    if (!shown) toasts.show(status.level === "error" || status.level === "success" ? status.level : "info", text);
+    const since = toastsBeforeStatus;
+    toastsBeforeStatus = toasts.count;
+    if (!text || toasts.shownSince(since, text)) return;
+    toasts.show(status.level === "error" || status.level === "success" ? status.level : "info", text);
+    toastsBeforeStatus = toasts.count;
   };
   model.on("change:status", onStatus);
+  // Python's `notice`: stays until the user acts on it or Python takes it away.
+  const onNotice = () => {
+    const notice = model.get("notice") ?? { kind: "", text: "" };
+    notices.show(notice.kind ?? "", notice.text ?? "");
+  };
+  model.on("change:notice", onNotice);
+  onNotice();
   // A status from before this view (a save's "Saved job 6.") is old news; a warning is not.
   if (model.get("status")?.level !== "success") onStatus();
   const headerTraits = ["title", "job_id", "workspace_label", "dirty", "counts"] as const;
@@ -554,6 +572,7 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     model.off("change:shown_run", onShownRun);
     model.off("change:shown_tab", onShownTab);
     model.off("change:status", onStatus);
+    model.off("change:notice", onNotice);
     for (const name of headerTraits) model.off(`change:${name}`, updateHeader);
     for (const name of toolbarTraits) model.off(`change:${name}`, updateToolbar);
     requests.destroy();

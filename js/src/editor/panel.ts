@@ -1,7 +1,7 @@
 // The task panel: opens for exactly one selected task. Its header (task_key, renamed on Enter or
 // blur; the type picker) is drawn here; the sections below by the forms (forms/index.ts).
 import { taskIcon } from "./canvas-nodes";
-import { button, h } from "./dom";
+import { button, h, uid } from "./dom";
 import {
   KNOWN_TASK_TYPES,
   renderSections,
@@ -12,6 +12,7 @@ import {
 import type { FormContext, FormHandle } from "./forms/types";
 import type { Choice, JsonPath, PickerKind, Problem, ReferenceChoice } from "./protocol";
 import { PANEL_WIDTH } from "./styles";
+import { fieldPath } from "./tabs";
 
 export interface PanelHost {
   setField(taskKey: string, path: JsonPath, value: unknown): void;
@@ -49,7 +50,8 @@ export class TaskPanel {
       autocomplete: "off",
       "data-field": "task_key",
     });
-    this.keyError = h("div", { class: "loom-je-field-error", role: "alert", "data-role": "rename-error" });
+    this.keyError = h("div", { class: "loom-je-field-error", role: "alert", "data-role": "rename-error", id: uid() });
+    this.keyInput.setAttribute("aria-describedby", this.keyError.id);
     this.keyInput.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
@@ -191,7 +193,8 @@ export class TaskPanel {
     const typeChanged = this.task !== null && type !== this.taskType;
     this.task = task;
     this.taskType = type;
-    if (document.activeElement !== this.keyInput) this.keyInput.value = taskKey;
+    // A refused rename keeps its text (and mark) until the user changes it.
+    if (document.activeElement !== this.keyInput && this.keyInput.dataset.refused !== "true") this.keyInput.value = taskKey;
     const description = typeof task.description === "string" ? task.description : "";
     this.description.textContent = description;
     this.description.hidden = description === "";
@@ -244,20 +247,28 @@ export class TaskPanel {
     this.element.dataset.problems = String(problems.length);
   }
 
-  /** An edit of this panel was refused: a rename shows at the key field. */
+  /** An edit of this panel was refused: the field it was typed in (the key for a rename) keeps
+   * the text, marked with Python's message, until the user changes it. */
   showEditError(message: string, field: string | null): boolean {
-    if (field === "task_key" || (field === null && this.keyInput.dataset.pending === "true")) {
+    const path = taskFieldPath(field);
+    const pending = this.keyInput.dataset.pending === "true";
+    if ((path && path.length === 1 && path[0] === "task_key") || (path === null && pending)) {
       this.keyError.textContent = message;
       this.keyInput.setAttribute("aria-invalid", "true");
+      this.keyInput.dataset.refused = "true";
+      if (pending && this.keyInput.dataset.sent !== undefined && document.activeElement !== this.keyInput) {
+        this.keyInput.value = this.keyInput.dataset.sent;
+      }
       delete this.keyInput.dataset.pending;
       return true;
     }
-    return false;
+    return path !== null && path.length > 0 && (this.handle?.refuse(path, message) ?? false);
   }
 
   private clearKeyError(): void {
     this.keyError.textContent = "";
     this.keyInput.removeAttribute("aria-invalid");
+    delete this.keyInput.dataset.refused;
   }
 
   private commitRename(): void {
@@ -270,6 +281,8 @@ export class TaskPanel {
       return;
     }
     if (this.keyInput.dataset.pending === "true" && this.keyInput.dataset.sent === next) return;
+    // Refused already (and not changed since): leaving the field does not ask again.
+    if (this.keyInput.dataset.refused === "true" && this.keyInput.dataset.sent === next) return;
     this.keyInput.dataset.pending = "true";
     this.keyInput.dataset.sent = next;
     this.handle?.flush();
@@ -287,6 +300,7 @@ export class TaskPanel {
     this.taskKey = newKey;
     this.element.dataset.task = newKey;
     if (document.activeElement !== this.keyInput) this.keyInput.value = newKey;
+    this.clearKeyError();
     this.renamed();
   }
 
@@ -299,4 +313,12 @@ export class TaskPanel {
   destroy(): void {
     this.closeForms();
   }
+}
+
+/** The path inside the task a refused edit's `field` names: `tasks[ingest].depends_on` →
+ * [depends_on]; a field without the task's prefix is read as a path inside the task already. */
+export function taskFieldPath(field: string | null): JsonPath | null {
+  const path = fieldPath(field);
+  if (!path) return null;
+  return path[0] === "tasks" && path.length >= 2 ? path.slice(2) : path;
 }

@@ -14,6 +14,7 @@ const REPLY_KINDS = new Set([
   "runs",
   "run",
   "task_output",
+  "iterations",
   "repair_preview",
   "matrix",
 ]);

@@ -12,7 +12,7 @@ import { ScheduleForm } from "./schedule/cron-form";
 import { SCHEDULE_TAB_CSS } from "./schedule/css";
 import { isCronSchedulePath } from "./schedule/quartz-editor";
 import { viewerTimeZone } from "./schedule/times";
-import { TriggerFields, card, renderMessages } from "./schedule/trigger-fields";
+import { TriggerFields, card, renderMessages, type RefusedTexts } from "./schedule/trigger-fields";
 import { problemPath } from "./tabs";
 import type { JobMessage, JobTab, JobTabContext } from "./tab-types";
 
@@ -37,6 +37,8 @@ export class ScheduleTab implements JobTab {
   private renderedKind: TriggerKind | null = null;
   private renderedTypeKey: string | null = null;
   private fields: TriggerFields;
+  /** Text the trigger fields refused, kept across their forms (a kind switched away and back). */
+  private readonly refused: RefusedTexts = new Map();
   private pendingKind: EditableTriggerKind | null = null;
 
   private readonly topProblems: HTMLUListElement;
@@ -54,7 +56,7 @@ export class ScheduleTab implements JobTab {
   private zonesRequested = false;
 
   constructor(private readonly ctx: JobTabContext) {
-    this.fields = new TriggerFields(ctx);
+    this.fields = new TriggerFields(ctx, this.refused);
     const style = h("style", { text: SCHEDULE_TAB_CSS });
     this.topProblems = h("ul", { class: "loom-st-top-problems", "data-role": "top-problems", hidden: true });
     this.kindLabel = h("div", { class: "loom-st-kind-label", text: "Trigger" });
@@ -183,7 +185,7 @@ export class ScheduleTab implements JobTab {
 
   private renderBody(trigger: TriggerView, typeKey: string | null): void {
     this.fields.cancel();
-    this.fields = new TriggerFields(this.ctx);
+    this.fields = new TriggerFields(this.ctx, this.refused);
     const fields = this.fields;
     this.sched?.destroy();
     this.sched = null;
@@ -216,6 +218,7 @@ export class ScheduleTab implements JobTab {
         const base: JsonPath = ["trigger", typeKey ?? "periodic"];
         const interval = fields.int([...base, "interval"], { min: 1, placeholder: "1" });
         const unit = fields.select([...base, "unit"], PERIODIC_UNITS.map((u) => [u, u.toLowerCase()]));
+        unit.control.setAttribute("aria-label", "Interval unit");
         const row = h("div", { class: "loom-st-inline" }, h("span", { class: "loom-st-word", text: "Every" }), interval.control, unit.control);
         body.append(
           card(

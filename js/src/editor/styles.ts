@@ -8,6 +8,7 @@ export const PANEL_WIDTH = 420;
 
 import { FORMS_VARIABLES } from "./forms/css";
 import { THEME_VARIABLES } from "./theme";
+import { TOASTS_CSS } from "./toasts-css";
 
 export const CSS = `
 .loom-je {
@@ -240,49 +241,7 @@ ${THEME_VARIABLES}
 .loom-je-focus-banner[hidden] { display: none; }
 .loom-je-focus-banner .loom-je-btn { height: 22px; font-size: 12px; }
 
-/* ---- toasts (edit errors, notices) ---- */
-.loom-je-toasts {
-  position: absolute;
-  left: 12px;
-  right: 12px;
-  bottom: 12px;
-  display: flex;
-  flex-direction: column;
-  align-items: center;
-  gap: 6px;
-  pointer-events: none;
-  z-index: 5;
-}
-/* A hidden notice bar stays hidden whatever display its own style gives it. */
-.loom-je-notices[hidden] { display: none !important; }
-.loom-je-toast {
-  display: flex;
-  align-items: flex-start;
-  gap: 8px;
-  max-width: min(560px, 100%);
-  padding: 8px 8px 8px 12px;
-  border-radius: var(--je-radius);
-  border: 1px solid var(--je-border-strong);
-  border-left: 4px solid var(--je-info);
-  background: var(--je-bg);
-  color: var(--je-text);
-  box-shadow: 0 4px 14px rgba(0,0,0,.14);
-  pointer-events: auto;
-  animation: loom-je-in .16s ease-out;
-}
-.loom-je-toast-error { border-left-color: var(--je-error); }
-.loom-je-toast-success { border-left-color: var(--je-success); }
-.loom-je-toast-icon { color: var(--je-error); flex: none; margin-top: 1px; display: inline-flex; }
-.loom-je-toast-icon svg { width: 16px; height: 16px; }
-.loom-je-toast-success .loom-je-toast-icon { color: var(--je-success); }
-.loom-je-toast-info .loom-je-toast-icon { color: var(--je-info); }
-.loom-je-toast-text { flex: 1; white-space: pre-wrap; word-break: break-word; }
-.loom-je-toast-close {
-  border: none; background: none; color: var(--je-muted); cursor: pointer; padding: 0 4px; font-size: 16px; line-height: 1;
-}
-.loom-je-toast-close:hover { color: var(--je-text); }
-@keyframes loom-je-in { from { opacity: 0; transform: translateY(6px); } to { opacity: 1; transform: none; } }
-
+${TOASTS_CSS}
 /* ---- task panel ---- */
 .loom-je-panel {
   position: relative;

@@ -30,6 +30,10 @@ export interface JobTab {
   update(job: JobMessage): void;
   /** Job-level problems (task_key null; `path` from the settings' root): show them at their fields. */
   showProblems(problems: Problem[]): void;
+  /** Python refused an edit at `path` (from the settings' root): the field keeps what the user
+   * typed, marked with the message, until they change it. Answers the settings as the tab holds
+   * them now (Python's at that path again), or null when no field of the tab shows it. */
+  showEditError?(message: string, path: JsonPath): Record<string, unknown> | null;
   /** The tab became visible (load lazily, e.g. the time zone list or the permissions). */
   shown?(): void;
   /** Send any debounced edit now. */

@@ -4,6 +4,7 @@
 // tab shows its own; a badge on the tab counts them), `permissions` to the Permissions tab.
 import { TRIGGER_FIELDS } from "../generated/limits";
 import { h } from "./dom";
+import { setPath } from "./forms/paths";
 import type { FromPython, JsonPath, Problem, ToPython } from "./protocol";
 import type { JobMessage, JobTab, JobTabContext, JobTabId, PermissionsMessage } from "./tab-types";
 
@@ -44,9 +45,14 @@ export function tabOfPath(path: JsonPath | null | undefined): Exclude<JobTabId, 
 /** A problem's path: `path` as Python sent it, else read from `field` (`parameters[2].name`). */
 export function problemPath(problem: Problem): JsonPath | null {
   if (problem.path?.length) return problem.path;
-  if (!problem.field) return null;
+  return fieldPath(problem.field);
+}
+
+/** The path a `field` of Python's names (`parameters[2].name`, `tasks[ingest].depends_on`). */
+export function fieldPath(field: string | null | undefined): JsonPath | null {
+  if (!field) return null;
   const path: JsonPath = [];
-  for (const m of problem.field.matchAll(/([A-Za-z_][\w]*)|\[(\d+)\]|\[([^\]]+)\]/g)) {
+  for (const m of field.matchAll(/([A-Za-z_][\w]*)|\[(\d+)\]|\[([^\]]+)\]/g)) {
     if (m[1] !== undefined) path.push(m[1]);
     else if (m[2] !== undefined) path.push(Number(m[2]));
     else if (m[3] !== undefined) path.push(m[3]);
@@ -181,6 +187,21 @@ export class JobTabs {
       default:
         return false;
     }
+  }
+
+  /** Python refused a job-level edit: the tab showing `field` keeps what was typed there, marked. */
+  showEditError(message: string, field: string | null): boolean {
+    const path = fieldPath(field);
+    if (!path) return false;
+    const tab = this.tabs.get(tabOfPath(path));
+    const settings = tab?.showEditError?.(message, path) ?? null;
+    if (settings === null) return false;
+    // The shell's copy of the settings took the refused value too: Python's again there.
+    if (this.lastJob) {
+      const head = String(path[0]);
+      this.lastJob = { ...this.lastJob, settings: setPath(this.lastJob.settings, [head], settings[head]) as Record<string, unknown> };
+    }
+    return true;
   }
 
   /** The job-level problems (of every `problems` message): to every tab, and counted on theirs. */

@@ -24,13 +24,17 @@ def json_value(value: Any, where: str, task_key: str | None) -> Any:
             continue
         if isinstance(item, dict):
             if not all(isinstance(key, str) for key in item):
-                raise EditError(f"{where}: an object's keys must be strings.", task_key=task_key)
+                raise EditError(
+                    f"{where}: an object's keys must be strings.", task_key=task_key, field=where
+                )
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
         else:
             raise EditError(
-                f"{where}: {type(item).__name__} is not a JSON value.", task_key=task_key
+                f"{where}: {type(item).__name__} is not a JSON value.",
+                task_key=task_key,
+                field=where,
             )
     return copy(value)
 

@@ -43,8 +43,11 @@ from loom_jobs_widget.editor.protocol.from_view import (
     CloneTaskRequest,
     EditRequest,
     FromUnixRequest,
+    IterationsRequest,
     JobRequest,
     MatrixRequest,
+    NoticeAnswerRequest,
+    NoticeChoice,
     PermissionsRequest,
     PickRequest,
     ReadyRequest,
@@ -82,7 +85,10 @@ from loom_jobs_widget.editor.protocol.from_view import (
 )
 from loom_jobs_widget.editor.protocol.runs import (
     ExportedView,
+    IterationAttempt,
     Iterations,
+    IterationsPage,
+    IterationView,
     MatrixRow,
     RepairPlan,
     RunDetail,
@@ -129,6 +135,7 @@ from loom_jobs_widget.editor.protocol.to_view import (
     FromUnixMessage,
     GraphMessage,
     GraphMoreMessage,
+    IterationsMessage,
     JobMessage,
     MatrixMessage,
     PatchMessage,
@@ -153,7 +160,14 @@ from loom_jobs_widget.editor.protocol.to_view import (
     TimeZonesMessage,
     UnsavedChangesMessage,
 )
-from loom_jobs_widget.editor.protocol.traits import Counts, JobEditorModel, Status, StatusLevel
+from loom_jobs_widget.editor.protocol.traits import (
+    Counts,
+    JobEditorModel,
+    Notice,
+    NoticeKind,
+    Status,
+    StatusLevel,
+)
 
 __all__ = [
     "AddDependency",
@@ -186,7 +200,12 @@ __all__ = [
     "GraphMessage",
     "GraphMoreMessage",
     "GraphNode",
+    "IterationAttempt",
+    "IterationView",
     "Iterations",
+    "IterationsMessage",
+    "IterationsPage",
+    "IterationsRequest",
     "JobEditorModel",
     "JobMessage",
     "JobRequest",
@@ -195,6 +214,10 @@ __all__ = [
     "MatrixRequest",
     "MatrixRow",
     "NodeData",
+    "Notice",
+    "NoticeAnswerRequest",
+    "NoticeChoice",
+    "NoticeKind",
     "PatchMessage",
     "PauseStatus",
     "PermissionsMessage",

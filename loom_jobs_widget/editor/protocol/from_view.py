@@ -32,8 +32,11 @@ __all__ = [
     "CloneTaskRequest",
     "EditRequest",
     "FromUnixRequest",
+    "IterationsRequest",
     "JobRequest",
     "MatrixRequest",
+    "NoticeAnswerRequest",
+    "NoticeChoice",
     "PermissionsRequest",
     "PickRequest",
     "ReadyRequest",
@@ -220,6 +223,18 @@ class UnsavedAnswerRequest(TypedDict):
     choice: UnsavedChoice
 
 
+#: What the user chose on a notice: review the merge a save writes, or reload the saved job.
+NoticeChoice: TypeAlias = Literal["review", "reload"]
+
+
+class NoticeAnswerRequest(TypedDict):
+    """A button of the `notice`: review (answered by `review`: the user's edits on top of the
+    version saved elsewhere) or reload that version (one undoable step)."""
+
+    kind: Literal["notice_answer"]
+    choice: NoticeChoice
+
+
 class ViewAsRequest(TypedDict):
     """The settings as JSON or YAML text (answered by `document`)."""
 
@@ -333,6 +348,17 @@ class TaskOutputRequest(TypedDict):
     run_id: int
 
 
+class IterationsRequest(TypedDict):
+    """A page of a for_each task run's iterations (answered by `iterations`)."""
+
+    kind: Literal["iterations"]
+    request_id: int
+    #: the for_each task run (an entry of the job run's `tasks`)
+    run_id: int
+    offset: NotRequired[int]
+    limit: NotRequired[int]
+
+
 class RunNowRequest(TypedDict):
     """Run the saved job now; Python follows it (run_progress) and colours the canvas."""
 
@@ -397,6 +423,7 @@ ToPython: TypeAlias = (
     | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest
     | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest
     | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest
-    | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest
-    | RepairRequest | MatrixRequest | UnsavedAnswerRequest
+    | IterationsRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest
+    | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest
+    | NoticeAnswerRequest
 )

@@ -7,7 +7,10 @@ from typing import Any, TypedDict
 
 __all__ = [
     "ExportedView",
+    "IterationAttempt",
+    "IterationView",
     "Iterations",
+    "IterationsPage",
     "MatrixRow",
     "RepairPlan",
     "RunDetail",
@@ -145,3 +148,44 @@ class MatrixRow(TypedDict):
     run: RunSummary
     #: One state per task of `task_keys` (null: the task did not run in that run).
     cells: list[str | None]
+
+
+class IterationAttempt(TypedDict):
+    """One task run of a for_each iteration (its first run, or a retry)."""
+
+    run_id: int | None
+    attempt_number: int
+    state: str
+    state_message: str
+    start_time: int | None
+    end_time: int | None
+    #: so far, while it runs
+    duration_ms: int | None
+    ended: bool
+
+
+class IterationView(IterationAttempt):
+    """One iteration of a for_each task: its latest attempt, the item of `inputs` it got, and
+    every attempt."""
+
+    #: its place in `inputs` (0-based)
+    index: int
+    #: the item as JSON text (a string item as it is); null when the inputs are not known
+    input: str | None
+    attempts: list[IterationAttempt]
+
+
+class IterationsPage(TypedDict):
+    """A page of a for_each task run's iterations."""
+
+    #: the for_each task run
+    run_id: int | None
+    task_key: str | None
+    state: str
+    ended: bool
+    offset: int
+    #: how many iterations there are (or will be, when the inputs are known)
+    total: int
+    #: how many have a task run so far
+    started: int
+    iterations: list[IterationView]

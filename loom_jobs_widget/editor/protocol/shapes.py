@@ -135,3 +135,5 @@ class Change(TypedDict):
     text: str
     before: NotRequired[Any]
     after: NotRequired[Any]
+    #: someone else changed this too since the editor loaded the job: a save writes yours
+    conflict: NotRequired[bool]

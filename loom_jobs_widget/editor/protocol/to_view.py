@@ -7,6 +7,7 @@ from typing import Any, Literal, TypeAlias, TypedDict
 from typing_extensions import NotRequired
 
 from loom_jobs_widget.editor.protocol.runs import (
+    IterationsPage,
     MatrixRow,
     RepairPlan,
     RunDetail,
@@ -36,6 +37,7 @@ __all__ = [
     "FromUnixMessage",
     "GraphMessage",
     "GraphMoreMessage",
+    "IterationsMessage",
     "JobMessage",
     "MatrixMessage",
     "PatchMessage",
@@ -309,6 +311,15 @@ class TaskOutputMessage(TypedDict):
     error: NotRequired[str]
 
 
+class IterationsMessage(TypedDict):
+    """The answer to `iterations`: a page of a for_each task run's iterations."""
+
+    kind: Literal["iterations"]
+    request_id: int
+    page: NotRequired[IterationsPage]
+    error: NotRequired[str]
+
+
 class RepairPreviewMessage(TypedDict):
     """The answer to `repair_preview`: what a repair would rerun and reuse."""
 
@@ -354,5 +365,5 @@ FromPython: TypeAlias = (
     | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage
     | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage
     | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage
-    | RunProgressMessage | UnsavedChangesMessage
+    | RunProgressMessage | UnsavedChangesMessage | IterationsMessage
 )

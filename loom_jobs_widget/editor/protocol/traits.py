@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias, TypedDict
 
-__all__ = ["Counts", "JobEditorModel", "Status", "StatusLevel"]
+from typing_extensions import NotRequired
+
+__all__ = ["Counts", "JobEditorModel", "Notice", "NoticeKind", "Status", "StatusLevel"]
 
 StatusLevel: TypeAlias = Literal["info", "success", "error", ""]
 
 
 class Status(TypedDict):
-    """The line under the toolbar."""
+    """What Python last said to the user; the view shows each one once, as a toast."""
 
     level: StatusLevel
+    text: str
+    #: counts the statuses said: the same words said again are a new status, shown again
+    serial: NotRequired[int]
+
+
+#: What a notice is about: the job was saved elsewhere while this editor held unsaved edits.
+NoticeKind: TypeAlias = Literal["saved_elsewhere", ""]
+
+
+class Notice(TypedDict):
+    """A notice that stays above the canvas until the user acts on it (its buttons answer
+    with `notice_answer`) or it no longer applies; kind "": none."""
+
+    kind: NoticeKind
     text: str
 
 
@@ -43,6 +59,7 @@ class JobEditorModel(TypedDict):
     redo_label: str
     counts: Counts
     status: Status
+    notice: Notice
     #: A run to open in the Runs tab (JobEditor.show_run, RunView); null: none.
     shown_run: int | None
     #: A tab to switch to (JobEditor.show_tab); "": none.

@@ -4,7 +4,7 @@
 import type { JsonPath, Problem } from "../protocol";
 import type { FieldSpec } from "./types";
 import { Base, addButton, display, type Env, type View } from "./view";
-import { h } from "../dom";
+import { h, uid } from "../dom";
 import { hasFocus } from "./text-input";
 import { isObject, pathKey } from "./paths";
 
@@ -26,6 +26,8 @@ export abstract class CardsView extends Base {
   protected readonly addBtn: HTMLButtonElement;
   private readonly emptyEl: HTMLElement;
   private sig = "";
+  /** Keys Python refused, by card index: the text typed stays in the card whose key was `from`. */
+  private readonly refusedKeys = new Map<number, { from: string; text: string; message: string }>();
 
   constructor(env: Env, spec: FieldSpec) {
     super(env, spec, { bare: true });
@@ -90,7 +92,7 @@ export abstract class CardsView extends Base {
     }
     const items = this.items();
     for (const card of this.cards) {
-      if (!hasFocus(card.keyInput)) card.keyInput.value = display(items[card.index]?.[this.keyName]);
+      if (!hasFocus(card.keyInput) && !this.refusedKeys.has(card.index)) card.keyInput.value = display(items[card.index]?.[this.keyName]);
       for (const v of card.views) v.update();
     }
   }
@@ -132,6 +134,7 @@ export abstract class CardsView extends Base {
       this.rename(index, key, next);
     };
     keyInput.addEventListener("change", commitKey);
+    keyInput.addEventListener("input", () => this.unrefuse(card));
     keyInput.addEventListener("keydown", (e) => {
       if (e.key === "Enter") {
         e.preventDefault();
@@ -163,7 +166,8 @@ export abstract class CardsView extends Base {
     remove.title = users.length > 0 ? `Used by ${users.length === 1 ? "a task" : `${users.length} tasks`}: move ${users.length === 1 ? "it" : "them"} to another ${this.noun} first` : `Remove the ${this.noun} ${key}`;
     remove.setAttribute("aria-label", `Remove the ${this.noun} ${key}`);
     remove.addEventListener("click", () => this.removeItem(index));
-    const msgs = h("div", { class: "loom-f-card-msgs" });
+    const msgs = h("div", { class: "loom-f-card-msgs", id: uid() });
+    keyInput.setAttribute("aria-describedby", `${keyInput.getAttribute("aria-describedby") ?? ""} ${msgs.id}`.trim());
     const body = h("div", { class: "loom-f-card-body" });
     const el = h("div", { class: "loom-f-card", role: "listitem", "data-key": key, "data-index": index, "data-path": pathKey(this.at(index)) }, head, usage, msgs, body);
     const card: Card = { index, key, el, keyInput, msgs, body, views: [] };
@@ -174,7 +178,50 @@ export abstract class CardsView extends Base {
     const shown = this.shownKeys();
     const others = Object.keys(item).filter((k) => k !== this.keyName && !shown.has(k));
     if (others.length) el.append(h("div", { class: "loom-f-note loom-f-card-kept" }, `Also kept as they are: ${others.join(", ")}`));
+    this.markRefused(card);
     return card;
+  }
+
+  /** A key Python refused: the card shows the text typed, marked, with Python's message. */
+  private markRefused(card: Card): void {
+    const refused = this.refusedKeys.get(card.index);
+    if (!refused) return;
+    if (refused.from !== card.key) {
+      this.refusedKeys.delete(card.index);
+      return;
+    }
+    card.keyInput.value = refused.text;
+    card.keyInput.setAttribute("aria-invalid", "true");
+    card.el.classList.add("loom-f-card-invalid");
+    card.el.dataset.refused = "true";
+    card.msgs.querySelector(".loom-f-refused")?.remove();
+    card.msgs.prepend(h("div", { class: "loom-f-msg loom-f-msg--error loom-f-refused" }, refused.message));
+  }
+
+  /** The user changed a refused key: the mark goes (Python judges the next value). */
+  private unrefuse(card: Card): void {
+    if (!this.refusedKeys.delete(card.index)) return;
+    card.msgs.querySelector(".loom-f-refused")?.remove();
+    delete card.el.dataset.refused;
+    if (!card.msgs.querySelector(".loom-f-msg--error")) {
+      card.el.classList.remove("loom-f-card-invalid");
+      card.keyInput.removeAttribute("aria-invalid");
+    }
+  }
+
+  override refuse(message: string, rest: JsonPath): void {
+    const i = typeof rest[0] === "number" ? rest[0] : /^\d+$/.test(String(rest[0] ?? "")) ? Number(rest[0]) : -1;
+    const card = this.cards[i];
+    if (!card || (rest.length > 1 && rest[1] !== this.keyName)) {
+      super.refuse(message, rest);
+      return;
+    }
+    // The forms' copy went back to Python's list: the card is drawn again under its key, with
+    // the text typed.
+    this.refusedKeys.set(i, { from: display(this.items()[i]?.[this.keyName]), text: card.keyInput.value, message });
+    this.update();
+    const drawn = this.cards[i];
+    if (drawn) this.markRefused(drawn);
   }
 
   private uniqueKey(): string {
@@ -228,9 +275,10 @@ export abstract class CardsView extends Base {
   override clearProblems(): void {
     super.clearProblems();
     for (const card of this.cards) {
-      card.msgs.replaceChildren();
+      for (const m of Array.from(card.msgs.querySelectorAll(":scope > .loom-f-problem"))) m.remove();
       card.el.classList.remove("loom-f-card-warned", "loom-f-card-invalid");
       card.keyInput.removeAttribute("aria-invalid");
+      this.markRefused(card);
     }
   }
 

@@ -46,7 +46,9 @@ export class JobClustersView extends CardsView {
   }
 
   protected rename(index: number, from: string, to: string): void {
-    const using = this.usedBy(from).length > 0;
+    // A key another job cluster has is refused by Python: its tasks must not move to that one.
+    const taken = this.items().some((item, i) => i !== index && item.job_cluster_key === to);
+    const using = this.usedBy(from).length > 0 && !taken;
     this.env.send(this.spec.path, this.renamed(index, to));
     // Its tasks follow (one more edit, undone separately).
     if (using && this.env.ctx.edit) this.env.ctx.edit({ op: "swap_job_cluster", from, to });

@@ -123,6 +123,7 @@ export class WorkersView implements View {
   }
   addProblem(): void {}
   clearProblems(): void {}
+  refuse(): void {}
 }
 
 function without(object: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -4,7 +4,7 @@ import type { FormContext, FormHandle, SectionSpec } from "./types";
 import { createView } from "./factory";
 import type { Env, View } from "./view";
 import { h, uid } from "../dom";
-import { getPath, isPrefix, jsonEqual, samePath, setPath } from "./paths";
+import { getPath, isPrefix, jsonEqual, pathKey, samePath, setPath } from "./paths";
 import { taskSections } from "./spec";
 
 function signature(sections: SectionSpec[]): string {
@@ -68,6 +68,8 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
   let drawn: DrawnSection[] = [];
   let lastProblems: Problem[] = [];
   let destroyed = false;
+  /** The value each path had before the user's last edit of it: Python's, until it answers. */
+  const before = new Map<string, unknown>();
 
   const env: Env = {
     ctx,
@@ -77,6 +79,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
     send(path, value) {
       if (destroyed) return;
       if (jsonEqual(getPath(env.task, path), value)) return;
+      before.set(pathKey(path), getPath(env.task, path));
       env.task = setPath(env.task, path, value) as Record<string, unknown>;
       ctx.change(path, value);
       if (auto) queueMicrotask(restructureIfNeeded);
@@ -175,6 +178,7 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
   return {
     update(next) {
       if (destroyed) return;
+      before.clear();
       env.task = next;
       if (auto) {
         const sig = signature(taskSections(next));
@@ -192,6 +196,24 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
     },
     showProblems(problems) {
       if (!destroyed) showProblems(problems);
+    },
+    refuse(path, message) {
+      if (destroyed) return false;
+      const found = findView(drawn.flatMap((s) => s.views), path);
+      if (!found) return false;
+      // Nothing changed in Python: the forms' copy goes back to its value (the next edit of
+      // another field then sends no refused value along), while the field keeps the text.
+      const key = before.has(pathKey(path)) ? pathKey(path) : pathKey(found.claim);
+      if (before.has(key)) {
+        const old = before.get(key);
+        env.task = setPath(env.task, key === pathKey(path) ? path : found.claim, old) as Record<string, unknown>;
+        before.delete(key);
+      }
+      found.view.refuse(message, path.slice(found.claim.length));
+      return true;
+    },
+    current() {
+      return env.task;
     },
     flush() {
       for (const s of drawn) for (const v of s.views) v.flush();

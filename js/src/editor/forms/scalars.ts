@@ -96,6 +96,7 @@ export class BooleanView extends Base {
     this.update();
   }
   update(): void {
+    if (this.keepsRefused()) return;
     this.box.checked = this.value() === true;
   }
 }
@@ -113,6 +114,7 @@ export class SelectView extends Base {
     this.update();
   }
   update(): void {
+    if (this.keepsRefused()) return;
     const raw = this.value();
     const current = raw === undefined || raw === null ? (this.spec.default ?? "") : String(raw);
     const options = [...(this.spec.options ?? [])];

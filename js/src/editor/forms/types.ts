@@ -112,6 +112,11 @@ export interface FormHandle {
   update(task: Record<string, unknown>): void;
   /** Show these problems at their fields (their `path`), and clear the others. */
   showProblems(problems: Problem[]): void;
+  /** Python refused an edit at `path`: the field showing it keeps what the user typed, marked
+   * with `message`, until they change it. False when no field shows that path. */
+  refuse(path: JsonPath, message: string): boolean;
+  /** The value the forms hold now (Python's, but for what was typed and not answered yet). */
+  current(): Record<string, unknown>;
   /** Send any debounced edit now (before save, undo, closing the panel). */
   flush(): void;
   destroy(): void;

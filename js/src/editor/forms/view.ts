@@ -29,6 +29,9 @@ export interface View {
   children(): View[];
   addProblem(problem: Problem, rest: JsonPath): void;
   clearProblems(): void;
+  /** Python refused an edit at this field (rest = the path below it): what the user typed stays,
+   * marked with Python's message, until they change it. */
+  refuse(message: string, rest: JsonPath): void;
 }
 
 // ---- base ---------------------------------------------------------------------------------
@@ -51,6 +54,8 @@ export abstract class Base implements View {
   readonly msgsId = uid();
   protected readonly helpId: string | null;
   protected localError: string | null = null;
+  /** The local error is Python's refusal (cleared when the user changes the field). */
+  private refusedByPython = false;
   private readonly localEl: HTMLElement;
   private problemErrors = 0;
   claims: JsonPath[];
@@ -80,6 +85,12 @@ export abstract class Base implements View {
       this.el.append(label);
     }
     this.el.append(control);
+    // The user changing the field is the answer to Python's refusal: the mark goes. Only
+    // `input` (text, selects and checkboxes all fire it): the `change` of leaving a field typed
+    // in before the refusal came is no new answer.
+    this.el.addEventListener("input", () => {
+      if (this.refusedByPython) this.setLocalError(null);
+    });
   }
 
   get path(): JsonPath {
@@ -106,9 +117,11 @@ export abstract class Base implements View {
   }
 
   protected setLocalError(message: string | null): void {
+    this.refusedByPython = false;
     this.localError = message;
     this.localEl.textContent = message ?? "";
     this.localEl.hidden = message === null;
+    if (message === null) delete this.el.dataset.refused;
     this.refreshInvalid();
   }
 
@@ -134,6 +147,12 @@ export abstract class Base implements View {
     } else if (warning) this.el.classList.add("loom-f-warned");
     else this.problemErrors += 1;
     this.refreshInvalid();
+  }
+
+  refuse(message: string, _rest: JsonPath): void {
+    this.setLocalError(message);
+    this.refusedByPython = true;
+    this.el.dataset.refused = "true";
   }
 
   /** Lists mark the row a problem is about (rest = the path below the field) and return it. */

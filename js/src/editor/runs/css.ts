@@ -372,6 +372,25 @@ export const RUNS_CSS = `
   .loom-runs-params, .loom-runs-by { max-width: 120px; }
   .loom-runs-legend { display: none; }
 }
+/* A for_each task's iterations, and the run's repair history. */
+.loom-runs-iteration-list { display: flex; flex-direction: column; gap: 6px; }
+.loom-runs-iterations-body { max-height: 280px; overflow: auto; border: 1px solid var(--lr-border); border-radius: 6px; }
+.loom-runs-iterations-nav { display: flex; align-items: center; gap: 6px; padding: 4px 6px; position: sticky; top: 0; background: var(--lr-bg); }
+.loom-runs-iterations-nav .loom-runs-muted { flex: 1; }
+.loom-runs-iteration { cursor: pointer; }
+.loom-runs-iteration:hover, .loom-runs-iteration[aria-current="true"] { background: color-mix(in srgb, var(--lr-accent) 10%, var(--lr-bg)); }
+.loom-runs-iteration td[data-role="iteration-input"] { max-width: 180px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.loom-runs-iteration-drill { display: flex; flex-direction: column; gap: 4px; padding-top: 4px; border-top: 1px dashed var(--lr-border); }
+.loom-runs-repairs { display: flex; flex-direction: column; gap: 4px; margin-top: 8px; }
+.loom-runs-round { border: 1px solid var(--lr-border); border-radius: 6px; padding: 2px 8px; }
+.loom-runs-round > summary { display: flex; flex-wrap: wrap; align-items: center; gap: 10px; cursor: pointer; font-size: 12.5px; padding: 3px 0; }
+.loom-runs-round > summary::-webkit-details-marker { display: none; }
+.loom-runs-round > summary::before { content: "▸"; color: var(--lr-muted); }
+.loom-runs-round[open] > summary::before { content: "▾"; }
+.loom-runs-round-title { font-weight: 600; min-width: 120px; }
+.loom-runs-round-rerun { color: var(--lr-muted); }
+.loom-runs-round-tasks { list-style: none; margin: 4px 0 6px; padding: 0; display: flex; flex-direction: column; gap: 4px; font-size: 12.5px; }
+.loom-runs-round-tasks li { display: flex; align-items: center; gap: 8px; }
 /* Too narrow for the timeline and a task's pane side by side: the pane under the timeline. */
 @container (max-width: 620px) {
   .loom-runs-detail-body { flex-direction: column; }

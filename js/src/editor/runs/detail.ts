@@ -1,12 +1,15 @@
 // One run in detail: its header (state, times, trigger, parameters, link), the Gantt timeline
 // of its tasks (each once, its latest task run: queue / setup / execution / cleanup), the root
-// causes apart from the tasks that only failed upstream, and the chosen task's attempts (every
-// retry and repair, each with its output), parameters, links and output.
+// causes apart from the tasks that only failed upstream, the repair history, and the chosen
+// task's attempts (every retry and repair, each with its output), a for_each task's
+// iterations, parameters, links and output.
 import type { FromPython, RunDetail, TaskOutput, TaskRunView } from "../protocol";
 import type { RunsTabContext } from "../tab-types";
 import { formatDuration, formatTime, stateLabel, stateTone, triggerLabel, viewerZone } from "./format";
 import { ganttGeometry } from "./gantt";
+import { IterationsList } from "./iterations";
 import { renderOutput } from "./output";
+import { repairSection } from "./repairs";
 import { DurationTicker } from "./ticker";
 import { ask, errorBox, externalLink, h, openableHref, runsButton, spinner, stateBadge, svgIcon } from "./ui";
 
@@ -149,7 +152,7 @@ export class DetailView {
       );
       for (const b of banner.querySelectorAll<HTMLButtonElement>("[data-root-cause-link]")) b.addEventListener("click", () => this.selectTask(b.dataset.rootCauseLink ?? ""));
     }
-    const header = h("div", { class: "loom-runs-detail-head" }, facts, paramBox, banner);
+    const header = h("div", { class: "loom-runs-detail-head" }, facts, paramBox, banner, repairSection(run, (key, runId) => this.openTaskRun(key, runId)));
     const timeline = this.timeline(run);
     const pane = h("aside", { class: "loom-runs-taskpane", "data-role": "task-pane", hidden: true });
     const body = h("div", { class: "loom-runs-detail-body" }, timeline, pane);
@@ -271,6 +274,14 @@ export class DetailView {
     return h("div", { class: "loom-runs-gantt", "data-role": "gantt" }, h("div", { class: "loom-runs-gantt-top" }, h("span", { class: "loom-runs-section-title", text: "Timeline" }), legend), head, h("div", { class: "loom-runs-gantt-rows" }, rows));
   }
 
+  /** Open a task's pane on one of its task runs (a round of the repair history chose it). */
+  openTaskRun(taskKey: string, runId: number | null): void {
+    const pane = this.content.querySelector<HTMLElement>(".loom-runs-taskpane");
+    if (this.selectedTask !== taskKey || !pane || pane.hidden) this.selectTask(taskKey);
+    const row = runId === null ? null : this.content.querySelector<HTMLElement>(`[data-role="attempts"] tr[data-run-id="${runId}"]`);
+    if (row && row.getAttribute("aria-current") !== "true") row.click();
+  }
+
   /** Open a task's pane: its facts, attempts, parameters and output (`task_output`). */
   selectTask(taskKey: string, options: { reloadOutput?: boolean } = {}): void {
     const run = this.run;
@@ -319,6 +330,7 @@ export class DetailView {
           h("span", { text: `${it.done} / ${it.total} done${it.failed ? ` · ${it.failed} failed` : ""}` }),
         ),
       );
+      if (task.run_id !== null) extras.push(this.iterationList(task.run_id));
     }
     const childRunId = task.child_run_id;
     if (childRunId !== null) {
@@ -362,6 +374,18 @@ export class DetailView {
   }
 
   private lastOutput: { runId: number | null; output: TaskOutput } | null = null;
+  private iterations: IterationsList | null = null;
+  private iterationsOf: number | null = null;
+
+  /** The iterations of a for_each task run, read again (same page, same choice) on a re-read. */
+  private iterationList(taskRunId: number): HTMLElement {
+    if (!this.iterations || this.iterationsOf !== taskRunId) {
+      this.iterations = new IterationsList(this.ctx, this.clock, taskRunId);
+      this.iterationsOf = taskRunId;
+    }
+    void this.iterations.load();
+    return this.iterations.element;
+  }
 
   /** Every task run of a task: its attempt, repair, state, time; a click shows its output. */
   private attemptsTable(attempts: TaskRunView[], latest: TaskRunView, output: HTMLElement): HTMLElement {
@@ -379,6 +403,9 @@ export class DetailView {
         for (const r of row.parentElement?.children ?? []) r.removeAttribute("aria-current");
         row.setAttribute("aria-current", "true");
         void this.loadOutput(a, output);
+        // A for_each task run of an earlier attempt or repair lists its own iterations.
+        const shown = this.iterations?.element;
+        if (latest.iterations && a.run_id !== null && shown?.isConnected && this.iterationsOf !== a.run_id) shown.replaceWith(this.iterationList(a.run_id));
       };
       row.addEventListener("click", choose);
       row.addEventListener("keydown", (event) => {

@@ -136,7 +136,9 @@ export class ScheduleForm {
     }
     this.quartz.showProblems(cronProblems);
     renderMessages(this.zoneMsgs, zoneProblems);
-    this.zoneWrap.classList.toggle("loom-st-invalid", zoneProblems.some((p) => p.severity === "error"));
+    const zoneInvalid = zoneProblems.some((p) => p.severity === "error");
+    this.zoneWrap.classList.toggle("loom-st-invalid", zoneInvalid);
+    this.picker.markProblem(zoneInvalid, this.zoneMsgs);
     // In simple mode the expression field is hidden: show its errors there too.
     this.simple.showProblems(this.effectiveMode() === "simple" ? cronProblems : []);
   }

@@ -64,7 +64,9 @@ export const SCHEDULE_TAB_CSS = `
 .loom-st .loom-st-num { width: 110px; }
 .loom-st .loom-st-select { width: auto; min-width: 70px; }
 .loom-st-readout { color: var(--loom-st-muted); font-size: 12px; }
-.loom-st-local-error { color: var(--loom-f-error); font-size: 12px; }
+.loom-st-local-error { display: block; color: var(--loom-f-error); font-size: 12px; margin-top: 4px; }
+.loom-st-local-error:empty { display: none; }
+.loom-st .loom-f-input[aria-invalid="true"] { border-color: var(--loom-f-error); }
 .loom-st-mono { font-family: var(--loom-f-mono); }
 .loom-st-lines-wrap { display: flex; flex-direction: column; gap: 2px; }
 .loom-st-lines { resize: vertical; min-height: 60px; }

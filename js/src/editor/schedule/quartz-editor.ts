@@ -45,7 +45,8 @@ export class QuartzEditor {
     });
     this.deb = new Debouncer(() => this.commit(this.input.value.trim()), CRON_DEBOUNCE_MS);
     bindText(this.input, this.deb);
-    this.msgs = h("div", { class: "loom-st-msgs", "data-role": "cron-problems" });
+    this.msgs = h("div", { class: "loom-st-msgs", "data-role": "cron-problems", id: `loom-st-cron-msgs-${Math.random().toString(36).slice(2, 10)}` });
+    this.input.setAttribute("aria-describedby", this.msgs.id);
     this.parts = h("div", { class: "loom-st-cron-parts", "data-role": "cron-parts", "aria-hidden": "true" });
     this.input.addEventListener("input", () => this.renderParts(this.input.value));
     const unixToggle = h("button", { type: "button", class: "loom-st-link", "data-role": "unix-toggle", text: "Paste a unix cron…" });

@@ -12,6 +12,10 @@ export const CRON_DEBOUNCE_MS = 300;
 
 interface FieldHandle {
   path: JsonPath;
+  /** The form control itself (named by its row's label). */
+  input: HTMLElement;
+  /** Why the control refused what was typed (under the row's controls). */
+  local?: HTMLElement;
   wrap: HTMLElement;
   msgs: HTMLElement;
   set(value: unknown): void;
@@ -47,20 +51,32 @@ export function renderMessages(box: HTMLElement, problems: Problem[], asList = f
   );
 }
 
+/** What a field refused (text that is not a value of its kind), by path key: kept by the tab, so
+ * a form drawn again (another trigger kind and back) shows it again, until the user changes it. */
+export type RefusedTexts = Map<string, { text: string; message: string }>;
+
 /** The fields of one trigger kind's form: made, filled from the settings, flushed, shown problems. */
 export class TriggerFields {
   private readonly fields: FieldHandle[] = [];
 
-  constructor(private readonly ctx: JobTabContext) {}
+  constructor(
+    private readonly ctx: JobTabContext,
+    private readonly refused: RefusedTexts = new Map(),
+  ) {}
 
   /** A labelled row of one control (or several: they share its messages). */
   row(label: string, control: HTMLElement, handles: FieldHandle[], help?: string, wide = false): HTMLElement {
     const msgs = h("div", { class: "loom-st-msgs" });
+    const labelEl = h("div", { class: "loom-st-label", text: label });
+    // The row's label names its controls (a control with a name of its own keeps it).
+    for (const handle of handles) {
+      if (!handle.input.hasAttribute("aria-label")) handle.input.setAttribute("aria-label", label);
+    }
     const wrap = h(
       "div",
       { class: `loom-st-field${wide ? " loom-st-field--wide" : ""}`, "data-path": handles.map((f) => pathKey(f.path)).join(" ") },
-      h("div", { class: "loom-st-label", text: label }),
-      h("div", { class: "loom-st-control" }, control, help ? h("div", { class: "loom-st-help", text: help }) : null, msgs),
+      labelEl,
+      h("div", { class: "loom-st-control" }, control, ...handles.map((f) => f.local ?? null), help ? h("div", { class: "loom-st-help", text: help }) : null, msgs),
     );
     for (const handle of handles) {
       handle.msgs = msgs;
@@ -81,6 +97,7 @@ export class TriggerFields {
     bindText(input, deb);
     const handle = this.register({
       path,
+      input,
       set: (value) => {
         if (hasFocus(input) || deb.pending) return;
         input.value = typeof value === "string" ? value : value == null ? "" : JSON.stringify(value);
@@ -92,42 +109,67 @@ export class TriggerFields {
   }
 
   int(path: JsonPath, opts: { min?: number; placeholder?: string; seconds?: boolean }): Field {
-    const input = h("input", { class: "loom-f-input loom-st-num", type: "number", min: opts.min, step: 1, placeholder: opts.placeholder, inputmode: "numeric", "data-field": pathKey(path) });
+    const key = pathKey(path);
+    const input = h("input", { class: "loom-f-input loom-st-num", type: "text", inputmode: "numeric", placeholder: opts.placeholder, "data-field": key, spellcheck: "false", autocomplete: "off" });
     const readout = h("span", { class: "loom-st-readout" });
-    const local = h("span", { class: "loom-st-local-error" });
+    const local = h("span", { class: "loom-st-local-error", id: `loom-st-local-${Math.random().toString(36).slice(2, 10)}`, "data-role": "local-error" });
+    input.setAttribute("aria-describedby", local.id);
     const show = () => {
       const n = Number(input.value);
       readout.textContent = opts.seconds && input.value.trim() !== "" && Number.isInteger(n) && n >= 60 ? `= ${humanSeconds(n)}` : "";
     };
+    // A refusal stays (text, message, mark) through redraws until the user changes the text.
+    const mark = (message: string | null) => {
+      local.textContent = message ?? "";
+      if (message === null) {
+        this.refused.delete(key);
+        input.removeAttribute("aria-invalid");
+      } else {
+        this.refused.set(key, { text: input.value, message });
+        input.setAttribute("aria-invalid", "true");
+      }
+    };
     const deb = new Debouncer(() => {
       const text = input.value.trim();
       if (text === "") {
-        local.textContent = "";
+        mark(null);
         this.ctx.setJobField(path, undefined);
         return;
       }
       const n = Number(text);
-      if (!Number.isInteger(n)) {
-        local.textContent = "A whole number";
+      if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(n)) {
+        mark(`${key} is a whole number, not “${text}”.`);
         return;
       }
-      local.textContent = "";
+      if (opts.min !== undefined && n < opts.min) {
+        mark(`${key} is at least ${opts.min}, not ${n}.`);
+        return;
+      }
+      mark(null);
       this.ctx.setJobField(path, n);
     }, CRON_DEBOUNCE_MS);
     bindText(input, deb);
     input.addEventListener("input", show);
     input.addEventListener("change", () => deb.flush());
+    const kept = this.refused.get(key);
+    if (kept) {
+      input.value = kept.text;
+      mark(kept.message);
+      show();
+    }
     const handle = this.register({
       path,
+      input,
+      local,
       set: (value) => {
-        if (hasFocus(input) || deb.pending) return;
+        if (hasFocus(input) || deb.pending || this.refused.has(key)) return;
         input.value = typeof value === "number" || typeof value === "string" ? String(value) : "";
         show();
       },
       flush: () => deb.flush(),
       cancel: () => deb.cancel(),
     });
-    return Object.assign(handle, { control: h("span", { class: "loom-st-num-wrap" }, input, readout, local) });
+    return Object.assign(handle, { control: h("span", { class: "loom-st-num-wrap" }, input, readout) });
   }
 
   select(path: JsonPath, options: [string, string][]): Field<HTMLSelectElement> {
@@ -135,6 +177,7 @@ export class TriggerFields {
     select.addEventListener("change", () => this.ctx.setJobField(path, select.value === "" ? undefined : select.value));
     const handle = this.register({
       path,
+      input: select,
       set: (value) => {
         const text = typeof value === "string" ? value : "";
         if (text && !options.some(([v]) => v === text)) select.append(h("option", { value: text, text }));
@@ -164,6 +207,7 @@ export class TriggerFields {
     area.addEventListener("input", showCount);
     const handle = this.register({
       path,
+      input: area,
       set: (value) => {
         if (hasFocus(area) || deb.pending) return;
         area.value = Array.isArray(value) ? value.map(String).join("\n") : "";

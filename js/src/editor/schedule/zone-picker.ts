@@ -17,6 +17,8 @@ export class ZonePicker {
   private active = -1;
   private value = "";
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Python reports a problem with the zone (the form says so). */
+  private problem = false;
 
   constructor(
     private readonly choose: (id: string) => void,
@@ -39,7 +41,8 @@ export class ZonePicker {
     this.list = h("ul", { class: "loom-st-tz-list", id: listId, role: "listbox" });
     this.status = h("div", { class: "loom-st-tz-status" });
     this.popup = h("div", { class: "loom-st-tz-popup", hidden: true, "data-role": "tz-list" }, this.list, this.status);
-    this.note = h("div", { class: "loom-st-tz-note", "data-role": "tz-note" });
+    this.note = h("div", { class: "loom-st-tz-note", "data-role": "tz-note", id: `${listId}-note` });
+    this.input.setAttribute("aria-describedby", this.note.id);
     const field = h("div", { class: "loom-st-tz-field" }, icon("globe", "loom-st-icon"), this.input, this.offsetBadge);
     this.element = h("div", { class: "loom-st-tz", "data-role": "tz-picker" }, field, this.popup);
 
@@ -80,9 +83,21 @@ export class ZonePicker {
     const parts: Node[] = [];
     if (zone?.alias_of) parts.push(h("span", { class: "loom-st-tz-alias", text: `An alias of ${zone.alias_of}. ` }));
     if (zone?.note) parts.push(h("span", { class: "loom-st-tz-warn", text: `${zone.note.charAt(0).toUpperCase()}${zone.note.slice(1)}.` }));
-    if (this.zones && !zone && this.value) parts.push(h("span", { class: "loom-st-tz-warn", text: `${this.value} is not among the Java time zones offered here.` }));
+    const unknown = this.zones !== null && !zone && this.value !== "";
+    if (unknown) parts.push(h("span", { class: "loom-st-tz-warn", "data-role": "tz-unknown", text: `schedule.timezone_id “${this.value}” is not among the Java time zones offered here.` }));
     this.note.replaceChildren(...parts);
     this.note.hidden = parts.length === 0;
+    // The zone stays as typed (it is the job's), marked while it is not one Databricks knows.
+    if (unknown || this.problem) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+  }
+
+  /** Whether Python reports an error at the zone; also describe the input by those messages. */
+  markProblem(invalid: boolean, messages: HTMLElement): void {
+    this.problem = invalid;
+    if (!messages.id) messages.id = `${this.note.id}-msgs`;
+    this.input.setAttribute("aria-describedby", `${this.note.id} ${messages.id}`);
+    this.refreshValue();
   }
 
   private filter(query: string): TimeZoneOption[] {

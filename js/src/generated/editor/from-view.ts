@@ -129,6 +129,18 @@ export interface UnsavedAnswerRequest {
   choice: UnsavedChoice;
 }
 
+/** What the user chose on a notice: review the merge a save writes, or reload the saved job. */
+export type NoticeChoice = "review" | "reload";
+
+/**
+ * A button of the `notice`: review (answered by `review`: the user's edits on top of the
+ * version saved elsewhere) or reload that version (one undoable step).
+ */
+export interface NoticeAnswerRequest {
+  kind: "notice_answer";
+  choice: NoticeChoice;
+}
+
 /** The settings as JSON or YAML text (answered by `document`). */
 export interface ViewAsRequest {
   kind: "view_as";
@@ -233,6 +245,16 @@ export interface TaskOutputRequest {
   run_id: number;
 }
 
+/** A page of a for_each task run's iterations (answered by `iterations`). */
+export interface IterationsRequest {
+  kind: "iterations";
+  request_id: number;
+  /** the for_each task run (an entry of the job run's `tasks`) */
+  run_id: number;
+  offset?: number;
+  limit?: number;
+}
+
 /** Run the saved job now; Python follows it (run_progress) and colours the canvas. */
 export interface RunNowRequest {
   kind: "run_now";
@@ -285,4 +307,4 @@ export interface MatrixRequest {
 }
 
 /** What the view sends Python. */
-export type ToPython = ReadyRequest | SelectRequest | EditRequest | UndoRequest | RedoRequest | ReviewRequest | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest;
+export type ToPython = ReadyRequest | SelectRequest | EditRequest | UndoRequest | RedoRequest | ReviewRequest | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest | IterationsRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest | NoticeAnswerRequest;

@@ -123,3 +123,43 @@ export interface MatrixRow {
   /** One state per task of `task_keys` (null: the task did not run in that run). */
   cells: (string | null)[];
 }
+
+/** One task run of a for_each iteration (its first run, or a retry). */
+export interface IterationAttempt {
+  run_id: number | null;
+  attempt_number: number;
+  state: string;
+  state_message: string;
+  start_time: number | null;
+  end_time: number | null;
+  /** so far, while it runs */
+  duration_ms: number | null;
+  ended: boolean;
+}
+
+/**
+ * One iteration of a for_each task: its latest attempt, the item of `inputs` it got, and
+ * every attempt.
+ */
+export interface IterationView extends IterationAttempt {
+  /** its place in `inputs` (0-based) */
+  index: number;
+  /** the item as JSON text (a string item as it is); null when the inputs are not known */
+  input: string | null;
+  attempts: IterationAttempt[];
+}
+
+/** A page of a for_each task run's iterations. */
+export interface IterationsPage {
+  /** the for_each task run */
+  run_id: number | null;
+  task_key: string | null;
+  state: string;
+  ended: boolean;
+  offset: number;
+  /** how many iterations there are (or will be, when the inputs are known) */
+  total: number;
+  /** how many have a task run so far */
+  started: number;
+  iterations: IterationView[];
+}

@@ -111,4 +111,6 @@ export interface Change {
   text: string;
   before?: unknown;
   after?: unknown;
+  /** someone else changed this too since the editor loaded the job: a save writes yours */
+  conflict?: boolean;
 }

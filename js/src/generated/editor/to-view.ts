@@ -4,7 +4,7 @@ import type { GrantJson as Grant } from "../core/permissions";
 import type { SchedulePreview } from "../schedule/forms";
 import type { TriggerView } from "../schedule/triggers";
 import type { TimeZoneOption } from "../schedule/zones";
-import type { MatrixRow, RepairPlan, RunDetail, RunSummary, TaskOutput } from "./runs";
+import type { IterationsPage, MatrixRow, RepairPlan, RunDetail, RunSummary, TaskOutput } from "./runs";
 import type { Change, Choice, GraphEdge, GraphNode, Problem, ReferenceChoice } from "./shapes";
 
 /** The whole graph (on `ready`, after a reload, or when the view fell behind). */
@@ -231,6 +231,14 @@ export interface TaskOutputMessage {
   error?: string;
 }
 
+/** The answer to `iterations`: a page of a for_each task run's iterations. */
+export interface IterationsMessage {
+  kind: "iterations";
+  request_id: number;
+  page?: IterationsPage;
+  error?: string;
+}
+
 /** The answer to `repair_preview`: what a repair would rerun and reuse. */
 export interface RepairPreviewMessage {
   kind: "repair_preview";
@@ -266,4 +274,4 @@ export interface RunProgressMessage {
 }
 
 /** What Python sends the view. */
-export type FromPython = GraphMessage | GraphMoreMessage | PatchMessage | TaskMessage | ProblemsMessage | EditErrorMessage | ChoicesMessage | ReferencesMessage | ReviewMessage | DocumentMessage | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage | RunProgressMessage | UnsavedChangesMessage;
+export type FromPython = GraphMessage | GraphMoreMessage | PatchMessage | TaskMessage | ProblemsMessage | EditErrorMessage | ChoicesMessage | ReferencesMessage | ReviewMessage | DocumentMessage | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage | RunProgressMessage | UnsavedChangesMessage | IterationsMessage;

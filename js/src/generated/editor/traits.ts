@@ -2,9 +2,23 @@
 
 export type StatusLevel = "info" | "success" | "error" | "";
 
-/** The line under the toolbar. */
+/** What Python last said to the user; the view shows each one once, as a toast. */
 export interface Status {
   level: StatusLevel;
+  text: string;
+  /** counts the statuses said: the same words said again are a new status, shown again */
+  serial?: number;
+}
+
+/** What a notice is about: the job was saved elsewhere while this editor held unsaved edits. */
+export type NoticeKind = "saved_elsewhere" | "";
+
+/**
+ * A notice that stays above the canvas until the user acts on it (its buttons answer
+ * with `notice_answer`) or it no longer applies; kind "": none.
+ */
+export interface Notice {
+  kind: NoticeKind;
   text: string;
 }
 
@@ -33,6 +47,7 @@ export interface JobEditorModel {
   redo_label: string;
   counts: Counts;
   status: Status;
+  notice: Notice;
   /** A run to open in the Runs tab (JobEditor.show_run, RunView); null: none. */
   shown_run: number | null;
   /** A tab to switch to (JobEditor.show_tab); "": none. */
