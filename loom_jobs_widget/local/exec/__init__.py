@@ -1,7 +1,9 @@
 """Task processes: what the engine asks for and gets back (`protocol`), starting and following a
 task's child process (`runners`, through the warm interpreter of `forkserver`), what the child
-runs (`bootstrap`, with `dbutils` and the local SQL `warehouse`), a notebook's cells as they ran
-(`cells`), and the workspace paths they share (`paths`)."""
+runs (`bootstrap`, with `dbutils` and the local SQL `warehouse`; `notebooks`, whose cells
+`notebook_source` reads and whose `%sql`, `%sh`, `%pip`, `%run` cells `magics` runs, with
+`display`), a notebook's cells as they ran (`cells`), and the workspace paths they share
+(`paths`)."""
 
 from loom_jobs_widget.local.exec.outcome import sql_output_of
 from loom_jobs_widget.local.exec.paths import resolve_notebook_path, resolve_workspace_path

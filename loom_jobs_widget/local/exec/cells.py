@@ -10,13 +10,15 @@ The child records, the parent reads:
   one runs, then appends to `notebook-cells.log` where `output.log` stood as each cell started,
   and which cell failed. A cell's output is the log from its start to the next cell's start (the
   end of the log for the last one), so a process killed mid-cell still shows what it printed.
+  What a cell displayed (`display`) goes to `notebook-displays.jsonl` too, with its index.
 - a `.ipynb` notebook runs in a kernel, whose outputs nbclient keeps per cell: `write_cells`
   writes the cells with their outputs once the kernel is done.
 
 `read_cells` (in the parent) turns either into the stored list: per cell its `number` (as the
 user counts cells), `kind` ("code" or "markdown"), `source`, `state` ("ran", "failed" or
 "not_run") and `output` (stdout, stderr and displayed values in the order they came), with
-`output_truncated` when the 5 MB budget of the whole notebook's outputs cut it.
+`output_truncated` when the 5 MB budget of the whole notebook's outputs cut it, and `displays`
+(`display`'s table and HTML entries) when it displayed any.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any, Final
 from loom_jobs_widget.local.exec.protocol import (
     CELLS_FILE,
     CELLS_PROGRESS_FILE,
+    DISPLAYS_FILE,
     LOG_FILE,
     OUTPUT_LIMIT_BYTES,
 )
@@ -68,6 +71,8 @@ class CellLog:
     def __init__(self, run_dir: Path, cells: Sequence[tuple[int, str, str]]) -> None:
         """`cells`: (number, kind, source) of every cell, in order."""
         self._progress = run_dir / CELLS_PROGRESS_FILE
+        self._displays = run_dir / DISPLAYS_FILE
+        self._current = 0
         _write_json(
             run_dir / CELLS_FILE,
             [{"number": n, "kind": kind, "source": source} for n, kind, source in cells],
@@ -79,11 +84,18 @@ class CellLog:
 
     def reached(self, index: int) -> None:
         """Cell `index` (0-based) starts now: its output begins at the log's current end."""
+        self._current = index
         position = _log_position()
         self._append(f"ran {index} {'' if position is None else position}".rstrip())
 
     def failed(self, index: int) -> None:
         self._append(f"failed {index}")
+
+    def displayed(self, entry: dict[str, Any], text: str) -> None:
+        """The current cell displayed `entry`; `text` is printed as its output."""
+        print(text)
+        with self._displays.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"cell": self._current, **entry}) + "\n")
 
 
 def write_cells(run_dir: Path, cells: Sequence[dict[str, Any]]) -> None:
@@ -124,6 +136,21 @@ def _outputs_from_log(run_dir: Path, started: dict[int, int | None]) -> dict[int
     return outputs
 
 
+def _displays(run_dir: Path) -> dict[int, list[dict[str, Any]]]:
+    """Each cell's display entries, by cell index; a line cut short by a crash is ignored."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    try:
+        lines = (run_dir / DISPLAYS_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and isinstance(entry.get("cell"), int):
+                found.setdefault(entry.pop("cell"), []).append(entry)
+    return found
+
+
 def read_cells(run_dir: Path, *, interrupted: bool = False) -> list[dict[str, Any]] | None:
     """The notebook's cells as the task run keeps them; None when the child recorded none (not
     a notebook, or it failed before any cell: a missing file, an unsupported cell).
@@ -139,6 +166,7 @@ def read_cells(run_dir: Path, *, interrupted: bool = False) -> list[dict[str, An
     if interrupted and started and not failed:
         failed.add(max(started))
     from_log = _outputs_from_log(run_dir, started)
+    shown = _displays(run_dir)
     budget = OUTPUT_LIMIT_BYTES
     cells: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
@@ -162,5 +190,9 @@ def read_cells(run_dir: Path, *, interrupted: bool = False) -> list[dict[str, An
         }
         if len(kept) < len(data):
             cell["output_truncated"] = True
+        entries = item.get("displays") if isinstance(item.get("displays"), list) else None
+        entries = entries or shown.get(index)
+        if entries:
+            cell["displays"] = entries
         cells.append(cell)
     return cells

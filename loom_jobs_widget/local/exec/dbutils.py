@@ -1,9 +1,9 @@
 """`dbutils` for tasks run by the local workspace.
 
 The subset of Databricks' notebook utilities that local tasks use: `widgets`, `jobs.taskValues`,
-`notebook.exit` and `fs` basics. It lives inside the task's own process (the bootstrap for Python
-files and source-format notebooks, the kernel for `.ipynb` notebooks) and is built from the
-invocation file of the task-run folder by `load(run_dir)`.
+`notebook.exit` / `notebook.run` and `fs` basics. It lives inside the task's own process (the
+bootstrap for Python files and source-format notebooks, the kernel for `.ipynb` notebooks) and is
+built from the invocation file of the task-run folder by `load(run_dir)`.
 
 What the run must report (task values, the exit value) is written to the task-run folder at once,
 atomically, because the process that sets it (a kernel) is not the one that reports it, and a task
@@ -15,15 +15,28 @@ a sandbox: task code is arbitrary Python running as the user.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import posixpath
 import re
 import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from loom_jobs_widget.local.exec.paths import resolve_inside, resolve_workspace_path
-from loom_jobs_widget.local.exec.protocol import INVOCATION_FILE, STATE_FILE
+from loom_jobs_widget.local.exec.protocol import (
+    BOOTSTRAP_MODULE,
+    CHILD_RUNS_FOLDER,
+    INVOCATION_FILE,
+    LOG_FILE,
+    RESULT_FILE,
+    STATE_FILE,
+)
 
 __all__ = [
     "DBUtils",
@@ -35,6 +48,7 @@ __all__ = [
     "NotebookUtils",
     "TaskValuesUtils",
     "WidgetsUtils",
+    "WorkflowException",
     "install_in_ipython",
     "load",
 ]
@@ -57,6 +71,12 @@ class NotebookExit(Exception):
     def __init__(self, value: str):
         super().__init__(value)
         self.value = value
+
+
+class WorkflowException(Exception):
+    """`dbutils.notebook.run` of a notebook that failed, or did not end within its timeout.
+    (Databricks raises a py4j-wrapped `com.databricks.WorkflowException` in both cases; its
+    exact text is not documented.)"""
 
 
 class _State:
@@ -160,6 +180,18 @@ class WidgetsUtils:
     def removeAll(self) -> None:
         self._widgets.clear()
 
+    @contextlib.contextmanager
+    def values_for_run(self, values: Mapping[str, str]) -> Iterator[None]:
+        """While a `%run` notebook runs: `values` (its `$name="value"` arguments) are the
+        values of its widgets; the caller's widgets are back afterwards."""
+        saved = dict(self._parameters), dict(self._widgets)
+        self._parameters.update(values)
+        self._widgets.update({name: value for name, value in values.items()})
+        try:
+            yield
+        finally:
+            self._parameters, self._widgets = saved
+
 
 # --- jobs.taskValues -----------------------------------------------------------------------------
 
@@ -215,8 +247,78 @@ class JobsUtils:
 
 
 class NotebookUtils:
-    def __init__(self, state: _State):
+    def __init__(self, state: _State, invocation: Mapping[str, Any]):
         self._state = state
+        self._invocation = invocation
+        self._children = 0
+
+    def run(
+        self, path: str, timeout_seconds: int = 0, arguments: Mapping[str, Any] | None = None
+    ) -> str:
+        """Runs the notebook `path` (relative to this one, or absolute) in a context of its own,
+        with its widgets set from `arguments`, and returns its `dbutils.notebook.exit` value.
+
+        Databricks starts an ephemeral job run for it; locally it is a child process of this
+        task (a cancel ends it too) with its own task-run folder under this one's
+        `notebook-runs/`, not a run of its own in the workspace. `timeout_seconds` 0 waits for
+        as long as it takes; otherwise the child is stopped then and WorkflowException raised.
+        """
+        notebook = _text(path, "Notebook path")
+        current = str(self._invocation.get("path") or "/")
+        if not notebook.startswith("/"):
+            notebook = posixpath.normpath(posixpath.join(posixpath.dirname(current), notebook))
+        values = {str(k): str(v) for k, v in (arguments or {}).items()}
+        self._children += 1
+        run_dir = Path(self._invocation["run_dir"]) / CHILD_RUNS_FOLDER / str(self._children)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / INVOCATION_FILE).write_text(
+            json.dumps(
+                {
+                    **self._invocation,
+                    "kind": "notebook",
+                    "path": notebook,
+                    "widgets": values,
+                    "run_dir": str(run_dir),
+                    "argv": [],
+                }
+            ),
+            encoding="utf-8",
+        )
+        sys.stdout.flush()
+        with (run_dir / LOG_FILE).open("wb") as log:
+            child = subprocess.Popen(
+                [sys.executable, "-m", BOOTSTRAP_MODULE, str(run_dir)],
+                cwd=run_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            child.wait(timeout=timeout_seconds if timeout_seconds and timeout_seconds > 0 else None)
+        except subprocess.TimeoutExpired:
+            # SIGTERM first: a .ipynb child shuts its kernel down on it.
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            raise WorkflowException(
+                f"Notebook {notebook} timed out after {timeout_seconds} seconds"
+            ) from None
+        finally:
+            if child.poll() is None:  # interrupted while waiting: the child must not outlive it
+                child.kill()
+                child.wait()
+        try:
+            result = json.loads((run_dir / RESULT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = {"result_state": "FAILED", "error": "the notebook's process crashed"}
+        print(f"Notebook run {notebook}: {result.get('result_state')} (folder {run_dir})")
+        if result.get("result_state") != "SUCCESS":
+            raise WorkflowException(f"Notebook {notebook} failed: {result.get('error')}")
+        exit_value = result.get("notebook_result")
+        return "" if exit_value is None else str(exit_value)
 
     def exit(self, value: Any) -> None:
         """End the notebook successfully; `value` (as text) becomes the run's notebook result."""
@@ -381,12 +483,13 @@ class DBUtils:
         upstream_values: dict[str, dict[str, Any]],
         dbfs_root: Path,
         workspace_root: Path,
+        invocation: Mapping[str, Any] | None = None,
     ):
         state = _State(run_dir / STATE_FILE)
         self._state = state
         self.widgets = WidgetsUtils(widget_parameters)
         self.jobs = JobsUtils(TaskValuesUtils(state, upstream_values))
-        self.notebook = NotebookUtils(state)
+        self.notebook = NotebookUtils(state, invocation or {"run_dir": str(run_dir)})
         self.fs = FsUtils(dbfs_root, workspace_root)
 
     def __repr__(self) -> str:
@@ -403,6 +506,7 @@ def load(run_dir: Path | str) -> DBUtils:
         upstream_values=invocation.get("upstream_values", {}),
         dbfs_root=Path(invocation["dbfs_root"]),
         workspace_root=Path(invocation["workspace_root"]),
+        invocation=invocation,
     )
 
 

@@ -1,8 +1,10 @@
-"""Notebook tasks in the child: a source-format notebook's Python cells run in this process, in a
+"""Notebook tasks in the child: a source-format notebook's cells run in this process, in a
 fresh `__main__`; a `.ipynb` notebook runs in a kernel of this interpreter through nbclient, and
-its executed copy is kept in the task-run folder. Cells of other languages (and %pip, %run) fail
-the task before anything runs. Either way the cells are recorded with what each one printed
-(`cells`), for the run's exported notebook."""
+its executed copy is kept in the task-run folder. Python cells run as they are, `%md` cells are
+shown, not run, and `%sql`, `%sh`, `%pip` and `%run` cells run through a `NotebookSession`
+(`magics`), the same in both formats; cells of other languages (%scala, %r) and %fs, %conda
+fail the task before anything runs. Either way the cells are recorded with what each one printed
+and displayed (`cells`, `display`), for the run's exported notebook."""
 
 from __future__ import annotations
 
@@ -16,14 +18,26 @@ import sys
 import tempfile
 import traceback
 import types
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from loom_jobs_widget.local.exec import display as displays
 from loom_jobs_widget.local.exec.cells import CellLog, write_cells
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit
+from loom_jobs_widget.local.exec.magics import CellFailed, NotebookSession
+from loom_jobs_widget.local.exec.notebook_source import (
+    MARKDOWN_MAGICS,
+    RUN_MAGICS,
+    Cell,
+    ipynb_cell,
+    kind_of,
+    magic_parts,
+    python_of,
+    read_notebook_cells,
+    shown_source,
+)
 from loom_jobs_widget.local.exec.paths import resolve_notebook_path
-from loom_jobs_widget.local.exec.protocol import EXECUTED_NOTEBOOK, NOTEBOOK_HEADER, STATE_FILE
+from loom_jobs_widget.local.exec.protocol import EXECUTED_NOTEBOOK, STATE_FILE
 from loom_jobs_widget.local.exec.workload import (
     Result,
     SetupError,
@@ -38,127 +52,46 @@ from loom_jobs_widget.local.exec.workload import (
 
 __all__ = ["run_notebook"]
 
-_COMMAND_SEPARATOR = "# COMMAND ----------"
-_MAGIC_PREFIX = "# MAGIC"
 #: Cells in these languages or magics are not run locally; the task fails up front, naming them.
-#: (%pip and %run are refused rather than run: %pip would change the local environment, and
-#: %run of another notebook is not implemented yet.)
-_UNSUPPORTED_MAGICS = frozenset({"sql", "sh", "scala", "r", "fs", "run", "pip", "conda"})
-_MARKDOWN_MAGICS = frozenset({"md", "md-sandbox"})
+_UNSUPPORTED_MAGICS = frozenset({"scala", "r", "fs", "conda"})
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-# --- notebooks: cells ----------------------------------------------------------------------------
+# --- notebooks: source format, in this process ----------------------------------------------------
 
 
-@dataclass
-class _Cell:
-    number: int  # 1-based, as the user counts cells
-    line: int  # 1-based line of the cell's first line in the file
-    lines: list[str]
-    magic: str | None  # "python", "md", "sql", ... for a magic cell; None for plain Python
-
-
-def _first_magic(lines: list[str], *, prefixed: bool) -> tuple[int, str | None]:
-    """Index of the first meaningful line and the magic it starts with, if any.
-
-    `prefixed`: source format, where magic cells are commented out as `# MAGIC %sql`.
-    """
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("# DBTITLE"):
-            continue
-        if prefixed:
-            if not stripped.startswith(_MAGIC_PREFIX):
-                return index, None
-            stripped = stripped[len(_MAGIC_PREFIX) :].strip()
-        if stripped.startswith("%") and not stripped.startswith("%%"):
-            return index, stripped[1:].split(maxsplit=1)[0].lower() if stripped[1:] else ""
-        return index, None
-    return -1, None
-
-
-def _check_cells(cells: list[_Cell], notebook: str) -> None:
+def _check_cells(cells: list[Cell], notebook: str) -> None:
     for cell in cells:
         if cell.magic in _UNSUPPORTED_MAGICS:
             where = f"Cell {cell.number}" + (f" (line {cell.line})" if cell.line else "")
             raise SetupError(
                 f"{where} of notebook {notebook} is a %{cell.magic} cell: the local workspace"
-                " runs Python cells only, so it ran nothing of this notebook"
+                " runs Python, %sql, %sh, %pip and %run cells, so it ran nothing of this notebook"
             )
 
 
-def _source_cells(text: str) -> list[_Cell]:
-    lines = text.splitlines()
-    cells: list[_Cell] = []
-    current: list[str] = []
-    start = 2  # line 1 is the header
-
-    def flush() -> None:
-        _, magic = _first_magic(current, prefixed=True)
-        cells.append(_Cell(len(cells) + 1, start, list(current), magic))
-
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() == _COMMAND_SEPARATOR:
-            flush()
-            current.clear()
-            start = number + 1
-        else:
-            current.append(line)
-    flush()
-    return cells
+def _cell_failure(exc: CellFailed) -> Result:
+    """A failed magic cell: its message names the cell; the trace adds what caused it."""
+    message = str(exc)
+    cause = exc.__cause__
+    trace = message if cause is None else "".join(traceback.format_exception(cause)) + message
+    sys.stderr.write(trace + "\n")
+    return failure(message, trace)
 
 
-def _python_of(cell: _Cell) -> str | None:
-    """The Python source of a source-format cell, padded with blank lines so that line numbers in
-    tracebacks are those of the file; None for cells that do not run (markdown, empty)."""
-    lines = cell.lines
-    if cell.magic in _MARKDOWN_MAGICS:
-        return None
-    if cell.magic == "python":
-        index, _ = _first_magic(lines, prefixed=True)
-        lines = [
-            "" if number == index else re.sub(r"^\s*# MAGIC ?", "", line)
-            for number, line in enumerate(lines)
-        ]
-    if not any(line.strip() for line in lines):
-        return None
-    return "\n" * (cell.line - 1) + "\n".join(lines) + "\n"
-
-
-def _shown_source(cell: _Cell) -> str:
-    """The cell as a notebook shows it: without the `# MAGIC` prefixes of the source format and
-    the `# DBTITLE` line, blank lines around it trimmed."""
-    lines = [line for line in cell.lines if not line.strip().startswith("# DBTITLE")]
-    if cell.magic is not None:
-        lines = [re.sub(r"^\s*# MAGIC ?", "", line) for line in lines]
-    return "\n".join(lines).strip("\n")
-
-
-def _kind(cell: _Cell) -> str:
-    return "markdown" if cell.magic in _MARKDOWN_MAGICS else "code"
-
-
-def _display(*objects: Any, **_: Any) -> None:
-    """Databricks' `display`, outside a notebook UI: prints what it is given."""
-    for obj in objects:
-        print(obj)
-
-
-def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils, run_dir: Path) -> Result:
+def _run_source_notebook(
+    path: Path, notebook: str, invocation: dict[str, Any], dbutils: DBUtils, run_dir: Path
+) -> Result:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"Notebook {notebook} cannot be read: {exc}") from None
-    if not text.startswith(NOTEBOOK_HEADER):
-        raise SetupError(f"{notebook} is not a source-format notebook")
-    cells = _source_cells(text)
+        cells = read_notebook_cells(path, notebook)
+    except ValueError as exc:
+        raise SetupError(str(exc)) from None
     _check_cells(cells, notebook)
-    record = CellLog(run_dir, [(cell.number, _kind(cell), _shown_source(cell)) for cell in cells])
+    record = CellLog(run_dir, [(cell.number, kind_of(cell), shown_source(cell)) for cell in cells])
     filename = str(path)
     codes = []
     for index, cell in enumerate(cells):
-        source = _python_of(cell)
+        source = python_of(cell)
         try:
             codes.append(None if source is None else compile(source, filename, "exec"))
         except SyntaxError as exc:
@@ -170,19 +103,30 @@ def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils, run_dir: P
             sys.stderr.write(trace)
             return failure(exception_line(exc), trace)
     builtins.dbutils = dbutils  # type: ignore[attr-defined]
-    if not hasattr(builtins, "display"):
-        builtins.display = _display  # type: ignore[attr-defined]
+    builtins.display = displays.display  # type: ignore[attr-defined]
+    builtins.displayHTML = displays.displayHTML  # type: ignore[attr-defined]
+    displays.set_publisher(record.displayed)
     # A fresh __main__, as a notebook's namespace is: classes defined in cells pickle. (The
     # bootstrap, running as __main__, stays alive through the frames that use it.)
     module = types.ModuleType("__main__")
     sys.modules["__main__"] = module
     enter_folder(path.parent)
+    session = NotebookSession(
+        notebook=notebook,
+        folder=path.parent,
+        invocation=invocation,
+        dbutils=dbutils,
+        namespace=module.__dict__,
+    )
     current = 0
     try:
-        for current, code in enumerate(codes):
+        for current, (cell, code) in enumerate(zip(cells, codes, strict=True)):
             record.reached(current)
             if code is not None:
                 exec(code, module.__dict__)
+            elif cell.magic in RUN_MAGICS:
+                args, body = magic_parts(cell)
+                session.run_magic(cell.number, cell.magic, args, body)
     except NotebookExit as exc:
         print(f"Notebook exited: {exc.value}")
         return success(exc.value)
@@ -191,9 +135,14 @@ def _run_source_notebook(path: Path, notebook: str, dbutils: DBUtils, run_dir: P
         if result["result_state"] != "SUCCESS":
             record.failed(current)
         return result
+    except CellFailed as exc:
+        record.failed(current)
+        return _cell_failure(exc)
     except BaseException as exc:
         record.failed(current)
         return failure_from(exc, filename)
+    finally:
+        displays.set_publisher(None)
     return success()
 
 
@@ -236,23 +185,32 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
     except Exception as exc:  # nbformat raises several kinds for a broken file
         raise SetupError(f"Notebook {notebook} is not a readable .ipynb file: {exc}") from None
     cells = []
+    originals: dict[int, str] = {}  # the magic cells' own sources, put back after the run
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        lines = cell.source.splitlines()
-        first, magic = _first_magic(lines, prefixed=False)
-        cells.append(_Cell(index + 1, 0, lines, magic))
-        if magic in _MARKDOWN_MAGICS:
+        parsed = ipynb_cell(index + 1, cell.source)
+        cells.append(parsed)
+        if parsed.magic in MARKDOWN_MAGICS:
             # A %md code cell (Databricks' ipynb export) is documentation, not code.
-            nb.cells[index] = nbformat.v4.new_markdown_cell("\n".join(lines[first + 1 :]))
-        elif magic == "python":
-            cell.source = "\n".join(line for n, line in enumerate(lines) if n != first)
+            nb.cells[index] = nbformat.v4.new_markdown_cell(magic_parts(parsed)[1])
+        elif parsed.magic == "python":
+            cell.source = python_of(parsed) or ""
+        elif parsed.magic in RUN_MAGICS:
+            # A line magic of IPython's would take only the first line (and %run, %pip mean
+            # other things there): the cell runs as the session's call instead.
+            args, body = magic_parts(parsed)
+            originals[index + 1] = cell.source  # + 1: the injected cell comes first
+            cell.source = (
+                f"_loom_session.run_magic({parsed.number}, {parsed.magic!r}, {args!r}, {body!r})"
+            )
     _check_cells(cells, notebook)
     # Visible in the executed copy, so the user sees how dbutils came to be (as papermill does).
     injected = nbformat.v4.new_code_cell(
-        "# Injected by the loom local workspace: dbutils for this task run.\n"
-        "from loom_jobs_widget.local.exec.dbutils import install_in_ipython as _loom_install\n"
-        f"dbutils = _loom_install({str(run_dir)!r})\n"
+        "# Injected by the loom local workspace: dbutils, display and the magic cells of this"
+        " task run.\n"
+        "from loom_jobs_widget.local.exec.magics import install_in_kernel as _loom_install\n"
+        f"dbutils, _loom_session = _loom_install({str(run_dir)!r})\n"
         "del _loom_install",
         metadata={"tags": ["injected-parameters"]},
     )
@@ -275,11 +233,15 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
         if exc.ename == NotebookExit.__name__:
             state = _read_state(run_dir)
             return success(state.get("exit_value") or "")
+        if exc.ename == CellFailed.__name__:
+            return failure(exc.evalue, _cell_trace(nb) or exc.evalue)
         return failure(f"{exc.ename}: {exc.evalue}", _cell_trace(nb) or _ANSI.sub("", str(exc)))
     except Exception as exc:  # a dead or unreachable kernel, a timeout starting it
         return failure(exception_line(exc), "".join(traceback.format_exception(exc)))
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
+        for index, source in originals.items():
+            nb.cells[index].source = source
         nbformat.write(nb, str(run_dir / EXECUTED_NOTEBOOK))
         write_cells(run_dir, _ipynb_cells(nb.cells[1:]))  # the injected cell is not the user's
     # exit() caught by the notebook's own code, which then ran to the end: the value stands.
@@ -326,9 +288,22 @@ def _ipynb_cells(nb_cells: list[Any]) -> list[dict[str, Any]]:
                 if any(o.get("ename") != NotebookExit.__name__ for o in errors):
                     state = "failed"
         kind = "code" if cell.cell_type == "code" else "markdown"
-        cells.append(
-            {"number": number, "kind": kind, "source": cell.source, "state": state, "output": text}
-        )
+        kept: dict[str, Any] = {
+            "number": number,
+            "kind": kind,
+            "source": cell.source,
+            "state": state,
+            "output": text,
+        }
+        entries = [
+            dict(output["data"][displays.DISPLAY_MIME])
+            for output in outputs
+            if output.get("output_type") == "display_data"
+            and displays.DISPLAY_MIME in (output.get("data") or {})
+        ]
+        if entries:
+            kept["displays"] = entries
+        cells.append(kept)
     return cells
 
 
@@ -357,4 +332,4 @@ def run_notebook(invocation: dict[str, Any], dbutils: DBUtils, run_dir: Path) ->
         raise SetupError(str(exc)) from None
     if path.suffix == ".ipynb":
         return _run_ipynb(path, notebook, run_dir)
-    return _run_source_notebook(path, notebook, dbutils, run_dir)
+    return _run_source_notebook(path, notebook, invocation, dbutils, run_dir)

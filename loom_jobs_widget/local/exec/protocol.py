@@ -15,6 +15,9 @@ The files, the whole parent/child protocol:
 - `notebook.ipynb`: for `.ipynb` notebook tasks, the executed copy with its cell outputs.
 - `notebook-cells.json` and `notebook-cells.log`: for notebook tasks, the cells and where each
   one's printed output is (`cells`); kept with the task run's output for runs/export.
+- `notebook-displays.jsonl`: for source-format notebooks, what `display` / `displayHTML` / a
+  `%sql` cell showed, one JSON line per display with its cell's index (`display`).
+- `notebook-runs/<n>/`: the task-run folder of each `dbutils.notebook.run` child notebook.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ __all__ = [
     "CANCEL_GRACE_SECONDS",
     "CELLS_FILE",
     "CELLS_PROGRESS_FILE",
+    "CHILD_RUNS_FOLDER",
+    "DISPLAYS_FILE",
     "EXECUTED_NOTEBOOK",
     "INVOCATION_FILE",
     "LOG_FILE",
@@ -55,6 +60,8 @@ RESULT_FILE = "result.json"
 EXECUTED_NOTEBOOK = "notebook.ipynb"
 CELLS_FILE = "notebook-cells.json"
 CELLS_PROGRESS_FILE = "notebook-cells.log"
+DISPLAYS_FILE = "notebook-displays.jsonl"
+CHILD_RUNS_FOLDER = "notebook-runs"
 
 #: First line of a Databricks source-format notebook; a `.py` file without it is a plain file.
 NOTEBOOK_HEADER = "# Databricks notebook source"

@@ -46,6 +46,7 @@ __all__ = [
     "connect",
     "file_output",
     "row_objects",
+    "run_all",
     "run_script",
     "table_fingerprints",
     "table_key",
@@ -186,26 +187,9 @@ def run_script(
     Each statement gets exactly the parameters it names: a marker without a value is the error
     Databricks reports as UNBOUND_SQL_PARAMETER, and values no statement uses are fine.
     """
-    import duckdb
-
-    text, used = to_duckdb_markers(sql, parameters)
-    by_duckdb_name = {_duckdb_name(name): str(value) for name, value in parameters.items()}
-    as_written = {_duckdb_name(name): name for name in used}
-    statements = duckdb.extract_statements(text)
-    if not statements:
-        raise SqlError("The SQL file has no statement to run")
-    cursor: duckdb.DuckDBPyConnection | None = None
-    for statement in statements:
-        missing = sorted(statement.named_parameters - by_duckdb_name.keys())
-        if missing:
-            raise SqlError(
-                "[UNBOUND_SQL_PARAMETER] Found the unbound parameter:"
-                f" {as_written.get(missing[0], missing[0])}. Give it a"
-                " value in the task's parameters or as a job parameter."
-            )
-        values = {name: by_duckdb_name[name] for name in statement.named_parameters}
-        cursor = connection.execute(statement, values or None)
-    assert cursor is not None
+    count, cursor = _execute(
+        connection, sql, parameters, "The SQL file", "the task's parameters or as a job parameter"
+    )
     columns = [str(column[0]) for column in cursor.description or []]
     # One row more than the limit tells whether there were more.
     fetched = cursor.fetchmany(_MAX_OUTPUT_ROWS + 1) if columns else []
@@ -214,7 +198,53 @@ def run_script(
     while rows and len(json.dumps(row_objects(columns, rows)).encode()) > _MAX_OUTPUT_BYTES:
         rows = rows[: max(0, min(len(rows) - 1, len(rows) * 9 // 10))]
         truncated = True
-    return SqlResult(len(statements), columns, rows, truncated)
+    return SqlResult(count, columns, rows, truncated)
+
+
+def _execute(
+    connection: duckdb.DuckDBPyConnection,
+    sql: str,
+    parameters: Mapping[str, str],
+    what: str,
+    where_values_come_from: str,
+) -> tuple[int, duckdb.DuckDBPyConnection]:
+    """Runs the statements of `sql` in order: how many there were, and the last one's cursor.
+
+    Each statement gets exactly the parameters it names: a marker without a value is the error
+    Databricks reports as UNBOUND_SQL_PARAMETER, and values no statement uses are fine.
+    """
+    import duckdb
+
+    text, used = to_duckdb_markers(sql, parameters)
+    by_duckdb_name = {_duckdb_name(name): str(value) for name, value in parameters.items()}
+    as_written = {_duckdb_name(name): name for name in used}
+    statements = duckdb.extract_statements(text)
+    if not statements:
+        raise SqlError(f"{what} has no statement to run")
+    cursor: duckdb.DuckDBPyConnection | None = None
+    for statement in statements:
+        missing = sorted(statement.named_parameters - by_duckdb_name.keys())
+        if missing:
+            raise SqlError(
+                "[UNBOUND_SQL_PARAMETER] Found the unbound parameter:"
+                f" {as_written.get(missing[0], missing[0])}. Give it a"
+                f" value in {where_values_come_from}."
+            )
+        values = {name: by_duckdb_name[name] for name in statement.named_parameters}
+        cursor = connection.execute(statement, values or None)
+    assert cursor is not None
+    return len(statements), cursor
+
+
+def run_all(
+    connection: duckdb.DuckDBPyConnection, sql: str, parameters: Mapping[str, str]
+) -> tuple[list[str] | None, list[tuple[Any, ...]]]:
+    """A notebook's `%sql` cell: runs its statements (widget values as parameters); the last
+    one's columns (None when it returned none) and all its rows, uncut."""
+    _, cursor = _execute(connection, sql, parameters, "The cell", "a widget of the notebook")
+    if not cursor.description:
+        return None, []
+    return [str(column[0]) for column in cursor.description], cursor.fetchall()
 
 
 def _json_value(value: Any) -> Any:

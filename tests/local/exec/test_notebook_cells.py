@@ -181,9 +181,11 @@ def test_a_syntax_error_fails_its_cell_before_any_runs(run: Run, workspace: Path
 
 def test_a_notebook_refused_up_front_records_no_cells(run: Run, workspace: Path) -> None:
     write(
-        workspace, "Shared/sql.py", "# Databricks notebook source\n# MAGIC %sql\n# MAGIC SELECT 1\n"
+        workspace,
+        "Shared/scala.py",
+        "# Databricks notebook source\n# MAGIC %scala\n# MAGIC println(1)\n",
     )
-    outcome = run("/Shared/sql")
+    outcome = run("/Shared/scala")
     assert outcome.result_state == "FAILED" and NOTEBOOK_CELLS not in outcome.extra_output
 
 

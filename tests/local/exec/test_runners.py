@@ -348,28 +348,28 @@ def test_source_notebook_failure_points_at_the_line_of_the_file(
     assert outcome.task_values["rows"]["count"] == 3
 
 
-def test_source_notebook_with_a_shell_cell_fails_naming_the_cell_and_runs_nothing(
+def test_source_notebook_with_a_scala_cell_fails_naming_the_cell_and_runs_nothing(
     start: Start, workspace: Path
 ) -> None:
     marker = workspace / "Shared" / "ran.txt"
     write(
         workspace,
-        "Shared/shell.py",
+        "Shared/scala.py",
         f"""
         # Databricks notebook source
         open({str(marker)!r}, "w").write("ran")
 
         # COMMAND ----------
 
-        # MAGIC %sh
-        # MAGIC ls /tmp
+        # MAGIC %scala
+        # MAGIC println(1)
         """,
     )
-    outcome = finish(start(notebook_task("/Shared/shell")))
+    outcome = finish(start(notebook_task("/Shared/scala")))
     assert outcome.result_state == "FAILED"
     assert outcome.state_message == (
-        "Cell 2 (line 5) of notebook /Shared/shell is a %sh cell: the local workspace runs"
-        " Python cells only, so it ran nothing of this notebook"
+        "Cell 2 (line 5) of notebook /Shared/scala is a %scala cell: the local workspace runs"
+        " Python, %sql, %sh, %pip and %run cells, so it ran nothing of this notebook"
     )
     assert not marker.exists()
 
