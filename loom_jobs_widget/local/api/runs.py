@@ -16,16 +16,15 @@ fields, its job run's ids, and the task itself as `tasks[0]`.
 runs/get-output answers a task run's id only: a job run's id is refused, even when its job has
 one task, as a workspace refuses it on Jobs API 2.1 and 2.2. A notebook task's printed output is
 not in runs/get-output (a workspace returns only the `dbutils.notebook.exit` value there);
-runs/export's page (`_notebook_page`, a readable local stand-in for a workspace's own rendering)
+runs/export's page (`notebook_page`, a readable local stand-in for a workspace's own rendering)
 shows every cell with what it printed, its style kept small for the widget's narrow pane. Writes
 go to the engine.
 """
 
 from __future__ import annotations
 
-import html
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,6 +36,7 @@ from loom_jobs_widget.local.api.jobs import (
     legacy_parameters,
     stored_settings,
 )
+from loom_jobs_widget.local.api.notebook_page import notebook_page
 from loom_jobs_widget.local.api.refusals import name_refusal
 from loom_jobs_widget.local.engine import Engine, RunRequest
 from loom_jobs_widget.local.exec import NOTEBOOK_CELLS, resolve_notebook_path
@@ -380,7 +380,7 @@ class RunsApi:
         cells = output.get(NOTEBOOK_CELLS)
         if not isinstance(cells, list):  # it failed before its first cell, or an older run
             cells = [{"kind": "code", "source": self._notebook_source(path), "state": "not_run"}]
-        page = _notebook_page(path, cells, output)
+        page = notebook_page(path, cells, output)
         return {"views": [{"name": path.rsplit("/", 1)[-1], "type": "NOTEBOOK", "content": page}]}
 
     def _notebook_source(self, path: str) -> str:
@@ -474,83 +474,6 @@ class RunsApi:
             overriding_parameters=legacy_parameters(body),
         )
         return {"repair_id": repair_id}
-
-
-_MONOSPACE: Final = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace"
-_PAGE_STYLE: Final = (
-    "body{font:13px/1.45 system-ui,sans-serif;margin:.5rem;color:#1f2328}"
-    # A workspace path can be long and has no spaces: it wraps anywhere rather than widen the
-    # page.
-    f"h1.loom-notebook-path{{font:600 12px/1.4 {_MONOSPACE};margin:0 0 .5rem;color:#59636e;"
-    "overflow-wrap:anywhere;word-break:break-all}"
-    "h2{font-size:12px;font-weight:600;margin:.75rem 0 .25rem}"
-    "pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;padding:.5rem;"
-    f"font:12px/1.45 {_MONOSPACE}}}"
-    ".loom-cell{border:1px solid #d0d7de;border-radius:4px;margin:.5rem 0}"
-    ".loom-cell-source{background:#f6f8fa}"
-    ".loom-cell-output{border-top:1px solid #d0d7de}"
-    ".loom-cell[data-state=failed]{border-color:#cf222e}"
-    ".loom-cell[data-state=not_run]{opacity:.6}"
-    ".loom-cell-note{margin:0;padding:.25rem .5rem;font-size:12px;color:#59636e}"
-)
-
-
-def _text(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _notebook_page(path: str, cells: Sequence[Any], output: Mapping[str, Any]) -> str:
-    """runs/export's page of the notebook task run at `path`: every cell's source and what it
-    printed, in order, then the notebook's result and error, from the stored `cells` and
-    `output`. (A workspace exports its own rendering of the notebook; this is a readable local
-    stand-in with the same content, styled to fit the widget's narrow pane.)
-
-    The elements, for whoever shows the page: `h1.loom-notebook-path`; per cell a
-    `section.loom-cell` with `data-cell` (its number), `data-kind` (code, markdown) and
-    `data-state` (ran, failed, not_run), holding `pre.loom-cell-source`, then
-    `pre.loom-cell-output` when it printed anything, then `p.loom-cell-note` when its output was
-    truncated or it did not run; `section.loom-notebook-result` (`pre.loom-result`: the
-    dbutils.notebook.exit value) and `section.loom-notebook-error` (`pre.loom-error`). All text
-    is escaped."""
-    parts = [f'<h1 class="loom-notebook-path">{_text(path)}</h1>']
-    failed_cell = False
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, Mapping):
-            continue
-        kind = "markdown" if cell.get("kind") == "markdown" else "code"
-        state = cell.get("state") if cell.get("state") in ("ran", "failed") else "not_run"
-        failed_cell = failed_cell or state == "failed"
-        shown = cell.get("number") if isinstance(cell.get("number"), int) else number
-        parts.append(
-            f'<section class="loom-cell" data-cell="{shown}" data-kind="{kind}"'
-            f' data-state="{state}"><pre class="loom-cell-source">'
-            f"{_text(cell.get('source') or '')}</pre>"
-        )
-        if cell.get("output"):
-            parts.append(f'<pre class="loom-cell-output">{_text(cell["output"])}</pre>')
-        if cell.get("output_truncated"):
-            parts.append('<p class="loom-cell-note">Output truncated.</p>')
-        if state == "not_run" and kind == "code":
-            parts.append('<p class="loom-cell-note">This cell did not run.</p>')
-        parts.append("</section>")
-    if output.get("notebook_result") is not None:
-        parts.append(
-            '<section class="loom-notebook-result"><h2>Result</h2>'
-            f'<pre class="loom-result">{_text(output["notebook_result"])}</pre></section>'
-        )
-    # The failed cell shows its traceback already; the error's line is enough below it.
-    error = output.get("error") if failed_cell else output.get("error_trace") or output.get("error")
-    if error:
-        parts.append(
-            '<section class="loom-notebook-error"><h2>Error</h2>'
-            f'<pre class="loom-error">{_text(error)}</pre></section>'
-        )
-    name = path.rsplit("/", 1)[-1]
-    return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f"<title>{_text(name)}</title><style>{_PAGE_STYLE}</style></head>"
-        f'<body class="loom-notebook">{"".join(parts)}</body></html>'
-    )
 
 
 # The JSON type of each legacy task parameter (SDK `RepairRun`, `RunNow`): a wrong one is

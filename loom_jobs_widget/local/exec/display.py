@@ -32,6 +32,7 @@ __all__ = [
     "PREVIEW_ROWS",
     "display",
     "displayHTML",
+    "display_text",
     "publish_in_kernel",
     "sanitize_html",
     "set_publisher",
@@ -237,6 +238,14 @@ def displayHTML(markup: Any) -> None:
     """Databricks' `displayHTML`: the HTML, sanitised; its text in the cell's output."""
     clean, text = _sanitized(str(markup))
     _publisher({"kind": "html", "html": clean}, text.strip())
+
+
+def display_text(entry: Mapping[str, Any]) -> str:
+    """The text a display entry printed into the cell's output (a table as `show()` draws it,
+    HTML's text)."""
+    if entry.get("kind") == "html":
+        return _sanitized(str(entry.get("html", "")))[1].strip()
+    return table_text(entry)
 
 
 def publish_in_kernel(entry: dict[str, Any], text: str) -> None:

@@ -83,15 +83,28 @@ def run_notebook(
 
 
 def cells_of(page: str) -> list[dict[str, Any]]:
-    """The cells of an exported page: state and printed output."""
+    """The cells of an exported page: state, printed output, and the tables (rows of cell
+    texts, the header first) and HTML it displayed."""
     found = []
     for match in re.finditer(r'<section class="loom-cell"(.*?)</section>', page, re.DOTALL):
-        state = re.search(r'data-state="([^"]*)"', match.group(1))
-        output = re.search(r'<pre class="loom-cell-output">(.*?)</pre>', match.group(1), re.DOTALL)
+        body = match.group(1)
+        state = re.search(r'data-state="([^"]*)"', body)
+        printed = re.findall(r'<pre class="loom-cell-output">(.*?)</pre>', body, re.DOTALL)
+        tables = [
+            [
+                [html.unescape(text) for text in re.findall(r"<t[hd]>(.*?)</t[hd]>", row)]
+                for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
+            ]
+            for table in re.findall(
+                r'<table class="loom-display-table">(.*?)</table>', body, re.DOTALL
+            )
+        ]
         found.append(
             {
                 "state": state.group(1) if state else None,
-                "output": html.unescape(output.group(1)) if output else "",
+                "output": "".join(html.unescape(text) for text in printed),
+                "tables": tables,
+                "html": re.findall(r'<div class="loom-display-html">(.*?)</div>', body, re.DOTALL),
             }
         )
     return found
@@ -136,9 +149,9 @@ def test_a_sql_cell_shows_its_table_and_feeds_sqldf_with_widget_values(
     assert result(output) == "[0, 10, 20] 3"
     sql_cell = cells_of(page)[1]
     assert sql_cell["state"] == "ran"
-    assert sql_cell["output"] == (
-        "+--+----+\n|id|tens|\n+--+----+\n| 0|   0|\n| 1|  10|\n| 2|  20|\n+--+----+\n"
-    )
+    # The result is drawn as a table, in place of its text.
+    assert sql_cell["tables"] == [[["id", "tens"], ["0", "0"], ["1", "10"], ["2", "20"]]]
+    assert sql_cell["output"] == ""
 
 
 def test_a_failing_sql_cell_fails_the_run_naming_the_cell(
@@ -208,7 +221,7 @@ def test_sh_cells_run_in_the_notebook_folder_and_e_fails_on_a_non_zero_exit(
         f"Cell 2 (%sh) of notebook {path}: the shell command exited with code 3"
     )
     shown = cells_of(page)
-    assert shown[0] == {"state": "ran", "output": f"in {base.rsplit('/', 1)[1]}\n"}
+    assert shown[0]["state"] == "ran" and shown[0]["output"] == f"in {base.rsplit('/', 1)[1]}\n"
     assert shown[1]["state"] == "failed" and shown[1]["output"].startswith("before\n")
     assert shown[2]["state"] == "not_run"
 
@@ -325,10 +338,9 @@ def test_display_shows_a_table_and_sanitised_html(lw: LocalWorkspace, w: Workspa
     )
     _, page = run_notebook(w, path)
     table, markup = cells_of(page)
-    assert table["output"] == (
-        "+----+----+\n|city|   n|\n+----+----+\n|Oslo|   3|\n|Lima|null|\n+----+----+\n"
-    )
-    assert markup["output"] == "bold text\n"
+    assert table["tables"] == [[["city", "n"], ["Oslo", "3"], ["Lima", "null"]]]
+    assert table["output"] == ""
+    assert markup["html"] == ["<b>bold</b> text"] and markup["output"] == ""
 
 
 def test_an_ipynb_notebook_runs_the_same_cell_types(
@@ -373,9 +385,9 @@ def test_an_ipynb_notebook_runs_the_same_cell_types(
     assert result(output) == "[0, 1, 2] hello local user 42 abab"
     shown = cells_of(page)
     assert [cell["state"] for cell in shown] == ["ran"] * 10
-    assert shown[1]["output"] == "+--+\n|id|\n+--+\n| 0|\n| 1|\n| 2|\n+--+\n"
+    assert shown[1]["tables"] == [[["id"], ["0"], ["1"], ["2"]]]
     assert shown[4]["output"] == f"in {base.rsplit('/', 1)[1]}\n"
-    assert shown[8]["output"] == "+----+\n|city|\n+----+\n|Oslo|\n+----+\nbold\n"
+    assert shown[8]["tables"] == [[["city"], ["Oslo"]]] and shown[8]["html"] == ["<b>bold</b>"]
 
 
 def test_a_failing_magic_cell_of_an_ipynb_notebook_fails_the_run_naming_it(
