@@ -24,6 +24,11 @@ export class FakeModel {
   off(name: string, cb: (...args: unknown[]) => void) {
     this.handlers.set(name, (this.handlers.get(name) ?? []).filter((f) => f !== cb));
   }
+  /** A trait Python changed: set, then `change:<name>` told. */
+  change(name: string, value: unknown) {
+    this.traits[name] = value;
+    for (const cb of this.handlers.get(`change:${name}`) ?? []) cb();
+  }
   emit(message: FromPython) {
     for (const cb of this.handlers.get("msg:custom") ?? []) cb(message);
   }

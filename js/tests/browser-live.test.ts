@@ -50,4 +50,15 @@ describe("live rows", () => {
     const ids = new Set(model.sent.filter((m) => m.kind === "visibility").map((m) => (m as { view_id: string }).view_id));
     expect(ids.size).toBe(1);
   });
+
+  it("says the same status again: the line empties and fills on the next frame", async () => {
+    const m = mount([row(7, null)]);
+    const line = m.el.querySelector(".loom-jb-status")!;
+    m.model.change("status", { level: "info", text: "Saved job 7.", serial: 1 });
+    expect(line.textContent).toBe("Saved job 7.");
+    m.model.change("status", { level: "info", text: "Saved job 7.", serial: 2 });
+    expect(line.textContent).toBe("");
+    await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+    expect(line.textContent).toBe("Saved job 7.");
+  });
 });

@@ -584,7 +584,9 @@ class BrowserSession:
         return message
 
     def _set_status(self, level: StatusLevel, text: str) -> None:
-        self.state.status = {"level": level, "text": text}
+        # Counted, so that the same words said again are a new status the view announces again.
+        serial = self.state.status.get("serial", 0) + 1
+        self.state.status = {"level": level, "text": text, "serial": serial}
         self._on_state(self.state)
 
 

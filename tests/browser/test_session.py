@@ -246,7 +246,7 @@ def test_errors_become_messages(ws: Workspace, message: dict[str, Any], text: st
     session.handle(message)
     assert sent[-1]["kind"] == "error"
     assert sent[-1]["text"] == text
-    assert session.state.status == {"level": "error", "text": text}
+    assert (session.state.status["level"], session.state.status["text"]) == ("error", text)
 
 
 def test_summaries() -> None:

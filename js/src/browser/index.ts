@@ -578,9 +578,22 @@ function render({ model, el }: RenderProps<JobsBrowserModel>) {
     }
   }
 
+  // The same words said again (a new `serial`) are emptied and put back on the next frame, so a
+  // screen reader announces them again and the line is seen to change.
+  let statusSerial = model.get("status")?.serial ?? 0;
   function onStatus(): void {
     const status = model.get("status") ?? { level: "", text: "" };
-    setStatus(status.level, status.text);
+    const serial = status.serial ?? 0;
+    const repeated = serial !== statusSerial && status.text !== "" && statusLine.textContent === status.text;
+    statusSerial = serial;
+    if (!repeated) {
+      setStatus(status.level, status.text);
+      return;
+    }
+    setStatus(status.level, "");
+    requestAnimationFrame(() => {
+      if ((model.get("status")?.serial ?? 0) === serial) setStatus(status.level, status.text);
+    });
   }
   function onLabel(): void {
     workspaceChip.textContent = model.get("workspace_label") || "workspace";
