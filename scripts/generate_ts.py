@@ -86,7 +86,7 @@ def _ts_value(value: Any) -> str:
 def task_types() -> str:
     module = _load("core/task_types.py")
     lines = [HEADER.format(sources="loom_jobs_widget/core/task_types.py")]
-    for cls in (module.Required, module.TaskType):
+    for cls in (module.Required, module.TaskType, module.TaskField):
         lines.append(f"/** {_first_line(cls.__doc__)} */")
         lines.append(f"export interface {cls.__name__} {{")
         lines.extend(f"  readonly {field.name}: {_ts_field_type(field.type)};"
@@ -97,6 +97,12 @@ def task_types() -> str:
     lines.append("export const TASK_TYPES: readonly TaskType[] = [")
     lines.extend(f"  {_ts_value(t)}," for t in module.TASK_TYPES)
     lines.append("];")
+    lines.append("")
+    lines.append("/** The fields of each task type's object, in databricks-sdk's order. */")
+    lines.append("export const TASK_FIELDS: Readonly<Record<string, readonly TaskField[]>> = {")
+    lines.extend(f"  {json.dumps(key)}: {_ts_value(fields)},"
+                 for key, fields in module.TASK_FIELDS.items())
+    lines.append("};")
     return "\n".join(lines) + "\n"
 
 

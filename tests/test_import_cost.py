@@ -144,3 +144,23 @@ def test_an_sdk_whose_core_cannot_load_alone_is_imported_whole() -> None:
         "    'completion': '__getattr__' in vars(databricks.sdk)}))\n"
     )
     assert found == {"tried": 1, "whole": True, "client": "WorkspaceClient", "completion": False}
+
+
+def test_connecting_to_a_workspace_another_process_serves_imports_no_server(
+    tmp_path: Path,
+) -> None:
+    """A kernel joining the workspace `loom-jobs demo` serves reads its address files only."""
+    from loom_jobs_widget.local import LocalWorkspace
+
+    with LocalWorkspace(tmp_path / "ws") as served:
+        found = _fresh(
+            "import json, sys\n"
+            "from loom_jobs_widget.client import connect\n"
+            f"ws = connect('local', data_dir={str(tmp_path / 'ws')!r})\n"
+            "names = [j.settings.name for j in ws.jobs.list()]\n"
+            "server = sorted(m for m in sys.modules if m.startswith('loom_jobs_widget.local.')\n"
+            "                and m.split('.')[2] in ('workspace', 'api', 'engine', 'http'))\n"
+            "print(json.dumps({'host': ws.host, 'names': names, 'server': server}))\n"
+        )
+        assert found["host"] == served.host
+    assert found["names"] == [] and found["server"] == []

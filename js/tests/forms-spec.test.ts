@@ -38,9 +38,9 @@ describe("taskTypeOf", () => {
 });
 
 describe("KNOWN_TASK_TYPES", () => {
-  it("lists the eleven types with a form, labelled like the Jobs UI", () => {
+  it("lists the fourteen types with a form, labelled like the Jobs UI", () => {
     const values = KNOWN_TASK_TYPES.map((t) => t.value);
-    expect(values).toHaveLength(11);
+    expect(values).toHaveLength(14);
     expect(values).toContain("for_each_task");
     expect(KNOWN_TASK_TYPES.find((t) => t.value === "condition_task")?.label).toBe("If/else condition");
   });
@@ -172,9 +172,9 @@ describe("taskSections", () => {
     const s = taskSections({ task_key: "x", future_task: { a: 1 } });
     expect(field(s, "future_task")).toMatchObject({ kind: "json", required: true });
     expect(ids(s)).toContain("compute"); // unknown: may need compute
-    const d = taskSections({ dashboard_task: { dashboard_id: "d" } });
-    expect(field(d, "dashboard_task")?.kind).toBe("json");
-    expect(d[0].title).toBe("Dashboard");
+    const d = taskSections({ power_bi_task: { warehouse_id: "w" } });
+    expect(field(d, "power_bi_task")?.kind).toBe("json");
+    expect(d[0].title).toBe("Power BI");
     expect(ids(d)).not.toContain("compute");
   });
 

@@ -9,24 +9,29 @@ deploy time), and the bundle-only job-level `permissions` list is kept apart fro
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from loom_jobs_widget.core.documents import settings_text
+from loom_jobs_widget.core.documents import DocumentError, parse_document, settings_text
 from loom_jobs_widget.core.models import JobSettings
 
-__all__ = ["BundleError", "ImportedJob", "export_job", "import_job", "import_jobs", "resource_key"]
+__all__ = [
+    "BundleError",
+    "ImportedJob",
+    "document_jobs",
+    "export_job",
+    "import_job",
+    "import_jobs",
+    "resource_key",
+]
 
 # Set by the workspace, never by a bundle: `bundle generate job` leaves them out.
 _SERVER_FIELDS = ("deployment", "edit_mode")
 
 
-class BundleError(ValueError):
+class BundleError(DocumentError):
     """Text that holds no job, or not the one asked for; says where (line) and why."""
 
 
@@ -49,23 +54,12 @@ def resource_key(name: str | None) -> str:
 
 
 def _load(text: str) -> Any:
-    stripped = text.strip()
-    if not stripped:
-        raise BundleError("The text is empty: paste a job as YAML or JSON.")
     try:
-        if stripped.startswith(("{", "[")):
-            return json.loads(stripped)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise BundleError(
-            f"The JSON is malformed at line {error.lineno}, column {error.colno}: {error.msg}."
-        ) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise BundleError(f"The YAML is malformed{where}: {error.problem}.") from None
-    except yaml.YAMLError as error:
-        raise BundleError(f"The YAML is malformed: {error}.") from None
+        return parse_document(text)
+    except BundleError:
+        raise
+    except DocumentError as error:
+        raise BundleError(error.message, error.line, error.column) from None
 
 
 def _job(key: str, settings: Any, source: str) -> ImportedJob:
@@ -82,7 +76,11 @@ def import_jobs(text: str) -> list[ImportedJob]:
     """Every job in the text: a bundle file's `resources.jobs`, a `jobs/get` response (its
     `settings`), or job settings themselves, as YAML or JSON. Jobs only under `targets` are
     not merged in: the base definition is what the editor opens."""
-    document = _load(text)
+    return document_jobs(_load(text))
+
+
+def document_jobs(document: Any) -> list[ImportedJob]:
+    """Every job in a parsed document, as `import_jobs` finds them in text."""
     if not isinstance(document, Mapping):
         raise BundleError(
             f"The text holds a {type(document).__name__}, not a job: expected an object with "

@@ -1,18 +1,21 @@
-"""What the editor's pickers list: notebooks and files, clusters, warehouses, jobs and pipelines
-of the connected workspace, and the tasks, job clusters and environments of the job, as
-``{value, label, detail?, is_dir?}`` choices.
+"""What the editor's pickers list: notebooks and files, clusters, runtimes, node types, cluster
+policies, warehouses, jobs, pipelines, notification destinations, SQL queries, alerts and
+dashboards and Lakeview dashboards of the connected workspace, and the tasks, job clusters and
+environments of the job, as ``{value, label, detail?, is_dir?, more?}`` choices.
 
 The workspace is read as raw JSON through the SDK's `ApiClient` (the paths and pages of the SDK's
-own `workspace.list`, `clusters.list`, `warehouses.list`, `jobs.list` and
-`pipelines.list_pipelines`), so a picker does not import the SDK's service modules; a failure
-becomes a `WorkspaceError` with a sentence a person can act on, never a traceback.
+own list calls), so a picker does not import the SDK's service modules; a failure becomes a
+`WorkspaceError` with a sentence a person can act on, never a traceback.
+
+A list that pages is read a few pages at a time: when the workspace has more, the answer ends
+with one ``more`` choice whose value is where the next answer starts (sent back as
+``page_token``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from loom_jobs_widget.client import NotFoundError, WorkspaceError, translate_error
 from loom_jobs_widget.client.errors import Context
@@ -22,41 +25,157 @@ if TYPE_CHECKING:
     from loom_jobs_widget.client import Workspace
     from loom_jobs_widget.core.models import JobSettings
 
-__all__ = ["WORKSPACE_PICKERS", "choices", "job_choices"]
+__all__ = ["WORKSPACE_PICKERS", "choices", "job_choices", "unknown_destinations"]
 
 WORKSPACE_PICKERS: frozenset[str] = frozenset(
-    {"notebook", "file", "directory", "cluster", "warehouse", "job", "pipeline"}
-)
-_LIMIT = 200
-"""Most choices in one answer: a picker is filtered by typing, not scrolled through thousands."""
+    {
+        "notebook", "file", "directory", "cluster", "warehouse", "job", "pipeline",
+        "spark_version", "node_type", "policy", "notification_destination", "sql_query",
+        "sql_alert", "sql_dashboard", "lakeview_dashboard",
+    }
+)  # fmt: skip
+_FOLDER_PICKERS: Final = frozenset({"notebook", "file", "directory"})
+_LIMIT: Final = 100
+"""Choices after which an answer stops at the end of a page: a picker is filtered by typing,
+not scrolled through thousands."""
+_PAGE_SIZE: Final = 50
+"""Entries asked of a list per page (the Jobs, SQL and pipelines APIs allow up to 100)."""
+_MAX_PAGES: Final = 10
+"""Pages read for one answer: a filter that matches little does not read a whole workspace."""
+_NOUNS: Final = {
+    "cluster": "clusters",
+    "warehouse": "SQL warehouses",
+    "job": "jobs",
+    "pipeline": "pipelines",
+    "spark_version": "Databricks runtime versions",
+    "node_type": "node types",
+    "policy": "cluster policies",
+    "notification_destination": "notification destinations",
+    "sql_query": "SQL queries",
+    "sql_alert": "SQL alerts",
+    "sql_dashboard": "legacy SQL dashboards",
+    "lakeview_dashboard": "dashboards",
+}
+
+_Page = tuple[list[dict[str, Any]], "str | None"]
+"""The entries of one page of a list and where the next page starts (None: the last page)."""
 
 
 def choices(
-    workspace: Workspace, what: str, *, path: str | None = None, query: str | None = None
+    workspace: Workspace,
+    what: str,
+    *,
+    path: str | None = None,
+    query: str | None = None,
+    page_token: str | None = None,
 ) -> list[Choice]:
     """The choices of one picker. ``path`` is the folder a notebook/file/directory picker lists
     (its nearest existing ancestor when it does not exist; the user's home folder, else
-    ``/Workspace``, else ``/``, by default); ``query`` filters the others by name."""
-    listers: dict[str, Callable[[], Iterable[Choice]]] = {
-        "notebook": lambda: _workspace_objects(workspace, path, {"NOTEBOOK"}),
-        "file": lambda: _workspace_objects(workspace, path, {"FILE"}),
-        "directory": lambda: _workspace_objects(workspace, path, set()),
-        "cluster": lambda: _clusters(workspace),
-        "warehouse": lambda: _warehouses(workspace),
-        "job": lambda: _jobs(workspace, query),
-        "pipeline": lambda: _pipelines(workspace),
-    }
-    lister = listers.get(what)
-    if lister is None:
-        raise ValueError(f"There is no picker of {what!r}.")
+    ``/Workspace``, else ``/``, by default); ``query`` filters the others by name;
+    ``page_token`` (the value of a previous answer's ``more`` choice; for a picker that lists
+    no folder, ``path`` carries it too) continues a list where that answer stopped."""
+    if what in _FOLDER_PICKERS:
+        lister: Callable[[], list[Choice]] = lambda: _workspace_objects(  # noqa: E731
+            workspace, path, {"NOTEBOOK", "FILE"} & {what.upper()}
+        )
+    else:
+        pages = _listers(workspace, query).get(what)
+        if pages is None:
+            raise ValueError(f"There is no picker of {what!r}.")
+        start = page_token if page_token is not None else path
+        lister = lambda: _collect(pages[0](start), pages[1], query)  # noqa: E731
     try:
-        found = list(islice(_matching(lister(), query if what not in {"job"} else None), _LIMIT))
+        return lister()
     except WorkspaceError:
         raise
     except Exception as error:
         raise WorkspaceError(
-            f"Could not list the {what}s of {workspace.host or 'the workspace'}: {_reason(error)}"
+            f"Could not list the {_NOUNS.get(what, what + 's')} of "
+            f"{workspace.host or 'the workspace'}: {_reason(error)}"
         ) from None
+
+
+_Lister = tuple[
+    Callable[["str | None"], Iterator[_Page]], Callable[[dict[str, Any]], "Choice | None"]
+]
+
+
+def _listers(workspace: Workspace, query: str | None) -> dict[str, _Lister]:
+    """Per picker: its pages from a start, and the choice of one entry (None: not shown)."""
+    needle = (query or "").strip()
+    pipelines_filter = {"filter": f"name LIKE '%{_like(needle)}%'"} if needle else {}
+    dashboards_filter = {"q": needle} if needle else {}
+
+    def token_pages(
+        path: str, key: str, extra: Mapping[str, Any] | None = None
+    ) -> Callable[[str | None], Iterator[_Page]]:
+        return lambda start: _token_pages(workspace, path, key, start, extra)
+
+    return {
+        "cluster": (token_pages("/api/2.1/clusters/list", "clusters"), _cluster),
+        "warehouse": (token_pages("/api/2.0/sql/warehouses", "warehouses"), _warehouse),
+        "job": (token_pages("/api/2.2/jobs/list", "jobs", {"limit": _PAGE_SIZE}), _job),
+        "pipeline": (
+            token_pages(
+                "/api/2.0/pipelines", "statuses", {"max_results": _PAGE_SIZE, **pipelines_filter}
+            ),
+            _pipeline,
+        ),
+        "spark_version": (
+            token_pages("/api/2.0/clusters/spark-versions", "versions"),
+            _spark_version,
+        ),
+        "node_type": (token_pages("/api/2.0/clusters/list-node-types", "node_types"), _node_type),
+        "policy": (
+            token_pages(
+                "/api/2.0/policies/clusters/list",
+                "policies",
+                {"sort_column": "POLICY_NAME", "sort_order": "ASC"},
+            ),
+            _policy,
+        ),
+        "notification_destination": (
+            token_pages("/api/2.0/notification-destinations", "results", {"page_size": _PAGE_SIZE}),
+            _destination,
+        ),
+        "sql_query": (
+            token_pages("/api/2.0/sql/queries", "results", {"page_size": _PAGE_SIZE}),
+            _named("display_name", "query_text"),
+        ),
+        "sql_alert": (
+            token_pages("/api/2.0/sql/alerts", "results", {"page_size": _PAGE_SIZE}),
+            _named("display_name", "query_id"),
+        ),
+        "sql_dashboard": (
+            lambda start: _numbered_pages(workspace, start, dashboards_filter),
+            _named("name", "user_name"),
+        ),
+        "lakeview_dashboard": (
+            token_pages("/api/2.0/lakeview/dashboards", "dashboards", {"page_size": _PAGE_SIZE}),
+            _lakeview,
+        ),
+    }
+
+
+def _like(text: str) -> str:
+    """`text` inside a quoted LIKE pattern of the pipelines filter."""
+    return text.replace("'", "''")
+
+
+def _collect(
+    pages: Iterator[_Page], choice: Callable[[dict[str, Any]], Choice | None], query: str | None
+) -> list[Choice]:
+    """The matching choices of the pages, stopping at the end of a page after `_LIMIT` of them
+    or `_MAX_PAGES` pages, then a ``more`` choice when the workspace has more."""
+    found: list[Choice] = []
+    for read, (entries, next_start) in enumerate(pages, start=1):
+        made = (choice(entry) for entry in entries)
+        found.extend(_matching((c for c in made if c is not None), query))
+        if next_start is None:
+            break
+        if len(found) >= _LIMIT or read >= _MAX_PAGES:
+            found.append({"value": next_start, "label": "More…", "more": True})
+            break
     return found
 
 
@@ -84,19 +203,45 @@ def _get(workspace: Workspace, path: str, query: Mapping[str, Any] | None = None
     return answer if isinstance(answer, dict) else {}
 
 
-def _pages(workspace: Workspace, path: str, key: str) -> Iterator[dict[str, Any]]:
-    """The objects in `key` of every page of a list endpoint, the next page read only when
-    wanted."""
-    query: dict[str, Any] = {}
+def _token_pages(
+    workspace: Workspace,
+    path: str,
+    key: str,
+    start: str | None,
+    extra: Mapping[str, Any] | None = None,
+) -> Iterator[_Page]:
+    """The pages of a list that pages by `page_token` / `next_page_token`, from `start`, the
+    next page read only when wanted."""
+    query: dict[str, Any] = dict(extra or {})
+    if start:
+        query["page_token"] = start
     while True:
         page = _get(workspace, path, query)
-        for entry in page.get(key) or []:
-            if isinstance(entry, dict):
-                yield entry
+        entries = [entry for entry in page.get(key) or [] if isinstance(entry, dict)]
         token = page.get("next_page_token")
+        yield entries, token if isinstance(token, str) and token else None
         if not token:
             return
         query["page_token"] = token
+
+
+def _numbered_pages(
+    workspace: Workspace, start: str | None, extra: Mapping[str, Any]
+) -> Iterator[_Page]:
+    """The pages of the legacy dashboards' list, numbered from 1 (Databricks SQL API reference:
+    GET /api/2.0/preview/sql/dashboards, `page`, `page_size`, `count`)."""
+    number = int(start) if start and start.isdigit() else 1
+    size = _PAGE_SIZE
+    while True:
+        page = _get(workspace, "/api/2.0/preview/sql/dashboards",
+                    {**extra, "page": number, "page_size": size})  # fmt: skip
+        entries = [entry for entry in page.get("results") or [] if isinstance(entry, dict)]
+        count = page.get("count")
+        more = bool(entries) and (not isinstance(count, int) or number * size < count)
+        yield entries, str(number + 1) if more else None
+        if not more:
+            return
+        number += 1
 
 
 def _value(entry: Mapping[str, Any], name: str) -> str:
@@ -167,47 +312,140 @@ def _home(workspace: Workspace) -> str:
     return f"/Users/{user}" if user else "/"
 
 
-def _clusters(workspace: Workspace) -> Iterator[Choice]:
-    for cluster in _pages(workspace, "/api/2.1/clusters/list", "clusters"):
-        yield {
-            "value": _value(cluster, "cluster_id"),
-            "label": _value(cluster, "cluster_name"),
-            "detail": _value(cluster, "state").lower(),
+def _cluster(cluster: dict[str, Any]) -> Choice:
+    return {
+        "value": _value(cluster, "cluster_id"),
+        "label": _value(cluster, "cluster_name"),
+        "detail": _value(cluster, "state").lower(),
+    }
+
+
+def _warehouse(warehouse: dict[str, Any]) -> Choice:
+    return {
+        "value": _value(warehouse, "id"),
+        "label": _value(warehouse, "name"),
+        "detail": _value(warehouse, "state").lower(),
+    }
+
+
+def _job(job: dict[str, Any]) -> Choice:
+    # jobs/list filters by exact name only: the typed text filters the names themselves.
+    settings = job.get("settings")
+    name = _value(settings, "name") if isinstance(settings, dict) else ""
+    job_id = job.get("job_id")
+    return {"value": str(job_id), "label": name or f"Job {job_id}", "detail": f"job {job_id}"}
+
+
+def _pipeline(pipeline: dict[str, Any]) -> Choice:
+    return {
+        "value": _value(pipeline, "pipeline_id"),
+        "label": _value(pipeline, "name"),
+        "detail": _value(pipeline, "state").lower(),
+    }
+
+
+def _spark_version(version: dict[str, Any]) -> Choice:
+    return {
+        "value": _value(version, "key"),
+        "label": _value(version, "name") or _value(version, "key"),
+        "detail": _value(version, "key"),
+    }
+
+
+def _node_type(node: dict[str, Any]) -> Choice | None:
+    if node.get("is_hidden") is True:
+        return None
+    cores = node.get("num_cores")
+    memory = node.get("memory_mb")
+    parts = []
+    if isinstance(cores, (int, float)):
+        parts.append(f"{cores:g} cores")
+    if isinstance(memory, (int, float)):
+        parts.append(f"{memory / 1024:.3g} GB")
+    if _value(node, "description"):
+        parts.append(_value(node, "description"))
+    if node.get("is_deprecated") is True:
+        parts.append("deprecated")
+    node_type_id = _value(node, "node_type_id")
+    return {"value": node_type_id, "label": node_type_id, "detail": " · ".join(parts)}
+
+
+def _policy(policy: dict[str, Any]) -> Choice:
+    return {
+        "value": _value(policy, "policy_id"),
+        "label": _value(policy, "name"),
+        "detail": _value(policy, "policy_id"),
+    }
+
+
+def _destination(destination: dict[str, Any]) -> Choice:
+    kind = _value(destination, "destination_type").lower().replace("_", " ")
+    return {
+        "value": _value(destination, "id"),
+        "label": _value(destination, "display_name") or _value(destination, "id"),
+        "detail": kind,
+    }
+
+
+def _named(name: str, detail: str) -> Callable[[dict[str, Any]], Choice]:
+    def choice(entry: dict[str, Any]) -> Choice:
+        text = " ".join(_value(entry, detail).split())
+        return {
+            "value": _value(entry, "id"),
+            "label": _value(entry, name) or _value(entry, "id"),
+            "detail": text if len(text) <= 60 else f"{text[:59]}…",
         }
 
-
-def _warehouses(workspace: Workspace) -> Iterator[Choice]:
-    for warehouse in _pages(workspace, "/api/2.0/sql/warehouses", "warehouses"):
-        yield {
-            "value": _value(warehouse, "id"),
-            "label": _value(warehouse, "name"),
-            "detail": _value(warehouse, "state").lower(),
-        }
+    return choice
 
 
-def _jobs(workspace: Workspace, query: str | None) -> Iterator[Choice]:
-    # jobs/list filters by exact name only; a substring filter needs the names themselves.
-    needle = (query or "").strip().lower()
-    for job in _pages(workspace, "/api/2.2/jobs/list", "jobs"):
-        settings = job.get("settings")
-        name = _value(settings, "name") if isinstance(settings, dict) else ""
-        job_id = job.get("job_id")
-        if needle and needle not in name.lower() and needle not in str(job_id):
-            continue
-        yield {
-            "value": str(job_id),
-            "label": name or f"Job {job_id}",
-            "detail": f"job {job_id}",
-        }
+def _lakeview(dashboard: dict[str, Any]) -> Choice:
+    return {
+        "value": _value(dashboard, "dashboard_id"),
+        "label": _value(dashboard, "display_name") or _value(dashboard, "dashboard_id"),
+        "detail": _value(dashboard, "path"),
+    }
 
 
-def _pipelines(workspace: Workspace) -> Iterator[Choice]:
-    for pipeline in _pages(workspace, "/api/2.0/pipelines", "statuses"):
-        yield {
-            "value": _value(pipeline, "pipeline_id"),
-            "label": _value(pipeline, "name"),
-            "detail": _value(pipeline, "state").lower(),
-        }
+def unknown_destinations(workspace: Workspace, settings: Mapping[str, Any]) -> list[str]:
+    """One sentence per webhook (of the job, a task or a for_each task's inner task) naming an id
+    that is none of the workspace's notification destinations, for the review before a save
+    (a workspace refuses such a save). Empty when every id is a destination, or when there is
+    no webhook; the destinations are read (every page) only when there is one."""
+    named = list(_webhooks(settings))
+    if not named:
+        return []
+    known: set[str] = set()
+    for entries, _ in _token_pages(
+        workspace, "/api/2.0/notification-destinations", "results", None, {"page_size": 100}
+    ):
+        known.update(_value(entry, "id") for entry in entries)
+    return [
+        f"{where}: {destination_id} is not a notification destination of "
+        f"{workspace.host or 'the workspace'}."
+        for where, destination_id in named
+        if destination_id not in known
+    ]
+
+
+def _webhooks(settings: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(where, id) of every webhook: "webhook_notifications.on_failure" or "Task t:
+    webhook_notifications.on_start"."""
+    holders: list[tuple[str, Any]] = [("", settings)]
+    tasks = settings.get("tasks")
+    for task in tasks if isinstance(tasks, list) else []:
+        if isinstance(task, dict):
+            holders.append((f"Task {task.get('task_key')}: ", task))
+            inner = task.get("for_each_task")
+            inner_task = inner.get("task") if isinstance(inner, dict) else None
+            if isinstance(inner_task, dict):
+                holders.append((f"Task {inner_task.get('task_key')}: ", inner_task))
+    for prefix, holder in holders:
+        webhooks = holder.get("webhook_notifications")
+        for event, entries in webhooks.items() if isinstance(webhooks, dict) else []:
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    yield f"{prefix}webhook_notifications.{event}", entry["id"]
 
 
 def job_choices(settings: JobSettings, what: str) -> list[Choice]:

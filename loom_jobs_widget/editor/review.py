@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from loom_jobs_widget.client import ConflictError
+from loom_jobs_widget.client import ConflictError, WorkspaceError
 from loom_jobs_widget.core.changes import ABSENT, merge
 from loom_jobs_widget.core.changes import Change as SettingsChange
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import Problem
+from loom_jobs_widget.editor.pickers import unknown_destinations
 from loom_jobs_widget.editor.problems import problem_json
 from loom_jobs_widget.editor.protocol import Change, ReviewMessage
 
-__all__ = ["conflict_text", "merged_onto", "review_message", "saved_text"]
+if TYPE_CHECKING:
+    from loom_jobs_widget.client import Workspace
+
+__all__ = [
+    "conflict_text", "destination_problems", "merged_onto", "review_message", "saved_text",
+]  # fmt: skip
 
 _SHOWN_MOST = 2000
 """Characters of JSON a before / after value is shown with; a longer one is cut."""
@@ -166,3 +172,17 @@ def saved_text(job_id: int | None, taken_in: Sequence[SettingsChange]) -> str:
         f"Saved job {job_id}; also took in {_count(taken_in, 'change')} someone else made "
         f"meanwhile: {_listed(taken_in)}."
     )
+
+
+def destination_problems(
+    workspace: Callable[[], Workspace], settings: JobSettings
+) -> list[Problem]:
+    """Webhooks naming an id that is none of the workspace's notification destinations, as
+    errors of the review: a workspace refuses such a save. None when the workspace cannot be
+    read now (the save itself then says why)."""
+    try:
+        found = unknown_destinations(workspace(), settings.to_api())
+    except (WorkspaceError, OSError):
+        return []
+    return [Problem(code="unknown_destination", severity="error", message=sentence,
+                    field="webhook_notifications") for sentence in found]  # fmt: skip

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from loom_jobs_widget.client import ConflictError, OnConflict, WorkspaceError
 from loom_jobs_widget.core.changes import Change, diff
-from loom_jobs_widget.core.documents import settings_text
 from loom_jobs_widget.core.editing import EditError, History, set_job_fields
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.permissions import AclError
 from loom_jobs_widget.core.references import available_references
 from loom_jobs_widget.core.validation import Problem, TaskChecker, validate
 from loom_jobs_widget.editor import protocol
+from loom_jobs_widget.editor import review as _review
+from loom_jobs_widget.editor.documents import apply_document, document_message
 from loom_jobs_widget.editor.edits import apply_edit
 from loom_jobs_widget.editor.graph_sync import GraphSync
 from loom_jobs_widget.editor.pickers import WORKSPACE_PICKERS, choices, job_choices
@@ -210,11 +211,10 @@ class EditorSession:
             self.save()
 
     def _on_view_as(self, message: protocol.ViewAsRequest) -> None:
-        text_format = message["format"]
-        if text_format not in ("json", "yaml"):
-            raise ValueError(f"unknown format {text_format!r}")
-        text = settings_text(self.settings, text_format)
-        self._send({"kind": "document", "format": text_format, "text": text})
+        self._send(document_message(self.settings, message["format"], message.get("task_key")))
+
+    def _on_apply_document(self, message: protocol.ApplyDocumentRequest) -> None:
+        self._send(apply_document(self.settings, message, self.replace, lambda: self.problems))
 
     def _on_pick(self, message: protocol.PickRequest) -> None:
         what = message["what"]
@@ -222,9 +222,9 @@ class EditorSession:
         reply: protocol.ChoicesMessage = {"kind": "choices", "request_id": request_id,
                                           "what": what, "items": []}  # fmt: skip
         try:
-            reply["items"] = self.choices(
-                what, path=message.get("path"), query=message.get("query")
-            )
+            reply["items"] = self.choices(what, path=message.get("path"),
+                                          query=message.get("query"),
+                                          page_token=message.get("page_token"))  # fmt: skip
         except (WorkspaceError, ValueError) as error:
             reply["error"] = str(error)
         self._send(reply)
@@ -324,7 +324,7 @@ class EditorSession:
         "redo": _on_redo,
         "review": _on_review,
         "save": _on_save,
-        "view_as": _on_view_as,
+        "view_as": _on_view_as, "apply_document": _on_apply_document,
         "pick": _on_pick,
         "references": _on_references,
         "job": _on_job,
@@ -452,6 +452,7 @@ class EditorSession:
         the user's edits on top of that version (the paths both changed flagged)."""
         errors = [p for p in self.problems if p.severity == "error"]
         errors += [p for p in self.permissions.problems(None) if p.severity == "error"]
+        errors += _review.destination_problems(self._workspace, self.settings)
         theirs = self._elsewhere
         if theirs is None:
             return review_message(self.changes(), self.permissions.changes(), errors,
@@ -632,12 +633,11 @@ class EditorSession:
         self._set_status("info", f"Job {job_id} was saved elsewhere; showing the saved version.")
         self._refresh()
 
-    def choices(
-        self, what: str, *, path: str | None = None, query: str | None = None
-    ) -> list[protocol.Choice]:
-        """The choices of a picker (`PickerKind`)."""
+    def choices(self, what: str, *, path: str | None = None, query: str | None = None,
+                page_token: str | None = None) -> list[protocol.Choice]:  # fmt: skip
+        """The choices of a picker (`PickerKind`); ``page_token`` asks for a next page."""
         if what in WORKSPACE_PICKERS:
-            return choices(self._workspace(), what, path=path, query=query)
+            return choices(self._workspace(), what, path=path, query=query, page_token=page_token)
         return job_choices(self.settings, what)
 
     @_locked

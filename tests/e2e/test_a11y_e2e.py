@@ -243,7 +243,7 @@ def test_every_view_is_axe_clean(
 
     # JSON view.
     page.locator('.loom-je-toolbar [data-action="json"]').click()
-    document = page.locator('[data-dialog="document"] pre.loom-je-doc:not([data-loading])')
+    document = page.locator('[data-dialog="document"] textarea.loom-je-doc:not([data-loading])')
     document.wait_for()
     found += axe_violations(page, EDITOR, "editor: JSON dialog")
     page.locator('[data-dialog="document"] [data-action="cancel"]').click()

@@ -321,16 +321,16 @@ def test_editor_shows_hostile_text_as_text(lab_page: tuple[Any, ConsoleLog]) -> 
 
     # The JSON and YAML view: the job's text, as text.
     page.locator('.loom-je-toolbar [data-action="json"]').click()
-    document = page.locator('[data-dialog="document"] pre.loom-je-doc')
-    page.wait_for_selector('[data-dialog="document"] pre.loom-je-doc[data-format="json"]'
+    document = page.locator('[data-dialog="document"] textarea.loom-je-doc')
+    page.wait_for_selector('[data-dialog="document"] textarea.loom-je-doc[data-format="json"]'
                            ":not([data-loading])")  # fmt: skip
-    assert SCRIPT in document.inner_text() and "<img src=x onerror=" in document.inner_text()
+    assert SCRIPT in document.input_value() and "<img src=x onerror=" in document.input_value()
     assert_inert(page, "JSON view")
     shoot(page, "hostile-json.png")
     page.locator('[data-dialog="document"] [data-action="format-yaml"]').click()
-    page.wait_for_selector('[data-dialog="document"] pre.loom-je-doc[data-format="yaml"]'
+    page.wait_for_selector('[data-dialog="document"] textarea.loom-je-doc[data-format="yaml"]'
                            ":not([data-loading])")  # fmt: skip
-    assert SCRIPT in document.inner_text()
+    assert SCRIPT in document.input_value()
     assert_inert(page, "YAML view")
     page.locator('[data-dialog="document"] [data-action="cancel"]').click()
 

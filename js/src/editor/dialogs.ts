@@ -1,6 +1,7 @@
 // Dialogs drawn over the editor (review changes & save, JSON / YAML, confirm delete) and the
 // toasts near the canvas (refused edits, notices).
-import { button, h, icon } from "./dom";
+import { DocumentEditor, MAX_DOCUMENT_CHARS } from "./document-editor";
+import { button, h, icon, uid } from "./dom";
 import { Overlay } from "./overlay";
 import type { Change, Problem } from "./protocol";
 
@@ -311,36 +312,86 @@ export class ReviewDialog {
 
 // ---- JSON / YAML -------------------------------------------------------------------------
 
+export type DocumentFormat = "json" | "yaml" | "bundle";
+
+export interface DocumentHandlers {
+  /** Ask Python for the settings (or task ``taskKey``'s) as text: answered by `document`. */
+  view(format: DocumentFormat, taskKey: string | null): void;
+  /** Make the edited text the settings (or the task): answered by `document_result`. */
+  apply(format: DocumentFormat, text: string, taskKey: string | null): void;
+  selectTask(taskKey: string): void;
+}
+
+export interface DocumentResult {
+  format: DocumentFormat;
+  task_key?: string | null;
+  ok: boolean;
+  changed: boolean;
+  message: string;
+  line: number | null;
+  column: number | null;
+  problems: Problem[];
+}
+
+const FORMAT_LABELS: Record<DocumentFormat, string> = { json: "JSON", yaml: "YAML", bundle: "Bundle YAML" };
+
+/** The JSON / YAML view, editable: Apply sends the text to Python, which parses it (a parse
+ * error comes back with its line and column, marked in the gutter) and applies it as one
+ * undoable edit. Text edited and not applied is kept (per job or task, per format) when the
+ * dialog closes or the format changes, and comes back when it is opened again. */
 export class DocumentDialog {
-  private pre = h("pre", { class: "loom-je-doc", tabindex: 0 });
-  private format: "json" | "yaml" = "json";
-  private tabs = new Map<"json" | "yaml", HTMLButtonElement>();
+  private readonly messageId = uid("loom-je-docmsg");
+  private readonly message = h("div", { class: "loom-je-docmsg", id: this.messageId, "data-role": "document-message", "aria-live": "polite" });
+  private readonly problems = h("ul", { class: "loom-je-docproblems", "data-role": "document-problems", "aria-label": "Problems of the applied settings" });
+  private readonly editor = new DocumentEditor("Job definition", this.messageId, () => this.edited());
+  private format: DocumentFormat = "json";
+  private taskKey: string | null = null;
+  private tabs = new Map<DocumentFormat, HTMLButtonElement>();
   private copyButton = button("Copy", { action: "copy", icon: "copy", variant: "outline" });
+  private revertButton = button("Revert", { action: "revert", variant: "outline", title: "Show the job as it is now, dropping the text not applied" });
+  private applyButton = button("Apply", { action: "apply", variant: "primary", icon: "check", title: "Make this text the job, as one edit (Undo restores)" });
+  /** What Python last sent, per job or task and format: the text shown unedited. */
+  private base = new Map<string, string>();
+  /** Text edited and not applied, with the text it was edited from. */
+  private drafts = new Map<string, { from: string; text: string }>();
+  private applying = false;
 
   constructor(
     private readonly host: DialogHost,
-    private readonly request: (format: "json" | "yaml") => void,
+    private readonly handlers: DocumentHandlers,
   ) {
     this.copyButton.addEventListener("click", () => void this.copy());
+    this.revertButton.addEventListener("click", () => this.revert());
+    this.applyButton.addEventListener("click", () => this.apply());
+    this.editor.textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.apply();
+      }
+    });
   }
 
   get isOpen(): boolean {
     return this.host.kind() === "document";
   }
 
-  open(format: "json" | "yaml"): void {
-    this.format = format;
-    const tabs = h("div", { class: "loom-je-tabs", role: "tablist" });
-    for (const f of ["json", "yaml"] as const) {
-      const tab = button(f.toUpperCase(), { action: `format-${f}` });
+  /** Open on the job (``taskKey`` null) or on one task, in ``format``. */
+  open(format: DocumentFormat, taskKey: string | null = null): void {
+    this.format = taskKey !== null && format === "bundle" ? "yaml" : format;
+    this.taskKey = taskKey;
+    const formats: DocumentFormat[] = taskKey === null ? ["json", "yaml", "bundle"] : ["json", "yaml"];
+    const tabs = h("div", { class: "loom-je-tabs", role: "tablist", "aria-label": "Format" });
+    this.tabs.clear();
+    for (const f of formats) {
+      const tab = button(FORMAT_LABELS[f], { action: `format-${f}` });
       tab.setAttribute("role", "tab");
       tab.addEventListener("click", () => {
-        if (this.format !== f) {
-          this.format = f;
-          this.markTabs();
-          this.loading();
-          this.request(f);
-        }
+        if (this.format === f) return;
+        this.keepDraft();
+        this.format = f;
+        this.markTabs();
+        this.loading();
+        this.handlers.view(f, this.taskKey);
       });
       this.tabs.set(f, tab);
       tabs.append(tab);
@@ -349,20 +400,30 @@ export class DocumentDialog {
     this.loading();
     const close = button("Close", { action: "cancel", variant: "outline" });
     close.addEventListener("click", () => this.host.close());
+    const title = taskKey === null ? "Job definition" : `Task ${taskKey}`;
+    this.editor.textarea.setAttribute("aria-label", `${title} as text`);
     const dialog = frame(
-      "Job definition",
-      this.pre,
+      title,
+      h("div", {}, this.editor.element, this.message, this.problems),
       h(
         "div",
         { class: "loom-je-dialog-foot" },
-        h("span", { class: "loom-je-note", text: "Read only: edit on the canvas and in the task panel." }),
+        h("span", { class: "loom-je-note", text: "Apply makes the text the job, as one edit: Undo restores." }),
         this.copyButton,
+        this.revertButton,
         close,
+        this.applyButton,
       ),
       { close: () => this.host.close(), extraHead: tabs },
     );
-    this.host.open(dialog, { kind: "document", focus: this.pre });
-    this.request(format);
+    dialog.classList.add("loom-je-dialog-doc");
+    // The text typed and not applied stays for the next opening.
+    this.host.open(dialog, { kind: "document", focus: this.editor.textarea, onClose: () => this.keepDraft() });
+    this.handlers.view(this.format, taskKey);
+  }
+
+  private get slot(): string {
+    return `${this.taskKey ?? ""}\u0000${this.format}`;
   }
 
   private markTabs(): void {
@@ -370,32 +431,132 @@ export class DocumentDialog {
   }
 
   private loading(): void {
-    this.pre.dataset.format = this.format;
-    this.pre.textContent = "Loading…";
-    this.pre.dataset.loading = "true";
+    const textarea = this.editor.textarea;
+    textarea.dataset.format = this.format;
+    textarea.dataset.loading = "true";
+    this.editor.set("Loading…");
+    this.editor.readOnly = true;
+    this.editor.markError(null);
+    this.applyButton.disabled = true;
+    this.say("", "");
+    this.problems.replaceChildren();
   }
 
-  show(format: "json" | "yaml", text: string): void {
-    if (!this.isOpen || format !== this.format) return;
-    this.pre.textContent = text;
-    this.pre.dataset.format = format;
-    delete this.pre.dataset.loading;
-    this.pre.scrollTop = 0;
+  private keepDraft(): void {
+    if (this.editor.textarea.dataset.loading) return;
+    const from = this.base.get(this.slot);
+    const text = this.editor.value;
+    if (from !== undefined && text !== from) this.drafts.set(this.slot, { from, text });
+    else this.drafts.delete(this.slot);
+  }
+
+  /** The `document` message: the text of the job (or task) as Python holds it now. */
+  show(format: DocumentFormat, text: string, taskKey: string | null = null): void {
+    if (!this.isOpen || format !== this.format || taskKey !== this.taskKey) return;
+    const textarea = this.editor.textarea;
+    const reload = textarea.dataset.loading === undefined; // after an apply: text as now held
+    this.base.set(this.slot, text);
+    delete textarea.dataset.loading;
+    textarea.dataset.format = format;
+    this.editor.readOnly = false;
+    this.applyButton.disabled = false;
+    const draft = this.drafts.get(this.slot);
+    if (draft && !reload) {
+      this.editor.set(draft.text);
+      this.say(
+        "info",
+        draft.from === text
+          ? "Your text not applied yet is back. Revert shows the job as it is."
+          : "Your text not applied yet is back, but the job changed since you edited it: Apply writes this text over those changes. Revert shows the job as it is now.",
+      );
+      return;
+    }
+    this.editor.set(text, reload);
+  }
+
+  /** The `document_result` message. */
+  result(result: DocumentResult): void {
+    if (!this.isOpen || result.format !== this.format || (result.task_key ?? null) !== this.taskKey) return;
+    this.applying = false;
+    this.applyButton.disabled = false;
+    this.applyButton.querySelector(".loom-je-btn-text")?.replaceChildren("Apply");
+    this.editor.markError(result.ok ? null : result.line, result.column);
+    this.say(result.ok ? "success" : "error", result.message);
+    this.showProblems(result.ok ? result.problems : []);
+    if (result.ok) {
+      this.drafts.delete(this.slot);
+      // What was applied is what the editor holds: nothing left to keep as a draft.
+      this.base.set(this.slot, this.editor.value);
+      // The text as the editor now holds it (indented as written, the same fields).
+      if (result.changed) this.handlers.view(this.format, this.taskKey);
+    }
+  }
+
+  private edited(): void {
+    if (this.editor.element.dataset.invalid === "true") this.editor.markError(null);
+  }
+
+  private apply(): void {
+    if (this.applyButton.disabled || this.applying || this.editor.textarea.dataset.loading) return;
+    const text = this.editor.value;
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      this.say("error", `Not applied: the text is too long to read (${text.length.toLocaleString("en-US")} characters; at most ${MAX_DOCUMENT_CHARS.toLocaleString("en-US")}).`);
+      return;
+    }
+    this.applying = true;
+    this.applyButton.disabled = true;
+    this.applyButton.querySelector(".loom-je-btn-text")?.replaceChildren("Applying…");
+    this.handlers.apply(this.format, text, this.taskKey);
+  }
+
+  private revert(): void {
+    const text = this.base.get(this.slot);
+    if (text === undefined || this.editor.textarea.dataset.loading) return;
+    this.drafts.delete(this.slot);
+    this.editor.set(text);
+    this.editor.markError(null);
+    this.say("", "");
+    this.problems.replaceChildren();
+  }
+
+  private say(level: "" | "info" | "success" | "error", text: string): void {
+    this.message.dataset.level = level;
+    this.message.setAttribute("role", level === "error" ? "alert" : "status");
+    this.message.textContent = text;
+  }
+
+  private showProblems(problems: Problem[]): void {
+    this.problems.replaceChildren(
+      ...problems.map((problem) => {
+        const item = h(
+          "li",
+          { "data-task": problem.task_key ?? undefined, "data-severity": problem.severity },
+          problem.task_key ? h("b", { text: `${problem.task_key}: ` }) : null,
+          problem.message,
+          problem.field ? h("span", { class: "loom-je-docfield", text: ` (${problem.field})` }) : null,
+        );
+        if (problem.task_key) {
+          item.title = "Show this task";
+          item.addEventListener("click", () => {
+            this.host.close();
+            this.handlers.selectTask(problem.task_key as string);
+          });
+        }
+        return item;
+      }),
+    );
   }
 
   private async copy(): Promise<void> {
-    const text = this.pre.textContent ?? "";
+    const text = this.editor.value;
     let ok = false;
     try {
       await navigator.clipboard.writeText(text);
       ok = true;
     } catch {
       // No clipboard permission (an iframe, http): select the text for Ctrl+C instead.
-      const range = document.createRange();
-      range.selectNodeContents(this.pre);
-      const selection = window.getSelection();
-      selection?.removeAllRanges();
-      selection?.addRange(range);
+      this.editor.textarea.focus();
+      this.editor.textarea.select();
       try {
         ok = document.execCommand("copy");
       } catch {

@@ -167,7 +167,11 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
     selectTask: (key) => selection.fromView([key], true),
     review: () => send({ kind: "review" }),
   });
-  const documents = new DocumentDialog(dialogs, (format) => send({ kind: "view_as", format }));
+  const documents = new DocumentDialog(dialogs, {
+    view: (format, taskKey) => send({ kind: "view_as", format, task_key: taskKey }),
+    apply: (format, text, taskKey) => send({ kind: "apply_document", format, text, task_key: taskKey }),
+    selectTask: (key) => selection.fromView([key], true),
+  });
 
   const theme = canvasTheme(root, view.canvasWrap);
   const canvas = new EditorCanvas(view.container, theme, store, {
@@ -486,7 +490,10 @@ function render({ model, el }: RenderProps<JobEditorModel>) {
         review.show({ ...message, errors: [...message.errors, ...refusedInputs(root, panel.taskKey)] });
         break;
       case "document":
-        documents.show(message.format, message.text);
+        documents.show(message.format, message.text, message.task_key ?? null);
+        break;
+      case "document_result":
+        documents.result(message);
         break;
       case "saved":
         review.saved(message.message);

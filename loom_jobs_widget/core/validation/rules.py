@@ -34,6 +34,7 @@ from loom_jobs_widget.core.validation.references import (
     parameter_default_references,
     task_references,
 )
+from loom_jobs_widget.core.validation.required import git_source_required, job_cluster_required
 from loom_jobs_widget.core.validation.task import (
     compute,
     condition_op,
@@ -65,10 +66,12 @@ _JOB_RULES: Final[Sequence[Rule]] = (
     max_concurrent_runs,
     job_timeout,
     job_cluster_keys,
+    job_cluster_required,
     environment_keys,
     job_notifications,
     job_addresses,
     git_provider,
+    git_source_required,
 )
 _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
     task_key,

@@ -38,6 +38,7 @@ from loom_jobs_widget.editor.protocol.edits import (
 from loom_jobs_widget.editor.protocol.from_view import (
     AddDependencyRequest,
     AddTaskRequest,
+    ApplyDocumentRequest,
     CancelAllRequest,
     CancelRunRequest,
     CloneTaskRequest,
@@ -130,6 +131,7 @@ from loom_jobs_widget.editor.protocol.tabs import (
 from loom_jobs_widget.editor.protocol.to_view import (
     ChoicesMessage,
     DocumentMessage,
+    DocumentResultMessage,
     EditErrorMessage,
     FromPython,
     FromUnixMessage,
@@ -174,6 +176,7 @@ __all__ = [
     "AddDependencyRequest",
     "AddTask",
     "AddTaskRequest",
+    "ApplyDocumentRequest",
     "CancelAllRequest",
     "CancelRunRequest",
     "Change",
@@ -184,6 +187,7 @@ __all__ = [
     "CloneTaskRequest",
     "Counts",
     "DocumentMessage",
+    "DocumentResultMessage",
     "DstNote",
     "EdgeData",
     "EditErrorMessage",

@@ -27,6 +27,7 @@ from loom_jobs_widget.editor.protocol.to_view import PickerKind, TextFormat
 __all__ = [
     "AddDependencyRequest",
     "AddTaskRequest",
+    "ApplyDocumentRequest",
     "CancelAllRequest",
     "CancelRunRequest",
     "CloneTaskRequest",
@@ -240,6 +241,17 @@ class ViewAsRequest(TypedDict):
 
     kind: Literal["view_as"]
     format: TextFormat
+    task_key: NotRequired[str | None]  # one task alone
+
+
+class ApplyDocumentRequest(TypedDict):
+    """The text of a `document`, edited: parse it and make it the settings (or the task), as
+    one undoable edit (answered by `document_result`)."""
+
+    kind: Literal["apply_document"]
+    format: TextFormat
+    text: str
+    task_key: NotRequired[str | None]
 
 
 class PickRequest(TypedDict):
@@ -250,6 +262,8 @@ class PickRequest(TypedDict):
     what: PickerKind
     path: NotRequired[str]
     query: NotRequired[str]
+    #: Continues a list: the `value` of the previous answer's `more` choice.
+    page_token: NotRequired[str]
 
 
 class ReferencesRequest(TypedDict):
@@ -425,5 +439,5 @@ ToPython: TypeAlias = (
     | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest
     | IterationsRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest
     | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest
-    | NoticeAnswerRequest
+    | NoticeAnswerRequest | ApplyDocumentRequest
 )

@@ -113,6 +113,9 @@ class Choice(TypedDict):
     detail: NotRequired[str]
     #: A folder in a workspace listing: choosing it lists it.
     is_dir: NotRequired[bool]
+    #: The last entry of a list the workspace has more of: its `value` is the `page_token` of the
+    #: next answer.
+    more: NotRequired[bool]
 
 
 class ReferenceChoice(TypedDict):

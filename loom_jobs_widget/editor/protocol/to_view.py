@@ -32,6 +32,7 @@ from loom_jobs_widget.editor.protocol.tabs import (
 __all__ = [
     "ChoicesMessage",
     "DocumentMessage",
+    "DocumentResultMessage",
     "EditErrorMessage",
     "FromPython",
     "FromUnixMessage",
@@ -131,10 +132,13 @@ class EditErrorMessage(TypedDict):
 
 #: notebook: workspace notebooks (and folders to browse); file: workspace files (and folders);
 #: job_cluster: job_cluster_key of this job; environment: environment_key of this job;
-#: task: task keys of this job.
+#: task: task keys of this job. spark_version, node_type, policy: a new_cluster's runtime, node
+#: types and cluster policy; notification_destination: a webhook's id; sql_query, sql_alert,
+#: sql_dashboard (legacy), lakeview_dashboard: the ids a sql_task / dashboard_task names.
 PickerKind: TypeAlias = Literal[
     "notebook", "file", "directory", "cluster", "warehouse", "job", "pipeline", "job_cluster",
-    "environment", "task",
+    "environment", "task", "spark_version", "node_type", "policy", "notification_destination",
+    "sql_query", "sql_alert", "sql_dashboard", "lakeview_dashboard",
 ]
 
 
@@ -166,15 +170,33 @@ class ReviewMessage(TypedDict):
     errors: list[Problem]
 
 
-TextFormat: TypeAlias = Literal["json", "yaml"]
+#: The settings as JSON (the Jobs API's form), as YAML, or as a bundle's resources file (YAML).
+TextFormat: TypeAlias = Literal["json", "yaml", "bundle"]
 
 
 class DocumentMessage(TypedDict):
-    """The answer to `view_as`: the settings as text."""
+    """The answer to `view_as`: the settings (or one task's) as text."""
 
     kind: Literal["document"]
     format: TextFormat
     text: str
+    task_key: NotRequired[str | None]  # the task shown alone; absent or null: the whole job
+
+
+class DocumentResultMessage(TypedDict):
+    """The answer to `apply_document`: applied as one undoable edit (``changed``: it changed
+    something), or refused (``ok`` false: nothing changed), with where the text is wrong when
+    it does not parse, and the problems of the settings as applied."""
+
+    kind: Literal["document_result"]
+    format: TextFormat
+    task_key: NotRequired[str | None]
+    ok: bool
+    changed: bool
+    message: str
+    line: int | None  # 1-based, when the text does not parse
+    column: int | None
+    problems: list[Problem]
 
 
 class SavedMessage(TypedDict):
@@ -365,5 +387,5 @@ FromPython: TypeAlias = (
     | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage
     | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage
     | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage
-    | RunProgressMessage | UnsavedChangesMessage | IterationsMessage
+    | RunProgressMessage | UnsavedChangesMessage | IterationsMessage | DocumentResultMessage
 )

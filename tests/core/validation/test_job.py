@@ -218,19 +218,25 @@ def test_formats_that_fit() -> None:
 
 
 def test_git_provider_in_another_case_is_a_warning() -> None:
-    problem = only(job(git_source={"git_url": "https://x", "git_provider": "github"}))
+    problem = only(
+        job(git_source={"git_url": "https://x", "git_provider": "github", "git_branch": "main"})
+    )
     assert (problem.code, problem.severity) == ("git-provider-spelling", "warning")
     assert (problem.task_key, problem.field) == (None, "git_source.git_provider")
     assert "'gitHub'" in problem.message
 
 
 def test_unknown_git_provider_is_a_warning() -> None:
-    problem = only(job(git_source={"git_url": "https://x", "git_provider": "sourceHut"}))
+    problem = only(
+        job(git_source={"git_url": "https://x", "git_provider": "sourceHut", "git_branch": "main"})
+    )
     assert (problem.code, problem.severity) == ("unknown-git-provider", "warning")
 
 
 def test_unknown_git_provider_names_the_providers() -> None:
-    problem = only(job(git_source={"git_url": "https://x", "git_provider": "gitea"}))
+    problem = only(
+        job(git_source={"git_url": "https://x", "git_provider": "gitea", "git_branch": "main"})
+    )
     assert (problem.task_key, problem.field) == (None, "git_source.git_provider")
     assert "gitHub, gitLab, bitbucketCloud" in problem.message
     assert "awsCodeCommit" in problem.message
@@ -240,9 +246,8 @@ def test_unknown_git_provider_names_the_providers() -> None:
     "git_source",
     [
         {"git_url": "https://github.com/x/y", "git_branch": "main"},
-        {"git_url": "https://github.com/x/y", "git_provider": ""},
-        {"git_url": "https://github.com/x/y", "git_provider": None},
-        {},
+        {"git_url": "https://github.com/x/y", "git_provider": "", "git_tag": "v1"},
+        {"git_url": "https://github.com/x/y", "git_provider": None, "git_commit": "e0056d01"},
     ],
 )
 def test_git_source_without_a_provider_is_an_error(git_source: dict[str, Any]) -> None:
@@ -257,7 +262,11 @@ def test_git_source_without_a_provider_is_an_error(git_source: dict[str, Any]) -
 
 
 @pytest.mark.parametrize(
-    "git_source", ["${var.git_source}", {"git_url": "https://x", "git_provider": "${var.p}"}]
+    "git_source",
+    [
+        "${var.git_source}",
+        {"git_url": "https://x", "git_provider": "${var.p}", "git_branch": "${var.b}"},
+    ],
 )
 def test_git_source_from_a_bundle_variable(git_source: Any) -> None:
     clean(job(task("a"), git_source=git_source))
@@ -268,7 +277,15 @@ def test_a_job_without_git_source_needs_no_provider() -> None:
 
 
 def test_canonical_git_provider() -> None:
-    clean(job(git_source={"git_url": "https://x", "git_provider": "azureDevOpsServices"}))
+    clean(
+        job(
+            git_source={
+                "git_url": "https://x",
+                "git_provider": "azureDevOpsServices",
+                "git_branch": "main",
+            }
+        )
+    )
 
 
 # --- bundle interpolations ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ const COMPUTE_MODES: Segment[] = [
   { value: "serverless", label: "Serverless" },
 ];
 /** The keys of a task's new_cluster shown after its workers. */
-const NEW_CLUSTER_TAIL = ["policy_id", "spark_conf"];
+const NEW_CLUSTER_TAIL = ["spark_conf"];
 
 export class ComputeView extends Base {
   private readonly seg: ReturnType<typeof segmented>;
@@ -93,7 +93,6 @@ export class ComputeView extends Base {
       }
       this.workers.update();
       this.tail.show("new_cluster", [
-        { path: this.at("new_cluster", "policy_id"), label: "Policy ID", kind: "text" },
         { path: this.at("new_cluster", "spark_conf"), label: "Spark config", kind: "key_value", addLabel: "Add setting" },
       ]);
       const others = keptKeys(getPath(this.env.task, this.at("new_cluster")), NEW_CLUSTER_TAIL);

@@ -59,6 +59,8 @@ ${FORMS_VARIABLES}  font-family: var(--loom-f-font);
 .loom-f-control { min-width: 0; position: relative; }
 .loom-f-body { min-width: 0; position: relative; }
 .loom-f-help { margin-top: 3px; font-size: 11px; color: var(--loom-f-fg2); }
+.loom-f-hints { margin: 2px 0 0; padding-left: 16px; font-size: 11px; color: var(--loom-f-fg2); }
+.loom-f-hints code { font-family: var(--loom-f-mono); color: var(--loom-f-fg); }
 .loom-f-note { margin-top: 4px; font-size: 11px; color: var(--loom-f-fg2); font-style: italic; }
 .loom-f-muted { color: var(--loom-f-fg2); font-size: 11.5px; white-space: nowrap; }
 .loom-f-msgs:empty { display: none; }
@@ -131,7 +133,9 @@ ${FORMS_VARIABLES}  font-family: var(--loom-f-font);
 .loom-f-lib-extra { display: none; flex: 1 1 100%; gap: 4px; padding-left: 128px; padding-right: 26px; }
 .loom-f-lib-extra > .loom-f-input { flex: 1 1 0; font-size: 11.5px; min-height: 24px; padding: 2px 6px; }
 .loom-f-lib-row:focus-within > .loom-f-lib-extra, .loom-f-lib-extra.loom-f-filled { display: flex; }
-.loom-f-rows-footer { display: flex; gap: 8px; align-items: center; margin-top: 2px; }
+.loom-f-rows-footer { display: flex; flex-wrap: wrap; gap: 2px 8px; align-items: center; margin-top: 2px; }
+.loom-f-rows-footer > * { flex: 0 0 auto; }
+.loom-f-rows-footer > .loom-f-muted:not(.loom-f-limit) { flex: 1 1 auto; min-width: 0; white-space: normal; }
 .loom-f-rows-footer:empty { display: none; }
 .loom-f-limit { margin-left: auto; }
 
@@ -149,9 +153,9 @@ ${FORMS_VARIABLES}  font-family: var(--loom-f-font);
 .loom-f-branch, .loom-f-branch-extra { grid-column: 1 / -1; display: flex; flex-direction: column; gap: 8px; }
 .loom-f-branch:empty, .loom-f-branch-extra:empty { display: none; }
 .loom-f-kind-compute > .loom-f-control .loom-f-seg, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg { display: flex; }
-.loom-f-kind-compute > .loom-f-control .loom-f-seg, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg { flex-wrap: nowrap; }
+/* A label is never cut: the choices share the row and, when they do not fit, go on a second one. */
 .loom-f-kind-compute > .loom-f-control .loom-f-seg-label, .loom-f-field--wide.loom-f-kind-variant > .loom-f-control .loom-f-seg-label {
-  flex: 1 1 0; min-width: 0; text-align: center; overflow: hidden; text-overflow: ellipsis; padding-left: 4px; padding-right: 4px; }
+  flex: 1 1 auto; text-align: center; padding-left: 6px; padding-right: 6px; }
 
 /* the nested task of a for-each task: indented, with a bar */
 .loom-f-section--nested { margin-left: 6px; padding-left: 8px; border-left: 2px solid color-mix(in srgb, var(--loom-f-brand) 45%, var(--loom-f-border)); }

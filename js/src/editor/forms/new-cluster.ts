@@ -1,5 +1,6 @@
 // The new_cluster form, in a task's compute and in the job's job clusters: the runtime, the worker
-// and driver types, fixed or autoscaling workers. The cluster's other keys are kept as they are.
+// and driver types and the policy, each picked from the workspace's lists, and fixed or
+// autoscaling workers. The cluster's other keys are kept as they are.
 import { h, uid } from "../dom";
 import type { JsonPath } from "../protocol";
 import type { FieldSpec } from "./types";
@@ -8,20 +9,41 @@ import { Branch, segmented } from "./variants";
 import type { Env, View } from "./view";
 
 /** The keys of a new_cluster this form shows. */
-const NEW_CLUSTER_KEYS = new Set(["spark_version", "node_type_id", "driver_node_type_id", "num_workers", "autoscale"]);
+const NEW_CLUSTER_KEYS = new Set(["spark_version", "node_type_id", "driver_node_type_id", "policy_id", "num_workers", "autoscale"]);
 
 /** The keys of `cluster` that neither this form nor the caller's `shown` fields show. */
 export function keptKeys(cluster: unknown, shown: string[] = []): string[] {
   return isObject(cluster) ? Object.keys(cluster).filter((k) => !NEW_CLUSTER_KEYS.has(k) && !shown.includes(k)) : [];
 }
 
-/** The runtime and the node types of the new_cluster at `path`. */
+/** The runtime, the node types and the policy of the new_cluster at `path`. */
 export function newClusterFields(path: JsonPath): FieldSpec[] {
   return [
-    { path: [...path, "spark_version"], label: "Runtime version", kind: "text", required: true, placeholder: "15.4.x-scala2.12" },
-    { path: [...path, "node_type_id"], label: "Worker type", kind: "text", required: true, placeholder: "i3.xlarge" },
-    { path: [...path, "driver_node_type_id"], label: "Driver type", kind: "text", placeholder: "Same as worker" },
+    { path: [...path, "spark_version"], label: "Databricks runtime version", kind: "picker", picker: "spark_version", required: true, placeholder: "15.4.x-scala2.12" },
+    { path: [...path, "node_type_id"], label: "Worker type", kind: "picker", picker: "node_type", required: true, placeholder: "i3.xlarge", help: "Not needed when an instance pool or the policy gives it." },
+    { path: [...path, "driver_node_type_id"], label: "Driver type", kind: "picker", picker: "node_type", placeholder: "Same as worker" },
+    { path: [...path, "policy_id"], label: "Policy", kind: "picker", picker: "policy", placeholder: "Unrestricted" },
   ];
+}
+
+/** What the workers' other kind held (fixed or autoscaling) when the user switched away from
+ * it: switching back restores it while the form lives, as the trigger kinds do. Per form
+ * context, per cluster path. */
+const STASHED = new WeakMap<object, Map<string, { num_workers?: unknown; autoscale?: unknown }>>();
+
+function stashOf(env: Env, path: JsonPath): { num_workers?: unknown; autoscale?: unknown } {
+  let byPath = STASHED.get(env.ctx);
+  if (!byPath) {
+    byPath = new Map();
+    STASHED.set(env.ctx, byPath);
+  }
+  const key = pathKey(path);
+  let stash = byPath.get(key);
+  if (!stash) {
+    stash = {};
+    byPath.set(key, stash);
+  }
+  return stash;
 }
 
 export interface WorkersOptions {
@@ -78,9 +100,11 @@ export class WorkersView implements View {
   private pick(v: string): void {
     const cluster = getPath(this.env.task, this.path);
     const c = isObject(cluster) ? cluster : {};
+    const stash = stashOf(this.env, this.path);
     if (v === "autoscale" && !this.autoscale()) {
       const n = typeof c.num_workers === "number" ? c.num_workers : 1;
-      const autoscale = { min_workers: Math.max(1, n), max_workers: Math.max(2, n * 2) };
+      stash.num_workers = c.num_workers;
+      const autoscale = isObject(stash.autoscale) ? stash.autoscale : { min_workers: Math.max(1, n), max_workers: Math.max(2, n * 2) };
       if (this.opts.oneEdit) this.env.send(this.path, { ...without(c, "num_workers"), autoscale });
       else {
         this.env.send([...this.path, "num_workers"], undefined);
@@ -88,7 +112,8 @@ export class WorkersView implements View {
       }
     } else if (v === "fixed" && this.autoscale()) {
       const a = isObject(c.autoscale) ? c.autoscale : {};
-      const count = typeof a.min_workers === "number" ? a.min_workers : 1;
+      stash.autoscale = c.autoscale;
+      const count = typeof stash.num_workers === "number" ? stash.num_workers : typeof a.min_workers === "number" ? a.min_workers : 1;
       if (this.opts.oneEdit) this.env.send(this.path, { ...without(c, "autoscale"), num_workers: count });
       else {
         this.env.send([...this.path, "autoscale"], undefined);

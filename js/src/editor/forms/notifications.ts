@@ -1,8 +1,12 @@
-// The notifications field: emails and webhooks per run event, and the mute settings.
+// The notifications field: emails and webhooks per run event, and the mute settings. A webhook is
+// a notification destination of the workspace: picked by name, shown by name, and flagged when
+// its id is none of the workspace's destinations (the workspace refuses such a save).
 import { MAX_WEBHOOKS_PER_EVENT } from "../../generated/limits";
 import { h } from "../dom";
-import type { FieldSpec } from "./types";
+import type { Choice } from "../protocol";
+import type { FieldSpec, FormContext } from "./types";
 import { isObject } from "./paths";
+import { browseButton } from "./picker-buttons";
 import { StringListView } from "./rows";
 import { BooleanView } from "./scalars";
 import { Base, display, type Env, type View } from "./view";
@@ -15,6 +19,63 @@ const EVENTS = [
   { value: "on_streaming_backlog_exceeded", label: "Streaming backlog" },
 ];
 
+/** The workspace's destination of each id asked about, per form context: null when it has none
+ * of that id, undefined when the list could not be read (nothing is flagged then). */
+const DESTINATIONS = new WeakMap<FormContext, Map<string, Promise<Choice | null | undefined>>>();
+
+function destination(ctx: FormContext, id: string): Promise<Choice | null | undefined> {
+  let known = DESTINATIONS.get(ctx);
+  if (!known) {
+    known = new Map();
+    DESTINATIONS.set(ctx, known);
+  }
+  let found = known.get(id);
+  if (!found) {
+    found = ctx.pick("notification_destination", { query: id }).then(
+      (choices) => choices.find((c) => c.value === id && !c.more) ?? null,
+      () => undefined,
+    );
+    known.set(id, found);
+  }
+  return found;
+}
+
+/** The webhooks of one event: destination ids, each with a Browse list and its name. */
+class WebhooksView extends StringListView {
+  protected override drawRow(row: { text: string; orig: unknown }, index: number): HTMLElement {
+    const el = super.drawRow(row, index);
+    const input = el.querySelector("input") as HTMLInputElement;
+    const name = h("span", { class: "loom-f-muted loom-f-hook-name", "data-part": "destination" });
+    const show = (): void => {
+      const id = input.value.trim();
+      name.textContent = "";
+      name.className = "loom-f-muted loom-f-hook-name";
+      if (!id) return;
+      void destination(this.env.ctx, id).then((found) => {
+        if (input.value.trim() !== id) return;
+        if (found) name.textContent = `${found.label}${found.detail ? ` (${found.detail})` : ""}`;
+        else if (found === null) {
+          name.className = "loom-f-msg loom-f-msg--warning loom-f-hook-unknown";
+          name.textContent = "Not a notification destination of this workspace";
+        }
+      });
+    };
+    const spec: FieldSpec = { path: this.spec.path, label: "Destination", kind: "picker", picker: "notification_destination" };
+    const browse = browseButton(this.env, spec, el, input, (value) => {
+      input.value = value;
+      this.deb.touch();
+      this.deb.flush();
+      show();
+    });
+    browse.setAttribute("aria-label", `Browse destinations: ${this.spec.label.toLowerCase()} ${index + 1}`);
+    input.after(browse);
+    input.addEventListener("change", show);
+    el.append(name);
+    show();
+    return el;
+  }
+}
+
 export class NotificationsView extends Base {
   private readonly views: View[] = [];
   constructor(env: Env, spec: FieldSpec) {
@@ -24,7 +85,7 @@ export class NotificationsView extends Base {
     const table = h("div", { class: "loom-f-events", role: "group", "aria-label": "Notifications per event" });
     for (const ev of EVENTS) {
       const emails = new StringListView(env, { path: [...p, "email_notifications", ev.value], label: `Emails on ${ev.label.toLowerCase()}`, kind: "string_list", placeholder: "name@example.com" }, { bare: true, addLabel: "Email", rowLabel: `Email on ${ev.label.toLowerCase()}`, prefix: "mail" });
-      const hooks = new StringListView(
+      const hooks = new WebhooksView(
         env,
         { path: [...p, "webhook_notifications", ev.value], label: `Webhooks on ${ev.label.toLowerCase()}`, kind: "string_list", placeholder: "Destination ID", maxItems: MAX_WEBHOOKS_PER_EVENT },
         {

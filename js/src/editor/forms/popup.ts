@@ -1,5 +1,6 @@
 // The list popup of the "Browse" (picker) and "{ }" (references) buttons: a filter box and a
-// listbox, keyboard usable (arrows, Enter, Escape), folders browse in place.
+// listbox, keyboard usable (arrows, Enter, Escape), folders browse in place, a long list goes on
+// with its "More…" entry.
 import { h, uid } from "../dom";
 
 export interface ListItem {
@@ -7,12 +8,16 @@ export interface ListItem {
   label: string;
   detail?: string;
   isDir?: boolean;
+  /** The last item of a list the workspace has more of: choosing it loads the next page (its
+   * `value` says where that page starts) below the items shown. */
+  more?: boolean;
 }
 
 export interface ListSource {
   title: string;
-  /** Load the items of a folder (`path`) or for a query (`query`, when `serverFilter`). */
-  load(state: { path?: string; query: string }): Promise<ListItem[]>;
+  /** Load the items of a folder (`path`) or for a query (`query`, when `serverFilter`), from the
+   * start of the list or from `page` (a "more" item's value). */
+  load(state: { path?: string; query: string; page?: string }): Promise<ListItem[]>;
   /** Re-load on every (debounced) change of the filter text; else filter the loaded items locally. */
   serverFilter: boolean;
   /**
@@ -22,6 +27,8 @@ export interface ListSource {
   browse?: boolean;
   initialPath?: string;
   emptyText?: string;
+  /** What nothing matching the typed `query` says ("No SQL queries match “x”."). */
+  noMatchText?(query: string): string;
 }
 
 export interface OpenList {
@@ -93,8 +100,8 @@ export function openList(host: HTMLElement, source: ListSource, onChoose: (item:
       ...shown.map((it, i) => {
         const li = h(
           "li",
-          { class: `loom-f-popup-item${i === active ? " loom-f-active" : ""}`, role: "option", id: `${listId}-${i}`, "aria-selected": i === active ? "true" : "false", title: it.value },
-          h("span", { class: "loom-f-popup-icon", "aria-hidden": "true" }, it.isDir ? "▸" : ""),
+          { class: `loom-f-popup-item${i === active ? " loom-f-active" : ""}`, role: "option", id: `${listId}-${i}`, "aria-selected": i === active ? "true" : "false", title: it.more ? "Load more" : it.value },
+          h("span", { class: "loom-f-popup-icon", "aria-hidden": "true" }, it.isDir ? "▸" : it.more ? "…" : ""),
           h("span", { class: "loom-f-popup-label" }, it.label),
           it.detail ? h("span", { class: "loom-f-popup-detail" }, it.detail) : null,
         );
@@ -110,33 +117,48 @@ export function openList(host: HTMLElement, source: ListSource, onChoose: (item:
     } else filter.removeAttribute("aria-activedescendant");
     where.textContent = source.browse && path ? path : "";
     where.hidden = !(source.browse && path);
-    if (!status.dataset.busy) status.textContent = shown.length === 0 ? (source.emptyText ?? "Nothing found") : "";
+    if (!status.dataset.busy) status.textContent = shown.length === 0 ? emptyText() : "";
   }
 
-  async function load(): Promise<void> {
+  function emptyText(): string {
+    const q = filter.value.trim();
+    if (q && source.noMatchText) return source.noMatchText(q);
+    return source.emptyText ?? "Nothing found";
+  }
+
+  async function load(page?: string): Promise<void> {
     const mine = ++request;
     status.dataset.busy = "1";
     status.textContent = "Loading…";
     try {
-      const got = await source.load({ path, query: source.serverFilter ? filter.value.trim() : "" });
+      const got = await source.load({ path, query: source.serverFilter ? filter.value.trim() : "", page });
       if (closed || mine !== request) return;
-      items = got;
+      // The next page goes below the items shown, in place of their "More…".
+      const kept = page === undefined ? [] : items.filter((it) => !it.more);
+      items = [...kept, ...got];
       if (source.browse) path = listedFolder(got, path);
       delete status.dataset.busy;
-      active = -1;
+      active = page === undefined ? -1 : kept.length;
       draw();
     } catch (err) {
       if (closed || mine !== request) return;
       delete status.dataset.busy;
       items = [];
       draw();
-      status.textContent = `Could not load the list: ${err instanceof Error ? err.message : String(err)}`;
+      const reason = err instanceof Error ? err.message : String(err);
+      // Python's answer is already a sentence ("Could not list the SQL alerts of …: …").
+      status.textContent = reason.startsWith("Could not") ? reason : `Could not load the list: ${reason}`;
     }
   }
 
   function choose(i: number): void {
     const item = shown[i];
     if (!item) return;
+    if (item.more) {
+      void load(item.value);
+      filter.focus();
+      return;
+    }
     if (item.isDir && source.browse) {
       path = item.value;
       filter.value = "";

@@ -4,6 +4,7 @@ import type { FieldSpec } from "./types";
 import { parseInteger, parseJobId } from "./convert";
 import { isObject, jsonEqual } from "./paths";
 import { browseButton, referencesButton } from "./picker-buttons";
+import { taskFieldsAt } from "./spec";
 import { Debouncer, bindText, hasFocus } from "./text-input";
 import { Base, display, type Env } from "./view";
 
@@ -138,6 +139,16 @@ export class JsonView extends Base {
     this.deb = new Debouncer(() => this.commit());
     bindText(this.area, this.deb);
     this.body.append(this.area);
+    const fields = taskFieldsAt(spec.path);
+    if (fields?.length) {
+      // The body of a type without a form: name its fields (databricks-sdk's), so the JSON can be
+      // written without the API reference at hand.
+      const label = `Fields of ${String(spec.path[spec.path.length - 1])}`;
+      this.body.append(
+        h("div", { class: "loom-f-help" }, label),
+        h("ul", { class: "loom-f-hints", "aria-label": label }, ...fields.map((f) => h("li", {}, h("code", {}, f.name), ` ${f.doc}`))),
+      );
+    }
     this.update();
   }
   private commit(): void {

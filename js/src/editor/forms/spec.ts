@@ -1,5 +1,5 @@
 // Which sections and fields a task's panel shows: pure data, from the task JSON.
-import { TASK_TYPES } from "../../generated/task-types";
+import { TASK_FIELDS, TASK_TYPES, type TaskField } from "../../generated/task-types";
 import type { JsonPath } from "../protocol";
 import type { FieldSpec, SectionSpec } from "./types";
 import { getPath, isObject } from "./paths";
@@ -22,6 +22,15 @@ export const NO_COMPUTE_TASK_TYPES: ReadonlySet<string> = new Set(
 const LABELS: ReadonlyMap<string, string> = new Map(TASK_TYPES.map((t) => [t.key, t.label]));
 const FORM_TYPES = new Set(KNOWN_TASK_TYPES.map((t) => t.value));
 const DOCUMENTED = new Set(ALL_TASK_TYPES);
+
+/** The fields named under the JSON box of a task type without a form, when `path` is the body
+ * of such a type (`["alert_task"]`, or a nested task's `[..., "task", "alert_task"]`). */
+export function taskFieldsAt(path: JsonPath): readonly TaskField[] | null {
+  const key = path[path.length - 1];
+  if (typeof key !== "string" || FORM_TYPES.has(key)) return null;
+  if (path.length > 1 && path[path.length - 2] !== "task") return null;
+  return TASK_FIELDS[key] ?? null;
+}
 
 /** "Notebook", "Dashboard", or the key itself for a type this package does not know. */
 export function taskTypeLabel(type: string): string {
@@ -132,13 +141,13 @@ function typeFields(type: string, base: JsonPath, task: Record<string, unknown>)
           label: "Type",
           kind: "variant",
           variants: [
-            { value: "query", label: "Query", init: {}, fields: [{ path: at("query", "query_id"), label: "Query ID", kind: "text", required: true }] },
+            { value: "query", label: "Query", init: {}, fields: [{ path: at("query", "query_id"), label: "Query", kind: "picker", picker: "sql_query", required: true, placeholder: "Query ID" }] },
             {
               value: "dashboard",
               label: "Legacy dashboard",
               init: {},
               fields: [
-                { path: at("dashboard", "dashboard_id"), label: "Dashboard ID", kind: "text", required: true },
+                { path: at("dashboard", "dashboard_id"), label: "Dashboard", kind: "picker", picker: "sql_dashboard", required: true, placeholder: "Dashboard ID" },
                 { path: at("dashboard", "custom_subject"), label: "Subject", kind: "text" },
                 { path: at("dashboard", "subscriptions"), label: "Subscriptions", kind: "json", help: 'A list of {"user_name": …} or {"destination_id": …}.' },
                 { path: at("dashboard", "pause_subscriptions"), label: "Pause subscriptions", kind: "boolean" },
@@ -149,7 +158,7 @@ function typeFields(type: string, base: JsonPath, task: Record<string, unknown>)
               label: "Alert",
               init: {},
               fields: [
-                { path: at("alert", "alert_id"), label: "Alert ID", kind: "text", required: true },
+                { path: at("alert", "alert_id"), label: "Alert", kind: "picker", picker: "sql_alert", required: true, placeholder: "Alert ID" },
                 { path: at("alert", "subscriptions"), label: "Subscriptions", kind: "json", help: 'A list of {"user_name": …} or {"destination_id": …}.' },
                 { path: at("alert", "pause_subscriptions"), label: "Pause subscriptions", kind: "boolean" },
               ],
@@ -172,6 +181,11 @@ function typeFields(type: string, base: JsonPath, task: Record<string, unknown>)
       return [
         { path: at("pipeline_id"), label: "Pipeline", kind: "picker", picker: "pipeline", required: true },
         { path: at("full_refresh"), label: "Full refresh", kind: "boolean", help: "Recompute all tables from scratch." },
+        { path: at("refresh_selection"), label: "Tables to refresh", kind: "string_list", placeholder: "catalog.schema.table", addLabel: "Add table", help: "Only these tables are updated (none: all)." },
+        { path: at("full_refresh_selection"), label: "Tables to fully refresh", kind: "string_list", placeholder: "catalog.schema.table", addLabel: "Add table" },
+        { path: at("refresh_flow_selection"), label: "Flows to refresh", kind: "string_list", addLabel: "Add flow" },
+        { path: at("reset_checkpoint_selection"), label: "Flows to reset checkpoints", kind: "string_list", addLabel: "Add flow", help: "Streaming flows whose checkpoints are reset; their data is kept." },
+        { path: at("parameters"), label: "Parameters", kind: "key_value", references: true },
       ];
     case "run_job_task":
       return [
@@ -198,6 +212,36 @@ function typeFields(type: string, base: JsonPath, task: Record<string, unknown>)
         { path: at("schema"), label: "Schema", kind: "text" },
         { path: at("warehouse_id"), label: "SQL warehouse", kind: "picker", picker: "warehouse" },
         source(at("source")),
+      ];
+    case "dashboard_task":
+      // Labels as the Jobs UI's Dashboard task names them (docs.databricks.com: jobs/dashboard).
+      return [
+        { path: at("dashboard_id"), label: "Dashboard", kind: "picker", picker: "lakeview_dashboard", required: true, placeholder: "Dashboard ID" },
+        { path: at("warehouse_id"), label: "SQL warehouse", kind: "picker", picker: "warehouse", help: "Empty: the dashboard's default warehouse. A serverless or pro warehouse." },
+        { path: at("subscription", "subscribers"), label: "Subscribers", kind: "json", placeholder: '[{"user_name": "me@example.com"}]', help: 'Who gets the snapshot: a list of {"user_name": …} or {"destination_id": …}.' },
+        { path: at("subscription", "custom_subject"), label: "Subject", kind: "text", placeholder: "The email's subject" },
+        { path: at("subscription", "paused"), label: "Pause subscription", kind: "boolean", help: "No emails are sent while paused." },
+        { path: at("filters"), label: "Dashboard filters", kind: "key_value", references: true, addLabel: "Add filter", help: "A filter's URL identifier and its value." },
+      ];
+    case "alert_task":
+      return [
+        {
+          path: base,
+          label: "Alert",
+          kind: "variant",
+          variants: [
+            { value: "alert_id", label: "By ID", init: "", fields: [{ path: at("alert_id"), label: "Alert ID", kind: "text", required: true }] },
+            { value: "workspace_path", label: "By file", init: "", fields: [{ path: at("workspace_path"), label: "Alert file", kind: "picker", picker: "file", required: true, placeholder: "/Workspace/…/alert" }] },
+          ],
+        },
+        { path: at("warehouse_id"), label: "SQL warehouse", kind: "picker", picker: "warehouse" },
+        { path: at("parameters"), label: "Parameters", kind: "key_value", references: true, help: "Override the alert query's parameters for this run." },
+        { path: at("subscribers"), label: "Subscribers", kind: "json", placeholder: '[{"user_name": "me@example.com"}]', help: 'Who gets the result: a list of {"user_name": …} or {"destination_id": …}.' },
+      ];
+    case "dbt_platform_task":
+      return [
+        { path: at("connection_resource_name"), label: "Connection", kind: "text", required: true, help: "The Unity Catalog connection to the dbt platform." },
+        { path: at("dbt_platform_job_id"), label: "dbt platform job ID", kind: "text", required: true },
       ];
     default:
       return [

@@ -145,6 +145,19 @@ export interface NoticeAnswerRequest {
 export interface ViewAsRequest {
   kind: "view_as";
   format: TextFormat;
+  /** one task alone */
+  task_key?: string | null;
+}
+
+/**
+ * The text of a `document`, edited: parse it and make it the settings (or the task), as
+ * one undoable edit (answered by `document_result`).
+ */
+export interface ApplyDocumentRequest {
+  kind: "apply_document";
+  format: TextFormat;
+  text: string;
+  task_key?: string | null;
 }
 
 /** The entries of a picker (answered by `choices`). */
@@ -154,6 +167,8 @@ export interface PickRequest {
   what: PickerKind;
   path?: string;
   query?: string;
+  /** Continues a list: the `value` of the previous answer's `more` choice. */
+  page_token?: string;
 }
 
 /** The references a field of a task may hold (answered by `references`). */
@@ -307,4 +322,4 @@ export interface MatrixRequest {
 }
 
 /** What the view sends Python. */
-export type ToPython = ReadyRequest | SelectRequest | EditRequest | UndoRequest | RedoRequest | ReviewRequest | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest | IterationsRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest | NoticeAnswerRequest;
+export type ToPython = ReadyRequest | SelectRequest | EditRequest | UndoRequest | RedoRequest | ReviewRequest | SaveRequest | ViewAsRequest | PickRequest | ReferencesRequest | JobRequest | SchedulePreviewRequest | SimpleScheduleRequest | FromUnixRequest | TimeZonesRequest | PermissionsRequest | SetGrantsRequest | RunsRequest | RunRequest | TaskOutputRequest | IterationsRequest | RunNowRequest | ShowRunRequest | CancelRunRequest | CancelAllRequest | RepairPreviewRequest | RepairRequest | MatrixRequest | UnsavedAnswerRequest | NoticeAnswerRequest | ApplyDocumentRequest;

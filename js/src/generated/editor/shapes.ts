@@ -92,6 +92,11 @@ export interface Choice {
   detail?: string;
   /** A folder in a workspace listing: choosing it lists it. */
   is_dir?: boolean;
+  /**
+   * The last entry of a list the workspace has more of: its `value` is the `page_token` of the
+   * next answer.
+   */
+  more?: boolean;
 }
 
 /** A dynamic value reference a field may hold. */

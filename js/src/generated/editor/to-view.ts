@@ -73,9 +73,11 @@ export interface EditErrorMessage {
 /**
  * notebook: workspace notebooks (and folders to browse); file: workspace files (and folders);
  * job_cluster: job_cluster_key of this job; environment: environment_key of this job;
- * task: task keys of this job.
+ * task: task keys of this job. spark_version, node_type, policy: a new_cluster's runtime, node
+ * types and cluster policy; notification_destination: a webhook's id; sql_query, sql_alert,
+ * sql_dashboard (legacy), lakeview_dashboard: the ids a sql_task / dashboard_task names.
  */
-export type PickerKind = "notebook" | "file" | "directory" | "cluster" | "warehouse" | "job" | "pipeline" | "job_cluster" | "environment" | "task";
+export type PickerKind = "notebook" | "file" | "directory" | "cluster" | "warehouse" | "job" | "pipeline" | "job_cluster" | "environment" | "task" | "spark_version" | "node_type" | "policy" | "notification_destination" | "sql_query" | "sql_alert" | "sql_dashboard" | "lakeview_dashboard";
 
 /** The answer to `pick`: the picker's entries, or why they could not be listed. */
 export interface ChoicesMessage {
@@ -102,13 +104,34 @@ export interface ReviewMessage {
   errors: Problem[];
 }
 
-export type TextFormat = "json" | "yaml";
+/** The settings as JSON (the Jobs API's form), as YAML, or as a bundle's resources file (YAML). */
+export type TextFormat = "json" | "yaml" | "bundle";
 
-/** The answer to `view_as`: the settings as text. */
+/** The answer to `view_as`: the settings (or one task's) as text. */
 export interface DocumentMessage {
   kind: "document";
   format: TextFormat;
   text: string;
+  /** the task shown alone; absent or null: the whole job */
+  task_key?: string | null;
+}
+
+/**
+ * The answer to `apply_document`: applied as one undoable edit (``changed``: it changed
+ * something), or refused (``ok`` false: nothing changed), with where the text is wrong when
+ * it does not parse, and the problems of the settings as applied.
+ */
+export interface DocumentResultMessage {
+  kind: "document_result";
+  format: TextFormat;
+  task_key?: string | null;
+  ok: boolean;
+  changed: boolean;
+  message: string;
+  /** 1-based, when the text does not parse */
+  line: number | null;
+  column: number | null;
+  problems: Problem[];
 }
 
 /** The job was created or updated. */
@@ -274,4 +297,4 @@ export interface RunProgressMessage {
 }
 
 /** What Python sends the view. */
-export type FromPython = GraphMessage | GraphMoreMessage | PatchMessage | TaskMessage | ProblemsMessage | EditErrorMessage | ChoicesMessage | ReferencesMessage | ReviewMessage | DocumentMessage | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage | RunProgressMessage | UnsavedChangesMessage | IterationsMessage;
+export type FromPython = GraphMessage | GraphMoreMessage | PatchMessage | TaskMessage | ProblemsMessage | EditErrorMessage | ChoicesMessage | ReferencesMessage | ReviewMessage | DocumentMessage | SavedMessage | SaveFailedMessage | JobMessage | SchedulePreviewMessage | SimpleScheduleMessage | FromUnixMessage | TimeZonesMessage | PermissionsMessage | RunsMessage | RunMessage | TaskOutputMessage | RepairPreviewMessage | MatrixMessage | RunErrorMessage | RunProgressMessage | UnsavedChangesMessage | IterationsMessage | DocumentResultMessage;
