@@ -9,6 +9,7 @@ they did not make.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Spark only where a test asks for it (`LocalWorkspace(spark=True)`): a workspace that has it
+# starts a JVM (seconds, half a GB) at the first %sql cell or SQL file, and the local warehouse's
+# answers are what most tests assert. Task processes and test kernels inherit this.
+os.environ.setdefault("LOOM_JOBS_SPARK", "0")
 
 from loom_jobs_widget.client import Workspace, connect
 

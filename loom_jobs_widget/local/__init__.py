@@ -19,10 +19,15 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["LocalWorkspace", "find_running"]
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.local.workspace import LocalWorkspace, find_running
+    from loom_jobs_widget.local.address import find_running
+    from loom_jobs_widget.local.workspace import LocalWorkspace
 
 
 def __getattr__(name: str) -> Any:
+    if name == "find_running":  # without the server: see `local.address`
+        from loom_jobs_widget.local.address import find_running
+
+        return find_running
     if name in __all__:
         from loom_jobs_widget.local import workspace
 

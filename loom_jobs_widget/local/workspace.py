@@ -11,6 +11,7 @@ The data folder holds everything, so a restart on it finds the same workspace:
 - `runs/<job run>/<task run>/`: each task-run attempt's folder (logs, outputs);
 - `fork-server/`: the working folder and log of the warm task interpreter (`forkserver`);
 - `dbfs/`: the local DBFS of the task runners;
+- `spark/`: the Spark server's warehouse (managed tables), metastore and log (`services.spark`);
 - `volumes/`: what `/Volumes/...` file-arrival triggers watch (the stand-in for UC volumes);
 - `lock`: held while a workspace serves the folder, so two cannot share it;
 - `server.json`: the address of the workspace serving the folder, and its process (pid and start),
@@ -25,11 +26,13 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from loom_jobs_widget.local.address import SERVER_FILE, TOKEN_FILE, find_running
 from loom_jobs_widget.local.api import (
     LOCAL_USER,
     ComputeApi,
@@ -47,23 +50,33 @@ from loom_jobs_widget.local.api import (
     answer_for,
 )
 from loom_jobs_widget.local.engine import DEFAULT_WORKERS, Engine
-from loom_jobs_widget.local.exec import TaskLauncher, process_record, process_running
+from loom_jobs_widget.local.exec import SPARK_DIR, TaskLauncher, process_record
 from loom_jobs_widget.local.http import HttpServer, Resource, RouteTable
-from loom_jobs_widget.local.services import Notifier, Scheduler, TriggerOptions
+from loom_jobs_widget.local.services import (
+    Notifier,
+    Scheduler,
+    SparkServer,
+    TriggerOptions,
+    spark_home,
+)
 from loom_jobs_widget.local.store import Store
 
 __all__ = ["LocalWorkspace", "find_running"]
 
-_TOKEN_FILE = "token"
 _DATABASE_FILE = "workspace.db"
-_SERVER_FILE = "server.json"
 _LOCK_FILE = "lock"
 _VOLUMES_DIR = "volumes"
 _FORK_SERVER_DIR = "fork-server"
 
 
 class LocalWorkspace:
-    """A local Databricks workspace serving the Jobs API and the editor's pickers."""
+    """A local Databricks workspace serving the Jobs API and the editor's pickers.
+
+    With `spark` on, notebook, Python-file and SQL-file tasks get a `spark` (the `spark` extra and
+    Java 17+): one Spark Connect server, started when a task first uses it (`services.spark`).
+    `spark=None` (the default) reads `LOOM_JOBS_SPARK` ("1" on, "0" off); unset, it is on when
+    pyspark and Java are installed.
+    """
 
     def __init__(
         self,
@@ -74,6 +87,7 @@ class LocalWorkspace:
         workers: int = DEFAULT_WORKERS,
         triggers: TriggerOptions | None = None,
         fork_tasks: bool = True,
+        spark: bool | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self.workspace_root = (
@@ -95,6 +109,10 @@ class LocalWorkspace:
         self._trigger_options = triggers
         self._scheduler: Scheduler | None = None
         self._notifier: Notifier | None = None
+        # On: tasks get `spark`, and %sql cells and SQL files run on Spark (the `spark` extra);
+        # off: they run on the DuckDB warehouse, and using `spark` fails, saying so.
+        self._spark_wanted = _spark_wanted() if spark is None else spark
+        self._spark: SparkServer | None = None
 
     # --- what clients need
 
@@ -128,6 +146,11 @@ class LocalWorkspace:
         return self._launcher.fork_server_pid if self._launcher is not None else None
 
     @property
+    def spark_server_pid(self) -> int | None:
+        """The pid of the Spark Connect server, once a task has started it."""
+        return self._spark.pid if self._spark is not None else None
+
+    @property
     def scheduler(self) -> Scheduler:
         """The trigger scheduler (`wake()` it after moving an injected clock)."""
         if self._scheduler is None:
@@ -151,13 +174,13 @@ class LocalWorkspace:
     def _start(self) -> None:
         # The folder is ours (its lock): what a killed server left names nobody who serves it.
         with contextlib.suppress(OSError):
-            (self.data_dir / _SERVER_FILE).unlink()
+            (self.data_dir / SERVER_FILE).unlink()
         for folder in (
             self.workspace_root / "Shared",
             self.workspace_root / "Users" / self.user_name,
         ):
             folder.mkdir(parents=True, exist_ok=True)
-        self._token = _load_token(self.data_dir / _TOKEN_FILE)
+        self._token = _load_token(self.data_dir / TOKEN_FILE)
         store = self._store = Store(self.data_dir / _DATABASE_FILE)
         workspace_id = store.meta("workspace_id")
         if workspace_id is None:
@@ -172,8 +195,14 @@ class LocalWorkspace:
         self._server = server
         host = self.host  # fixed once bound; runs keep naming it while the workspace stops
         # Task processes come from a warm interpreter, started at the first task.
+        spark_folder: Path | None = None
+        if self._spark_wanted:
+            # It only listens here: the JVM starts when a task first uses `spark`.
+            spark_folder = self.data_dir / SPARK_DIR
+            self._spark = SparkServer(spark_folder)
+            self._spark.start()
         launcher = self._launcher = TaskLauncher(
-            self.data_dir / _FORK_SERVER_DIR, fork=self._fork_tasks
+            self.data_dir / _FORK_SERVER_DIR, fork=self._fork_tasks, spark=spark_folder
         )
         engine = self._engine = Engine(
             store,
@@ -218,7 +247,7 @@ class LocalWorkspace:
         # the time someone reads this file.
         process = json.loads(process_record(os.getpid()))
         _write_private(
-            self.data_dir / _SERVER_FILE,
+            self.data_dir / SERVER_FILE,
             json.dumps({"host": host, "pid": os.getpid(), "process": process}) + "\n",
         )
 
@@ -233,7 +262,7 @@ class LocalWorkspace:
         server, self._server = self._server, None
         if server is not None:
             with contextlib.suppress(OSError):
-                (self.data_dir / _SERVER_FILE).unlink()
+                (self.data_dir / SERVER_FILE).unlink()
             server.stop()
         # The scheduler first, so that it starts no run the engine would end at once.
         scheduler, self._scheduler = self._scheduler, None
@@ -246,6 +275,9 @@ class LocalWorkspace:
         launcher, self._launcher = self._launcher, None
         if launcher is not None:
             launcher.stop()
+        spark, self._spark = self._spark, None
+        if spark is not None:
+            spark.stop()  # after the tasks: none of them still needs it
         notifier, self._notifier = self._notifier, None
         if notifier is not None:
             notifier.stop()
@@ -314,35 +346,11 @@ def _write_private(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def find_running(data_dir: str | os.PathLike[str]) -> tuple[str, str] | None:
-    """`(host, token)` of the local workspace another process serves from `data_dir`, or None
-    when none does (a server that died leaves a `server.json` naming a process that is gone, or
-    whose pid another process has since)."""
-    folder = Path(data_dir).expanduser()
-    try:
-        info = json.loads((folder / _SERVER_FILE).read_text(encoding="utf-8"))
-        token = (folder / _TOKEN_FILE).read_text(encoding="utf-8").strip()
-    except (OSError, ValueError):
-        return None
-    if not isinstance(info, dict):
-        return None
-    host, pid = info.get("host"), info.get("pid")
-    if not isinstance(host, str) or not isinstance(pid, int) or not token:
-        return None
-    process = info.get("process")
-    if process is None:  # written by a version that kept the pid only
-        alive = _alive(pid)
-    else:
-        alive = isinstance(process, dict) and process.get("pid") == pid
-        alive = alive and process_running(json.dumps(process))
-    return (host, token) if alive else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: alive
-    return True
+def _spark_wanted() -> bool:
+    """Whether tasks get Spark when the caller did not say: `LOOM_JOBS_SPARK`, else whether the
+    extra and Java are installed."""
+    chosen = os.environ.get("LOOM_JOBS_SPARK", "").strip()
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    has_java = shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+    return has_java and spark_home() is not None

@@ -3,7 +3,7 @@ task's child process (`runners`, through the warm interpreter of `forkserver`), 
 runs (`bootstrap`, with `dbutils` and the local SQL `warehouse`; `notebooks`, whose cells
 `notebook_source` reads and whose `%sql`, `%sh`, `%pip`, `%run` cells `magics` runs, with
 `display`), a notebook's cells as they ran (`cells`), and the workspace paths they share
-(`paths`)."""
+(`paths`), and `spark` in a task (`spark`)."""
 
 from loom_jobs_widget.local.exec.outcome import sql_output_of
 from loom_jobs_widget.local.exec.paths import resolve_notebook_path, resolve_workspace_path
@@ -21,11 +21,13 @@ from loom_jobs_widget.local.exec.protocol import (
     UnsupportedTask,
 )
 from loom_jobs_widget.local.exec.runners import TaskLauncher, start_task
+from loom_jobs_widget.local.exec.spark import SPARK_DIR
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 
 __all__ = [
     "LOCAL_WAREHOUSE_ID",
     "NOTEBOOK_CELLS",
+    "SPARK_DIR",
     "SQL_ROWS",
     "TaskInvocation",
     "TaskLauncher",

@@ -37,6 +37,7 @@ from types import TracebackType
 from typing import Any
 
 from loom_jobs_widget.local.exec import forkserver, warehouse
+from loom_jobs_widget.local.exec import spark as sparks
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit, load
 from loom_jobs_widget.local.exec.environment import ENVIRONMENT_FILES, apply_environment_files
 from loom_jobs_widget.local.exec.notebooks import run_notebook
@@ -81,6 +82,8 @@ def _run_python_file(invocation: dict[str, Any], dbutils: DBUtils) -> Result:
     raw = invocation["path"]
     path = _local_file(invocation, raw, "Python file")
     builtins.dbutils = dbutils  # type: ignore[attr-defined]
+    # `spark` only: a file that builds its own session gets this one from the builder too.
+    builtins.spark = sparks.SparkProxy()  # type: ignore[attr-defined]
     enter_folder(path.parent)
     sys.argv = [str(path), *invocation["argv"]]
     try:
@@ -90,7 +93,7 @@ def _run_python_file(invocation: dict[str, Any], dbutils: DBUtils) -> Result:
     except NotebookExit:
         return success()  # a Python file has no notebook result
     except BaseException as exc:
-        return failure_from(exc, str(path))
+        return failure_from(sparks.explained(exc), str(path))
     return success()
 
 
@@ -107,6 +110,11 @@ def _run_sql(invocation: dict[str, Any]) -> Result:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SetupError(f"SQL file {raw} cannot be read: {exc}") from None
+    if sparks.is_enabled():
+        ran = _run_sql_on_spark(invocation, text)
+        if not isinstance(ran, warehouse.SqlResult):
+            return ran
+        return _sql_result(invocation, raw, text, ran, "the local workspace's Spark")
     import duckdb  # here: the other task types do without it
 
     try:
@@ -119,8 +127,30 @@ def _run_sql(invocation: dict[str, Any]) -> Result:
         # The database's message is what the user needs; DuckDB's Python frames are not.
         print(exception_line(exc), file=sys.stderr)
         return failure(exception_line(exc), str(exc))
+    return _sql_result(invocation, raw, text, result, "the local warehouse")
+
+
+def _run_sql_on_spark(invocation: dict[str, Any], text: str) -> warehouse.SqlResult | Result:
+    """The SQL file on the task's Spark session, or the failed task's result."""
+    try:
+        return warehouse.run_spark_script(sparks.session(), text, invocation["parameters"])
+    except (warehouse.SqlError, sparks.SparkUnavailable) as exc:
+        print(exc, file=sys.stderr)
+        return failure(str(exc), None)
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] != "pyspark":
+            raise
+        # Spark's message is what the user needs (a Delta statement's, replaced by ours).
+        shown = sparks.explained(exc)
+        print(exception_line(shown), file=sys.stderr)
+        return failure(exception_line(shown), str(exc))
+
+
+def _sql_result(
+    invocation: dict[str, Any], raw: str, text: str, result: warehouse.SqlResult, on: str
+) -> Result:
     print(
-        f"Ran {result.statements} statement(s) of {raw} on the local warehouse; the last one"
+        f"Ran {result.statements} statement(s) of {raw} on {on}; the last one"
         f" returned {len(result.rows)} row(s)" + (" (truncated)" if result.truncated else "")
     )
     outcome = success()
@@ -341,6 +371,7 @@ def _main(argv: list[str]) -> int:
     run_dir = Path(argv[1])
     invocation = json.loads((run_dir / INVOCATION_FILE).read_text(encoding="utf-8"))
     dbutils = load(run_dir)
+    sparks.configure(invocation.get("spark"), invocation.get("dbfs_root"))
     try:
         workspace_root = Path(invocation["workspace_root"])
         apply_environment_files(invocation.get(ENVIRONMENT_FILES) or {}, workspace_root)
@@ -366,6 +397,7 @@ def _main(argv: list[str]) -> int:
         trace = "".join(traceback.format_exception(exc))
         sys.stderr.write(trace)
         result = failure(f"Internal error of the local task runner: {exc!r}", trace)
+    sparks.close()
     sys.stdout.flush()
     sys.stderr.flush()
     tmp = run_dir / (RESULT_FILE + ".tmp")

@@ -2,7 +2,8 @@
 the same way in a source-format notebook (this process) and in a `.ipynb` one (its kernel):
 
 - `%sql`: the cell's statements, on the local SQL warehouse (DuckDB), or with `spark.sql` when
-  the notebook's globals hold a `spark` (`run_sql`, the one place that chooses). The last
+  the notebook's globals hold a `spark` and the workspace runs Spark (`run_sql`, the one place
+  that chooses; a Delta statement fails saying what to use instead). The last
   statement's result is shown as a table and becomes `_sqldf`: a pandas DataFrame when pandas
   is importable, else a list of dicts (one per row, by column name). Widget values reach the SQL
   as `:name` markers, and as `${name}` (deprecated) by text substitution.
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from loom_jobs_widget.local.exec import display as displays
+from loom_jobs_widget.local.exec import spark as sparks
 from loom_jobs_widget.local.exec import warehouse
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit, install_in_ipython
 from loom_jobs_widget.local.exec.notebook_source import (
@@ -78,35 +80,6 @@ def sql_result(columns: list[str], rows: list[tuple[Any, ...]]) -> Any:
     return pandas.DataFrame.from_records(rows, columns=columns)
 
 
-def _statements(sql: str) -> list[str]:
-    """`sql` split at the semicolons outside literals, quoted names and comments."""
-    parts: list[str] = []
-    current: list[str] = []
-    i, n = 0, len(sql)
-    while i < n:
-        char = sql[i]
-        if char in "'\"`":
-            end = sql.find(char, i + 1)
-            end = n if end < 0 else end + 1
-            current.append(sql[i:end])
-            i = end
-        elif sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end < 0 else end
-        elif sql.startswith("/*", i):
-            end = sql.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-        elif char == ";":
-            parts.append("".join(current))
-            current = []
-            i += 1
-        else:
-            current.append(char)
-            i += 1
-    parts.append("".join(current))
-    return [part.strip() for part in parts if part.strip()]
-
-
 def run_sql(
     sql: str, namespace: Mapping[str, Any], parameters: Mapping[str, str], database: Path
 ) -> Any:
@@ -118,9 +91,11 @@ def run_sql(
     binds them) and the result is the Spark DataFrame. Otherwise the local SQL warehouse runs
     them (DuckDB, as SQL file tasks do)."""
     spark = namespace.get("spark")
+    if isinstance(spark, sparks.SparkProxy) and not sparks.is_enabled():
+        spark = None  # the workspace runs no Spark, or pyspark is missing: the warehouse runs it
     if spark is not None and callable(getattr(spark, "sql", None)):
         result = None
-        for statement in _statements(sql):
+        for statement in warehouse.split_statements(sql):
             used = {name: value for name, value in parameters.items() if f":{name}" in statement}
             result = spark.sql(statement, args=used) if used else spark.sql(statement)
         return result
@@ -227,7 +202,7 @@ class NotebookSession:
         except Exception as exc:
             # The database's message is what the user needs, not its Python frames.
             if type(exc).__module__.lstrip("_").split(".")[0] in ("duckdb", "pyspark"):
-                raise CellFailed(f"{where}: {exc}") from None
+                raise CellFailed(f"{where}: {sparks.explained(exc)}") from None
             raise
         if result is not None:
             self.namespace["_sqldf"] = result
@@ -349,6 +324,8 @@ def install_in_kernel(run_dir: str) -> tuple[DBUtils, NotebookSession]:
     displays.set_publisher(displays.publish_in_kernel)
     namespace["display"] = displays.display
     namespace["displayHTML"] = displays.displayHTML
+    sparks.configure(invocation.get("spark"), invocation.get("dbfs_root"))
+    sparks.inject(namespace, dbutils)
     if shell is not None:
 
         def show(

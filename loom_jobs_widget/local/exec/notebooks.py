@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from loom_jobs_widget.local.exec import display as displays
+from loom_jobs_widget.local.exec import spark as sparks
 from loom_jobs_widget.local.exec.cells import CellLog, write_cells
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit
 from loom_jobs_widget.local.exec.magics import CellFailed, NotebookSession
@@ -110,6 +111,7 @@ def _run_source_notebook(
     # bootstrap, running as __main__, stays alive through the frames that use it.)
     module = types.ModuleType("__main__")
     sys.modules["__main__"] = module
+    sparks.inject(module.__dict__, dbutils)
     enter_folder(path.parent)
     session = NotebookSession(
         notebook=notebook,
@@ -140,7 +142,7 @@ def _run_source_notebook(
         return _cell_failure(exc)
     except BaseException as exc:
         record.failed(current)
-        return failure_from(exc, filename)
+        return failure_from(sparks.explained(exc), filename)
     finally:
         displays.set_publisher(None)
     return success()

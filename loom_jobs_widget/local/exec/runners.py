@@ -62,15 +62,18 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> TaskProcess:
+def start_task(
+    invocation: TaskInvocation, forks: ForkServer | None = None, spark: Path | None = None
+) -> TaskProcess:
     """Start the task in a child process; raises UnsupportedTask for what cannot run locally.
 
     With `forks` the child is forked by that warm task interpreter (`forkserver`), else (or
     when it cannot take the task) spawned as `python -m loom_jobs_widget.local.exec.bootstrap`:
     the same process either way, only started faster.
 
-    Missing files, path escapes and the like are not raised here: they fail the run, with the
-    reason in its output, as they would on Databricks.
+    `spark` is the workspace's Spark folder (`local.services.spark`), None when it runs no
+    Spark. Missing files, path escapes and the like are not raised here: they fail the run, with
+    the reason in its output, as they would on Databricks.
     """
     plan = task_plan(invocation)
     # Only what `environment` allows reaches the task: never the server's own credentials.
@@ -89,6 +92,7 @@ def start_task(invocation: TaskInvocation, forks: ForkServer | None = None) -> T
             # DBFS and the SQL warehouse live next to the workspace in the data dir.
             "dbfs_root": str(workspace_root.parent / "dbfs"),
             "warehouse": str(warehouse_path(workspace_root)),
+            "spark": None if spark is None else str(spark.resolve()),
             "run_dir": str(run_dir.resolve()),
             "upstream_values": invocation.upstream_values,
             "context": invocation.context,
@@ -156,15 +160,16 @@ class TaskLauncher:
     """What the engine starts tasks with: `start_task` through one fork server (started at the
     first task), which `stop()` ends, with whatever it still runs."""
 
-    def __init__(self, folder: Path, *, fork: bool = True) -> None:
+    def __init__(self, folder: Path, *, fork: bool = True, spark: Path | None = None) -> None:
         self._forks = ForkServer(folder) if fork and forkserver_available() else None
+        self._spark = spark
 
     @property
     def fork_server_pid(self) -> int | None:
         return self._forks.pid if self._forks is not None else None
 
     def start(self, invocation: TaskInvocation) -> TaskProcess:
-        return start_task(invocation, self._forks)
+        return start_task(invocation, self._forks, self._spark)
 
     def stop(self) -> None:
         if self._forks is not None:

@@ -48,6 +48,8 @@ __all__ = [
     "row_objects",
     "run_all",
     "run_script",
+    "run_spark_script",
+    "split_statements",
     "table_fingerprints",
     "table_key",
     "to_duckdb_markers",
@@ -199,6 +201,55 @@ def run_script(
         rows = rows[: max(0, min(len(rows) - 1, len(rows) * 9 // 10))]
         truncated = True
     return SqlResult(count, columns, rows, truncated)
+
+
+def split_statements(sql: str) -> list[str]:
+    """`sql` split at the semicolons outside literals, quoted names and comments."""
+    parts: list[str] = []
+    current: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        char = sql[i]
+        if char in "'\"`":
+            end = sql.find(char, i + 1)
+            end = n if end < 0 else end + 1
+            current.append(sql[i:end])
+            i = end
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif char == ";":
+            parts.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(char)
+            i += 1
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def run_spark_script(spark: Any, sql: str, parameters: Mapping[str, str]) -> SqlResult:
+    """`run_script` on a Spark session (`spark.sql`), for SQL files when the workspace runs
+    Spark: each statement gets the `:name` parameters it names."""
+    statements = split_statements(sql)
+    if not statements:
+        raise SqlError("The SQL file has no statement to run")
+    frame: Any = None
+    for statement in statements:
+        used = {name: str(value) for name, value in parameters.items() if f":{name}" in statement}
+        frame = spark.sql(statement, args=used) if used else spark.sql(statement)
+    columns = [str(name) for name in frame.columns]
+    fetched = frame.limit(_MAX_OUTPUT_ROWS + 1).collect() if columns else []
+    rows = [[_json_value(value) for value in row] for row in fetched[:_MAX_OUTPUT_ROWS]]
+    truncated = len(fetched) > _MAX_OUTPUT_ROWS
+    while rows and len(json.dumps(row_objects(columns, rows)).encode()) > _MAX_OUTPUT_BYTES:
+        rows = rows[: max(0, min(len(rows) - 1, len(rows) * 9 // 10))]
+        truncated = True
+    return SqlResult(len(statements), columns, rows, truncated)
 
 
 def _execute(
