@@ -3,7 +3,8 @@ them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from loom_jobs_widget.browser.protocol import JobRow, RunBadge, RunSummary, TriggerSummary
@@ -11,7 +12,7 @@ from loom_jobs_widget.client import openable_url
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.schedule import CronError, describe, pause_status, trigger_kind
 
-__all__ = ["job_row", "run_summary", "settings_api", "trigger_summary"]
+__all__ = ["job_row", "rows_html", "run_summary", "settings_api", "trigger_summary"]
 
 _KIND_TEXT = {
     "none": "None",
@@ -130,3 +131,39 @@ def job_row(job: Job, last_run: Mapping[str, Any] | None, *, local: bool = False
         "trigger": trigger_summary(settings),
         "last_run": run_summary(last_run, local=local),
     }
+
+
+_TABLE_STYLE = "border-collapse:collapse;font-family:sans-serif;font-size:13px"
+_CELL_STYLE = "border-bottom:1px solid #e2e8f0;padding:4px 10px;text-align:left"
+
+
+def rows_html(rows: Sequence[JobRow], *, title: str = "Jobs") -> str:
+    """The rows as a static HTML table (no script, every text escaped): what a notebook shows
+    of the jobs browser where no widget manager runs (nbconvert, a docs site)."""
+    heads = ("Name", "Job ID", "Tasks", "Trigger", "Last run", "Tags", "Created by")
+    head = "".join(f'<th scope="col" style="{_CELL_STYLE}">{name}</th>' for name in heads)
+    body = []
+    for row in rows:
+        last = row["last_run"]
+        trigger = row["trigger"]
+        cells = (
+            row["name"],
+            row["job_id"],
+            "" if row["tasks"] is None else row["tasks"],
+            trigger["text"] + (" (paused)" if trigger["paused"] else ""),
+            "" if last is None else last["label"],
+            ", ".join(f"{key}: {value}" if value else key for key, value in row["tags"].items()),
+            row["creator"] or "",
+        )
+        body.append(
+            "<tr>"
+            + "".join(f'<td style="{_CELL_STYLE}">{html.escape(str(cell))}</td>' for cell in cells)
+            + "</tr>"
+        )
+    if not rows:
+        body.append(f'<tr><td colspan="{len(heads)}" style="{_CELL_STYLE}">No jobs.</td></tr>')
+    return (
+        f'<table class="loom-static-jobs" style="{_TABLE_STYLE}">'
+        f'<caption style="text-align:left;font-weight:600;padding:4px 0">{html.escape(title)}'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )

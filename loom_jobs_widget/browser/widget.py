@@ -22,7 +22,9 @@ from IPython.display import display
 from loom_jobs_widget._assets import bundle_path
 from loom_jobs_widget.browser.protocol import JobRow
 from loom_jobs_widget.browser.query import Query
+from loom_jobs_widget.browser.rows import rows_html
 from loom_jobs_widget.browser.session import BrowserSession, BrowserState
+from loom_jobs_widget.client import WorkspaceError
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import Workspace
@@ -156,7 +158,20 @@ class JobsBrowser(anywidget.AnyWidget):
         super().close()
 
     def _ipython_display_(self) -> None:
-        display(ipywidgets.VBox([self, self.editor_area]))  # type: ignore[no-untyped-call]
+        box = ipywidgets.VBox([self, self.editor_area])
+        data: dict[str, Any] = dict(box._repr_mimebundle_())
+        # Beside the live view, the first page as a static table for where no widget manager
+        # runs (nbconvert, a docs site): JupyterLab shows only the richest type it can render.
+        data["text/html"] = rows_html(self._static_rows(), title=f"Jobs ({self.workspace_label})")
+        display(data, raw=True)  # type: ignore[no-untyped-call]
+
+    def _static_rows(self) -> list[JobRow]:
+        if not self._session.rows:
+            try:
+                self._session.page()
+            except WorkspaceError:  # the live view reports it; a static table has no rows
+                return []
+        return list(self._session.rows)
 
     def _label(self) -> str:
         workspace = self._workspace

@@ -15,7 +15,13 @@ import anywidget
 import traitlets
 
 from loom_jobs_widget._assets import bundle_path
-from loom_jobs_widget.client import ConfigurationError, OnConflict, RunHandle, Workspace
+from loom_jobs_widget.client import (
+    ConfigurationError,
+    OnConflict,
+    RunHandle,
+    Workspace,
+    task_states,
+)
 from loom_jobs_widget.client.events import EVENTS, JobEvent
 from loom_jobs_widget.core.changes import Change
 from loom_jobs_widget.core.editing import DELETE
@@ -23,6 +29,7 @@ from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.protocol import FromPython
 from loom_jobs_widget.editor.session import EditorSession, EditorState, UnsavedChangesError
+from loom_jobs_widget.graph.svg import job_html
 
 __all__ = ["JobEditor", "RunView", "UnsavedChangesError"]
 
@@ -271,6 +278,18 @@ class JobEditor(anywidget.AnyWidget):
             self._session.runs.stop()
         super().close()
 
+    def _repr_mimebundle_(
+        self, **kwargs: dict[Any, Any]
+    ) -> tuple[dict[Any, Any], dict[Any, Any]] | None:
+        # The live view, and the canvas as a static SVG (run states as colours) for where no
+        # widget manager runs (nbconvert, a docs site): JupyterLab shows only one of them.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        static = job_html(self._session.graph.elements, title=self._session.state.title)
+        return {**data, "text/html": static}, metadata
+
     def __del__(self) -> None:
         # Garbage collection is no user's choice to keep editing: there is nobody to ask.
         self.close(discard=True)
@@ -373,5 +392,8 @@ def RunView(run_id: int, workspace: Workspace | None = None) -> JobEditor:
     if not isinstance(job_id, int):
         raise ConfigurationError(f"Run {run_id} belongs to no job (a one-time submitted run).")
     editor = JobEditor(job_id, editor_workspace)
+    # Coloured by the run as read, from the first frame (and in the static view a notebook
+    # keeps), before the follower's first read comes back.
+    editor._session.set_run_states(task_states(run))
     editor.show_run(run_id)
     return editor

@@ -15,6 +15,7 @@ import traitlets
 from loom_jobs_widget._assets import bundle_path
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.graph.elements import Elements, job_elements
+from loom_jobs_widget.graph.svg import job_html
 
 __all__ = ["BUNDLE", "JobGraph"]
 
@@ -51,3 +52,14 @@ class JobGraph(anywidget.AnyWidget):
         if title is None:
             title = settings.name if isinstance(settings.name, str) and settings.name else None
         return cls(title=title or "Untitled job", elements=job_elements(settings))
+
+    def _repr_mimebundle_(
+        self, **kwargs: dict[Any, Any]
+    ) -> tuple[dict[Any, Any], dict[Any, Any]] | None:
+        # The live view, and the graph as a static SVG for where no widget manager runs
+        # (nbconvert, a docs site): JupyterLab shows only the richest type it can render.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        return {**data, "text/html": job_html(self.elements, title=self.title)}, metadata
