@@ -131,7 +131,8 @@ def browser(repeat: int, data: Path, job_id: int, separate: float | None = None)
     `%load_ext` in a first cell and the editor's cell run that long after it (the time to type
     it), timed from the editor's cell."""
     from playwright.sync_api import sync_playwright
-    from tests.browser.lab import _KERNEL_READY, CHROMIUM_ARGS, running_lab, write_notebook
+
+    from tests.e2e.lab import _KERNEL_READY, CHROMIUM_ARGS, running_lab, write_notebook
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     editor_cell = f"%loom_connect local --data {data}\n%loom_job {job_id}"

@@ -16,6 +16,7 @@ import {
   toSegments,
 } from "../graph";
 import type { GraphEdge, GraphNode } from "./protocol";
+import { STATE_COLORS } from "./canvas-style";
 
 const TEXT_RIGHT = 14;
 /** Left of the text: padding, the type icon, a gap (the room the layout keeps for the icon). */
@@ -191,7 +192,11 @@ export function nodeElementData(
   };
   if (badge) data.badge = badge;
   if (d.disabled) data.disabled = true;
-  if (d.state) data.state = String(d.state).toUpperCase();
+  if (d.state) {
+    data.state = String(d.state).toUpperCase();
+    const color = STATE_COLORS[data.state as string];
+    if (color) data.state_color = color;
+  }
   return data;
 }
 

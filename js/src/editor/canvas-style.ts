@@ -8,7 +8,7 @@ import { NODE_HEIGHT, type Theme, edgeLabelStyle, edgeLineStyle, routedEdgeStyle
 const ICON_SIZE = 22;
 
 /** The border of a task by its state in the run shown on the canvas (the Runs tab's colours). */
-const STATE_COLORS: Record<string, string> = {
+export const STATE_COLORS: Record<string, string> = {
   SUCCESS: "#16a34a",
   SUCCEEDED: "#16a34a",
   FAILED: "#dc2626",
@@ -103,10 +103,9 @@ export function stylesheet(theme: Theme, large: boolean): StylesheetJson {
         ] as StylesheetJson)
       : []),
     { selector: "node[?disabled]", style: { opacity: 0.5, "border-style": "dashed" } },
-    ...Object.entries(STATE_COLORS).map(([state, color]) => ({
-      selector: `node[state = "${state}"]`,
-      style: { "border-color": color, "border-width": 2 },
-    })),
+    // One rule reading the colour from the data (nodeElementData), not a rule per state: every
+    // element is matched against every selector when its style is worked out.
+    { selector: "node[state_color]", style: { "border-color": "data(state_color)", "border-width": 2 } },
     {
       selector: "node.hover",
       style: { "border-color": hover, "border-width": 1.5 },

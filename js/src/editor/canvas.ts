@@ -3,7 +3,20 @@
 // search matches, focus mode and the viewport.
 import cytoscape from "cytoscape";
 import type { Core, EdgeSingular, ElementDefinition, NodeSingular } from "cytoscape";
-import { LARGE_GRAPH, type Theme, bindWheelZoom, clamp, fitElements, prettyTaskType, trackContainerPosition } from "../graph";
+import {
+  LARGE_GRAPH,
+  type NodeBox,
+  type Theme,
+  bindWheelZoom,
+  boxOf,
+  clamp,
+  extentOf,
+  fitElements,
+  fitViewport,
+  prettyTaskType,
+  shownIn,
+  trackContainerPosition,
+} from "../graph";
 import { bindConnectDrag } from "./canvas-connect";
 import { edgeElementData, nodeDefinition, nodeElementData } from "./canvas-nodes";
 import { stylesheet } from "./canvas-style";
@@ -165,8 +178,14 @@ export class EditorCanvas {
     return this.large;
   }
 
-  /** Rebuild every element from the store (a whole graph arrived), on the next frame. */
+  /** Rebuild every element from the store (a whole graph arrived): at once, or once cytoscape
+   * has drawn its first, empty frame. */
   reset(): void {
+    if (this.firstFrameDone && !this.resetFrame) {
+      // Drawn in the next frame, not the one after.
+      this.rebuild();
+      return;
+    }
     if (this.resetFrame) return;
     const run = () => {
       this.resetFrame = 0;
@@ -185,6 +204,7 @@ export class EditorCanvas {
 
   private rebuild(): void {
     const cy = this.cy;
+    this.cancelRest();
     const t0 = performance.now();
     const nodes = [...this.store.nodes.values()];
     const large = nodes.length >= LARGE_GRAPH;
@@ -199,6 +219,8 @@ export class EditorCanvas {
       elements.push({ group: "edges", data: edgeElementData(edge, this.positionOf) });
     }
     const first = cy.nodes().length === 0;
+    // A large job's first view shows only its start: draw what it shows first, the rest after.
+    const split = large && first && !this.focused && cy.width() > 0 ? this.firstView(elements) : null;
     const t1 = performance.now();
     this.suppressSelect += 1;
     cy.batch(() => {
@@ -207,24 +229,110 @@ export class EditorCanvas {
         this.large = large;
         cy.style(stylesheet(this.theme, large));
       }
-      cy.add(elements);
+      cy.add(split ? split.shown : elements);
     });
     this.suppressSelect -= 1;
     const built = performance.now();
     this.timings = { definitions: t1 - t0, add: built - t1 };
     this.cy.one("render", () => this.onDrawn(built));
-    this.reapplyFocus();
-    this.reapplySearch();
-    if (first || !this.userMovedViewport) {
+    if (split) {
+      cy.viewport(split.viewport);
       this.userMovedViewport = false;
-      this.fit();
+      const rest = split.rest;
+      this.rest = rest;
+      // For the bench: how much of the graph the first frame held.
+      this.container.dataset.firstFrame = `${split.shown.length}/${elements.length}`;
+      // After the first frame is on the screen (the render event ends cytoscape's frame); in
+      // any case soon, should no frame come (the canvas hidden meanwhile).
+      this.restTimer = window.setTimeout(() => this.addRest(), 500);
+      this.cy.one("render", () => {
+        if (this.rest !== rest) return;
+        clearTimeout(this.restTimer);
+        this.restTimer = window.setTimeout(() => this.addRest(), 0);
+      });
+    } else {
+      this.reapplyFocus();
+      this.reapplySearch();
+      if (first || !this.userMovedViewport) {
+        this.userMovedViewport = false;
+        this.fit();
+      }
     }
     this.onRendered();
+  }
+
+  /** The elements the first frame left out (all off-screen then), waiting to be added. */
+  private rest: ElementDefinition[] | null = null;
+  private restTimer = 0;
+
+  /**
+   * The view a fit will give (from the tasks' positions and widths) and the elements in it, or
+   * null when most of the graph is in it anyway.
+   */
+  private firstView(elements: ElementDefinition[]) {
+    const boxes: NodeBox[] = [];
+    const edges: { id: string; source: string; target: string }[] = [];
+    for (const element of elements) {
+      const data = element.data;
+      if (element.group === "nodes") {
+        const p = element.position ?? { x: 0, y: 0 };
+        boxes.push({ id: data.id as string, x: p.x, y: p.y, width: Number(data.width) || 0 });
+      } else {
+        edges.push({ id: data.id as string, source: data.source as string, target: data.target as string });
+      }
+    }
+    const box = boxOf(boxes);
+    if (!box) return null;
+    const width = this.cy.width();
+    const height = this.cy.height();
+    const viewport = fitViewport(box, width, height, PADDING, MIN_FIT_ZOOM, MAX_FIT_ZOOM);
+    const shown = shownIn(extentOf(viewport, width, height), boxes, edges);
+    if (shown.nodes.size > boxes.length / 2) return null;
+    const first: ElementDefinition[] = [];
+    const rest: ElementDefinition[] = [];
+    for (const element of elements) {
+      const id = element.data.id as string;
+      const seen = element.group === "nodes" ? shown.nodes.has(id) : shown.edges.has(id);
+      (seen ? first : rest).push(element);
+    }
+    return { viewport, shown: first, rest };
+  }
+
+  /** Add the elements the first frame left out (now, when something needs them all). */
+  private addRest(): void {
+    const rest = this.rest;
+    this.cancelRest();
+    if (!rest) return;
+    const cy = this.cy;
+    // The store may have changed since (a patch): add what it still has and cytoscape lacks.
+    const adds = rest.filter((element) => {
+      const id = element.data.id as string;
+      if (cy.getElementById(id).nonempty()) return false;
+      return element.group === "nodes" ? this.store.nodes.has(id) : this.store.edges.has(id);
+    });
+    this.suppressSelect += 1;
+    cy.batch(() => cy.add(adds));
+    this.suppressSelect -= 1;
+    this.cy.one("render", () => {
+      this.container.dataset.completeAt = performance.now().toFixed(1);
+    });
+    // The view stays where the first frame put it: a fit now would move it by a pixel or so
+    // (cytoscape's bounds of labels and borders against the boxes it was worked out from).
+    this.reapplyFocus();
+    this.reapplySearch();
+    this.onRendered();
+  }
+
+  private cancelRest(): void {
+    if (this.restTimer) clearTimeout(this.restTimer);
+    this.restTimer = 0;
+    this.rest = null;
   }
 
   /** Apply a patch: only the elements that changed. */
   applyDiff(diff: GraphDiff): void {
     if (this.resetFrame) return; // the coming rebuild reads the store
+    this.addRest();
     const cy = this.cy;
     const count = this.store.nodes.size;
     const large = count >= LARGE_GRAPH;
@@ -247,7 +355,7 @@ export class EditorCanvas {
         }
         const data = nodeElementData(node, this.theme, this.large);
         // Keys that went away (badge, disabled, state) are removed, not left stale.
-        const stale = ["badge", "disabled", "state"].filter((k) => !(k in data));
+        const stale = ["badge", "disabled", "state", "state_color"].filter((k) => !(k in data));
         if (stale.length) element.removeData(stale.join(" "));
         element.data(data);
       }
@@ -338,6 +446,7 @@ export class EditorCanvas {
 
   /** Select these tasks (from Python, a problem click, the search): no `select` report. */
   setSelection(taskKeys: string[], options: { reveal?: boolean } = {}): void {
+    this.addRest();
     const cy = this.cy;
     const wanted = new Set(taskKeys);
     this.suppressSelect += 1;
@@ -360,6 +469,7 @@ export class EditorCanvas {
 
   /** Pan so that these tasks are in view (zooming out only when they do not fit). */
   reveal(taskKeys: string[]): void {
+    this.addRest();
     const cy = this.cy;
     const nodes = cy.collection();
     for (const key of taskKeys) nodes.merge(cy.getElementById(key));
@@ -388,6 +498,7 @@ export class EditorCanvas {
    * zooms, showing the start of a big graph; `all` (the Zoom to fit button, F) shows everything.
    */
   fit(all = false): void {
+    this.addRest();
     const cy = this.cy;
     const visible = cy.elements(":visible");
     if (visible.nodes().length === 0 || cy.width() === 0) return;
@@ -400,6 +511,7 @@ export class EditorCanvas {
    * view shows part of the graph, with the selected tasks in it.
    */
   private refit(zoomBefore: number): void {
+    this.addRest();
     const cy = this.cy;
     const visible = cy.elements(":visible");
     if (visible.nodes().length === 0 || cy.width() === 0) return;
@@ -429,6 +541,7 @@ export class EditorCanvas {
 
   /** Highlight the tasks matching; returns how many. */
   search(matches: string[]): number {
+    this.addRest();
     this.matches = matches;
     this.matchIndex = -1;
     this.reapplySearch();
@@ -463,6 +576,7 @@ export class EditorCanvas {
 
   /** Show only the `hops` neighbourhood of these tasks; null shows everything. */
   setFocus(taskKeys: string[] | null, hops = 1): number {
+    this.addRest();
     if (!taskKeys || taskKeys.length === 0) {
       this.focused = null;
     } else {
@@ -499,12 +613,14 @@ export class EditorCanvas {
 
   /** Colours changed (JupyterLab theme switch). */
   setTheme(theme: Theme): void {
+    this.cancelRest();
     this.theme = theme;
     this.cy.style(stylesheet(theme, this.large));
     this.rebuildNow();
   }
 
   destroy(): void {
+    this.cancelRest();
     if (this.resetFrame) cancelAnimationFrame(this.resetFrame);
     if (this.selectTimer) clearTimeout(this.selectTimer);
     this.observer.disconnect();

@@ -15,5 +15,6 @@ export {
   taskBoxStyle,
 } from "./stylesheet";
 export { type Point, type Segments, fromSegments, routedEdgeStyle, toSegments } from "./routes";
+export { type Box, type NodeBox, type Viewport, boxOf, extentOf, fitViewport, shownIn } from "./first-view";
 export { fitText, pluralize, textWidth } from "./text";
 export { bindWheelZoom, clamp, fitElements, trackContainerPosition } from "./viewport";
