@@ -12,6 +12,13 @@ to paste into a shell so that `WorkspaceClient()` and the Databricks CLI find bo
 starts (or reuses) the local workspace that `connect("local")` uses, adds the sample jobs and
 notebooks (once: the jobs carry the tag `loom_demo`, and a sample already there is left alone),
 then runs JupyterLab on `notebooks/quickstart.ipynb` until interrupted. `--no-lab` only seeds.
+
+    loom-jobs pull --job ID --from PROFILE [--data DIR] [--as NEW_NAME]
+    loom-jobs push --job LOCAL_ID --to PROFILE [--data DIR] [--as-new] [--force]
+
+copy a job of a workspace (a `~/.databrickscfg` profile), with the notebooks and files it
+references, into the local workspace, and send the edits made there back (see
+`loom_jobs_widget.client.transfer`).
 """
 
 from __future__ import annotations
@@ -115,7 +122,50 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="the notebook to open (default: notebooks/quickstart.ipynb of the checkout)",
     )
+    _transfer_parsers(commands)
     return parser
+
+
+def _transfer_parsers(commands: Any) -> None:
+    data_help = (
+        "the local workspace's data folder (default: $LOOM_JOBS_DATA, else ~/.loom-jobs/local, "
+        'as connect("local"))'
+    )
+    pull = commands.add_parser(
+        "pull",
+        help="copy a job and the notebooks and files it references into the local workspace",
+        description="Copy a job of a workspace, and the notebooks and files it references (at "
+        "the same paths), into the local workspace, as a new local job. Where it came from is "
+        "kept in the data folder, for `loom-jobs push`.",
+    )
+    pull.add_argument("--job", type=int, required=True, metavar="ID", help="the job's job_id")
+    pull.add_argument(
+        "--from", dest="profile", required=True, metavar="PROFILE",
+        help="the workspace: a profile of ~/.databrickscfg ($DATABRICKS_CONFIG_FILE)",
+    )  # fmt: skip
+    pull.add_argument("--data", type=Path, default=None, metavar="DIR", help=data_help)
+    pull.add_argument(
+        "--as", dest="name", default=None, metavar="NEW_NAME", help="name the local job so"
+    )
+    push = commands.add_parser(
+        "push",
+        help="send a pulled job's edits, and its changed notebooks and files, back",
+        description="Send the edits made to a pulled job back to the job it was pulled from "
+        "(only what changed; a field changed on both sides since the pull stops the push), "
+        "with the notebooks and files it references that changed here.",
+    )
+    push.add_argument("--job", type=int, required=True, metavar="LOCAL_ID",
+                      help="the local job's job_id")  # fmt: skip
+    push.add_argument(
+        "--to", dest="profile", required=True, metavar="PROFILE",
+        help="the workspace: a profile of ~/.databrickscfg ($DATABRICKS_CONFIG_FILE)",
+    )  # fmt: skip
+    push.add_argument("--data", type=Path, default=None, metavar="DIR", help=data_help)
+    push.add_argument("--as-new", action="store_true", help="create a new job there instead")
+    push.add_argument(
+        "--force", action="store_true",
+        help="where a field or file changed on both sides since the pull, ours wins",
+    )  # fmt: skip
 
 
 def _serve(data_dir: Path, port: int, workers: int, *, show_token: bool = False) -> int:
@@ -399,6 +449,42 @@ def _demo(
             signal.signal(sig, handler)
 
 
+# --- pull / push ---------------------------------------------------------------------------------
+
+
+def _transfer(args: argparse.Namespace) -> int:
+    from loom_jobs_widget.client import WorkspaceError, connect
+    from loom_jobs_widget.client import default_data_dir as local_data_dir
+    from loom_jobs_widget.client.transfer import TransferError, pull, push
+
+    data = (args.data or local_data_dir()).expanduser().resolve()
+    try:
+        with connect(profile=args.profile) as remote, connect("local", data_dir=data) as local:
+            if args.command == "pull":
+                pulled = pull(remote, local, data, args.job, name=args.name)
+                print(f"Pulled job {pulled.remote_job_id} of {pulled.host} as local job "
+                      f"{pulled.local_job_id} ({local.host}).", flush=True)  # fmt: skip
+                for path in pulled.copied:
+                    print(f"  copied   {path}", flush=True)
+                for path in pulled.missing:
+                    print(f"  missing  {path} (not in {pulled.host}: not copied)", flush=True)
+                return 0
+            pushed = push(local, remote, data, args.job, as_new=args.as_new, force=args.force)
+            verb = "Created" if pushed.created else "Pushed to"
+            print(f"{verb} job {pushed.remote_job_id} of {pushed.host}.", flush=True)
+            if not pushed.created:
+                changed = ", ".join(pushed.fields) if pushed.fields else "none"
+                print(f"  settings changed: {changed}", flush=True)
+            for path in pushed.sent:
+                print(f"  sent     {path}", flush=True)
+            for path in pushed.missing:
+                print(f"  missing  {path} (not in the local workspace: not sent)", flush=True)
+            return 0
+    except (WorkspaceError, TransferError) as error:
+        print(f"loom-jobs: {error}", file=sys.stderr)
+        return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
     if args.command == "demo":
@@ -412,6 +498,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(
             args.data or _default_data_dir(), args.port, args.workers, show_token=args.show_token
         )
+    if args.command in ("pull", "push"):
+        return _transfer(args)
     return 2  # argparse refuses unknown commands before this
 
 
