@@ -25,7 +25,7 @@ from loom_jobs_widget.client import RunHandle, Workspace
 from loom_jobs_widget.core import Job
 from loom_jobs_widget.editor import JobEditor, RunView
 from loom_jobs_widget.graph import JobGraph, job_elements
-from loom_jobs_widget.graph.svg import STATE_COLORS, job_svg
+from loom_jobs_widget.graph.svg import STATE_COLORS, STATIC_SVG_MOST_TASKS, job_html, job_svg
 
 from .conftest import CONFIG_ENV
 
@@ -163,6 +163,21 @@ def test_an_empty_job_says_so() -> None:
     svg = ET.fromstring(job_svg(job_elements({"name": "empty", "tasks": []}), title="empty"))
     assert _tasks(svg) == {}
     assert "No tasks yet." in _texts(svg)
+
+
+def test_a_job_too_large_to_draw_statically_gets_a_line() -> None:
+    def chain(size: int) -> dict[str, Any]:
+        tasks = [{"task_key": f"t{i}", "notebook_task": {"notebook_path": "/n"},
+                  **({"depends_on": [{"task_key": f"t{i - 1}"}]} if i else {})}
+                 for i in range(size)]  # fmt: skip
+        return {"name": "big", "tasks": tasks}
+
+    drawn = job_html(job_elements(chain(STATIC_SVG_MOST_TASKS)), title="big")
+    assert "<svg" in drawn
+    line = job_html(job_elements(chain(STATIC_SVG_MOST_TASKS + 1)), title="<big>")
+    assert "<svg" not in line and len(line) < 300
+    assert f"{STATIC_SVG_MOST_TASKS + 1} tasks, {STATIC_SVG_MOST_TASKS} dependencies" in line
+    assert "&lt;big&gt;" in line
 
 
 def test_widgets_offer_the_svg_beside_the_live_view() -> None:
