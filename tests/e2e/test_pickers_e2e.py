@@ -147,7 +147,7 @@ def test_workspace_values_are_picked(opened: Opened) -> None:
     card = section.locator(".loom-f-card").first
     card.wait_for()
     # The new cluster's empty runtime and worker type are problems in the header's count.
-    page.locator(".loom-je-n-errors", has_text="2 errors").wait_for()
+    page.locator(".loom-je-n-warnings", has_text="2 warnings").wait_for()
     assert page.locator(".loom-je-n-ok").count() == 0
     shoot(page, "pickers-new-job-cluster.png")
 
@@ -162,7 +162,7 @@ def test_workspace_values_are_picked(opened: Opened) -> None:
     shown = _pick(page, policy, "Job Compute")
     assert [label for label, _ in shown] == ["Job Compute", "Personal Compute"]
     assert len(policy.locator("input").first.input_value()) == 16
-    page.locator(".loom-je-n-errors").wait_for(state="detached")
+    page.locator(".loom-je-n-warnings").wait_for(state="detached")
     shoot(page, "pickers-job-cluster-picked.png")
 
     # Fixed 3 workers, then autoscaling 2 to 8, then back: each kind keeps what was typed.

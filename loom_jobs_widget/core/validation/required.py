@@ -1,7 +1,9 @@
 """Required fields left empty where the editor shows them: a job cluster's runtime and node
-type, and the repository and reference of `git_source`. A workspace refuses a job without them;
-the editor counts them as problems before the save (these rules run on every keystroke: they
-read a few keys, nothing more)."""
+type, and the repository and reference of `git_source`. A cluster cannot start without a
+runtime and a node type, and a Git checkout needs a repository; the editor counts them before
+the save. Only the repository is an error: whether a workspace refuses to store a job without the
+others is not documented, so they are warnings that do not stop a save (these rules run on every
+keystroke: they read a few keys, nothing more)."""
 
 from __future__ import annotations
 
@@ -30,14 +32,12 @@ def job_cluster_required(job: CheckedJob, _: None) -> None:
         named = isinstance(key, str) and key
         name = f"Job cluster '{key}'" if named else f"Job cluster {index + 1}"
         at = f"job_clusters[{index}].new_cluster"
+        # A policy may fix the runtime (Clusters API reference: ClusterSpec.policy_id).
         policy = not _empty(field_value(cluster, "policy_id"))
-        # A policy's default values fill the runtime only when the cluster asks for them
-        # (Clusters API reference: ClusterSpec.apply_policy_default_values).
-        defaults = policy and field_value(cluster, "apply_policy_default_values") is True
-        if _empty(field_value(cluster, "spark_version")) and not defaults:
+        if _empty(field_value(cluster, "spark_version")) and not policy:
             job.add(
                 "missing-spark-version",
-                "error",
+                "warning",
                 f"{name} has no spark_version: choose a Databricks runtime version.",
                 f"{at}.spark_version",
             )
@@ -49,7 +49,7 @@ def job_cluster_required(job: CheckedJob, _: None) -> None:
         if isinstance(node_type, str) and _empty(node_type) and not pool and not policy:
             job.add(
                 "missing-node-type",
-                "error",
+                "warning",
                 f"{name} has no node_type_id: choose a worker type, an instance pool or a "
                 "cluster policy that sets it.",
                 f"{at}.node_type_id",
@@ -72,7 +72,7 @@ def git_source_required(job: CheckedJob, _: None) -> None:
     if all(_empty(field_value(git_source, name)) for name in references):
         job.add(
             "missing-git-reference",
-            "error",
+            "warning",
             "git_source names no git_branch, git_tag or git_commit: enter one of them.",
             "git_source.git_branch",
         )

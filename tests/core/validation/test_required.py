@@ -1,5 +1,5 @@
 """A job cluster and a git source left with empty required fields are problems, named by the
-cluster's key and the field, before a workspace refuses the save."""
+cluster's key and the field: a missing repository is an error, the others warnings."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def _cluster(**spec: Any) -> dict[str, Any]:
 def test_a_new_job_cluster_left_empty_has_two_problems() -> None:
     problems = check(job(task("a"), job_clusters=[_cluster(spark_version="", node_type_id="")]))
     assert [(p.code, p.severity, p.field) for p in problems] == [
-        ("missing-spark-version", "error", "job_clusters[0].new_cluster.spark_version"),
-        ("missing-node-type", "error", "job_clusters[0].new_cluster.node_type_id"),
+        ("missing-spark-version", "warning", "job_clusters[0].new_cluster.spark_version"),
+        ("missing-node-type", "warning", "job_clusters[0].new_cluster.node_type_id"),
     ]
     assert problems[0].message == (
         "Job cluster 'main' has no spark_version: choose a Databricks runtime version."
@@ -26,15 +26,10 @@ def test_a_new_job_cluster_left_empty_has_two_problems() -> None:
     assert problems[1].message.startswith("Job cluster 'main' has no node_type_id")
 
 
-def test_a_runtime_is_needed_unless_the_policy_fills_it_in() -> None:
+def test_a_runtime_is_needed_unless_a_policy_may_fix_it() -> None:
     problem = only(job(task("a"), job_clusters=[_cluster(node_type_id="i3.xlarge")]))
     assert problem.code == "missing-spark-version"
-    clean(
-        job(
-            task("a"),
-            job_clusters=[_cluster(policy_id="0010A0B0C0D0E001", apply_policy_default_values=True)],
-        )
-    )
+    clean(job(task("a"), job_clusters=[_cluster(policy_id="0010A0B0C0D0E001")]))
 
 
 @pytest.mark.parametrize(
@@ -52,9 +47,9 @@ def test_a_complete_job_cluster_is_clean() -> None:
 
 def test_git_source_just_switched_on_names_what_is_missing() -> None:
     problems = check(job(task("a"), git_source={"git_provider": "gitHub"}))
-    assert [(p.code, p.field) for p in problems] == [
-        ("missing-git-url", "git_source.git_url"),
-        ("missing-git-reference", "git_source.git_branch"),
+    assert [(p.code, p.severity, p.field) for p in problems] == [
+        ("missing-git-url", "error", "git_source.git_url"),
+        ("missing-git-reference", "warning", "git_source.git_branch"),
     ]
     assert problems[1].message == (
         "git_source names no git_branch, git_tag or git_commit: enter one of them."

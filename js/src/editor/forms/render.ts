@@ -204,11 +204,12 @@ export function renderSections(container: HTMLElement, sections: SectionSpec[], 
       // Nothing changed in Python: the forms' copy goes back to its value (the next edit of
       // another field then sends no refused value along), while the field keeps the text.
       const key = before.has(pathKey(path)) ? pathKey(path) : pathKey(found.claim);
-      if (before.has(key)) {
-        const old = before.get(key);
-        env.task = setPath(env.task, key === pathKey(path) ? path : found.claim, old) as Record<string, unknown>;
-        before.delete(key);
-      }
+      // A refusal of an edit made elsewhere (a dependency drawn on the canvas) is not this
+      // field's: it shows nothing the user typed here.
+      if (!before.has(key)) return false;
+      const old = before.get(key);
+      env.task = setPath(env.task, key === pathKey(path) ? path : found.claim, old) as Record<string, unknown>;
+      before.delete(key);
       found.view.refuse(message, path.slice(found.claim.length));
       return true;
     },
