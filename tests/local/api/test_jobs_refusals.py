@@ -74,8 +74,10 @@ def test_git_source_without_a_provider(w: WorkspaceClient, git_source: dict[str,
     assert refusal(writes(w)[0], {"git_source": {**git_source, "git_provider": ""}}) == (
         GIT_PROVIDER
     )
-    # Named, the provider is accepted (any spelling the API reads case-insensitively).
-    create_job(w, {"git_source": {**git_source, "git_provider": "gitHub"}, "tasks": []})
+    # Named, the provider is accepted (any spelling the API reads case-insensitively), with
+    # the repository's URL (the SDK's GitSource requires git_url).
+    git_url = {"git_url": "https://github.com/x/y"}
+    create_job(w, {"git_source": {**git_source, **git_url, "git_provider": "gitHub"}, "tasks": []})
 
 
 def test_a_job_name_over_4096_utf8_bytes(w: WorkspaceClient) -> None:
