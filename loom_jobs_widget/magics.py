@@ -1,7 +1,8 @@
 """IPython magics, registered by `%load_ext loom_jobs_widget`.
 
-- `%loom_connect [local [--data DIR] | URL | --profile NAME] [--auth azure-identity]`: connect
-  the magics' workspace (by default the first `%loom_*` magic connects as `connect()` does).
+- `%loom_connect [local [--data DIR] [--spark] | URL | --profile NAME] [--auth azure-identity]`:
+  connect the magics' workspace (by default the first `%loom_*` magic connects as `connect()`
+  does); `--spark` gives the local workspace's tasks a local `spark`.
 - `%loom_jobs`: the jobs browser (search, filters, paging, run / pause / edit / delete).
 - `%loom_job <job_id or name>`: the JobEditor of a saved job.
 - `%%loom_job [resource key]`: the cell is a job (Jobs API settings, a `jobs/get` response or a
@@ -56,15 +57,18 @@ class LoomMagics(Magics):
         position = 0
         while position < len(words):
             word = words[position]
-            if word in names:
+            if word == "--spark":
+                options["spark"] = True
+                position += 1
+            elif word in names:
                 if position + 1 >= len(words):
                     raise UsageError(f"{word} needs a value.")
                 options[names[word]] = words[position + 1]
                 position += 2
             elif word.startswith("-"):
                 raise UsageError(
-                    f"%loom_connect does not know {word}: use local [--data DIR], a workspace "
-                    "URL, --profile NAME, --auth azure-identity."
+                    f"%loom_connect does not know {word}: use local [--data DIR] [--spark], a "
+                    "workspace URL, --profile NAME, --auth azure-identity."
                 )
             elif target is None:
                 target = word

@@ -2,6 +2,7 @@
 
     ws = connect()                                   # what this environment has (below)
     ws = connect("local")                            # the embedded local workspace
+    ws = connect("local", spark=True)                # ... whose tasks get `spark`
     ws = connect(profile="prod")                     # a ~/.databrickscfg profile
     ws = connect(host="https://adb-1.2.azuredatabricks.net", token=...)
     ws = connect(host="https://adb-1.2.azuredatabricks.net", auth="azure-identity")
@@ -77,6 +78,7 @@ def connect(
     auth: str | None = None,
     credential: TokenCredential | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    spark: bool | None = None,
     retry_timeout_seconds: int = _DEFAULT_RETRY_TIMEOUT_SECONDS,
     http_timeout_seconds: float = _DEFAULT_HTTP_TIMEOUT_SECONDS,
 ) -> Workspace:
@@ -86,8 +88,11 @@ def connect(
     `target` is `"local"` or a workspace URL (the same as `host=`). `auth` is
     `"azure-identity"` (a token from azure-identity's DefaultAzureCredential, or from
     `credential`, any azure-core TokenCredential) or any of the SDK's `auth_type` values.
-    `data_dir` is the local workspace's folder. The retry budget bounds how long any call
-    keeps retrying 429s, 503s and network failures."""
+    `data_dir` is the local workspace's folder. `spark` says whether the local workspace this
+    call starts gives its tasks a local `spark` (pyspark and Java 17+); None reads
+    `LOOM_JOBS_SPARK`, else it is on when both are installed. A local workspace already running
+    keeps its own choice. The retry budget bounds how long any call keeps retrying 429s, 503s and
+    network failures."""
     if retry_timeout_seconds <= 0 or http_timeout_seconds <= 0:
         raise ConfigurationError("connect() needs positive retry and HTTP timeouts.")
     budget = {
@@ -101,7 +106,7 @@ def connect(
                     'connect("local") takes no host, token or profile: the local workspace has '
                     "its own."
                 )
-            return _connect_local(data_dir, budget)
+            return _connect_local(data_dir, budget, spark)
         if "://" not in target and "." not in target:
             raise ConfigurationError(
                 f'connect({target!r}): give "local", or a workspace URL such as '
@@ -110,6 +115,10 @@ def connect(
         if host is not None and host != target:
             raise ConfigurationError(f"connect({target!r}, host={host!r}) names two hosts.")
         host = target
+    if spark is not None and (host is not None or profile is not None or auth is not None):
+        raise ConfigurationError(
+            "connect(spark=...) is for the local workspace: a Databricks workspace has its own."
+        )
     if credential is not None:
         if auth not in (None, _AZURE_IDENTITY):
             raise ConfigurationError(f'connect(credential=...) is for auth="{_AZURE_IDENTITY}".')
@@ -134,8 +143,8 @@ def connect(
         return _connect_sdk(
             kwargs, budget, source=f"profile {profile}", probe_host=_profile_host(profile)
         )
-    if data_dir is not None:
-        return _connect_local(data_dir, budget)
+    if data_dir is not None or spark is not None:
+        return _connect_local(data_dir, budget, spark)
     if os.environ.get("DATABRICKS_RUNTIME_VERSION"):
         return _connect_sdk(_auth_kwargs(auth), budget, source="databricks runtime")
     configured = unified_auth_configured()
@@ -144,7 +153,7 @@ def connect(
             os.environ.get("DATABRICKS_CONFIG_PROFILE")
         )
         return _connect_sdk(_auth_kwargs(auth), budget, source=configured, probe_host=probe)
-    return _connect_local(None, budget)
+    return _connect_local(None, budget, None)
 
 
 def _auth_kwargs(auth: str | None) -> dict[str, Any]:
@@ -365,9 +374,9 @@ class _LocalServers:
         self._running: dict[Path, tuple[LocalWorkspace, int]] = {}
         atexit.register(self.stop_all)
 
-    def acquire(self, data_dir: Path) -> LocalWorkspace:
-        """The workspace serving `data_dir` in this process, started if need be; raises
-        _ServedElsewhere when another process serves it."""
+    def acquire(self, data_dir: Path, spark: bool | None = None) -> LocalWorkspace:
+        """The workspace serving `data_dir` in this process, started (with `spark`) if need be;
+        raises _ServedElsewhere when another process serves it."""
         from loom_jobs_widget.local import find_running
 
         with self._lock:
@@ -382,7 +391,7 @@ class _LocalServers:
                 raise _ServedElsewhere(*address)
             from loom_jobs_widget.local import LocalWorkspace
 
-            workspace = LocalWorkspace(data_dir)
+            workspace = LocalWorkspace(data_dir, spark=spark)
             try:
                 workspace.start()
             except RuntimeError as error:
@@ -426,11 +435,13 @@ class _LocalServers:
 _LOCAL: Final = _LocalServers()
 
 
-def _connect_local(data_dir: str | os.PathLike[str] | None, budget: Mapping[str, Any]) -> Workspace:
+def _connect_local(
+    data_dir: str | os.PathLike[str] | None, budget: Mapping[str, Any], spark: bool | None
+) -> Workspace:
     folder = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     folder = folder.resolve()
     try:
-        local = _LOCAL.acquire(folder)
+        local = _LOCAL.acquire(folder, spark)
     except _ServedElsewhere as elsewhere:
         # Another process (another kernel, `loom-jobs serve`) serves the folder: use its server.
         config = _config(

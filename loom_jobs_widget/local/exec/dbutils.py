@@ -355,6 +355,13 @@ class FsUtils:
         match = _SCHEME.match(path)
         scheme = match.group(1).lower() if match else "dbfs"
         rest = path[match.end() :] if match else path
+        # A Unity Catalog volume (`/Volumes/...`, also as `dbfs:/Volumes/...`) is the data
+        # folder's `volumes/`, as for Spark and file-arrival triggers.
+        if scheme == "dbfs" and re.match(r"^/*Volumes/", rest):
+            volumes = self._dbfs_root.parent / "volumes"
+            local = resolve_inside(volumes, rest.lstrip("/")[len("Volumes") :], shown=path,
+                                   area="volumes")  # fmt: skip
+            return local, "/Volumes/", volumes
         if scheme == "dbfs":
             local = resolve_inside(self._dbfs_root, rest, shown=path, area="DBFS")
             return local, "dbfs:/", self._dbfs_root

@@ -111,8 +111,9 @@ def _connect() -> str:
     global _control
     if _folder is None or not (_folder / CONTROL_FILE).is_file():
         raise SparkUnavailable(
-            "Spark is off in this local workspace: start it with LocalWorkspace(..., spark=True)"
-            " to give tasks `spark` (a Spark Connect server it runs)"
+            "Spark is off in this local workspace: connect with connect('local', spark=True),"
+            " %loom_connect local --spark or LocalWorkspace(..., spark=True) (or set"
+            " LOOM_JOBS_SPARK=1) to give tasks `spark` (a Spark Connect server it runs)"
         )
     if _control is not None:
         return os.environ["SPARK_REMOTE"]
@@ -141,6 +142,9 @@ def _connect() -> str:
     _control = connection
     url = _url(int(answer["port"]))
     os.environ["SPARK_REMOTE"] = url  # SparkSession.builder.getOrCreate() then connects here
+    # pyspark.sql.functions and the like tell a Connect session by this variable alone
+    # (pyspark 4.3 `is_remote()`).
+    os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
     return url
 
 
@@ -178,7 +182,11 @@ def local_path(path: str) -> str:
     if _folder is None:
         return path
     dbfs = _dbfs_root or _folder.parent / "dbfs"
-    if path[:5].lower() == "dbfs:" or path.startswith("/dbfs/"):
+    if path[:5].lower() == "dbfs:":
+        rest = "/" + path[5:].lstrip("/")
+        # A volume named through DBFS is the volume.
+        path = rest if rest.startswith("/Volumes/") else "/dbfs" + rest
+    if path.startswith("/dbfs/"):
         root, rest, area = dbfs, path[5:], "DBFS"
     elif path.startswith("/Volumes/"):
         root, rest, area = _folder.parent / "volumes", path[len("/Volumes") :], "volumes"

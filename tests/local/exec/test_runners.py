@@ -583,6 +583,23 @@ def test_fs_basics_on_the_local_dbfs(start: Start, workspace: Path) -> None:
     assert (workspace.parent / "dbfs" / "landing" / "c.csv").read_text() == "id\n1\n"
 
 
+def test_fs_takes_volume_paths_as_the_data_folders_volumes(start: Start, workspace: Path) -> None:
+    write(
+        workspace,
+        "Shared/volumes.py",
+        """
+        dbutils.fs.put("/Volumes/main/default/raw/a.csv", "id\\n1\\n")
+        print("ls", [f.path for f in dbutils.fs.ls("dbfs:/Volumes/main/default/raw")])
+        """,
+    )
+    outcome = finish(start(python_task("/Shared/volumes.py")))
+    assert outcome.result_state == "SUCCESS", outcome.logs
+    assert "ls ['/Volumes/main/default/raw/a.csv']" in outcome.logs.splitlines()
+    # The folder Spark and file-arrival triggers read too.
+    volume = workspace.parent / "volumes" / "main" / "default" / "raw" / "a.csv"
+    assert volume.read_text() == "id\n1\n"
+
+
 # --- cancel ------------------------------------------------------------------------------------
 
 
