@@ -134,9 +134,12 @@ def console() -> ConsoleLog:
     return ConsoleLog()
 
 
-@pytest.fixture
-def page(browser: Any, console: ConsoleLog) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@contextmanager
+def watched_page(browser: Any, console: ConsoleLog, **options: Any) -> Iterator[Any]:
+    """A page in a browser context of its own (1280 x 900 unless `options` say otherwise: they
+    are the context's), whose console messages and page errors go to `console`; the context
+    closes after."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.on(
@@ -146,5 +149,13 @@ def page(browser: Any, console: ConsoleLog) -> Iterator[Any]:
         ),
     )
     page.on("pageerror", lambda error: console.page_errors.append(str(error)))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Any, console: ConsoleLog) -> Iterator[Any]:
+    with watched_page(browser, console) as page:
+        yield page

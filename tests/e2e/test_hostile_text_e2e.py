@@ -35,6 +35,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
     write_notebook,
 )
 
@@ -174,21 +175,11 @@ def lab_page(
         ],
     )
     console = ConsoleLog()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on(
-        "console",
-        lambda msg: console.messages.append(
-            {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}
-        ),
-    )
-    page.on("pageerror", lambda error: console.page_errors.append(str(error)))
-    open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-    page.wait_for_selector(f'{BROWSER}[data-ready="true"]', timeout=90_000)
-    page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="3"]', timeout=90_000)
-    yield page, console
-    context.close()
+    with watched_page(browser, console) as page:
+        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+        page.wait_for_selector(f'{BROWSER}[data-ready="true"]', timeout=90_000)
+        page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="3"]', timeout=90_000)
+        yield page, console
 
 
 def node_point(page: Any, key: str) -> tuple[float, float]:

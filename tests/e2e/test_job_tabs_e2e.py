@@ -34,6 +34,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
     write_notebook,
 )
 
@@ -173,20 +174,10 @@ def lab_page(
             "editor",
         ],
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id=VIEWER_ZONE)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on(
-        "console",
-        lambda msg: module_console.messages.append(
-            {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}
-        ),
-    )
-    page.on("pageerror", lambda error: module_console.page_errors.append(str(error)))
-    open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-    wait_ready(page)
-    yield page
-    context.close()
+    with watched_page(browser, module_console, timezone_id=VIEWER_ZONE) as page:
+        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+        wait_ready(page)
+        yield page
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
     write_notebook,
 )
 from .test_a11y_e2e import AXE, axe_violations
@@ -129,23 +130,11 @@ def lab(
             "JobsBrowser(ws)",
         ])  # fmt: skip
         console = ConsoleLog()
-        context = browser.new_context(viewport={"width": 900, "height": 800})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.on(
-            "console",
-            lambda msg: console.messages.append(
-                {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}
-            ),
-        )
-        page.on("pageerror", lambda error: console.page_errors.append(str(error)))
-        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-        page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="3"]')
-        page.wait_for_selector(f'{BROWSER}[data-ready="true"]')
-        try:
+        with watched_page(browser, console, viewport={"width": 900, "height": 800}) as page:
+            open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+            page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="3"]')
+            page.wait_for_selector(f'{BROWSER}[data-ready="true"]')
             yield Lab(page, console, run_id)
-        finally:
-            context.close()
 
 
 def _sidebar(page: Any, open_: bool) -> None:

@@ -21,6 +21,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
     write_notebook,
 )
 from .test_a11y_e2e import axe_violations
@@ -72,16 +73,10 @@ def lab_page(
     write_notebook(jupyter_lab, NOTEBOOK, ["%load_ext loom_jobs_widget",
                                            f"%loom_connect local --data {data}",
                                            "%loom_jobs"])  # fmt: skip
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("console", lambda msg: module_console.messages.append(
-        {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}))  # fmt: skip
-    page.on("pageerror", lambda error: module_console.page_errors.append(str(error)))
-    open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-    page.wait_for_selector(f'{BROWSER}[data-ready="true"][data-row-count="3"]')
-    yield page
-    context.close()
+    with watched_page(browser, module_console, viewport={"width": 1280, "height": 1000}) as page:
+        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+        page.wait_for_selector(f'{BROWSER}[data-ready="true"][data-row-count="3"]')
+        yield page
 
 
 def edit_row(page: Any, job_id: int) -> None:

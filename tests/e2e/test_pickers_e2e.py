@@ -20,6 +20,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
 )
 from .test_a11y_e2e import AXE, axe_violations
 from .test_editor_e2e import editor_notebook, node_point
@@ -84,22 +85,10 @@ def opened(
         ws.api_client.do("DELETE", f"/api/2.0/notification-destinations/{ids['old']}")
         editor_notebook(jupyter_lab, NOTEBOOK, data, job_id)
         console = ConsoleLog()
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.on(
-            "console",
-            lambda msg: console.messages.append(
-                {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}
-            ),
-        )
-        page.on("pageerror", lambda error: console.page_errors.append(str(error)))
-        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-        page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="1"]')
-        try:
+        with watched_page(browser, console) as page:
+            open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+            page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="1"]')
             yield Opened(page, console, ids)
-        finally:
-            context.close()
 
 
 def _open_tab(page: Any, tab: str) -> Any:

@@ -26,6 +26,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
     write_notebook,
 )
 from .test_a11y_e2e import axe_violations
@@ -100,16 +101,10 @@ def lab_page(
         f"editor = JobEditor({job_id}, ws)\n"
         "editor",
     ])  # fmt: skip
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("console", lambda msg: module_console.messages.append(
-        {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}))  # fmt: skip
-    page.on("pageerror", lambda error: module_console.page_errors.append(str(error)))
-    open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-    wait_ready(page)
-    yield page
-    context.close()
+    with watched_page(browser, module_console) as page:
+        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+        wait_ready(page)
+        yield page
 
 
 @pytest.fixture

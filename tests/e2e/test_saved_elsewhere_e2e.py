@@ -22,6 +22,7 @@ from .conftest import (
     local_workspace,
     open_and_run_notebook,
     shoot,
+    watched_page,
     write_notebook,
 )
 from .lab import run_in_kernel
@@ -82,17 +83,11 @@ def lab_page(
         f"other = JobEditor({job_id}, ws)\n"
         "editor"
     ])  # fmt: skip
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("console", lambda msg: module_console.messages.append(
-        {"type": msg.type, "text": msg.text, "url": msg.location.get("url", "")}))  # fmt: skip
-    page.on("pageerror", lambda error: module_console.page_errors.append(str(error)))
-    open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
-    page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="1"]')
-    page.evaluate(COUNT_TOASTS)
-    yield page
-    context.close()
+    with watched_page(browser, module_console) as page:
+        open_and_run_notebook(page, jupyter_lab, NOTEBOOK)
+        page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="1"]')
+        page.evaluate(COUNT_TOASTS)
+        yield page
 
 
 def rename(page: Any, name: str) -> None:
