@@ -106,10 +106,18 @@ describe("the kind chooser", () => {
     expect(m.q('[data-role="pause-toggle"]')?.closest<HTMLElement>(".loom-st-pause")?.hidden).toBe(true);
     m.q<HTMLButtonElement>('[data-kind="periodic"]')!.click();
     expect(m.edits).toEqual([{ op: "set_trigger_kind", trigger_kind: "periodic", timezone_id: Intl.DateTimeFormat().resolvedOptions().timeZone }]);
-    // Clicking the same kind again (pending) or the current one sends nothing.
+    // Clicking the kind asked for again (before Python answers) sends nothing.
     m.q<HTMLButtonElement>('[data-kind="periodic"]')!.click();
-    m.q<HTMLButtonElement>('[data-kind="none"]')!.click();
     expect(m.edits.length).toBe(1);
+    // Switching back before the answer is a change too: it is sent, and shown.
+    m.q<HTMLButtonElement>('[data-kind="none"]')!.click();
+    expect(m.edits.map((e) => (e as { trigger_kind?: string }).trigger_kind)).toEqual(["periodic", "none"]);
+    expect(m.q('[data-kind="none"]')?.getAttribute("aria-checked")).toBe("true");
+    // The answer to the first change does not show it over the second.
+    m.tab.update(job({ trigger: { periodic: { interval: 1, unit: "DAYS" } } }, { kind: "periodic", pause_status: "UNPAUSED", spec: { interval: 1, unit: "DAYS" }, note: null }));
+    expect(m.q('[data-kind="none"]')?.getAttribute("aria-checked")).toBe("true");
+    m.tab.update(job({ name: "j" }, { kind: "none", pause_status: null, spec: null, note: null }));
+    expect(m.q('[data-kind="none"]')?.getAttribute("aria-checked")).toBe("true");
   });
 
   it("shows a periodic trigger's fields and edits them by path", () => {

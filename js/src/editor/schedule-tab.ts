@@ -40,6 +40,8 @@ export class ScheduleTab implements JobTab {
   /** Text the trigger fields refused, kept across their forms (a kind switched away and back). */
   private readonly refused: RefusedTexts = new Map();
   private pendingKind: EditableTriggerKind | null = null;
+  /** Kind changes sent and not answered yet. */
+  private kindsAsked = 0;
 
   private readonly topProblems: HTMLUListElement;
   private readonly kindBar: HTMLElement;
@@ -102,7 +104,12 @@ export class ScheduleTab implements JobTab {
 
   update(job: JobMessage): void {
     this.job = job;
-    this.pendingKind = null;
+    // An answer to an earlier kind leaves a later one asked for in place until its own answer.
+    this.kindsAsked = Math.max(0, this.kindsAsked - 1);
+    if (this.kindsAsked === 0 || this.pendingKind === job.trigger.kind) {
+      this.pendingKind = null;
+      this.kindsAsked = 0;
+    }
     const trigger = job.trigger;
     const typeKey = this.typeKey(trigger.kind);
     if (trigger.kind !== this.renderedKind || typeKey !== this.renderedTypeKey) {
@@ -137,10 +144,13 @@ export class ScheduleTab implements JobTab {
   // ---- kind ----
 
   private chooseKind(kind: EditableTriggerKind): void {
-    const current = this.job?.trigger.kind ?? null;
-    if (kind === current || kind === this.pendingKind) return;
+    // The kind asked for last counts, not the one Python answered last: a second click before
+    // the first answer (Periodic, then back to Scheduled) is a change too, never dropped.
+    const current = this.pendingKind ?? this.job?.trigger.kind ?? null;
+    if (kind === current) return;
     this.flush();
     this.pendingKind = kind;
+    this.kindsAsked += 1;
     this.renderKindBar(this.job?.trigger ?? null);
     this.ctx.edit({ op: "set_trigger_kind", trigger_kind: kind, timezone_id: viewerTimeZone() });
   }
