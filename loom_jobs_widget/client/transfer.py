@@ -41,9 +41,8 @@ from typing import Any, Final, TypeGuard
 
 from loom_jobs_widget.client.errors import Context, NotFoundError, translate_error
 from loom_jobs_widget.client.workspace import Workspace
-from loom_jobs_widget.core.changes import ABSENT, Unit, changed_units, merge
+from loom_jobs_widget.core.changes import apply_unit, changed_units, merge, unit_path
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.core.update_semantics import MERGE_KEYS
 
 __all__ = [
     "PULLED_FOLDER",
@@ -358,37 +357,6 @@ def pull(
 # --- push ----------------------------------------------------------------------------------------
 
 
-def _unit_path(unit: Unit) -> str:
-    name, key = unit
-    return name if key is None else f"{name}[{key}]"
-
-
-def _apply(document: dict[str, Any], unit: Unit, value: Any) -> None:
-    """Set one unit (a top-level field, or one keyed entry of tasks / job_clusters)."""
-    name, key = unit
-    if key is None:
-        if value is ABSENT:
-            document.pop(name, None)
-        else:
-            document[name] = copy.deepcopy(value)
-        return
-    key_field = MERGE_KEYS[name]
-    entries = document.get(name)
-    if not isinstance(entries, list):
-        entries = document[name] = []
-    index = next(
-        (i for i, e in enumerate(entries) if isinstance(e, dict) and e.get(key_field) == key),
-        None,
-    )
-    if value is ABSENT:
-        if index is not None:
-            del entries[index]
-    elif index is None:
-        entries.append(copy.deepcopy(value))
-    else:
-        entries[index] = copy.deepcopy(value)
-
-
 def _target(
     record: Mapping[str, Any],
     local_now: Mapping[str, Any],
@@ -404,14 +372,14 @@ def _target(
     edits = changed_units(record.get("local_settings") or {}, local_now)
     ours = copy.deepcopy(dict(remote_base))
     for unit, value in edits.items():
-        _apply(ours, unit, value)
+        apply_unit(ours, unit, value)
     merged = merge(remote_base, ours, remote_now)
     target = merged.settings
     if force:
         for unit, value in changed_units(remote_base, ours).items():
-            if _unit_path(unit) in merged.overlaps:
-                _apply(target, unit, value)
-    return target, [_unit_path(unit) for unit in edits], list(merged.overlaps)
+            if unit_path(unit) in merged.overlaps:
+                apply_unit(target, unit, value)
+    return target, [unit_path(unit) for unit in edits], list(merged.overlaps)
 
 
 def push(

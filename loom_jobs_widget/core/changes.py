@@ -53,11 +53,13 @@ __all__ = [
     "ChangeKind",
     "MergeResult",
     "Unit",
+    "apply_unit",
     "changed_units",
     "diff",
     "json_equal",
     "merge",
     "summary",
+    "unit_path",
 ]
 
 ChangeKind = Literal["added", "removed", "changed", "reordered"]
@@ -449,7 +451,8 @@ class MergeResult:
         return not self.overlaps
 
 
-def _unit_path(unit: Unit) -> str:
+def unit_path(unit: Unit) -> str:
+    """`tasks[etl]`, or a top-level field's name: how a unit is named in `MergeResult`."""
     name, key = unit
     return name if key is None else f"{name}[{key}]"
 
@@ -526,13 +529,13 @@ def merge(
             # The same change made on both sides is no conflict (nor is a remote side that
             # also holds the server's defaults).
             if _unit_changed(other, theirs_json, ours_json):
-                overlaps.append(_unit_path(unit))
+                overlaps.append(unit_path(unit))
                 break
     merged = copy.deepcopy(theirs_json)
     conflicted = set(overlaps)
     for unit, value in mine.items():
-        if _unit_path(unit) not in conflicted:
-            _apply(merged, unit, value, ours_json)
+        if unit_path(unit) not in conflicted:
+            apply_unit(merged, unit, value, ours_json)
     return MergeResult(merged, overlaps)
 
 
@@ -559,7 +562,11 @@ def _unit_value(document: Mapping[str, Any], unit: Unit) -> Any:
     return ABSENT
 
 
-def _apply(merged: dict[str, Any], unit: Unit, value: Any, ours: Mapping[str, Any]) -> None:
+def apply_unit(
+    merged: dict[str, Any], unit: Unit, value: Any, ours: Mapping[str, Any] | None = None
+) -> None:
+    """Set one unit of `merged` to `value` (`ABSENT` removes it). An added entry goes after the
+    entry it follows in `ours`, when given and `merged` has that one; else at the end."""
     name, key = unit
     if key is None:
         if value is ABSENT:
@@ -588,7 +595,8 @@ def _apply(merged: dict[str, Any], unit: Unit, value: Any, ours: Mapping[str, An
         entries[index] = copy.deepcopy(value)
     else:
         entries.insert(
-            _insert_position(entries, key, ours.get(name), key_field), copy.deepcopy(value)
+            _insert_position(entries, key, (ours or {}).get(name), key_field),
+            copy.deepcopy(value),
         )
 
 

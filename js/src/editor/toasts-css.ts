@@ -15,11 +15,10 @@ export const TOASTS_CSS = `
   pointer-events: none;
   z-index: 5;
 }
-.loom-je-toast {
+/* A toast and the notice share one look. */
+.loom-je-toast, .loom-je-notice {
   display: flex;
-  align-items: flex-start;
   gap: 8px;
-  max-width: min(560px, 100%);
   padding: 8px 8px 8px 12px;
   border-radius: var(--je-radius);
   border: 1px solid var(--je-border-strong);
@@ -28,6 +27,10 @@ export const TOASTS_CSS = `
   color: var(--je-text);
   box-shadow: 0 4px 14px rgba(0,0,0,.14);
   pointer-events: auto;
+}
+.loom-je-toast {
+  align-items: flex-start;
+  max-width: min(560px, 100%);
   animation: loom-je-in .16s ease-out;
 }
 .loom-je-toast-error { border-left-color: var(--je-error); }
@@ -55,20 +58,7 @@ export const TOASTS_CSS = `
   z-index: 6;
 }
 .loom-je-notices[hidden] { display: none; }
-.loom-je-notice {
-  display: flex;
-  align-items: center;
-  gap: 8px;
-  max-width: min(640px, 100%);
-  padding: 8px 8px 8px 12px;
-  border-radius: var(--je-radius);
-  border: 1px solid var(--je-border-strong);
-  border-left: 4px solid var(--je-info);
-  background: var(--je-bg);
-  color: var(--je-text);
-  box-shadow: 0 4px 14px rgba(0,0,0,.14);
-  pointer-events: auto;
-}
+.loom-je-notice { align-items: center; max-width: min(640px, 100%); }
 .loom-je-notice-icon { color: var(--je-info); display: inline-flex; flex: none; }
 .loom-je-notice-icon svg { width: 16px; height: 16px; }
 .loom-je-notice-text { flex: 1; word-break: break-word; }
