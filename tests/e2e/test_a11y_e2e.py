@@ -12,7 +12,6 @@ One JupyterLab page for the module: the browser and the editor are two cells of 
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from databricks.sdk.service.workspace import ImportFormat, Language
 
 from loom_jobs_widget.client import RunHandle, Workspace
 
+from .actions import axe_script, axe_violations, node_point
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -35,46 +35,8 @@ from .conftest import (
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 BROWSER = ".loom-jb"
 NOTEBOOK = "a11y_e2e.ipynb"
-
-# axe's rules about a whole page (one main landmark, a page title...) say nothing of a widget
-# drawn inside another application's page.
-_PAGE_RULES = ["region", "landmark-one-main", "page-has-heading-one", "document-title",
-               "html-has-lang", "bypass"]  # fmt: skip
-
-
-def axe_violations(page: Any, selector: str, view: str) -> list[str]:
-    """axe-core's violations inside the element at `selector`, one readable line each."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        """async ([selector, skip]) => {
-            const root = document.querySelector(selector);
-            if (!root) throw new Error(`${selector} is not on the page`);
-            const rules = Object.fromEntries(skip.map((id) => [id, { enabled: false }]));
-            const result = await window.axe.run(root, { resultTypes: ['violations'], rules });
-            const violations = result.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary,
-                                             html: n.html.slice(0, 160) })),
-            }));
-            return { violations, passed: result.passes.length };
-        }""",
-        [selector, _PAGE_RULES],
-    )
-    # Rules passed: the scope held the view (an empty or missing scope passes nothing).
-    assert results["passed"] > 5, (view, results)
-    lines: list[str] = []
-    for violation in results["violations"]:
-        lines.append(f"[{view}] {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:6]:
-            summary = " ".join((node["summary"] or "").split())
-            lines.append(f"    {node['target']}  {node['html']}\n      {summary}")
-        if len(violation["nodes"]) > 6:
-            lines.append(f"    ... and {len(violation['nodes']) - 6} more")
-    return lines
 
 
 def a11y_job(ws: Workspace) -> int:
@@ -119,16 +81,6 @@ def a11y_job(ws: Workspace) -> int:
 
 
 @pytest.fixture(scope="module")
-def axe_script() -> Path:
-    if AXE.exists():
-        return AXE
-    message = f"{AXE} is missing: run `npm ci` in js/ (axe-core is a devDependency)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Path]]:
     with local_workspace(tmp_path_factory.mktemp("a11y")) as served:
         yield served
@@ -151,9 +103,9 @@ def lab_page(
     jupyter_lab: JupyterLab,
     local: tuple[Workspace, Path],
     failed_run: tuple[int, int],
-    axe_script: Path,
 ) -> Iterator[tuple[Any, ConsoleLog]]:
     """The notebook with the jobs browser and the job's editor, both drawn."""
+    axe_script()
     _, data = local
     job_id, _ = failed_run
     write_notebook(
@@ -173,20 +125,6 @@ def lab_page(
         page.wait_for_selector(f'{BROWSER}[data-ready="true"]', timeout=90_000)
         page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="4"]', timeout=90_000)
         yield page, console
-
-
-def node_point(page: Any, key: str) -> tuple[float, float]:
-    point = page.evaluate(
-        """(key) => {
-            const container = document.querySelector('.loom-je-canvas');
-            const node = container.__cy.getElementById(key);
-            const rect = container.getBoundingClientRect();
-            const p = node.renderedPosition();
-            return [rect.left + p.x, rect.top + p.y];
-        }""",
-        key,
-    )
-    return float(point[0]), float(point[1])
 
 
 def open_tab(page: Any, tab: str) -> None:

@@ -16,9 +16,8 @@ import pytest
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import axe_script, axe_violations, editor_notebook, node_point, wait_ready
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot
-from .test_a11y_e2e import AXE, axe_violations
-from .test_editor_e2e import editor_notebook, node_point, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +80,7 @@ def _cut_labels(page: Any) -> list[str]:
 def opened(
     page: Any, jupyter_lab: JupyterLab, local: tuple[Workspace, Path]
 ) -> Iterator[tuple[Any, Workspace, int]]:
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: run `npm ci` in js/ (axe-core is a devDependency)")
+    axe_script()
     ws, data = local
     job_id = int(ws.jobs.create(JOB).job_id)  # type: ignore[arg-type]
     editor_notebook(jupyter_lab, "dashboard_task_e2e.ipynb", data, job_id)

@@ -14,9 +14,8 @@ import pytest
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import axe_violations, editor_notebook, node_point, wait_ready
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot
-from .test_a11y_e2e import axe_violations
-from .test_editor_e2e import editor_notebook, node_point, wait_ready
 
 pytestmark = pytest.mark.browser
 

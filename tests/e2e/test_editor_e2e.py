@@ -15,7 +15,8 @@ import pytest
 from loom_jobs_widget.client import Workspace
 from loom_jobs_widget.core.server_defaults import reads_back_as
 
-from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
+from .actions import drag, editor_notebook, node_point, wait_ready
+from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -48,50 +49,6 @@ JOB: dict[str, Any] = {
         },
     ],
 }
-
-
-def editor_notebook(lab: JupyterLab, name: str, data: Path, job_id: int) -> None:
-    write_notebook(
-        lab,
-        name,
-        [
-            "from loom_jobs_widget import JobEditor, connect\n"
-            f"ws = connect('local', data_dir={str(data)!r})\n"
-            f"editor = JobEditor({job_id}, ws)\n"
-            "editor",
-        ],
-    )
-
-
-def node_point(page: Any, key: str) -> tuple[float, float]:
-    """Where task ``key`` is drawn on the screen (cytoscape draws on a canvas)."""
-    point = page.evaluate(
-        """(key) => {
-            const container = document.querySelector('.loom-je-canvas');
-            const node = container.__cy.getElementById(key);
-            if (node.empty()) return null;
-            const rect = container.getBoundingClientRect();
-            const p = node.renderedPosition();
-            return [rect.left + p.x, rect.top + p.y];
-        }""",
-        key,
-    )
-    assert point is not None, f"task {key} is not on the canvas"
-    return float(point[0]), float(point[1])
-
-
-def drag(page: Any, source: str, target: str) -> None:
-    x0, y0 = node_point(page, source)
-    x1, y1 = node_point(page, target)
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2 + 15, steps=6)
-    page.mouse.move(x1, y1, steps=6)
-    page.mouse.up()
-
-
-def wait_ready(page: Any, nodes: int) -> None:
-    page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="{nodes}"]')
 
 
 def test_edit_a_job_end_to_end(

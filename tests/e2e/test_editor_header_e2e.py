@@ -11,9 +11,8 @@ import pytest
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import axe_violations, drag, editor_notebook, wait_ready
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, run_in_kernel, shoot
-from .test_a11y_e2e import axe_violations
-from .test_editor_e2e import drag, editor_notebook, wait_ready
 
 pytestmark = pytest.mark.browser
 

@@ -16,6 +16,7 @@ from databricks.sdk.service.workspace import ImportFormat, Language
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import axe_script, axe_violations, editor_notebook, node_point
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -25,8 +26,6 @@ from .conftest import (
     shoot,
     watched_page,
 )
-from .test_a11y_e2e import AXE, axe_violations
-from .test_editor_e2e import editor_notebook, node_point
 
 pytestmark = pytest.mark.browser
 
@@ -78,8 +77,7 @@ class Opened:
 def opened(
     browser: Any, jupyter_lab: JupyterLab, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opened]:
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: run `npm ci` in js/ (axe-core is a devDependency)")
+    axe_script()
     with local_workspace(tmp_path_factory.mktemp("panel")) as (ws, data):
         folder = f"/Workspace/Shared/e2e-panel-{uuid.uuid4().hex[:8]}"
         ws.client.workspace.mkdirs(f"{folder}/sub")

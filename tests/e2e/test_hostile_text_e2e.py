@@ -28,6 +28,7 @@ from databricks.sdk.service.workspace import ImportFormat, Language
 
 from loom_jobs_widget.client import RunHandle, Workspace
 
+from .actions import node_point
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -180,20 +181,6 @@ def lab_page(
         page.wait_for_selector(f'{BROWSER}[data-ready="true"]', timeout=90_000)
         page.wait_for_selector(f'{EDITOR}[data-ready="true"][data-node-count="3"]', timeout=90_000)
         yield page, console
-
-
-def node_point(page: Any, key: str) -> tuple[float, float]:
-    point = page.evaluate(
-        """(key) => {
-            const container = document.querySelector('.loom-je-canvas');
-            const node = container.__cy.getElementById(key);
-            const rect = container.getBoundingClientRect();
-            const p = node.renderedPosition();
-            return [rect.left + p.x, rect.top + p.y];
-        }""",
-        key,
-    )
-    return float(point[0]), float(point[1])
 
 
 def open_tab(page: Any, tab: str) -> Any:

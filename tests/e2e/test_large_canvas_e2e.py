@@ -12,8 +12,8 @@ import pytest
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import editor_notebook, wait_ready
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot
-from .test_editor_e2e import editor_notebook, wait_ready
 
 pytestmark = pytest.mark.browser
 

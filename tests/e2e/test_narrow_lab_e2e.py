@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from databricks.sdk.service.workspace import ImportFormat
 
+from .actions import axe_script, axe_violations, node_point
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -27,8 +28,6 @@ from .conftest import (
     watched_page,
     write_notebook,
 )
-from .test_a11y_e2e import AXE, axe_violations
-from .test_editor_e2e import node_point
 
 pytestmark = pytest.mark.browser
 
@@ -95,8 +94,7 @@ class Lab:
 def lab(
     browser: Any, jupyter_lab: JupyterLab, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Lab]:
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: run `npm ci` in js/ (axe-core is a devDependency)")
+    axe_script()
     with local_workspace(tmp_path_factory.mktemp("narrow")) as (ws, data):
         folder = f"/Workspace/Shared/e2e-narrow-{uuid.uuid4().hex[:8]}"
         ws.client.workspace.mkdirs(folder)

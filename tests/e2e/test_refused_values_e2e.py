@@ -19,6 +19,7 @@ import pytest
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import axe_violations, node_point
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -29,8 +30,6 @@ from .conftest import (
     watched_page,
     write_notebook,
 )
-from .test_a11y_e2e import axe_violations
-from .test_editor_e2e import node_point
 
 pytestmark = pytest.mark.browser
 

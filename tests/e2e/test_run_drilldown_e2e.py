@@ -14,12 +14,10 @@ from databricks.sdk.service.workspace import ImportFormat
 
 from loom_jobs_widget.client import RunHandle, Workspace
 
+from .actions import axe_script, axe_violations
 from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, shoot, write_notebook
-from .test_a11y_e2e import axe_script, axe_violations
 
 pytestmark = pytest.mark.browser
-
-__all__ = ["axe_script"]  # a fixture, used by name
 
 INPUTS = ["a", "b", "c", "d", "e"]
 # Fails on "c" until the flag file (its second argument) exists.
@@ -55,8 +53,8 @@ def test_iterations_and_repair_history(
     console: ConsoleLog,
     local: tuple[Workspace, Path],
     tmp_path: Path,
-    axe_script: Path,
 ) -> None:
+    axe_script()
     ws, data = local
     flag = tmp_path / "fixed"
     job_id = loop_job(ws, flag)

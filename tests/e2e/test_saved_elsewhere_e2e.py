@@ -15,6 +15,7 @@ import pytest
 
 from loom_jobs_widget.client import Workspace
 
+from .actions import axe_violations
 from .conftest import (
     EDITOR,
     ConsoleLog,
@@ -26,7 +27,6 @@ from .conftest import (
     write_notebook,
 )
 from .lab import run_in_kernel
-from .test_a11y_e2e import axe_violations
 
 pytestmark = pytest.mark.browser
 

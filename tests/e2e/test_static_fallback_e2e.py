@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 from loom_jobs_widget.client import Workspace
 from loom_jobs_widget.core import Job
 
+from .actions import axe_violations
 from .conftest import (
     SCREENSHOT_DIR,
     ConsoleLog,
@@ -28,7 +29,6 @@ from .conftest import (
     open_and_run_notebook,
     write_notebook,
 )
-from .test_a11y_e2e import axe_violations
 from .test_hostile_text_e2e import HOSTILE, assert_inert
 
 pytestmark = pytest.mark.browser
