@@ -14,23 +14,35 @@ plus the edits the user made. Every model here therefore keeps:
 `JobSettings.from_api(d).to_api() == d` for any JSON object `d`.
 """
 
-from __future__ import annotations
-
 import gc
 import marshal
 import warnings
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, Union
+from functools import cache
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Final,
+    ForwardRef,
+    Literal,
+    NamedTuple,
+    TypeVar,
+    Union,
+    get_args,
+)
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     SerializerFunctionWrapHandler,
     ValidatorFunctionWrapHandler,
     model_serializer,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
 
@@ -49,8 +61,45 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-# Tried strictly as T (no coercion: "5" stays a string, 1 stays an int), else kept as it came.
-Loose = Annotated[Union[_T, Any], Field(union_mode="left_to_right")]  # noqa: UP007
+if TYPE_CHECKING:
+    # Tried strictly as T (no coercion: "5" stays a string, 1 stays an int), else kept as it came.
+    Loose = Annotated[Union[_T, Any], Field(union_mode="left_to_right")]  # noqa: UP007
+else:
+
+    class Loose:
+        """`Loose[T]` at run time. Where T holds no model (a str, an int, a list[str], ...),
+        the strict try changes nothing that keeping the value would not keep, so pydantic is
+        told to keep it as it came: far fewer schemas to build at import, and less work per
+        value on load. The annotation still names T (`local.http.wire` reads it)."""
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return _loose(item)
+
+
+@cache
+def _loose(item: Any) -> Any:
+    if _holds_model(item):
+        return Annotated[Union[item, Any], Field(union_mode="left_to_right")]  # noqa: UP007
+    return Annotated[Union[item, Any], _KEPT]  # noqa: UP007
+
+
+def _holds_model(annotation: Any) -> bool:
+    """Whether a model (or a name not yet defined, which is one) occurs in `annotation`."""
+    if isinstance(annotation, (str, ForwardRef)):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
+
+
+class _Kept:
+    """Pydantic metadata: the value is kept as it came, unchecked."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.any_schema()
+
+
+_KEPT = _Kept()
 
 # Values the API documents today; fields hold plain strings so that newer values survive.
 RUN_IF_VALUES = (
@@ -135,6 +184,9 @@ def _compute_kind_of(task: Mapping[str, Any]) -> ComputeKind | None:
     if types and types[0] in NO_COMPUTE_TASK_TYPES:
         return None
     return "serverless"
+
+
+_M = TypeVar("_M", bound="ApiObject")
 
 
 class ApiObject(BaseModel):
@@ -223,8 +275,6 @@ class ApiObject(BaseModel):
             self.__pydantic_fields_set__.discard(name)
             object.__setattr__(self, name, field.get_default(call_default_factory=True))
 
-
-_M = TypeVar("_M", bound=ApiObject)
 
 _set_attribute = object.__setattr__  # past pydantic's __setattr__, as pydantic itself does
 
@@ -453,7 +503,7 @@ class ConditionTask(ApiObject):
 class ForEachTask(ApiObject):
     inputs: Loose[str] | None = None
     concurrency: Loose[int] | None = None
-    task: Loose[Task] | None = None
+    task: Loose["Task"] | None = None
 
 
 with warnings.catch_warnings():

@@ -21,13 +21,15 @@ import functools
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from datetime import date, datetime, timedelta, timezone, tzinfo
-
-from croniter import CroniterBadDateError, croniter
+from typing import TYPE_CHECKING
 
 from loom_jobs_widget.schedule import fields
 from loom_jobs_widget.schedule.fields import DOM, FIELD_NAMES, MIN_YEAR, CronError
 from loom_jobs_widget.schedule.quartz import Spec, spec_of
 from loom_jobs_widget.schedule.zones import resolve_zone, transitions
+
+if TYPE_CHECKING:
+    from croniter import croniter
 
 __all__ = ["Search", "next_fire_times"]
 
@@ -158,6 +160,8 @@ class Search:
         return self._quartz(start, after)
 
     def _croniter_next(self, cursor: datetime) -> datetime | None:
+        from croniter import CroniterBadDateError, croniter
+
         start = cursor
         while True:
             k = bisect_left(self.years, start.year)

@@ -16,7 +16,6 @@ from loom_jobs_widget.core.validation.readers import (
     missing,
     quote,
 )
-from loom_jobs_widget.schedule.problems import cron_problems
 from loom_jobs_widget.schedule.triggers import TRIGGER_FIELDS, TRIGGER_TYPES
 
 __all__ = ["schedules_and_triggers", "trigger_exclusivity"]
@@ -120,6 +119,9 @@ def _check_trigger_types(job: CheckedJob, trigger: Any, path: str, types: Sequen
 def _check_cron(job: CheckedJob, schedule: Any, path: str) -> None:
     if not is_object(schedule):
         return
+    # Only a job with a schedule needs the cron reader (and croniter, which it imports).
+    from loom_jobs_widget.schedule.problems import cron_problems
+
     expression = field_value(schedule, "quartz_cron_expression")
     timezone_id = field_value(schedule, "timezone_id")
     for problem in cron_problems(expression, timezone_id, path):

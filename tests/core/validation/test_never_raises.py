@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -182,3 +183,19 @@ def test_any_job_shaped_document_is_validated(document: dict[str, Any]) -> None:
 @given(json_values)
 def test_any_json_value_is_validated(value: Any) -> None:
     assert_well_formed(validate(value))
+
+
+def test_validating_leaves_the_garbage_collector_as_it_was() -> None:
+    task = {"task_key": "a", "condition_task": {"op": "EQUAL_TO", "left": "1", "right": "1"}}
+    document = {"tasks": [{**task, "depends_on": [{"task_key": "a"}]}]}
+    assert gc.isenabled()
+    assert [p.code for p in validate(document)] == ["self-dependency"]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert [p.code for p in validate(document)] == ["self-dependency"]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert validate(JobSettings.from_api({"tasks": [task]})) == []
+    assert gc.isenabled()
