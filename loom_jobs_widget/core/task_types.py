@@ -107,6 +107,7 @@ TASK_TYPES: Final[tuple[TaskType, ...]] = (
         "spark_submit_task",
         "Spark Submit (legacy)",
         form=13,
+        local="process",
         skeleton={"parameters": []},
         resolved=("parameters",),
         color="#a16207",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from loom_jobs_widget.local.exec.protocol import TaskInvocation, UnsupportedTask
+from loom_jobs_widget.local.exec.spark_submit import submit_plan
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 
 __all__ = ["PLANNERS", "plan"]
@@ -63,6 +64,11 @@ def _python_file_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[
     # parameters).
     argv = [str(arg) for arg in spec.get("parameters") or []]
     return {"kind": "python_file", "path": python_file, "argv": argv}
+
+
+def _spark_submit_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
+    # Parameters are a JSON array: spark-submit's command line, with no job-parameter pushdown.
+    return submit_plan(spec, str(invocation.task.get("task_key", "?")))
 
 
 def _notebook_plan(spec: dict[str, Any], invocation: TaskInvocation) -> dict[str, Any]:
@@ -227,6 +233,7 @@ _Planner = Callable[[dict[str, Any], TaskInvocation], dict[str, Any]]
 #: The task types run in a child process, and what each needs from its settings.
 PLANNERS: dict[str, _Planner] = {
     "spark_python_task": _python_file_plan,
+    "spark_submit_task": _spark_submit_plan,
     "notebook_task": _notebook_plan,
     "sql_task": _sql_plan,
     "python_wheel_task": _wheel_plan,

@@ -51,6 +51,7 @@ from loom_jobs_widget.local.exec.protocol import (
     TaskOutcome,
     TaskProcess,
 )
+from loom_jobs_widget.local.exec.spark_submit import submit_variable
 from loom_jobs_widget.local.exec.warehouse import warehouse_path
 
 __all__ = ["TaskLauncher", "start_task"]
@@ -78,11 +79,13 @@ def start_task(
     plan = task_plan(invocation)
     # Only what `environment` allows reaches the task: never the server's own credentials.
     env = task_environment(invocation)
+    workspace_root = invocation.workspace_root.resolve()
+    # A spark_submit_task's confs and py-files, which its Python file's run does not carry.
+    env.update(submit_variable(plan, workspace_root))
     run_dir = invocation.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     if any((run_dir / name).exists() for name in (INVOCATION_FILE, RESULT_FILE, STATE_FILE)):
         raise ValueError(f"run_dir {run_dir} was used before: each attempt needs a fresh folder")
-    workspace_root = invocation.workspace_root.resolve()
     _write_json_atomic(
         run_dir / INVOCATION_FILE,
         {

@@ -9,7 +9,11 @@ that `SparkSession.builder.getOrCreate()` in user code returns the same session 
 
 Each task process has its own session id: its temp views and SQL conf are its own; tables live
 in the workspace's catalog (`spark_catalog`, Hive metastore in the data folder) and outlive the
-task. The task holds its connection to the workspace's control socket while it runs: when the
+task. The session takes that catalog's Databricks name too, `main.<schema>.<table>`, and runs
+CREATE OR REPLACE TABLE (`sql_names`, applied where the Connect client takes SQL or a table
+name); a spark_submit_task's `--conf`s are set on it (`spark_submit`).
+
+The task holds its connection to the workspace's control socket while it runs: when the
 process ends, however it ends, the workspace interrupts the session's work and releases it.
 
 Without the `spark` extra (or Java), using `spark` fails, naming what to install.
@@ -34,6 +38,17 @@ from types import ModuleType
 from typing import Any, Final
 
 from loom_jobs_widget.local.exec.paths import resolve_inside
+from loom_jobs_widget.local.exec.spark_submit import apply_submit
+from loom_jobs_widget.local.exec.sql_names import (
+    LOCAL_CATALOG,
+    SESSION_CATALOG,
+    UnknownCatalog,
+    explain_failure,
+    local_catalog_name,
+    local_schema_name,
+    local_sql,
+    local_table_name,
+)
 
 __all__ = [
     "CONTROL_FILE",
@@ -41,6 +56,7 @@ __all__ = [
     "SPARK_DIR",
     "DeltaUnavailable",
     "SparkProxy",
+    "SparkSqlUnavailable",
     "SparkUnavailable",
     "close",
     "configure",
@@ -74,21 +90,30 @@ class DeltaUnavailable(RuntimeError):
     """A Delta table or format was used on the local Spark, which has no Delta Lake."""
 
 
+class SparkSqlUnavailable(SparkUnavailable):
+    """A catalog that does not exist here, or a statement that needs Delta (MERGE INTO,
+    UPDATE, DELETE FROM), was used on the local Spark; the message says what to use."""
+
+
 _folder: Path | None = None
 _dbfs_root: Path | None = None
 _session_id = str(uuid.uuid4())
 _control: socket.socket | None = None
 _session: Any = None
+_submit_conf: dict[str, str] = {}
 
 
 def configure(folder: str | None, dbfs_root: str | None = None) -> None:
     """Where the workspace's Spark folder is (None: Spark is off in this workspace) and its
-    DBFS, and the import hook that connects pyspark when user code imports it. Called once per
-    task process."""
-    global _folder, _session_id, _dbfs_root
+    DBFS, and the import hook that connects pyspark when user code imports it; for a
+    spark_submit_task, its py-files and the confs its session gets (`spark_submit`). Called
+    once per task process."""
+    global _folder, _session_id, _dbfs_root, _submit_conf
     _folder = Path(folder) if folder else None
     _dbfs_root = Path(dbfs_root) if dbfs_root else None
     _session_id = str(uuid.uuid4())  # a forked task process must not share its parent's id
+    dbfs = _dbfs_root or (_folder.parent / "dbfs" if _folder is not None else Path("dbfs"))
+    _submit_conf = apply_submit(dbfs)
     if _folder is not None and not any(isinstance(f, _ConnectOnImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _ConnectOnImport())
 
@@ -171,8 +196,27 @@ def session() -> Any:
         url = _connect()
         connect: Any = importlib.import_module("pyspark.sql.connect.session")
         _map_paths()
+        _map_names()
         _session = connect.SparkSession.builder.remote(url).getOrCreate()
+        _set_conf(_session)
     return _session
+
+
+def _set_conf(spark: Any) -> None:
+    """A spark_submit_task's `--conf`s on the task's session: those a Connect session can set
+    (SQL confs); the others (static, or the cluster's) are said in the log and left out."""
+    for key, value in _submit_conf.items():
+        try:
+            spark.conf.set(key, value)
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] != "pyspark":
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            print(
+                f"spark-submit --conf {key}: not set, the local Spark session cannot change it"
+                f" ({first})",
+                file=sys.stderr,
+            )
 
 
 def local_path(path: str) -> str:
@@ -218,6 +262,126 @@ def _map_paths() -> None:
 
     load_mapped._loom_paths = True  # type: ignore[attr-defined]
     reader.load, writer.save = load_mapped, save_mapped
+
+
+def _map_names() -> None:
+    """Unity Catalog names of the local catalog (`main.<schema>.<table>`) and the statements
+    the session catalog refuses (`sql_names`), wherever the Connect client takes SQL or a
+    table name: `spark.sql` (so `%sql` cells and SQL files too), `spark.table`, the readers'
+    and writers' tables, and `spark.catalog`."""
+    connect: Any = importlib.import_module("pyspark.sql.connect.session")
+    readwriter: Any = importlib.import_module("pyspark.sql.connect.readwriter")
+    frames: Any = importlib.import_module("pyspark.sql.connect.dataframe")
+    catalogs: Any = importlib.import_module("pyspark.sql.connect.catalog")
+    session_class, catalog = connect.SparkSession, catalogs.Catalog
+    if getattr(session_class.sql, "_loom_names", False):
+        return
+    sql, table, read_table = (
+        session_class.sql,
+        session_class.table,
+        readwriter.DataFrameReader.table,
+    )
+    writer, writer_v2 = readwriter.DataFrameWriter, readwriter.DataFrameWriterV2
+    save_as_table, insert_into, write_to = (
+        writer.saveAsTable,
+        writer.insertInto,
+        frames.DataFrame.writeTo,
+    )
+    v2_create = writer_v2.create
+    current, set_current, listed = (
+        catalog.currentCatalog,
+        catalog.setCurrentCatalog,
+        catalog.listCatalogs,
+    )
+    table_exists, get_table = catalog.tableExists, catalog.getTable
+    set_database, list_tables = catalog.setCurrentDatabase, catalog.listTables
+    database_exists, get_database = catalog.databaseExists, catalog.getDatabase
+
+    def run_local(self: Any, text: str, args: Any = None, **kwargs: Any) -> Any:
+        planned = _checked(local_sql, text)
+        frame: Any = None
+        for index, statement in enumerate(planned.statements):
+            try:
+                if index == planned.main:
+                    frame = sql(self, statement, args, **kwargs)
+                else:
+                    frame = sql(self, statement)
+            except Exception:
+                if planned.cleanup is not None and index >= planned.main:
+                    with contextlib.suppress(Exception):  # the failure is the one to report
+                        sql(self, planned.cleanup)
+                raise
+        return frame
+
+    def sql_local(self: Any, sqlQuery: Any, args: Any = None, **kwargs: Any) -> Any:
+        if not isinstance(sqlQuery, str):
+            return sql(self, sqlQuery, args, **kwargs)
+        return run_local(self, sqlQuery, args, **kwargs)
+
+    def replace_v2(self: Any) -> None:
+        """`writeTo(t).createOrReplace()` / `.replace()`: as CREATE OR REPLACE TABLE does (so
+        `.replace()` of a table that does not exist creates it, where Spark would fail)."""
+        planned = local_sql(f"CREATE OR REPLACE TABLE {self._table_name}")
+        self._write.table_name = planned.statements[0].removeprefix("CREATE TABLE ")
+        v2_create(self)
+        for statement in planned.statements[1:]:
+            sql(self._spark, statement)
+
+    def listed_local(self: Any, pattern: Any = None) -> Any:
+        return [
+            found._replace(name=LOCAL_CATALOG) if found.name == SESSION_CATALOG else found
+            for found in listed(self, pattern)
+        ]
+
+    patches: dict[tuple[Any, str], Any] = {
+        (session_class, "sql"): sql_local,
+        (session_class, "table"): lambda self, name: table(self, _named(name)),
+        (readwriter.DataFrameReader, "table"): lambda self, name: read_table(self, _named(name)),
+        (writer, "saveAsTable"): lambda self, name, *a, **k: save_as_table(
+            self, _named(name), *a, **k
+        ),
+        (writer, "insertInto"): lambda self, name, *a, **k: insert_into(
+            self, _named(name), *a, **k
+        ),
+        (frames.DataFrame, "writeTo"): lambda self, name: write_to(self, _named(name)),
+        (writer_v2, "createOrReplace"): replace_v2,
+        (writer_v2, "replace"): replace_v2,
+        (catalog, "currentCatalog"): lambda self: (
+            LOCAL_CATALOG if current(self) == SESSION_CATALOG else current(self)
+        ),
+        (catalog, "setCurrentCatalog"): lambda self, name: set_current(
+            self, _checked(local_catalog_name, name)
+        ),
+        (catalog, "listCatalogs"): listed_local,
+        (catalog, "tableExists"): lambda self, name, *a: table_exists(self, _named(name), *a),
+        (catalog, "getTable"): lambda self, name: get_table(self, _named(name)),
+        (catalog, "setCurrentDatabase"): lambda self, name: set_database(self, _schema(name)),
+        (catalog, "listTables"): lambda self, name=None, *a, **k: list_tables(
+            self, _schema(name), *a, **k
+        ),
+        (catalog, "databaseExists"): lambda self, name: database_exists(self, _schema(name)),
+        (catalog, "getDatabase"): lambda self, name: get_database(self, _schema(name)),
+    }
+    for (owner, attribute), replacement in patches.items():
+        setattr(owner, attribute, replacement)
+    sql_local._loom_names = True  # type: ignore[attr-defined]
+
+
+def _checked(function: Any, text: str) -> Any:
+    """`function(text)`, with a catalog that does not exist here as the failure `spark` raises
+    for what cannot run locally."""
+    try:
+        return function(text)
+    except UnknownCatalog as exc:
+        raise SparkSqlUnavailable(str(exc)) from None
+
+
+def _named(name: Any) -> Any:
+    return local_table_name(name) if isinstance(name, str) else name
+
+
+def _schema(name: Any) -> Any:
+    return local_schema_name(name) if isinstance(name, str) else name
 
 
 def close() -> None:
@@ -273,15 +437,20 @@ def inject(namespace: dict[str, Any], dbutils: Any) -> None:
 
 
 def explained(exc: BaseException) -> BaseException:
-    """`exc`, or for Spark's failure to find the `delta` data source, a DeltaUnavailable that
-    says what to use instead (with `exc` as its cause)."""
+    """`exc`, or for Spark's failure to find the `delta` data source, a DeltaUnavailable, and
+    for a catalog that does not exist here or a statement that needs Delta, a
+    SparkSqlUnavailable, that says what to use instead (with `exc` as its cause)."""
     text = str(exc)
+    replaced: BaseException
     if "DATA_SOURCE_NOT_FOUND" in text and "delta" in text.lower():
         replaced = DeltaUnavailable(_DELTA_MESSAGE)
-        replaced.__cause__ = exc
-        replaced.__traceback__ = exc.__traceback__
-        return replaced
-    return exc
+    elif (message := explain_failure(text)) is not None:
+        replaced = SparkSqlUnavailable(message)
+    else:
+        return exc
+    replaced.__cause__ = exc
+    replaced.__traceback__ = exc.__traceback__
+    return replaced
 
 
 class _ConnectOnImport(importlib.abc.MetaPathFinder):
@@ -307,6 +476,10 @@ class _ConnectOnImport(importlib.abc.MetaPathFinder):
                 # Failing here must not fail the import: `spark` says why when it is used.
                 with contextlib.suppress(SparkUnavailable, OSError, ValueError):
                     _connect()
+                if _submit_conf and _control is not None:
+                    # A builder's getOrCreate() may come first: the confs must be set already.
+                    with contextlib.suppress(Exception):
+                        session()
 
         loader.exec_module = exec_module
         return spec

@@ -15,7 +15,8 @@ Each task gets its own session: temp views and SQL conf stay in it; tables are s
 
 In `<data>/spark/`: `warehouse/` (managed tables), `metastore_db/` (Derby), `server.log`.
 The catalog is Spark's session catalog, `spark_catalog`: `spark_catalog.default.t` is the
-three-part name of table `default.t`.
+three-part name of table `default.t`. Tasks also reach it as `main` (`main.default.t`, `USE
+CATALOG main`), as on a Databricks workspace: `local.exec.sql_names` says how.
 """
 
 from __future__ import annotations

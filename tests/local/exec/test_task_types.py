@@ -429,7 +429,6 @@ def test_a_dbt_task_without_dbt_fails_clearly(lw: LocalWorkspace, w: WorkspaceCl
     [
         {"dashboard_task": {"dashboard_id": "abc", "warehouse_id": LOCAL_WAREHOUSE_ID}},
         {"power_bi_task": {"connection_resource_name": "x"}},
-        {"spark_submit_task": {"parameters": ["--class", "x"]}},
     ],
 )
 def test_task_types_of_a_real_workspace_fail_saying_so(
