@@ -1,5 +1,6 @@
 """A task attempt with a process: started on a worker thread, awaited (with its
-`timeout_seconds` and cancel), ended with its outcome, and retried per `max_retries` /
+`timeout_seconds` and cancel, its `dbutils.notebook.run` children recorded as runs of their own:
+`workflow_runs`), ended with its outcome, and retried per `max_retries` /
 `min_retry_interval_millis` / `retry_on_timeout` when it failed."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from loom_jobs_widget.local.engine.model import (
 )
 from loom_jobs_widget.local.engine.state import Ending
 from loom_jobs_widget.local.engine.stopping import stopped_ending
+from loom_jobs_widget.local.engine.workflow_runs import WorkflowRuns
 from loom_jobs_widget.local.exec import (
     TaskInvocation,
     TaskOutcome,
@@ -75,7 +77,9 @@ class Attempts(EngineBase):
         else:
             if attempt.process_info is None:  # a start_task that does not call on_start
                 self._note_process(attempt, process.pid)
-            outcome = self._await(attempt, process)
+            children = WorkflowRuns(self._store, invocation.run_dir, user_name=self._user_name)
+            outcome = self._await(attempt, process, children)
+            children.close(canceled=attempt.stop_reason is not None)
             ending = self._attempt_ending(run, attempt, outcome)
         with self._lock:
             attempt.process_info = None
@@ -84,7 +88,9 @@ class Attempts(EngineBase):
             self._end_attempt(run, attempt, ending, outcome)
             self._after_attempt(run, attempt)
 
-    def _await(self, attempt: Attempt, process: TaskProcess) -> TaskOutcome | None:
+    def _await(
+        self, attempt: Attempt, process: TaskProcess, children: WorkflowRuns
+    ) -> TaskOutcome | None:
         timeout = positive_int(attempt.task.get("timeout_seconds"))
         deadline = time.monotonic() + timeout if timeout else None
         canceled_at: float | None = None
@@ -96,6 +102,7 @@ class Attempts(EngineBase):
                 return None
             if outcome is not None:
                 return outcome
+            children.poll()  # its dbutils.notebook.run children, as runs of their own
             now = time.monotonic()
             if attempt.stop_reason is None and deadline is not None and now >= deadline:
                 attempt.stop_reason = "TIMEDOUT"

@@ -39,6 +39,8 @@ from loom_jobs_widget.local.exec.protocol import (
 )
 
 __all__ = [
+    "WORKFLOW_END_FILE",
+    "WORKFLOW_RUN_FILE",
     "DBUtils",
     "FileInfo",
     "FsUtils",
@@ -52,6 +54,14 @@ __all__ = [
     "install_in_ipython",
     "load",
 ]
+
+#: In a `dbutils.notebook.run` child's folder, written by the caller once the child's process has
+#: ended (however it ended): `{"returncode": int | None, "timed_out": bool, "timeout_seconds":
+#: int}`. The engine ends the child's run when it appears.
+WORKFLOW_END_FILE = "workflow-end.json"
+#: In the same folder, written by the engine once it recorded the child as a run of its own:
+#: `{"run_id": int}`, so the caller can name that run.
+WORKFLOW_RUN_FILE = "workflow-run.json"
 
 #: The largest JSON encoding of one task value (Jobs docs: task values).
 _TASK_VALUE_LIMIT_BYTES = 48 * 1024
@@ -88,10 +98,22 @@ class _State:
         self.exit_value: str | None = None
 
     def save(self) -> None:
-        tmp = self._path.with_name(self._path.name + ".tmp")
-        data = {"task_values": self.task_values, "exit_value": self.exit_value}
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, self._path)
+        _write_json(self._path, {"task_values": self.task_values, "exit_value": self.exit_value})
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """The JSON object in `path`; {} when it is missing or not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _text(value: Any, what: str) -> str:
@@ -258,10 +280,11 @@ class NotebookUtils:
         """Runs the notebook `path` (relative to this one, or absolute) in a context of its own,
         with its widgets set from `arguments`, and returns its `dbutils.notebook.exit` value.
 
-        Databricks starts an ephemeral job run for it; locally it is a child process of this
-        task (a cancel ends it too) with its own task-run folder under this one's
-        `notebook-runs/`, not a run of its own in the workspace. `timeout_seconds` 0 waits for
-        as long as it takes; otherwise the child is stopped then and WorkflowException raised.
+        Databricks starts an ephemeral job run for it (run_type WORKFLOW_RUN). Locally it is a
+        child process of this task (a cancel ends it too) with its own task-run folder under
+        this one's `notebook-runs/`, which the engine records as a WORKFLOW_RUN run of its own
+        (`engine.workflow_runs`). `timeout_seconds` 0 waits for as long as it takes; otherwise
+        the child is stopped then and WorkflowException raised.
         """
         notebook = _text(path, "Notebook path")
         current = str(self._invocation.get("path") or "/")
@@ -293,9 +316,11 @@ class NotebookUtils:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        timed_out = False
         try:
             child.wait(timeout=timeout_seconds if timeout_seconds and timeout_seconds > 0 else None)
         except subprocess.TimeoutExpired:
+            timed_out = True
             # SIGTERM first: a .ipynb child shuts its kernel down on it.
             child.send_signal(signal.SIGTERM)
             try:
@@ -303,18 +328,30 @@ class NotebookUtils:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-            raise WorkflowException(
-                f"Notebook {notebook} timed out after {timeout_seconds} seconds"
-            ) from None
         finally:
             if child.poll() is None:  # interrupted while waiting: the child must not outlive it
                 child.kill()
                 child.wait()
-        try:
-            result = json.loads((run_dir / RESULT_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            result = {"result_state": "FAILED", "error": "the notebook's process crashed"}
-        print(f"Notebook run {notebook}: {result.get('result_state')} (folder {run_dir})")
+            _write_json(
+                run_dir / WORKFLOW_END_FILE,
+                {
+                    "returncode": child.returncode,
+                    "timed_out": timed_out,
+                    "timeout_seconds": timeout_seconds,
+                },
+            )
+        run = _read_json(run_dir / WORKFLOW_RUN_FILE).get("run_id")
+        named = f"run {run}" if run is not None else f"folder {run_dir}"
+        if timed_out:
+            print(f"Notebook run {notebook}: TIMEDOUT ({named})")
+            raise WorkflowException(
+                f"Notebook {notebook} timed out after {timeout_seconds} seconds"
+            ) from None
+        result = _read_json(run_dir / RESULT_FILE) or {
+            "result_state": "FAILED",
+            "error": "the notebook's process crashed",
+        }
+        print(f"Notebook run {notebook}: {result.get('result_state')} ({named})")
         if result.get("result_state") != "SUCCESS":
             raise WorkflowException(f"Notebook {notebook} failed: {result.get('error')}")
         exit_value = result.get("notebook_result")

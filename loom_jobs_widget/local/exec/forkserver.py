@@ -41,6 +41,18 @@ The zygote is single-threaded (forking a threaded process is unsafe) and holds n
 over a descriptor a child might reuse: a child detaches the only socket object and closes every
 inherited descriptor above 2 before it runs anything.
 
+Spark tasks: importing the Spark Connect client's dependencies (pandas, numpy, pyarrow, grpc,
+protobuf, IPython) costs a task about a second, more than the rest of a warm Spark task. So once
+the zygote has forked a task of a workspace that runs Spark (its invocation names the Spark
+folder) and pyspark is installed, it imports them itself, when it has nothing else to do, and
+every later task starts with them imported. Not pyspark itself: a task's first `import pyspark`
+is what connects a builder's `getOrCreate()` to the workspace's server (`spark`), and each task
+opens its own session. numpy's OpenBLAS and pyarrow's jemalloc start threads at import; both
+libraries re-initialise them in a forked child (their own pthread_atfork handlers), as
+multiprocessing's fork start method relies on. As on Databricks, where the runtime has them
+imported, a `%pip install` of another version of one of them needs a restart of Python to be
+used (docs.databricks.com libraries/notebooks-python-libraries).
+
 Differences from a spawned interpreter, none of them documented behaviour: the children share
 the zygote's string hash seed (set iteration order is the same in every task run; `random`
 reseeds itself after a fork); their parent (`os.getppid()`) is the zygote, not the server; the
@@ -55,6 +67,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
+import importlib.util
 import json
 import os
 import select
@@ -70,7 +84,7 @@ from pathlib import Path
 from typing import Final, NoReturn
 
 from loom_jobs_widget.local.exec.environment import FORCED, server_variables
-from loom_jobs_widget.local.exec.protocol import BOOTSTRAP_MODULE
+from loom_jobs_widget.local.exec.protocol import BOOTSTRAP_MODULE, INVOCATION_FILE
 
 __all__ = [
     "FLAG",
@@ -96,6 +110,9 @@ _MAX_REQUEST: Final = 128 * 1024
 #: How long the server waits for the zygote to be ready, and for a child's pid.
 START_SECONDS: Final = 30.0
 _STOP_SECONDS: Final = 5.0
+#: What the Spark Connect client imports besides pyspark, slowest first: the zygote imports them
+#: once it has run a Spark task (see the module docstring).
+_SPARK_CLIENT_MODULES: Final = ("pandas", "pyarrow", "grpc", "google.protobuf", "IPython")
 #: Environment variables read at interpreter start only: a fork cannot honour a change of them.
 _START_ONLY_PREFIXES: Final = ("PYTHON", "LD_", "LC_", "LANG")
 _STOP: Final = b"stop"  # the server's last message: the workspace stops
@@ -387,10 +404,15 @@ def serve(control_fd: int) -> str:
     poller = select.poll()
     poller.register(control_fd, select.POLLIN)
     children: dict[int, tuple[int, int]] = {}  # pidfd -> (pid, reply descriptor)
+    preload: bool | None = False  # True: wanted; None: done
     while True:
         try:
-            events = poller.poll()
+            events = poller.poll(0 if preload else None)
         except InterruptedError:
+            continue
+        if preload and not events:  # idle: no request or child end waits for the import
+            _import_spark_client()
+            preload = None
             continue
         for fd, _ in events:
             if fd != control_fd:
@@ -429,6 +451,8 @@ def serve(control_fd: int) -> str:
                 return _become_task(request, log, gate)
             os.close(log)
             os.close(gate)
+            if preload is False and _runs_spark(request):
+                preload = True
             try:
                 os.write(reply, f"pid {pid}\n".encode())
             except OSError:  # the server gave up on this task: it must not run unseen
@@ -448,6 +472,29 @@ def serve(control_fd: int) -> str:
                 continue
             children[pidfd] = (pid, reply)
             poller.register(pidfd, select.POLLIN)
+
+
+def _runs_spark(request: dict[str, object]) -> bool:
+    """Whether the task of `request` runs in a workspace that runs Spark, with pyspark
+    installed: its invocation names the Spark folder (`runners`)."""
+    try:
+        path = Path(str(request["run_dir"])) / INVOCATION_FILE
+        invocation = json.loads(path.read_text(encoding="utf-8"))
+    except (KeyError, OSError, ValueError):
+        return False
+    if not isinstance(invocation, dict) or not invocation.get("spark"):
+        return False
+    return importlib.util.find_spec("pyspark") is not None
+
+
+def _import_spark_client() -> None:
+    """Imports the Spark Connect client's dependencies into the zygote, for every later task;
+    one that fails to import is left for the task to import (and fail on) itself."""
+    for name in _SPARK_CLIENT_MODULES:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    gc.collect()
+    gc.freeze()  # as at the start: children neither scan nor copy these
 
 
 def _shutdown(children: dict[int, tuple[int, int]]) -> NoReturn:

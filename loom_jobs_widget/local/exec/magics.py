@@ -9,10 +9,16 @@ the same way in a source-format notebook (this process) and in a `.ipynb` one (i
   as `:name` markers, and as `${name}` (deprecated) by text substitution.
 - `%run <path> [$name="value" ...]`: the other notebook's cells inline, in the same globals;
   the path is relative to the notebook that runs it, or absolute.
+- `%fs <command> ...`: `dbutils.fs` of the task (its path mapping): `ls` is shown as a table, as
+  `display(dbutils.fs.ls(...))` shows it; `head` prints the text; `cp`, `mv`, `rm` (`-r`),
+  `mkdirs` and `put` (`-f`) print what the call returns.
 - `%pip install ...`: into the task run's own folder (`<run dir>/site-packages`, first on
   `sys.path` and `PYTHONPATH`), never the environment the workspace runs in.
 - `%sh` / `%sh -e`: `bash -c` in the notebook's folder, in the task's process group (a cancel
   ends it), with the task's environment; `-e` fails the cell on a non-zero exit.
+
+Cells in another language or of Databricks' own environment (`%scala`, `%r`, `%conda`), and in a
+source-format notebook any magic not listed here, only run on Databricks (`refusal`).
 
 A failing magic cell raises `CellFailed`, whose message names the cell. Semantics:
 docs.databricks.com notebooks/notebooks-code, notebooks/notebook-workflows, notebooks/widgets,
@@ -40,6 +46,7 @@ from loom_jobs_widget.local.exec import spark as sparks
 from loom_jobs_widget.local.exec import warehouse
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit, install_in_ipython
 from loom_jobs_widget.local.exec.notebook_source import (
+    DATABRICKS_ONLY_MAGICS,
     MARKDOWN_MAGICS,
     RUN_MAGICS,
     Cell,
@@ -55,6 +62,7 @@ __all__ = [
     "NotebookSession",
     "child_path",
     "install_in_kernel",
+    "refusal",
     "run_sql",
     "sql_result",
 ]
@@ -64,10 +72,38 @@ _LEGACY_WIDGET: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _RUN_ARGUMENT: Final = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 #: %pip subcommands that change nothing, run as they are.
 _PIP_READ_ONLY: Final = frozenset({"list", "show", "freeze", "check", "--version", "help"})
+_FS_HELP: Final = """%fs runs dbutils.fs (dbfs:/ paths, /Volumes/... and file:/Workspace/...):
+  ls [<path>]                  list a folder, as a table
+  head [--maxBytes=N] <path>   the first bytes of a file (64 KiB unless told)
+  cp [-r] <from> <to>          copy a file, or a folder with -r
+  mv [-r] <from> <to>          move a file, or a folder with -r
+  rm [-r] <path>               remove a file, or a folder with -r
+  mkdirs <path>                make a folder and its parents
+  put [-f] <path> "<text>"     write a file; -f replaces it"""
+
+
+#: What `refusal` names as runnable, in the order a user reads it.
+_RUNNABLE: Final = "Python, %md, %sql, %fs, %sh, %pip and %run cells"
 
 
 class CellFailed(Exception):
     """A magic cell that failed; the message names the cell and says why."""
+
+
+def refusal(cell: Cell, notebook: str, *, kernel: bool = False) -> str | None:
+    """Why `cell` of `notebook` cannot run locally, naming it; None when it can. In a kernel
+    (`kernel`, a .ipynb notebook) a magic this module does not run is IPython's (`%timeit`),
+    so only the Databricks-only ones are refused."""
+    magic = cell.magic
+    if magic is None or magic == "python" or magic in MARKDOWN_MAGICS or magic in RUN_MAGICS:
+        return None
+    if kernel and magic not in DATABRICKS_ONLY_MAGICS:
+        return None
+    where = f"Cell {cell.number}" + (f" (line {cell.line})" if cell.line else "")
+    return (
+        f"{where} of notebook {notebook} is a %{magic} cell, which only runs on Databricks:"
+        f" the local workspace runs {_RUNNABLE}"
+    )
 
 
 def sql_result(columns: list[str], rows: list[tuple[Any, ...]]) -> Any:
@@ -156,17 +192,26 @@ class NotebookSession:
         where = f"Cell {number} (%{magic}) of notebook {self.notebook}"
         handlers: dict[str, Callable[[str, str, str], None]] = {
             "sql": self._sql,
+            "fs": self._fs,
             "sh": self._sh,
             "pip": self._pip,
             "run": self._run,
         }
         handler = handlers.get(magic)
         if handler is None:
-            raise CellFailed(f"{where}: the local workspace does not run %{magic} cells")
+            raise CellFailed(
+                f"{where}: %{magic} cells only run on Databricks; the local workspace runs"
+                f" {_RUNNABLE}"
+            )
         handler(where, args, body)
 
     def run_cells(self, cells: list[Cell], filename: str) -> None:
-        """Runs `cells` in order in the globals (a `%run` notebook)."""
+        """Runs `cells` in order in the globals (a `%run` notebook); a cell that cannot run
+        locally fails it before any cell runs, as the task's own notebook does."""
+        for cell in cells:
+            reason = refusal(cell, self.notebook)
+            if reason is not None:
+                raise CellFailed(reason)
         for cell in cells:
             if cell.magic in MARKDOWN_MAGICS:
                 continue
@@ -175,11 +220,6 @@ class NotebookSession:
                 assert cell.magic is not None
                 self.run_magic(cell.number, cell.magic, args, body)
                 continue
-            if cell.magic not in (None, "python"):
-                raise CellFailed(
-                    f"Cell {cell.number} (%{cell.magic}) of notebook {self.notebook}: the local"
-                    " workspace runs Python, %sql, %sh, %pip and %run cells only"
-                )
             source = python_of(cell)
             if source is not None:
                 exec(compile(source, filename, "exec"), self.namespace)
@@ -207,6 +247,59 @@ class NotebookSession:
         if result is not None:
             self.namespace["_sqldf"] = result
             displays.display(result)
+
+    # --- %fs
+
+    def _fs(self, where: str, args: str, body: str) -> None:
+        try:
+            words = shlex.split(" ".join([args, *body.splitlines()]))
+        except ValueError as exc:
+            raise CellFailed(f"{where}: cannot read the %fs line: {exc}") from None
+        command = words[0] if words else "help"
+        flags = {word for word in words[1:] if word.startswith("-")}
+        paths = [word for word in words[1:] if not word.startswith("-")]
+        fs = self.dbutils.fs
+        recurse = bool(flags & {"-r", "--recurse", "--recurse=true"})
+
+        def needs(count: int, usage: str) -> list[str]:
+            if len(paths) != count:
+                raise CellFailed(f"{where}: usage: %fs {usage}")
+            return paths
+
+        try:
+            if command == "ls":
+                listed = fs.ls(paths[0] if paths else "/")
+                if listed:
+                    displays.display(listed)
+                else:
+                    print("OK")  # an empty folder: a table with no rows shows nothing
+            elif command == "head":
+                (path,) = needs(1, "head [--maxBytes=N] <path>")
+                sizes = [flag.split("=", 1)[1] for flag in flags if flag.startswith("--maxBytes=")]
+                limit = int(sizes[0]) if sizes else 65536
+                print(fs.head(path, limit))
+            elif command in ("cp", "mv"):
+                source, target = needs(2, f"{command} [-r] <from> <to>")
+                move = command == "mv"
+                print((fs.mv if move else fs.cp)(source, target, recurse))
+            elif command == "rm":
+                (path,) = needs(1, "rm [-r] <path>")
+                print(fs.rm(path, recurse))
+            elif command == "mkdirs":
+                (path,) = needs(1, "mkdirs <path>")
+                print(fs.mkdirs(path))
+            elif command == "put":
+                path, contents = needs(2, 'put [-f] <path> "<contents>"')
+                fs.put(path, contents, overwrite=bool(flags & {"-f", "--overwrite=true"}))
+            elif command == "help":
+                print(_FS_HELP)
+            else:
+                raise CellFailed(
+                    f"{where}: the local workspace has no %fs {command}; it runs"
+                    " ls, head, cp, mv, rm, mkdirs, put and help"
+                )
+        except (OSError, ValueError, TypeError) as exc:
+            raise CellFailed(f"{where}: {exc}") from None
 
     # --- %sh
 

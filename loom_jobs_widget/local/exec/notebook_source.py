@@ -17,6 +17,7 @@ from typing import Any, Final
 from loom_jobs_widget.local.exec.protocol import NOTEBOOK_HEADER
 
 __all__ = [
+    "DATABRICKS_ONLY_MAGICS",
     "MARKDOWN_MAGICS",
     "RUN_MAGICS",
     "Cell",
@@ -34,7 +35,9 @@ _COMMAND_SEPARATOR: Final = "# COMMAND ----------"
 _MAGIC_PREFIX: Final = "# MAGIC"
 MARKDOWN_MAGICS: Final = frozenset({"md", "md-sandbox"})
 #: Magic cells the local workspace runs itself (`magics`); %python cells are plain Python.
-RUN_MAGICS: Final = frozenset({"sql", "sh", "pip", "run"})
+RUN_MAGICS: Final = frozenset({"sql", "fs", "sh", "pip", "run"})
+#: Cells that need a Databricks cluster (other languages, its conda): never run locally.
+DATABRICKS_ONLY_MAGICS: Final = frozenset({"scala", "r", "conda"})
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """Notebook tasks in the child: a source-format notebook's cells run in this process, in a
 fresh `__main__`; a `.ipynb` notebook runs in a kernel of this interpreter through nbclient, and
 its executed copy is kept in the task-run folder. Python cells run as they are, `%md` cells are
-shown, not run, and `%sql`, `%sh`, `%pip` and `%run` cells run through a `NotebookSession`
-(`magics`), the same in both formats; cells of other languages (%scala, %r) and %fs, %conda
-fail the task before anything runs. Either way the cells are recorded with what each one printed
-and displayed (`cells`, `display`), for the run's exported notebook."""
+shown, not run, and `%sql`, `%fs`, `%sh`, `%pip` and `%run` cells run through a
+`NotebookSession` (`magics`), the same in both formats; cells that only run on Databricks
+(%scala, %r, %conda; `magics.refusal`) fail the task before anything runs. Either way the cells
+are recorded with what each one printed and displayed (`cells`, `display`), for the run's
+exported notebook."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from loom_jobs_widget.local.exec import display as displays
 from loom_jobs_widget.local.exec import spark as sparks
 from loom_jobs_widget.local.exec.cells import CellLog, write_cells
 from loom_jobs_widget.local.exec.dbutils import DBUtils, NotebookExit
-from loom_jobs_widget.local.exec.magics import CellFailed, NotebookSession
+from loom_jobs_widget.local.exec.magics import CellFailed, NotebookSession, refusal
 from loom_jobs_widget.local.exec.notebook_source import (
     MARKDOWN_MAGICS,
     RUN_MAGICS,
@@ -53,22 +54,17 @@ from loom_jobs_widget.local.exec.workload import (
 
 __all__ = ["run_notebook"]
 
-#: Cells in these languages or magics are not run locally; the task fails up front, naming them.
-_UNSUPPORTED_MAGICS = frozenset({"scala", "r", "fs", "conda"})
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 # --- notebooks: source format, in this process ----------------------------------------------------
 
 
-def _check_cells(cells: list[Cell], notebook: str) -> None:
+def _check_cells(cells: list[Cell], notebook: str, *, kernel: bool = False) -> None:
     for cell in cells:
-        if cell.magic in _UNSUPPORTED_MAGICS:
-            where = f"Cell {cell.number}" + (f" (line {cell.line})" if cell.line else "")
-            raise SetupError(
-                f"{where} of notebook {notebook} is a %{cell.magic} cell: the local workspace"
-                " runs Python, %sql, %sh, %pip and %run cells, so it ran nothing of this notebook"
-            )
+        reason = refusal(cell, notebook, kernel=kernel)
+        if reason is not None:
+            raise SetupError(f"{reason}, so it ran nothing of this notebook")
 
 
 def _cell_failure(exc: CellFailed) -> Result:
@@ -206,7 +202,7 @@ def _run_ipynb(path: Path, notebook: str, run_dir: Path) -> Result:
             cell.source = (
                 f"_loom_session.run_magic({parsed.number}, {parsed.magic!r}, {args!r}, {body!r})"
             )
-    _check_cells(cells, notebook)
+    _check_cells(cells, notebook, kernel=True)
     # Visible in the executed copy, so the user sees how dbutils came to be (as papermill does).
     injected = nbformat.v4.new_code_cell(
         "# Injected by the loom local workspace: dbutils, display and the magic cells of this"

@@ -368,8 +368,9 @@ def test_source_notebook_with_a_scala_cell_fails_naming_the_cell_and_runs_nothin
     outcome = finish(start(notebook_task("/Shared/scala")))
     assert outcome.result_state == "FAILED"
     assert outcome.state_message == (
-        "Cell 2 (line 5) of notebook /Shared/scala is a %scala cell: the local workspace runs"
-        " Python, %sql, %sh, %pip and %run cells, so it ran nothing of this notebook"
+        "Cell 2 (line 5) of notebook /Shared/scala is a %scala cell, which only runs on"
+        " Databricks: the local workspace runs Python, %md, %sql, %fs, %sh, %pip and %run cells,"
+        " so it ran nothing of this notebook"
     )
     assert not marker.exists()
 
