@@ -17,7 +17,9 @@ The files, the whole parent/child protocol:
   one's printed output is (`cells`); kept with the task run's output for runs/export.
 - `notebook-displays.jsonl`: for source-format notebooks, what `display` / `displayHTML` / a
   `%sql` cell showed, one JSON line per display with its cell's index (`display`).
-- `notebook-runs/<n>/`: the task-run folder of each `dbutils.notebook.run` child notebook.
+- `notebook-runs/<n>/`: the task-run folder of each `dbutils.notebook.run` child notebook,
+  with `workflow-end.json` (written by the caller) and `workflow-run.json` (written by the
+  engine, which records the child as a run of its own), both defined in `dbutils`.
 """
 
 from __future__ import annotations
