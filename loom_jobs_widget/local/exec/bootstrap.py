@@ -371,8 +371,8 @@ def _main(argv: list[str]) -> int:
     run_dir = Path(argv[1])
     invocation = json.loads((run_dir / INVOCATION_FILE).read_text(encoding="utf-8"))
     dbutils = load(run_dir)
-    sparks.configure(invocation.get("spark"), invocation.get("dbfs_root"))
     try:
+        sparks.configure(invocation.get("spark"), invocation.get("dbfs_root"))
         workspace_root = Path(invocation["workspace_root"])
         apply_environment_files(invocation.get(ENVIRONMENT_FILES) or {}, workspace_root)
         kind = invocation["kind"]

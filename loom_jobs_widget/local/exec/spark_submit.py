@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from loom_jobs_widget.local.exec.paths import resolve_inside, resolve_workspace_path
 from loom_jobs_widget.local.exec.protocol import UnsupportedTask
+from loom_jobs_widget.local.exec.workload import SetupError
 
 __all__ = ["SUBMIT_VARIABLE", "apply_submit", "submit_plan", "submit_variable"]
 
@@ -155,9 +156,8 @@ def _local_file(raw: str, workspace_root: Path, dbfs_root: Path) -> Path:
 
 def apply_submit(dbfs_root: Path) -> dict[str, str]:
     """In the task process: puts the task's py-files on `sys.path` and says what was ignored,
-    in the task's log; returns the confs for its Spark session. A py-file that is missing is
-    said in the log (the task process has no way to fail before its run): imports from it
-    then fail, naming the module."""
+    in the task's log; returns the confs for its Spark session. A py-file that is missing fails
+    the task before its main file runs (`SetupError`), naming the file."""
     raw = os.environ.pop(SUBMIT_VARIABLE, None)
     if not raw:
         return {}
@@ -169,11 +169,12 @@ def apply_submit(dbfs_root: Path) -> dict[str, str]:
         try:
             found = _local_file(path, workspace_root, dbfs_root)
         except ValueError as exc:
-            print(f"spark-submit --py-files {path}: {exc}", file=sys.stderr)
-            continue
+            raise SetupError(f"spark_submit_task parameters: --py-files {path}: {exc}") from None
         if not found.exists():
-            print(f"spark-submit --py-files {path}: not found ({found})", file=sys.stderr)
-            continue
+            raise SetupError(
+                f"spark_submit_task parameters: --py-files {path} not found ({found} does not"
+                " exist)"
+            )
         # A .py file is importable from its folder (so its neighbours are too); a .zip or .egg
         # is a folder of its own to the import system.
         sys.path.append(str(found.parent if found.suffix.lower() == ".py" else found))

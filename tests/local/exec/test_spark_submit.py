@@ -64,6 +64,20 @@ def test_what_does_not_run_locally_fails_naming_the_task_and_the_parameter(
     assert task["status"]["termination_details"]["code"] == "INVALID_RUN_CONFIGURATION"
 
 
+def test_a_missing_py_file_fails_the_task_before_its_main_file_runs(
+    lw: LocalWorkspace, w: WorkspaceClient
+) -> None:
+    marker = lw.workspace_root / "Shared" / "submit" / "ran"
+    main = write(lw, "Shared/submit/main.py", f"open({str(marker)!r}, 'w').close()\n")
+    run = _submit(w, ["--py-files", "dbfs:/libs/missing.zip", main])
+    task = tasks_by_key(run)["submit"]
+    assert task["state"]["result_state"] == "FAILED", task["state"]
+    assert task["state"]["state_message"].startswith(
+        "spark_submit_task parameters: --py-files dbfs:/libs/missing.zip not found"
+    ), task["state"]
+    assert not marker.exists()
+
+
 @pytest.fixture(scope="module")
 def spark_lw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorkspace]:
     workspace = LocalWorkspace(tmp_path_factory.mktemp("spark-submit"), spark=True).start()
