@@ -149,6 +149,27 @@ def test_a_250_task_job_through_the_sdk_and_raw_pages(w: WorkspaceClient) -> Non
         raw_get(w, job_id, page_token="garbage")
 
 
+def test_the_pages_of_a_read_after_a_write_are_of_the_new_version(w: WorkspaceClient) -> None:
+    # The server keeps a job's parsed settings between the pages of its reads: a write
+    # between two reads (and between two pages) must show in every page after it.
+    tasks = [notebook_task(f"t{i:03d}") for i in range(150)]
+    job_id = create_job(w, {"name": unique("paged"), "tasks": tasks})
+    first = raw_get(w, job_id)
+    tasks[120]["notebook_task"]["notebook_path"] = "/Shared/changed"
+    w.api_client.do(
+        "POST",
+        "/api/2.2/jobs/reset",
+        body={"job_id": job_id, "new_settings": {"name": "renamed", "tasks": tasks}},
+    )
+    second = raw_get(w, job_id, page_token=first["next_page_token"])
+    assert second["settings"]["name"] == "renamed"
+    assert second["settings"]["tasks"][20]["notebook_task"]["notebook_path"] == "/Shared/changed"
+    read = w.jobs.get(job_id)
+    assert read.settings is not None and read.settings.tasks is not None
+    assert read.settings.tasks[120].notebook_task is not None
+    assert read.settings.tasks[120].notebook_task.notebook_path == "/Shared/changed"
+
+
 # --- list ------------------------------------------------------------------------------------
 
 
