@@ -15,6 +15,11 @@ Each figure is the median (and worst) of N fresh Python processes, so nothing is
   in a fresh InteractiveShell, to the editor object built (imports, connecting to a local
   workspace served by this process, loading and laying out the job; no browser).
 
+Python's bytecode: by default as an installed package has it (compiled once, before the
+measured runs, into a cache of this run: `PYTHONPYCACHEPREFIX`; `PYTHONDONTWRITEBYTECODE` is
+cleared for them); with `--no-bytecode-cache`, every process compiles what it imports from
+source, as in an environment with `PYTHONDONTWRITEBYTECODE=1` and no `__pycache__`.
+
 With `--browser` (needs Debian's chromium and the test extra), in a real JupyterLab: a fresh
 kernel per notebook, whose first cell is `%load_ext loom_jobs_widget` + `%loom_connect local
 --data DIR` + `%loom_job <id>`; from running that cell (the page's clock) to the editor drawn
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -59,6 +65,7 @@ print(time.perf_counter() - t0)
 
 IMPORT = """
 import time
+{setup}
 t0 = time.perf_counter()
 {imports}
 print(time.perf_counter() - t0)
@@ -95,6 +102,7 @@ def report(name: str, seconds: list[float], budget: str = "") -> None:
 
 
 def headless(repeat: int, data: Path, job_id: int) -> dict[str, float]:
+    fresh(FIRST_MAGIC.format(data=data, job_id=job_id))  # fills the bytecode cache, unmeasured
     print(f"Fresh processes, {repeat} each:")
     load_ext = [fresh(LOAD_EXT)[0] for _ in range(repeat)]
     report("%load_ext loom_jobs_widget", load_ext, "300 ms")
@@ -103,6 +111,10 @@ def headless(repeat: int, data: Path, job_id: int) -> dict[str, float]:
         "from loom_jobs_widget.editor import JobEditor": (
             "from loom_jobs_widget.editor import JobEditor",
             "250 ms",
+        ),
+        "  the same, IPython imported (as in a kernel)": (
+            "import IPython\n#\nfrom loom_jobs_widget.editor import JobEditor",
+            "",
         ),
         "the SDK's core (what connect() imports)": (
             "from loom_jobs_widget.client.sdk_core import import_core\n"
@@ -114,7 +126,8 @@ def headless(repeat: int, data: Path, job_id: int) -> dict[str, float]:
     }
     medians: dict[str, float] = {"load_ext": Timing.of(load_ext).median}
     for name, (statement, budget) in imports.items():
-        times = [fresh(IMPORT.format(imports=statement))[0] for _ in range(repeat)]
+        setup, _, statement = statement.rpartition("\n#\n")
+        times = [fresh(IMPORT.format(setup=setup, imports=statement))[0] for _ in range(repeat)]
         report(name, times, budget)
         medians[name] = Timing.of(times).median
     runs = [fresh(FIRST_MAGIC.format(data=data, job_id=job_id)) for _ in range(repeat)]
@@ -126,7 +139,9 @@ def headless(repeat: int, data: Path, job_id: int) -> dict[str, float]:
     return medians
 
 
-def browser(repeat: int, data: Path, job_id: int, separate: float | None = None) -> None:
+def browser(
+    repeat: int, data: Path, job_id: int, separate: float | None = None, ask: bool = False
+) -> None:
     """The first editor in a fresh kernel: all in the first cell, or (``separate`` seconds)
     `%load_ext` in a first cell and the editor's cell run that long after it (the time to type
     it), timed from the editor's cell."""
@@ -136,6 +151,11 @@ def browser(repeat: int, data: Path, job_id: int, separate: float | None = None)
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     editor_cell = f"%loom_connect local --data {data}\n%loom_job {job_id}"
+    if ask:  # the view asks for the graph (`ready`), as one displayed after a change does
+        editor_cell = (
+            f"%loom_connect local --data {data}\n_editor = %loom_job {job_id}\n"
+            "_editor.first_view = ''\n_editor"
+        )
     cells = (
         [f"%load_ext loom_jobs_widget\n{editor_cell}"]
         if separate is None
@@ -150,11 +170,12 @@ def browser(repeat: int, data: Path, job_id: int, separate: float | None = None)
         )
         page = chrome.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(120_000)
-        for attempt in range(repeat):
-            name = f"cold_{attempt}.ipynb"
+        # Attempt -1 compiles what a kernel imports into the bytecode cache, unmeasured.
+        for attempt in range(-1, repeat):
+            name = f"cold_{attempt + 1}.ipynb"
             write_notebook(lab, name, cells)
             t_open = page.evaluate("() => performance.now()")
-            page.goto(f"{lab.url}/lab/workspaces/cold{attempt}/tree/{name}?token={lab.token}")
+            page.goto(f"{lab.url}/lab/workspaces/cold{attempt + 1}/tree/{name}?token={lab.token}")
             page.wait_for_function(_KERNEL_READY, timeout=120_000)
             if separate is not None:
                 page.evaluate(
@@ -175,8 +196,9 @@ def browser(repeat: int, data: Path, job_id: int, separate: float | None = None)
             ))  # fmt: skip
             page.wait_for_selector(".loom-je[data-drawn-at]", timeout=120_000)
             drawn = float(page.locator(".loom-je").get_attribute("data-drawn-at") or "nan")
-            times.append((drawn - t0) / 1000)
-            kernel_ready.append((t0 - float(t_open)) / 1000 if attempt else float("nan"))
+            if attempt >= 0:
+                times.append((drawn - t0) / 1000)
+                kernel_ready.append((t0 - float(t_open)) / 1000 if attempt else float("nan"))
             # Shut this notebook's kernel down, so each attempt has the machine to itself.
             page.evaluate(
                 "() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()"
@@ -203,17 +225,37 @@ def main() -> None:
         metavar="SECONDS",
         help="with --browser: %%load_ext in its own cell, the editor's cell SECONDS later",
     )
+    parser.add_argument(
+        "--ask",
+        action="store_true",
+        help="with --browser: the view asks for the graph (`ready`), as one displayed after a "
+        "change does (the round trip the widget's state saves)",
+    )
+    parser.add_argument("--no-headless", action="store_true", help="only the browser figures")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="every process compiles from source (as with PYTHONDONTWRITEBYTECODE=1)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="loom-cold-") as folder:
+        if args.no_bytecode_cache:
+            print("Bytecode: none cached, every process compiles what it imports.")
+        else:
+            # What the processes and kernels started from here inherit.
+            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+            os.environ["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+            print("Bytecode: cached, as an installed package has it (compiled before measuring).")
         data = Path(folder) / "workspace"
         with connect("local", data_dir=data) as ws:  # served here, as `loom-jobs demo` does
             job = ws.jobs.create(JOB)
             assert isinstance(job.job_id, int)
-            medians = headless(args.repeat, data, job.job_id)
-            if args.json:
-                print(json.dumps(medians))
+            if not args.no_headless:
+                medians = headless(args.repeat, data, job.job_id)
+                if args.json:
+                    print(json.dumps(medians))
             if args.browser:
-                browser(args.repeat, data, job.job_id, args.separate)
+                browser(args.repeat, data, job.job_id, args.separate, args.ask)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
-from loom_jobs_widget.client import ConflictError, OnConflict, WorkspaceError
+from loom_jobs_widget.client import ConflictError, WorkspaceError
 from loom_jobs_widget.core.changes import Change, diff
 from loom_jobs_widget.core.editing import EditError, History, set_job_fields
 from loom_jobs_widget.core.models import Job, JobSettings
@@ -45,7 +45,7 @@ from loom_jobs_widget.editor.tabs import (
 from loom_jobs_widget.schedule import TRIGGER_FIELDS, trigger_kind
 
 if TYPE_CHECKING:
-    from loom_jobs_widget.client import Workspace
+    from loom_jobs_widget.client import OnConflict, Workspace
 
 __all__ = ["EditorSession", "EditorState", "UnsavedChangesError"]
 
@@ -138,8 +138,8 @@ class EditorSession:
         self._pending: tuple[str, Callable[[], None]] | None = None
         self._job_json: protocol.JobMessage | None = None
         self._elsewhere: JobSettings | None = None  # saved elsewhere meanwhile (`_set_notice`)
-        warning = deployment_warning(settings.to_api())
-        if warning is not None:  # said before any edit
+        top = settings.model_dump(include={"deployment", "edit_mode"})  # to_api(): ~20 ms
+        if (warning := deployment_warning(top)) is not None:  # said before any edit
             self._set_status("info", warning)
         self._publish()
 
@@ -183,7 +183,7 @@ class EditorSession:
 
     def _on_ready(self, _: protocol.ReadyRequest) -> None:
         self.send_graph()
-        self._send_open_task()
+        self._send_open_task(fresh=True)
 
     def _on_select(self, message: protocol.SelectRequest) -> None:
         keys: object = message["task_keys"]
@@ -687,7 +687,7 @@ class EditorSession:
         self.graph.redraw_task(task, key, problems)
         return True
 
-    def _send_open_task(self, *, typed_task: str | None = None) -> None:
+    def _send_open_task(self, *, typed_task: str | None = None, fresh: bool = False) -> None:
         key = self.open_task
         if key is None:
             self._open_task_json = None
@@ -698,8 +698,8 @@ class EditorSession:
         assert task is not None
         task_json = task.to_api()
         # The panel the user types in already shows what they typed: only send the task when
-        # it changed some other way (undo, a rename, Python), so the input is not overwritten.
-        if typed_task != key and task_json != self._open_task_json:
+        # it changed some other way (undo, a rename, Python) or to a view drawn anew (`fresh`).
+        if typed_task != key and (fresh or task_json != self._open_task_json):
             keys = [str(t.task_key) for t in self.settings.task_list if isinstance(t.task_key, str)]
             self._send({"kind": "task", "task_key": key, "task": task_json, "task_keys": keys})
         self._open_task_json = task_json

@@ -9,19 +9,13 @@ into ``loom_jobs_widget/static/editor.js``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets
 
 from loom_jobs_widget._assets import bundle_path
-from loom_jobs_widget.client import (
-    ConfigurationError,
-    OnConflict,
-    RunHandle,
-    Workspace,
-    task_states,
-)
+from loom_jobs_widget.client import ConfigurationError, task_states
 from loom_jobs_widget.client.events import EVENTS, JobEvent
 from loom_jobs_widget.core.changes import Change
 from loom_jobs_widget.core.editing import DELETE
@@ -30,6 +24,9 @@ from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.protocol import FromPython
 from loom_jobs_widget.editor.session import EditorSession, EditorState, UnsavedChangesError
 from loom_jobs_widget.graph.svg import job_html
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.client import OnConflict, RunHandle, Workspace
 
 __all__ = ["JobEditor", "RunView", "UnsavedChangesError"]
 
@@ -66,6 +63,11 @@ class JobEditor(anywidget.AnyWidget):
     """A run the view opens in its Runs tab (set by `show_run` and `RunView`)."""
     shown_tab = traitlets.Unicode("").tag(sync=True)
     """A tab the view switches to (set by `show_tab`)."""
+    first_view = traitlets.Unicode("").tag(sync=True)
+    """The messages that answer the view's `ready` (the graph, the open task's problems), as a
+    JSON list, while nothing changed since the widget was built: a view rendered before that
+    draws from them at once, without the round trip; "" once anything changed (a view then
+    sends `ready`)."""
 
     def __init__(
         self,
@@ -78,6 +80,8 @@ class JobEditor(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._workspace = workspace
         self._publishing = False
+        # The messages sent while the answer to `ready` is worked out (`_answer_to_ready`).
+        self._captured: list[FromPython] | None = None
         model, job = self._read(job_id, settings)
         self.workspace_label = self._label()
         self._session = EditorSession(
@@ -90,6 +94,7 @@ class JobEditor(anywidget.AnyWidget):
         self.on_msg(self._on_view_message)
         # What other widgets of this kernel save and run on this job shows here at once.
         self._unsubscribe = EVENTS.subscribe(self._on_event)
+        self.first_view = self._answer_to_ready()
 
     # --- Python API ---------------------------------------------------------------------------
 
@@ -349,13 +354,40 @@ class JobEditor(anywidget.AnyWidget):
             session.runs.changed(event.run_id)
 
     def _to_view(self, message: FromPython) -> None:
+        if self._captured is not None:
+            self._captured.append(message)
+            return
+        self._first_view_stale()
         self.send(message)
 
     def _on_view_message(self, _: Any, content: Any, buffers: Any) -> None:
+        self._first_view_stale()
         if isinstance(content, Mapping):
             self._session.handle(content)
 
+    def _answer_to_ready(self) -> str:
+        """What the session answers a view's `ready` now, as `first_view` holds it; "" for a
+        graph too large for one message (a trait's value goes in one)."""
+        import json
+
+        captured: list[FromPython] = []
+        self._captured = captured
+        try:
+            self._session.handle({"kind": "ready"})
+        finally:
+            self._captured = None
+        if any(message.get("more") for message in captured):
+            return ""
+        return json.dumps(captured, separators=(",", ":"))
+
+    def _first_view_stale(self) -> None:
+        # What the view would draw from no longer answers `ready`: a view rendered from now on
+        # asks for the graph instead (a message sent, a view's request, a trait changed).
+        if self.first_view:
+            self.first_view = ""
+
     def _mirror(self, state: EditorState) -> None:
+        self._first_view_stale()
         self._publishing = True
         try:
             with self.hold_sync():

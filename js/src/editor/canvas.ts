@@ -96,7 +96,10 @@ export class EditorCanvas {
       this.size = { w: container.clientWidth, h: container.clientHeight };
       if (this.size.w === before.w && this.size.h === before.h) return;
       if (before.w === 0) {
-        this.fit();
+        // Drawn before the container's size was first observed (a graph in the widget's
+        // state): fitted for this size already, and a fit now would add the rest of a large
+        // graph and style all of it before the first frame.
+        if (this.fittedFor?.w !== cy.width() || this.fittedFor?.h !== cy.height()) this.fit();
         return;
       }
       if (!this.userMovedViewport) {
@@ -170,6 +173,8 @@ export class EditorCanvas {
     this.cleanupWindow = bindConnectDrag(cy, container, (upstream, downstream) => this.events.connect(upstream, downstream));
   }
 
+  /** The canvas size the last rebuild fitted the graph to (null: not fitted since). */
+  private fittedFor: { w: number; h: number } | null = null;
   private cleanupWindow: () => void = () => {};
   private cleanupScroll: () => void = () => {};
   private size = { w: 0, h: 0 };
@@ -235,8 +240,10 @@ export class EditorCanvas {
     const built = performance.now();
     this.timings = { definitions: t1 - t0, add: built - t1 };
     this.cy.one("render", () => this.onDrawn(built));
+    this.fittedFor = null;
     if (split) {
       cy.viewport(split.viewport);
+      this.fittedFor = { w: cy.width(), h: cy.height() };
       this.userMovedViewport = false;
       const rest = split.rest;
       this.rest = rest;
@@ -256,6 +263,7 @@ export class EditorCanvas {
       if (first || !this.userMovedViewport) {
         this.userMovedViewport = false;
         this.fit();
+        this.fittedFor = { w: cy.width(), h: cy.height() };
       }
     }
     this.onRendered();

@@ -64,3 +64,6 @@ class JobEditorModel(TypedDict):
     shown_run: int | None
     #: A tab to switch to (JobEditor.show_tab); "": none.
     shown_tab: str
+    #: The answer to the view's `ready` (its messages as a JSON list) while nothing changed since
+    #: the widget was built; "": ask with `ready`.
+    first_view: str

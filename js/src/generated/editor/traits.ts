@@ -52,4 +52,9 @@ export interface JobEditorModel {
   shown_run: number | null;
   /** A tab to switch to (JobEditor.show_tab); "": none. */
   shown_tab: string;
+  /**
+   * The answer to the view's `ready` (its messages as a JSON list) while nothing changed since
+   * the widget was built; "": ask with `ready`.
+   */
+  first_view: string;
 }
