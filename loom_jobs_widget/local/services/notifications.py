@@ -57,8 +57,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-import httpx
-
 from loom_jobs_widget.local.engine import RunListener, now_ms
 from loom_jobs_widget.local.store import Store
 
@@ -94,6 +92,8 @@ class _Notice:
 
 
 def _post(url: str, payload: dict[str, Any], auth: tuple[str, str] | None, timeout: float) -> None:
+    import httpx  # only a webhook needs it: not every workspace start (~75 ms)
+
     response = httpx.post(url, json=payload, auth=auth, timeout=timeout)
     response.raise_for_status()
 
