@@ -162,6 +162,8 @@ def task_type_fields(task: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[st
     known: list[str] = []
     unknown: list[str] = []
     for name, value in task.items():
+        if name in _OTHER_TASK_FIELDS:  # most fields: one look-up rules them out
+            continue
         if name in _TASK_TYPE_SET:
             if value is not None:
                 known.append(name)
@@ -201,7 +203,7 @@ class ApiObject(BaseModel):
     @classmethod
     def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         obj = handler(data)
-        if isinstance(data, dict) and isinstance(obj, ApiObject):
+        if isinstance(data, dict):  # then `obj` is a new model (or the one being initialised)
             _set_attribute(obj, "__pydantic_private__", {"_key_order": tuple(data)})
         return obj
 
@@ -245,6 +247,8 @@ class ApiObject(BaseModel):
         private = self.__pydantic_private__  # directly: pydantic's attribute access is slow
         order: tuple[str, ...] = private["_key_order"] if private else ()
         # Comprehensions: validation reads every task's fields, several times per keystroke.
+        if not extra and len(order) == len(given) and given.issuperset(order):
+            return {key: values[key] for key in order}  # as loaded: every key a declared field
         if extra:
             found = {
                 key: extra[key] if key in extra else values[key]
@@ -594,6 +598,12 @@ class Task(ApiObject):
         if not isinstance(deps, list):
             return []
         return [dep for dep in deps if isinstance(dep, TaskDependency)]
+
+
+# The fields of a task that are no task type, nor could be taken for one (`task_type_fields`).
+_OTHER_TASK_FIELDS: Final = frozenset(
+    name for name in Task.model_fields if not name.endswith("_task")
+)
 
 
 # --- schedules and triggers ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from loom_jobs_widget.core.models import (
     NotebookTask,
     Task,
     TaskDependency,
+    task_type_fields,
 )
 
 from ..corpus import corpus_files, corpus_settings
@@ -432,3 +433,25 @@ def test_api_fields_follow_document_order_then_new_fields() -> None:
     task = Task.from_api({"timeout_seconds": 1, "zz": 2, "task_key": "a"})
     task.max_retries = 3
     assert list(task.api_fields()) == ["timeout_seconds", "zz", "task_key", "max_retries"]
+
+
+def test_api_fields_of_a_task_without_extras_follow_its_edits() -> None:
+    task = Task.from_api({"timeout_seconds": 1, "task_key": "a", "run_if": "ALL_DONE"})
+    assert task.api_fields() == {"timeout_seconds": 1, "task_key": "a", "run_if": "ALL_DONE"}
+    task.unset("timeout_seconds")
+    assert task.api_fields() == {"task_key": "a", "run_if": "ALL_DONE"}
+    task.max_retries = 3
+    task.run_if = None
+    assert list(task.api_fields().items()) == [
+        ("task_key", "a"),
+        ("run_if", None),
+        ("max_retries", 3),
+    ]
+
+
+def test_task_type_fields_finds_every_documented_type_in_document_order() -> None:
+    task: dict[str, Any] = {name: {} for name in reversed(TASK_TYPES)}
+    task.update({"task_key": "a", "quantum_task": {}, "null_task": None, "odd_task": 3})
+    task.update({"depends_on": [], "max_retries": 1})
+    assert task_type_fields(task) == (tuple(reversed(TASK_TYPES)), ("quantum_task",))
+    assert task_type_fields({"notebook_task": None, "task_key": "k"}) == ((), ())

@@ -10,7 +10,8 @@ anything reaches the API.
 The rules live by family: `job` (job-level settings), `task` (each task), `graph` (depends_on
 and cycles), `references` (`{{...}}`), `triggers` (schedules and triggers), `monitoring`
 (timeouts, health, webhooks, for a job and its tasks alike) and `addresses` (the email addresses
-notified); `rules` runs them in order and `checker` re-checks one task.
+notified); `rules` runs them in order (`quiet` spares a sound task the per-task rules, which
+would find nothing there) and `checker` re-checks one task.
 """
 
 from __future__ import annotations

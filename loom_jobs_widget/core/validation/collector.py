@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from loom_jobs_widget.core.models import JobSettings, field_value, task_type_fields
+from loom_jobs_widget.core.models import JobSettings, Task, field_value, task_type_fields
 from loom_jobs_widget.core.validation.dag import ancestor_sets
 from loom_jobs_widget.core.validation.problems import Problem, Severity
 from loom_jobs_widget.core.validation.readers import (
@@ -101,25 +101,35 @@ class CheckedJob:
         tasks = field_value(self.settings, "tasks")
         if not isinstance(tasks, list):
             return
+        # Once per task of a large job: the common case (a Task model, a string key used once,
+        # no for_each) takes the fewest calls.
+        by_key, parents, sites = self.by_key, self.parents, self.sites
+        fields: Mapping[str, Any]
         for index, task in enumerate(tasks):
-            if not is_object(task):
+            if type(task) is Task:
+                fields = task.api_fields()
+            elif is_object(task):
+                fields = fields_of(task)
+            else:
                 continue
-            fields = fields_of(task)
             key = fields.get("task_key")
-            usable = key if isinstance(key, str) and key else None
-            if is_interpolation(key):
-                self.keys_certain = False
-            first = self.by_key.get(usable) if usable is not None else None
-            path = f"tasks[{usable}]" if usable is not None and first is None else f"tasks[{index}]"
-            site = TaskSite(task, fields, index, path, usable, first=first)
-            if usable is not None and first is None:
-                self.by_key[usable] = site
-                site.node = len(self.parents)
-                self.parents.append(None)
-            self.sites.append(site)
-            nested = nested_site_of(site)
-            if nested is not None:
-                self.nested.append(nested)
+            if isinstance(key, str) and key:
+                if "${" in key:
+                    self.keys_certain = False
+                first = by_key.get(key)
+                if first is None:
+                    site = TaskSite(task, fields, index, f"tasks[{key}]", key, node=len(parents))
+                    by_key[key] = site
+                    parents.append(None)
+                else:
+                    site = TaskSite(task, fields, index, f"tasks[{index}]", key, first=first)
+            else:
+                site = TaskSite(task, fields, index, f"tasks[{index}]", None)
+            sites.append(site)
+            if fields.get("for_each_task") is not None:
+                nested = nested_site_of(site)
+                if nested is not None:
+                    self.nested.append(nested)
 
     def _keys_of(self, list_field: str, key_field: str) -> frozenset[str] | None:
         """The keys a list of the job defines (job_clusters, environments, parameters); None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loom_jobs_widget.core.models import field_value
+from loom_jobs_widget.core.models import TaskDependency, field_value
 from loom_jobs_widget.core.validation.collector import CheckedJob, TaskSite
 from loom_jobs_widget.core.validation.dag import find_cycles
 from loom_jobs_widget.core.validation.readers import is_interpolation, is_object, quote
@@ -17,19 +17,39 @@ def dependencies(job: CheckedJob, site: TaskSite) -> None:
     depends_on = site.fields.get("depends_on")
     if depends_on is None or is_interpolation(depends_on):
         return
-    path = f"{site.path}.depends_on"
     if not isinstance(depends_on, list):
         job.add(
             "invalid-dependency",
             "error",
             f"{site.label} has depends_on {quote(depends_on)}; it must be a list of "
             "{task_key} objects.",
-            path,
+            f"{site.path}.depends_on",
             site,
         )
         return
+    by_key = job.by_key
     for index, dependency in enumerate(depends_on):
-        upstream = field_value(dependency, "task_key")
+        if type(dependency) is TaskDependency:
+            # Declared fields live in __dict__ (None when not given): no extras to look in.
+            values = dependency.__dict__
+            upstream, outcome = values.get("task_key"), values.get("outcome")
+        else:
+            upstream = field_value(dependency, "task_key")
+            outcome = field_value(dependency, "outcome")
+        target = by_key.get(upstream) if isinstance(upstream, str) else None
+        if target is not None and upstream != site.key:
+            if site.node is not None and target.node is not None:
+                upstream_nodes = job.parents[site.node]
+                if upstream_nodes is None:
+                    job.parents[site.node] = [target.node]
+                else:
+                    upstream_nodes.append(target.node)
+            if outcome is not None:
+                _check_outcome(
+                    job, site, target, outcome, f"{site.path}.depends_on[{index}].outcome"
+                )
+            continue
+        path = f"{site.path}.depends_on"
         if not isinstance(upstream, str) or not upstream:
             if is_object(dependency):
                 job.add(
@@ -49,19 +69,8 @@ def dependencies(job: CheckedJob, site: TaskSite) -> None:
                     site,
                 )
             continue
-        target = job.by_key.get(upstream)
-        if target is None or upstream == site.key:
-            _check_dependency_target(job, site, upstream, f"{path}[{index}].task_key")
-            continue
-        if site.node is not None and target.node is not None:
-            upstream_nodes = job.parents[site.node]
-            if upstream_nodes is None:
-                job.parents[site.node] = [target.node]
-            else:
-                upstream_nodes.append(target.node)
-        outcome = field_value(dependency, "outcome")
-        if outcome is not None:
-            _check_outcome(job, site, target, outcome, f"{path}[{index}].outcome")
+        # An upstream task_key that names no task of this job, or the task itself.
+        _check_dependency_target(job, site, upstream, f"{path}[{index}].task_key")
 
 
 def _check_dependency_target(job: CheckedJob, site: TaskSite, upstream: str, path: str) -> None:

@@ -14,7 +14,7 @@ from loom_jobs_widget.core.references import parse as parse_reference
 from loom_jobs_widget.core.validation.collector import CheckedJob, Fault, TaskSite
 from loom_jobs_widget.core.validation.readers import fields_of, items, quote
 
-__all__ = ["parameter_default_references", "task_references"]
+__all__ = ["may_hold_references", "parameter_default_references", "task_references"]
 
 _PATH_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -27,6 +27,20 @@ _WORKSPACE_VALUES: Final = frozenset({"id", "url"})
 _Path: TypeAlias = "str | tuple[_Path, Any]"  # built as (parent, key or index); formatted on need
 
 
+def may_hold_references(site: TaskSite) -> bool:
+    """False when `task_references` has nothing to look at in a task: no string of its task
+    type fields holds `{{` (most tasks). Cheaper than the rule, which keeps paths and order."""
+    known, unknown = site.types
+    fields = site.fields
+    try:
+        for key in known:
+            if _holds_reference(fields.get(key)):
+                return True
+        return any(_holds_reference(fields.get(key)) for key in unknown)
+    except Exception:  # an odd value: the rule looks, and reports if it cannot finish
+        return True
+
+
 def task_references(job: CheckedJob, site: TaskSite) -> None:
     # References are resolved in what a task passes to its code: its task type's fields
     # (parameters, base_parameters, condition operands, for_each inputs, ...). Compute, libraries
@@ -34,6 +48,8 @@ def task_references(job: CheckedJob, site: TaskSite) -> None:
     known, unknown = site.types
     for key in (*known, *unknown):
         value = site.fields.get(key)
+        if not _holds_reference(value):
+            continue  # most values hold none: the paths and the document order are not needed
         if key == "for_each_task" and site.parent is None:
             # The nested task is checked on its own, where {{input}} has a value.
             for inner_key, inner in items(value):
@@ -55,6 +71,47 @@ def parameter_default_references(job: CheckedJob, _: None) -> None:
                 f"Job parameter {quote(name)}" if isinstance(name, str) else f"parameters[{index}]"
             )
             _check_references_in(job, default, f"parameters[{index}].default", who, None)
+
+
+def _holds_reference(value: Any) -> bool:
+    """Whether a string anywhere in `value` holds `{{`, in any order. A stack, not recursion."""
+    pending = [value]
+    pop, extend = pending.pop, pending.extend
+    while pending:
+        item = pop()
+        if item is None:
+            continue
+        # Exact types first: isinstance against a model class is slow (its metaclass is an ABC).
+        kind = type(item)
+        if kind is str:
+            if "{{" in item:
+                return True
+        elif kind is dict:
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind is int or kind is bool or kind is float:
+            continue
+        elif isinstance(item, ApiObject):
+            # Declared fields not given hold None; what the model holds is all in these two.
+            # Its strings are read here, not stacked: most of a task type's fields are strings.
+            for field in item.__dict__.values():
+                if type(field) is str:
+                    if "{{" in field:
+                        return True
+                elif field is not None:
+                    pending.append(field)
+            extra = item.__pydantic_extra__
+            if extra:
+                extend(extra.values())
+        elif isinstance(item, str):
+            if "{{" in item:
+                return True
+        elif isinstance(item, dict):
+            extend(item.values())
+        elif isinstance(item, list):
+            extend(item)
+    return False
 
 
 def _scan(job: CheckedJob, value: Any, path: _Path, site: TaskSite) -> None:

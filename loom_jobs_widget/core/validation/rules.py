@@ -31,7 +31,9 @@ from loom_jobs_widget.core.validation.monitoring import (
     task_timeout,
 )
 from loom_jobs_widget.core.validation.problems import Problem
+from loom_jobs_widget.core.validation.quiet import is_quiet
 from loom_jobs_widget.core.validation.references import (
+    may_hold_references,
     parameter_default_references,
     task_references,
 )
@@ -88,6 +90,7 @@ _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
     task_addresses,
 )
 TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, dependencies)
+_QUIET_TASK_RULES: Final[Sequence[Rule]] = (dependencies,)
 NESTED_TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, nested_task_key_reuse)
 GRAPH_RULES: Final[Sequence[Rule]] = (cycles,)
 REFERENCE_RULES: Final[Sequence[Rule]] = (task_references,)
@@ -121,15 +124,21 @@ def _problems(settings: JobSettings) -> list[Problem]:
     job = CheckedJob(settings)
     job.run_rules(_JOB_RULES, None)
     for site in job.sites:
-        job.run_rules(TASK_RULES, site)
+        if not is_quiet(job, site):
+            job.run_rules(TASK_RULES, site)
+        elif site.fields.get("depends_on") is not None:
+            # A task the other rules have nothing to say about still has its depends_on read.
+            job.run_rules(_QUIET_TASK_RULES, site)
     for site in job.nested:
         job.run_rules(NESTED_TASK_RULES, site)
     # References need the whole dependency graph, so they come after every depends_on was read.
     job.run_rules(GRAPH_RULES, None)
     for site in job.sites:
-        job.run_rules(REFERENCE_RULES, site)
+        if may_hold_references(site):
+            job.run_rules(REFERENCE_RULES, site)
     for site in job.nested:
-        job.run_rules(REFERENCE_RULES, site)
+        if may_hold_references(site):
+            job.run_rules(REFERENCE_RULES, site)
     return job.problems()
 
 
