@@ -3,12 +3,12 @@ tells the editor's edits from the changes made in the workspace meanwhile."""
 
 from __future__ import annotations
 
-import copy
 import threading
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from loom_jobs_widget.core.json_copy import copy_document
 from loom_jobs_widget.core.models import Job
 
 __all__ = ["Baselines"]
@@ -26,7 +26,7 @@ class Baselines:
         self._by_job_id: dict[int, dict[str, Any]] = {}
 
     def remember(self, job: Job, settings: Mapping[str, Any], job_id: int) -> None:
-        snapshot = copy.deepcopy(dict(settings))
+        snapshot = copy_document(settings)
         key = id(job)
         with self._lock:
             self._by_object[key] = (weakref.ref(job, self._forget_object(key)), snapshot)
@@ -45,9 +45,9 @@ class Baselines:
         with self._lock:
             entry = self._by_object.get(id(job))
             if entry is not None and entry[0]() is job:
-                return copy.deepcopy(entry[1])
+                return copy_document(entry[1])
             found = self._by_job_id.get(job_id)
-            return copy.deepcopy(found) if found is not None else None
+            return copy_document(found) if found is not None else None
 
     def forget_job(self, job_id: int) -> None:
         with self._lock:

@@ -15,7 +15,6 @@ plus the edits the user made. Every model here therefore keeps:
 """
 
 import gc
-import marshal
 import warnings
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -44,6 +43,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from loom_jobs_widget.core.json_copy import copy_document
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
 
 __all__ = [
@@ -221,7 +221,8 @@ class ApiObject(BaseModel):
     @classmethod
     def from_api(cls: type[_M], document: Mapping[str, Any]) -> _M:
         """Load an API document. Never fails on a JSON object; the input is not kept or changed."""
-        copied = _copy_document(document)
+        # Raw (untyped) parts of a model are the input's own objects: load a copy.
+        copied = copy_document(document)
         # Every object made here is kept, so a collection pass while they are made frees nothing;
         # in a kernel that holds much else, the passes their number triggers cost more than the
         # load itself. The collector is left as it was found.
@@ -297,34 +298,6 @@ def field_value(obj: Any, name: str) -> Any:
     if isinstance(obj, dict):
         return obj.get(name)
     return None
-
-
-def _copy_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of `document` whose dicts and lists are all new and none shared by two places.
-
-    Raw (untyped) parts of a model are the input's own objects, so loading copies the input
-    first. marshal copies plain JSON values at C speed; its format 2 writes a list or dict that
-    occurs twice as two (format 3 would load it back as one object, shared by two fields). It
-    refuses most other types, but turns an object with a buffer (a numpy number) into bytes:
-    the copy is used only when it equals the input. (A bytearray equals its bytes; no job
-    document holds one.)"""
-    if type(document) is dict:
-        try:
-            copied: dict[str, Any] = marshal.loads(marshal.dumps(document, 2))
-            if copied == document:
-                return copied
-        except Exception:  # a type marshal refuses, deep nesting, an odd __eq__
-            pass
-    copied = _copy_json(dict(document))
-    return copied
-
-
-def _copy_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_json(item) for item in value]
-    return value
 
 
 # --- compute -------------------------------------------------------------------------------------

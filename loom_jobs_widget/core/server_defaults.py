@@ -20,6 +20,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from loom_jobs_widget.core.json_copy import copy_document
+
 __all__ = [
     "JOB_DEFAULTS",
     "NEW_CLUSTER_DEFAULTS",
@@ -61,7 +63,7 @@ def with_server_defaults(
     `drop_write_only` is false), each task's `depends_on` sorted by task_key. Fields of an
     unexpected JSON type are kept as they are (the validator reports them); applying it twice
     gives the same as once."""
-    result = copy.deepcopy(dict(settings))
+    result = copy_document(settings)
     _fill(result, JOB_DEFAULTS)
     source = default_notebook_source(result)
     tasks = result.get("tasks")

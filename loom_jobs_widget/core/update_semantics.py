@@ -10,9 +10,10 @@ the local workspace applies it, and the client replays it to check a save plan
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
+
+from loom_jobs_widget.core.json_copy import copy_document, copy_json
 
 __all__ = ["MERGE_KEYS", "apply_update"]
 
@@ -25,7 +26,7 @@ def apply_update(
 ) -> dict[str, Any]:
     """What `jobs/update` makes of `settings`: a new dict that shares nothing with the arguments.
     ValueError for a `fields_to_remove` entry `<list>/<key>` whose list is not merged by key."""
-    out = copy.deepcopy(dict(settings))
+    out = copy_document(settings)
     for name in fields_to_remove:
         list_name, _, key = name.partition("/")
         if not key:
@@ -48,9 +49,9 @@ def apply_update(
         key_field = MERGE_KEYS.get(name)
         current = out.get(name)
         if key_field is not None and isinstance(value, list) and isinstance(current, list):
-            out[name] = _merge_by_key(current, copy.deepcopy(value), key_field)
+            out[name] = _merge_by_key(current, copy_json(value), key_field)
         else:
-            out[name] = copy.deepcopy(value)
+            out[name] = copy_json(value)
     return out
 
 
