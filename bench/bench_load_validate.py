@@ -31,7 +31,8 @@ from bench_models import layered_job
 from databricks.sdk.service.jobs import JobSettings as SdkJobSettings
 from timing import SCALE, Timing
 
-from loom_jobs_widget.core.models import JobSettings, _copy_document
+from loom_jobs_widget.core.json_copy import copy_document
+from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import validate
 from loom_jobs_widget.core.validation.collector import CheckedJob, Rule, TaskSite
 from loom_jobs_widget.core.validation.quiet import is_quiet
@@ -79,8 +80,8 @@ def fastest_cpu(call: Callable[[], object], rounds: int) -> float:
 
 def breakdown(document: dict[str, Any], settings: JobSettings, rounds: int) -> None:
     """Prints where from_api's and validate's time goes (see the module's docstring)."""
-    copy = fastest_cpu(partial(_copy_document, document), rounds)
-    copied = [_copy_document(document) for _ in range(rounds)]
+    copy = fastest_cpu(partial(copy_document, document), rounds)
+    copied = [copy_document(document) for _ in range(rounds)]
     gc.disable()  # as from_api does while it builds
     try:
         build = fastest_cpu(lambda: JobSettings.model_validate(copied.pop()), rounds)
