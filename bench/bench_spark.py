@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
@@ -43,7 +44,8 @@ import pyspark.sql.connect.session
 dbutils.notebook.exit(str(time.perf_counter() - started))"""
 
 
-def _import_seconds(w: WorkspaceClient, path: str) -> float:
+def _submit_and_wait(w: WorkspaceClient, path: str) -> dict[str, Any]:
+    """A one-time run of the notebook at `path`, once it has ended."""
     answer = w.api_client.do(
         "POST",
         "/api/2.2/jobs/runs/submit",
@@ -53,8 +55,12 @@ def _import_seconds(w: WorkspaceClient, path: str) -> float:
     while True:
         run = w.api_client.do("GET", "/api/2.2/jobs/runs/get", query={"run_id": run_id})
         if run["state"]["life_cycle_state"] in ("TERMINATED", "INTERNAL_ERROR", "SKIPPED"):
-            break
+            return dict(run)
         time.sleep(0.02)
+
+
+def _import_seconds(w: WorkspaceClient, path: str) -> float:
+    run = _submit_and_wait(w, path)
     task_run_id = run["tasks"][0]["run_id"]
     output = w.api_client.do("GET", "/api/2.2/jobs/runs/get-output", query={"run_id": task_run_id})
     return float(output["notebook_output"]["result"])
@@ -62,17 +68,7 @@ def _import_seconds(w: WorkspaceClient, path: str) -> float:
 
 def _run(w: WorkspaceClient, path: str) -> float:
     start = time.perf_counter()
-    answer = w.api_client.do(
-        "POST",
-        "/api/2.2/jobs/runs/submit",
-        body={"tasks": [{"task_key": "t", "notebook_task": {"notebook_path": path}}]},
-    )
-    run_id = int(answer["run_id"])
-    while True:
-        run = w.api_client.do("GET", "/api/2.2/jobs/runs/get", query={"run_id": run_id})
-        if run["state"]["life_cycle_state"] in ("TERMINATED", "INTERNAL_ERROR", "SKIPPED"):
-            break
-        time.sleep(0.02)
+    run = _submit_and_wait(w, path)
     elapsed = time.perf_counter() - start
     if run["state"].get("result_state") != "SUCCESS":
         raise SystemExit(f"{path} failed: {run['state']}")

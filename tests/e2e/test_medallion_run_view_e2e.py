@@ -16,11 +16,11 @@ import pytest
 
 from loom_jobs_widget.client import Workspace, connect
 
+from ..local.exec.spark_support import needs_spark
 from ..local.exec.test_medallion import (
     GOLD_TABLE,
     NOTEBOOKS,
     ORDERS_CSV,
-    SPARK_MISSING,
     VOLUME_CSV,
     medallion_settings,
 )
@@ -28,7 +28,7 @@ from .conftest import EDITOR, ConsoleLog, JupyterLab, open_and_run_notebook, sho
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(SPARK_MISSING is not None, reason=str(SPARK_MISSING)),
+    needs_spark,
 ]
 
 _FOLDER = "/Workspace/Shared/medallion"

@@ -10,8 +10,6 @@ when `--spark` reaches the workspace the magic starts.
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,15 +21,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from loom_jobs_widget.client import ConfigurationError, RunHandle, Workspace, connect
 from loom_jobs_widget.magics import LoomMagics
 
+from .spark_support import needs_spark
 from .test_notebook_magics import cells_of
-
-SPARK_MISSING = (
-    "Spark needs Java: no `java` on PATH"
-    if shutil.which("java") is None
-    else 'pyspark is not installed (pip install "loom-jobs-widget[spark]")'
-    if importlib.util.find_spec("pyspark") is None
-    else None
-)
 
 # Spark's first start (5-20 s) happens in the bronze task.
 _TIMEOUT = 120.0
@@ -134,7 +125,7 @@ def spark_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
         magics.workspace, magics._own = before
 
 
-@pytest.mark.skipif(SPARK_MISSING is not None, reason=str(SPARK_MISSING))
+@needs_spark
 def test_the_medallion_job_runs_on_spark_and_the_gold_task_displays_its_table(
     spark_ws: Workspace,
 ) -> None:

@@ -8,7 +8,6 @@ One workspace (and so one Spark server, started by the first task) serves this m
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -20,15 +19,10 @@ from loom_jobs_widget.local import LocalWorkspace
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 
 from ..helpers import client, run_output, tasks_by_key, wait_run, write
+from .spark_support import needs_spark, spark_workspace
 from .test_notebook_magics import notebook
 
-pytestmark = [
-    pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java: no `java` on PATH"),
-    pytest.mark.skipif(
-        __import__("importlib.util").util.find_spec("pyspark") is None,
-        reason='pyspark is not installed (pip install "loom-jobs-widget[spark]")',
-    ),
-]
+pytestmark = [needs_spark]
 
 # The first task starts the server (5-10 s) and warms it up.
 _TIMEOUT = 120.0
@@ -36,11 +30,8 @@ _TIMEOUT = 120.0
 
 @pytest.fixture(scope="module")
 def spark_lw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorkspace]:
-    workspace = LocalWorkspace(tmp_path_factory.mktemp("spark-names"), spark=True).start()
-    try:
+    with spark_workspace(tmp_path_factory.mktemp("spark-names")) as workspace:
         yield workspace
-    finally:
-        workspace.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,23 +5,15 @@ imports nothing for it. Through the real databricks-sdk."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-
-import pytest
 
 from loom_jobs_widget.local import LocalWorkspace
 
 from ..helpers import client
+from .spark_support import needs_spark
 from .test_notebook_magics import notebook, result, run_notebook
 
-pytestmark = [
-    pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java: no `java` on PATH"),
-    pytest.mark.skipif(
-        __import__("importlib.util").util.find_spec("pyspark") is None,
-        reason="Spark needs the spark extra (pyspark)",
-    ),
-]
+pytestmark = [needs_spark]
 
 # What the task reports: whether pandas was imported before its first cell ran (the cell
 # imports it), and the pandas option a previous task changed.

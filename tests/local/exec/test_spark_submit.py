@@ -6,7 +6,6 @@ and the parameter (JVM jobs do not run locally).
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +16,7 @@ from databricks.sdk import WorkspaceClient
 from loom_jobs_widget.local import LocalWorkspace
 
 from ..helpers import client, run_output, tasks_by_key, wait_run, write
+from .spark_support import needs_spark, spark_workspace
 
 
 def _submit(w: WorkspaceClient, parameters: list[str], timeout: float = 60.0) -> dict[str, Any]:
@@ -80,18 +80,11 @@ def test_a_missing_py_file_fails_the_task_before_its_main_file_runs(
 
 @pytest.fixture(scope="module")
 def spark_lw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorkspace]:
-    workspace = LocalWorkspace(tmp_path_factory.mktemp("spark-submit"), spark=True).start()
-    try:
+    with spark_workspace(tmp_path_factory.mktemp("spark-submit")) as workspace:
         yield workspace
-    finally:
-        workspace.stop()
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java: no `java` on PATH")
-@pytest.mark.skipif(
-    __import__("importlib.util").util.find_spec("pyspark") is None,
-    reason='pyspark is not installed (pip install "loom-jobs-widget[spark]")',
-)
+@needs_spark
 def test_the_main_python_file_runs_with_its_args_py_files_and_confs(
     spark_lw: LocalWorkspace,
 ) -> None:
