@@ -35,10 +35,20 @@ _PAGE_RULES = ["region", "landmark-one-main", "page-has-heading-one", "document-
                "html-has-lang", "bypass"]  # fmt: skip
 
 # A task's point once the canvas has stopped moving: the same container box and node position
-# for three frames in a row (a resize of the page moves the canvas, then cytoscape refits), and
-# the canvas is what is on top there (not the task panel or a dialog).
+# for three frames in a row (a resize of the page moves the canvas, then cytoscape refits), in
+# the window (scrolled to, as a user scrolls the notebook), and the canvas is what is on top
+# there (not the task panel or a dialog).
 _SETTLED_POINT = """async (key) => {
     const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const scroller = (element) => {
+        for (let e = element.parentElement; e; e = e.parentElement) {
+            const overflow = getComputedStyle(e).overflowY;
+            if ((overflow === 'auto' || overflow === 'scroll') && e.scrollHeight > e.clientHeight) {
+                return e;
+            }
+        }
+        return document.scrollingElement;
+    };
     const deadline = performance.now() + 5000;
     let last = '', same = 0, point = null, why = 'the canvas did not settle';
     while (performance.now() < deadline) {
@@ -55,6 +65,11 @@ _SETTLED_POINT = """async (key) => {
         if (same < 3) continue;
         const inside = point[0] > rect.left && point[0] < rect.right
             && point[1] > rect.top && point[1] < rect.bottom;
+        if (inside && (point[1] < 0 || point[1] > window.innerHeight)) {
+            scroller(container).scrollTop += point[1] - window.innerHeight / 2;
+            same = 0;
+            continue;
+        }
         const top = document.elementFromPoint(point[0], point[1]);
         if (inside && top && container.contains(top)) return { point };
         const over = top ? top.className || top.tagName : 'nothing';
