@@ -28,7 +28,11 @@ from typing import Any, Final
 from loom_jobs_widget.local.engine import state as run_states
 from loom_jobs_widget.local.engine.model import now_ms
 from loom_jobs_widget.local.engine.state import Ending
-from loom_jobs_widget.local.exec.dbutils import WORKFLOW_END_FILE, WORKFLOW_RUN_FILE
+from loom_jobs_widget.local.exec.dbutils import (
+    WORKFLOW_END_FILE,
+    WORKFLOW_RUN_FILE,
+    read_json_object,
+)
 from loom_jobs_widget.local.exec.outcome import read_outcome
 from loom_jobs_widget.local.exec.protocol import CHILD_RUNS_FOLDER, INVOCATION_FILE
 from loom_jobs_widget.local.store import RunRecord, Store, TaskRunRecord
@@ -50,14 +54,6 @@ class _Child:
     doc: dict[str, Any]
     task_doc: dict[str, Any]
     ended: bool = False
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _mtime_ms(path: Path) -> int:
@@ -112,13 +108,13 @@ class WorkflowRuns:
             if child is None:
                 child = self._children[entry] = self._start(entry)
             if not child.ended:
-                end = _read_json(entry / WORKFLOW_END_FILE)
+                end = read_json_object(entry / WORKFLOW_END_FILE)
                 if end:
                     self._end_reported(entry, child, end)
             self._scan(entry, depth + 1)
 
     def _start(self, folder: Path) -> _Child:
-        invocation = _read_json(folder / INVOCATION_FILE)
+        invocation = read_json_object(folder / INVOCATION_FILE)
         notebook = str(invocation.get("path") or "")
         name = posixpath.basename(notebook) or "notebook"
         run_id, task_run_id = self._store.new_ids(2)

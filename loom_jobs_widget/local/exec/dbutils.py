@@ -53,6 +53,7 @@ __all__ = [
     "WorkflowException",
     "install_in_ipython",
     "load",
+    "read_json_object",
 ]
 
 #: In a `dbutils.notebook.run` child's folder, written by the caller once the child's process has
@@ -107,7 +108,7 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json_object(path: Path) -> dict[str, Any]:
     """The JSON object in `path`; {} when it is missing or not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -340,14 +341,14 @@ class NotebookUtils:
                     "timeout_seconds": timeout_seconds,
                 },
             )
-        run = _read_json(run_dir / WORKFLOW_RUN_FILE).get("run_id")
+        run = read_json_object(run_dir / WORKFLOW_RUN_FILE).get("run_id")
         named = f"run {run}" if run is not None else f"folder {run_dir}"
         if timed_out:
             print(f"Notebook run {notebook}: TIMEDOUT ({named})")
             raise WorkflowException(
                 f"Notebook {notebook} timed out after {timeout_seconds} seconds"
             ) from None
-        result = _read_json(run_dir / RESULT_FILE) or {
+        result = read_json_object(run_dir / RESULT_FILE) or {
             "result_state": "FAILED",
             "error": "the notebook's process crashed",
         }

@@ -10,36 +10,23 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psutil
-import pytest
 from databricks.sdk import WorkspaceClient
 
 from loom_jobs_widget.local import LocalWorkspace
 from loom_jobs_widget.local.exec.spark import EXTRA_HINT
 
 from ..helpers import client, run_output, wait_run, write
-from .spark_support import needs_spark, spark_workspace
+from .spark_support import needs_spark
 from .test_notebook_magics import cells_of, notebook, run_notebook
 
 pytestmark = [needs_spark]
 
 # The first task starts the server (5-10 s) and warms it up.
 _TIMEOUT = 120.0
-
-
-@pytest.fixture(scope="module")
-def spark_lw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorkspace]:
-    with spark_workspace(tmp_path_factory.mktemp("spark-workspace")) as workspace:
-        yield workspace
-
-
-@pytest.fixture(scope="module")
-def sw(spark_lw: LocalWorkspace) -> WorkspaceClient:
-    return client(spark_lw)
 
 
 def _name() -> str:

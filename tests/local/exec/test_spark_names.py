@@ -9,34 +9,21 @@ One workspace (and so one Spark server, started by the first task) serves this m
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from databricks.sdk import WorkspaceClient
 
 from loom_jobs_widget.local import LocalWorkspace
 from loom_jobs_widget.local.exec.warehouse import LOCAL_WAREHOUSE_ID
 
-from ..helpers import client, run_output, tasks_by_key, wait_run, write
-from .spark_support import needs_spark, spark_workspace
+from ..helpers import run_output, tasks_by_key, wait_run, write
+from .spark_support import needs_spark
 from .test_notebook_magics import notebook
 
 pytestmark = [needs_spark]
 
 # The first task starts the server (5-10 s) and warms it up.
 _TIMEOUT = 120.0
-
-
-@pytest.fixture(scope="module")
-def spark_lw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorkspace]:
-    with spark_workspace(tmp_path_factory.mktemp("spark-names")) as workspace:
-        yield workspace
-
-
-@pytest.fixture(scope="module")
-def sw(spark_lw: LocalWorkspace) -> WorkspaceClient:
-    return client(spark_lw)
 
 
 def _id() -> str:

@@ -7,7 +7,6 @@ and the parameter (JVM jobs do not run locally).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from databricks.sdk import WorkspaceClient
 from loom_jobs_widget.local import LocalWorkspace
 
 from ..helpers import client, run_output, tasks_by_key, wait_run, write
-from .spark_support import needs_spark, spark_workspace
+from .spark_support import needs_spark
 
 
 def _submit(w: WorkspaceClient, parameters: list[str], timeout: float = 60.0) -> dict[str, Any]:
@@ -76,12 +75,6 @@ def test_a_missing_py_file_fails_the_task_before_its_main_file_runs(
         "spark_submit_task parameters: --py-files dbfs:/libs/missing.zip not found"
     ), task["state"]
     assert not marker.exists()
-
-
-@pytest.fixture(scope="module")
-def spark_lw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorkspace]:
-    with spark_workspace(tmp_path_factory.mktemp("spark-submit")) as workspace:
-        yield workspace
 
 
 @needs_spark
