@@ -154,9 +154,9 @@ warming: threading.Thread | None = None
 
 def _warm_up() -> None:
     """Import what the first %loom_* magic needs in the background, while the user types the
-    next cell: pydantic and the models, the widget, and the Databricks SDK's core (its service
-    modules stay unloaded until something asks for `Workspace.client`), which a cold kernel would
-    otherwise pay when the first editor is asked for. `LOOM_JOBS_NO_WARMUP=1` turns it off."""
+    next cell: pydantic and the models (built), the widget, and the Databricks SDK's core (its
+    service modules stay unloaded until something asks for `Workspace.client`), which a cold kernel
+    would otherwise pay when the first editor is asked for. `LOOM_JOBS_NO_WARMUP=1` turns it off."""
     global warming
     if warming is not None or os.environ.get("LOOM_JOBS_NO_WARMUP"):
         return
@@ -172,6 +172,11 @@ def _warm_up() -> None:
 
             import loom_jobs_widget.client.connection
             import loom_jobs_widget.editor.widget  # noqa: F401
+            from loom_jobs_widget.core.models import Job, JobSettings, built
+
+            # Model classes are built on first use: these two are what opening a job loads.
+            built(Job)
+            built(JobSettings)
 
     warming = threading.Thread(target=imports, name="loom-jobs-warm-up", daemon=True)
     warming.start()

@@ -132,6 +132,36 @@ def test_threads_that_ask_for_the_sdk_at_once_get_the_same_whole_package() -> No
     assert found == {"got": 4, "classes": 1, "failed": []}
 
 
+def test_the_editor_import_builds_no_model_class_and_threads_may_load_the_first_jobs_at_once(
+) -> None:
+    found = _fresh(
+        "import json, threading\n"
+        "from loom_jobs_widget.editor import JobEditor\n"
+        "from loom_jobs_widget.core.models import ApiObject, JobSettings, Task\n"
+        "classes = [ApiObject, *ApiObject.__subclasses__()]\n"
+        "at_import = sorted(c.__name__ for c in classes if c.__pydantic_complete__)\n"
+        "nested = {'task_key': 'n', 'notebook_task': {'notebook_path': '/x'}}\n"
+        "loop = {'inputs': '[1]', 'task': nested}\n"
+        "tasks = [{'zz': i, 'task_key': f't{i}', 'for_each_task': loop} for i in range(50)]\n"
+        "document = {'tasks': tasks, 'name': 'n'}\n"
+        "start = threading.Barrier(6)\n"
+        "loaded, failed = [], []\n"
+        "def load():\n"
+        "    start.wait()\n"
+        "    try:\n"
+        "        settings = JobSettings.from_api(document)\n"
+        "        inner = settings.task_list[-1].for_each_task.task\n"
+        "        loaded.append(isinstance(inner, Task) and settings.to_api() == document)\n"
+        "    except Exception as error:\n"
+        "        failed.append(repr(error))\n"
+        "threads = [threading.Thread(target=load) for _ in range(6)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join(60)\n"
+        "print(json.dumps({'at_import': at_import, 'loaded': loaded, 'failed': failed}))\n"
+    )
+    assert found == {"at_import": [], "loaded": [True] * 6, "failed": []}
+
+
 def test_an_sdk_whose_core_cannot_load_alone_is_imported_whole() -> None:
     # As an SDK version whose core needed its package's __init__ would: the first import of the
     # core fails, and the package is then imported the ordinary way.

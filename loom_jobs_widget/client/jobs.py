@@ -145,7 +145,7 @@ class JobsService(Service):
         """The job as the workspace has it (every page of its tasks, job clusters, parameters
         and environments), remembered as loaded for `save`."""
         document, _ = self._read_job(job_id, Context(f"load job {job_id}", job_id=job_id))
-        job = Job.from_api(document)
+        job = Job.from_api(document, owned=True)  # JSON just parsed, and copied for the baseline
         self._baselines.remember(job, document.get("settings") or {}, job_id)
         return job
 
@@ -587,7 +587,7 @@ class JobsService(Service):
                 if isinstance(job_id, int):
                     context = Context(f"load job {job_id}", job_id=job_id)
                     entry, _ = self._read_job(job_id, context)
-            yield Job.from_api(entry)
+            yield Job.from_api(entry, owned=True)  # JSON just parsed
 
 
 def _list_match(

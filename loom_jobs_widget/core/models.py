@@ -15,35 +15,26 @@ plus the edits the user made. Every model here therefore keeps:
 """
 
 import gc
+import threading
 import warnings
 from collections.abc import Iterator, Mapping
-from functools import cache
 from typing import (
-    TYPE_CHECKING,
-    Annotated,
     Any,
     Final,
-    ForwardRef,
     Literal,
     NamedTuple,
     TypeVar,
-    Union,
-    get_args,
 )
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
     SerializerFunctionWrapHandler,
-    ValidatorFunctionWrapHandler,
     model_serializer,
-    model_validator,
 )
-from pydantic_core import core_schema
 
 from loom_jobs_widget.core.json_copy import copy_document
+from loom_jobs_widget.core.loose import Loose, holds_model
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
 
 __all__ = [
@@ -51,55 +42,13 @@ __all__ = [
     "TASK_TYPES", "ApiObject", "AutoScale", "ClusterSpec", "ComputeKind", "ConditionTask",
     "Continuous", "CronSchedule", "Edge", "EmailNotifications", "Environment", "FileArrivalTrigger",
     "ForEachTask", "GitSource", "HealthRule", "HealthRules", "Job", "JobCluster", "JobDeployment",
-    "JobEnvironment", "JobParameterDefinition", "JobRunAs", "JobSettings", "Library", "Loose",
+    "JobEnvironment", "JobParameterDefinition", "JobRunAs", "JobSettings", "Library",
     "NotebookTask", "NotificationSettings", "PeriodicTrigger", "PipelineTask", "PythonWheelTask",
     "QueueSettings", "RunJobTask", "SparkJarTask", "SparkPythonTask", "SparkSubmitTask", "SqlTask",
     "SqlTaskAlert", "SqlTaskDashboard", "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task",
-    "TaskDependency", "TriggerSettings", "Webhook", "WebhookNotifications", "field_value",
-    "task_type_fields", "task_types_of",
+    "TaskDependency", "TriggerSettings", "Webhook", "WebhookNotifications", "built",
+    "field_value", "task_type_fields", "task_types_of",
 ]
-
-_T = TypeVar("_T")
-
-if TYPE_CHECKING:
-    # Tried strictly as T (no coercion: "5" stays a string, 1 stays an int), else kept as it came.
-    Loose = Annotated[Union[_T, Any], Field(union_mode="left_to_right")]  # noqa: UP007
-else:
-
-    class Loose:
-        """`Loose[T]` at run time. Where T holds no model (a str, an int, a list[str], ...),
-        the strict try changes nothing that keeping the value would not keep, so pydantic is
-        told to keep it as it came: far fewer schemas to build at import, and less work per
-        value on load. The annotation still names T (`local.http.wire` reads it)."""
-
-        def __class_getitem__(cls, item: Any) -> Any:
-            return _loose(item)
-
-
-@cache
-def _loose(item: Any) -> Any:
-    if _holds_model(item):
-        return Annotated[Union[item, Any], Field(union_mode="left_to_right")]  # noqa: UP007
-    return Annotated[Union[item, Any], _KEPT]  # noqa: UP007
-
-
-def _holds_model(annotation: Any) -> bool:
-    """Whether a model (or a name not yet defined, which is one) occurs in `annotation`."""
-    if isinstance(annotation, (str, ForwardRef)):
-        return True
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    return any(_holds_model(arg) for arg in get_args(annotation))
-
-
-class _Kept:
-    """Pydantic metadata: the value is kept as it came, unchecked."""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.any_schema()
-
-
-_KEPT = _Kept()
 
 # Values the API documents today; fields hold plain strings so that newer values survive.
 RUN_IF_VALUES = (
@@ -194,18 +143,28 @@ _M = TypeVar("_M", bound="ApiObject")
 class ApiObject(BaseModel):
     """A Jobs API object: declared fields are typed, everything else is kept as it came."""
 
-    model_config = ConfigDict(extra="allow", strict=True, protected_namespaces=())
+    # Built on first use (`built`), not at import: building every class took half of the time of
+    # importing the editor, and a job's load needs only the classes it starts from.
+    model_config = ConfigDict(extra="allow", strict=True, protected_namespaces=(), defer_build=True)
 
-    # The key order lives in `__pydantic_private__["_key_order"]`, set here rather than declared
-    # as a PrivateAttr: pydantic initialises declared private attributes of every object it
-    # builds in Python, which took a third of the time of loading a large job.
-    @model_validator(mode="wrap")
+    def __init__(self, /, **data: Any) -> None:
+        if not type(self).__pydantic_complete__:
+            built(type(self))
+        super().__init__(**data)
+        _remember_key_order(self, data)
+
+    # Marked as pydantic marks its own: otherwise pydantic builds every nested model through this
+    # Python method, which made loading twice as slow. A model made in Python comes through here.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
-    def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        obj = handler(data)
-        if isinstance(data, dict):  # then `obj` is a new model (or the one being initialised)
-            _set_attribute(obj, "__pydantic_private__", {"_key_order": tuple(data)})
-        return obj
+    def model_validate(cls: type[_M], obj: Any, **options: Any) -> _M:
+        if not cls.__pydantic_complete__:
+            built(cls)
+        model = super().model_validate(obj, **options)
+        if isinstance(obj, dict):
+            _remember_key_order(model, obj)
+        return model
 
     @model_serializer(mode="wrap")
     def _dump_in_key_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -219,10 +178,12 @@ class ApiObject(BaseModel):
         return ordered
 
     @classmethod
-    def from_api(cls: type[_M], document: Mapping[str, Any]) -> _M:
-        """Load an API document. Never fails on a JSON object; the input is not kept or changed."""
+    def from_api(cls: type[_M], document: Mapping[str, Any], *, owned: bool = False) -> _M:
+        """Load an API document. Never fails on a JSON object. The input is not kept or changed,
+        unless `owned`: a document the caller hands over (JSON it just parsed) is kept as it is,
+        its raw parts becoming the model's own, with no copy made."""
         # Raw (untyped) parts of a model are the input's own objects: load a copy.
-        copied = copy_document(document)
+        loaded = document if owned else copy_document(document)
         # Every object made here is kept, so a collection pass while they are made frees nothing;
         # in a kernel that holds much else, the passes their number triggers cost more than the
         # load itself. The collector is left as it was found.
@@ -230,13 +191,15 @@ class ApiObject(BaseModel):
         if enabled:
             gc.disable()
         try:
-            return cls.model_validate(copied)
+            return cls.model_validate(loaded)
         finally:
             if enabled:
                 gc.enable()
 
     def to_api(self) -> dict[str, Any]:
         """The API document: what was loaded, with the edits made since, and nothing else."""
+        if not type(self).__pydantic_complete__:  # a model built within another one's load
+            built(type(self))
         return self.model_dump(exclude_unset=True)
 
     def api_fields(self) -> dict[str, Any]:
@@ -258,14 +221,10 @@ class ApiObject(BaseModel):
             }
         else:
             found = {key: values[key] for key in order if key in given and key in values}
-        if len(found) != len(given):
-            for key in given:
-                if key in found:
-                    continue
-                if extra and key in extra:
-                    found[key] = extra[key]
-                elif key in values:
-                    found[key] = values[key]
+        if len(found) != len(given):  # fields set since loading: as the dump orders them
+            found.update((key, values[key]) for key in values if key in given and key not in found)
+            if extra:
+                found.update((key, value) for key, value in extra.items() if key not in found)
         return found
 
     def unset(self, name: str) -> None:
@@ -281,7 +240,74 @@ class ApiObject(BaseModel):
             object.__setattr__(self, name, field.get_default(call_default_factory=True))
 
 
+_BUILDING = threading.Lock()
+
+
+def built(model_class: type[_M]) -> type[_M]:
+    """The model class, built: pydantic builds a deferred class on its first use, but not safely
+    from two threads at once (pydantic PR 13438), and the local workspace loads jobs in several.
+    After it, the class's `model_fields` annotations name no class still to be defined."""
+    with _BUILDING:
+        if not model_class.__pydantic_complete__:
+            model_class.model_rebuild()
+    return model_class
+
+
 _set_attribute = object.__setattr__  # past pydantic's __setattr__, as pydantic itself does
+
+
+# The key order lives in `__pydantic_private__["_key_order"]`, set after pydantic has built the
+# models rather than from a validator of each: pydantic calling back into Python once per object
+# took half of the time of loading a large job. Nor is it a declared PrivateAttr: pydantic
+# initialises those in Python for every object it builds.
+def _remember_key_order(model: ApiObject, document: dict[str, Any]) -> None:
+    """Records the key order of `document` on the model loaded from it, and on every model
+    within (found where `document` holds the object it was built from)."""
+    nested = _NESTED.get(type(model))
+    _remember(model, document, _nested_fields(type(model)) if nested is None else nested)
+
+
+def _remember(model: ApiObject, document: dict[str, Any], nested: frozenset[str]) -> None:
+    # Once per object of a large job: look-ups by exact type rather than isinstance (a model's
+    # metaclass is an ABC), and no call for an object with nothing to record.
+    if len(document) > 1:  # one key has one order: the dump's own
+        _set_attribute(model, "__pydantic_private__", {"_key_order": tuple(document)})
+    if not nested:
+        return
+    values = model.__dict__
+    known = _NESTED
+    for key, given in document.items():
+        if key not in nested:
+            continue
+        value = values[key]
+        inner = known.get(type(value))
+        if inner is not None:
+            if type(given) is dict and (inner or len(given) > 1):
+                _remember(value, given, inner)
+        elif type(value) is list and type(given) is list:
+            # pydantic keeps the entries' order
+            for item, item_given in zip(value, given, strict=False):
+                inner = known.get(type(item))
+                if inner is None or type(item_given) is not dict:
+                    continue
+                if inner or len(item_given) > 1:
+                    _remember(item, item_given, inner)
+        elif isinstance(value, ApiObject) and type(given) is dict:  # a model class from elsewhere
+            _remember(value, given, _nested_fields(type(value)))
+
+
+_NESTED: dict[type, frozenset[str]] = {}
+
+
+def _nested_fields(model_class: type[ApiObject]) -> frozenset[str]:
+    """The declared fields of a model class that may hold models."""
+    found = frozenset(
+        name
+        for name, info in model_class.model_fields.items()
+        if holds_model(info.annotation)
+    )
+    _NESTED[model_class] = found
+    return found
 
 _ABSENT: Final = object()
 
@@ -745,4 +771,11 @@ class Job(ApiObject):
     trigger_state: Loose[ApiObject] | None = None
 
 
-ForEachTask.model_rebuild()
+def _index_model_classes() -> None:
+    """Which fields may hold models, found once here rather than on a load."""
+    classes: list[type[ApiObject]] = [ApiObject, *ApiObject.__subclasses__()]
+    for model_class in classes:
+        _nested_fields(model_class)
+
+
+_index_model_classes()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import array
 import copy
 import gc
+import json
 from collections import OrderedDict
 from typing import Any
 
@@ -95,6 +96,32 @@ def test_models_made_in_python_keep_the_order_they_were_given() -> None:
     copied = loaded.model_copy(deep=True)
     assert copied == loaded
     assert list(copied.to_api()) == ["run_if", "task_key"]
+
+
+def test_a_document_handed_over_is_kept_as_it_is_and_one_lent_is_copied() -> None:
+    def document() -> dict[str, Any]:
+        return {
+            "tasks": [
+                {
+                    "zz": {"k": [1]},
+                    "task_key": "a",
+                    "notebook_task": {"source": "GIT", "notebook_path": "/n"},
+                    "depends_on": [{"outcome": "true", "task_key": "c"}, "odd"],
+                },
+                "not a task",
+            ],
+            "name": "n",
+        }
+
+    handed = document()
+    owned = JobSettings.from_api(handed, owned=True)
+    assert json.dumps(owned.to_api()) == json.dumps(document())  # the order of every object too
+    assert owned.task_list[0].api_fields()["zz"] is handed["tasks"][0]["zz"]
+    lent = document()
+    copied = JobSettings.from_api(lent)
+    assert json.dumps(copied.to_api()) == json.dumps(document())
+    copied.task_list[0].api_fields()["zz"]["k"].append(2)
+    assert lent == document()
 
 
 def test_loading_leaves_the_garbage_collector_as_it_was() -> None:

@@ -109,14 +109,15 @@ def with_tasks(settings: JobSettings, tasks: list[Any]) -> JobSettings:
 def copy_model(model: _M, updates: Mapping[str, Any], removed: str | None = None) -> _M:
     """A shallow copy with some fields replaced, added or `removed`: the key order and the set
     fields as loading its JSON would make them, so that it equals a reload of its own JSON."""
+    order = tuple(model.api_fields())  # before the update: the document order of the original
     copied = model.model_copy(update=updates)
     if removed is not None:
         copied.unset(removed)  # the copy's own field set and extras: the original keeps its own
-    private = copied.__pydantic_private__
-    order: tuple[str, ...] = private["_key_order"] if private else ()
-    if private and order:
-        kept = tuple(key for key in order if key != removed)
-        private["_key_order"] = kept + tuple(key for key in updates if key not in kept)
+    kept = tuple(key for key in order if key != removed)
+    kept += tuple(key for key in updates if key not in kept)
+    # As loading records it: an object of one key has no order to keep.
+    private = {"_key_order": kept} if len(kept) > 1 else None
+    object.__setattr__(copied, "__pydantic_private__", private)
     return copied
 
 
@@ -128,7 +129,7 @@ def with_task(settings: JobSettings, index: int, task: Task) -> JobSettings:
 
 def load(document: dict[str, Any]) -> Task:
     # Documents here are fresh (to_api output, values copied on the way in): no copy needed.
-    return Task.model_validate(document)
+    return Task.from_api(document, owned=True)
 
 
 def copy(value: Any) -> Any:

@@ -98,7 +98,7 @@ def set_job_fields(settings: JobSettings, document: Mapping[str, Any]) -> JobSet
 def _with_job_field(settings: JobSettings, name: str, value: Any) -> JobSettings:
     if value is DELETE:
         return copy_model(settings, {}, removed=name)
-    loaded = JobSettings.model_validate({name: value})
+    loaded = JobSettings.from_api({name: value}, owned=True)
     field_value = loaded.api_fields()[name]
     return copy_model(settings, {name: field_value})
 

@@ -19,7 +19,7 @@ import typing
 from functools import cache
 from typing import Any, Union
 
-from loom_jobs_widget.core.models import ApiObject, JobSettings
+from loom_jobs_widget.core.models import ApiObject, JobSettings, built
 from loom_jobs_widget.local.http.messages import ApiError
 from loom_jobs_widget.local.http.params import is_int64, json_type, parse_int64
 
@@ -55,7 +55,7 @@ def _declared(annotation: Any) -> Any:
 
 @cache
 def _fields(model: type[ApiObject]) -> tuple[tuple[str, Any], ...]:
-    fields = model.model_fields.items()
+    fields = built(model).model_fields.items()  # `for_each_task.task` names Task once built
     return tuple((info.alias or name, _declared(info.annotation)) for name, info in fields)
 
 
