@@ -4,7 +4,6 @@ graph, and the problems found so far, kept in document order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from loom_jobs_widget.core.models import JobSettings, Task, field_value, task_type_fields
@@ -20,23 +19,42 @@ from loom_jobs_widget.core.validation.readers import (
 __all__ = ["CheckedJob", "Fault", "Rule", "TaskSite", "nested_site_of"]
 
 
-@dataclass(eq=False, slots=True)  # slots: fewer objects for the garbage collector to chase
 class TaskSite:
     """A task and where it sits: its path, its position in `tasks`, its node in the graph."""
 
-    task: Any  # a Task model, or a dict when `tasks` could not be read as a list of tasks
-    fields: Mapping[str, Any]  # the task's fields by API name
-    index: int  # position in `tasks`; for a nested task, that of its for_each task
-    path: str
-    key: str | None  # the task_key when it is a non-empty string
-    parent: TaskSite | None = None
-    first: TaskSite | None = None  # the task that used this key first, when this one repeats it
-    node: int | None = None  # index in the dependency graph (first use of a key, top level only)
-    # Its task type fields: the documented ones it sets, and unknown `*_task` objects.
-    types: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False)
+    # Slots and a plain __init__: one is made per task of every job checked, and a dataclass's
+    # __post_init__ is one more call each. Slots are also fewer objects for the garbage collector.
+    __slots__ = ("_path", "fields", "first", "index", "key", "node", "parent", "task", "types")
 
-    def __post_init__(self) -> None:
-        self.types = task_type_fields(self.fields)
+    def __init__(
+        self,
+        task: Any,
+        fields: Mapping[str, Any],
+        index: int,
+        path: str | None,
+        key: str | None,
+        parent: TaskSite | None = None,
+        first: TaskSite | None = None,
+        node: int | None = None,
+    ) -> None:
+        self.task = task  # a Task model, or a dict when `tasks` could not be read as tasks
+        self.fields = fields  # the task's fields by API name
+        self.index = index  # position in `tasks`; for a nested task, that of its for_each task
+        self.key = key  # the task_key when it is a non-empty string
+        self.parent = parent
+        self.first = first  # the task that used this key first, when this one repeats it
+        self.node = node  # index in the dependency graph (first use of a key, top level only)
+        # Its task type fields: the documented ones it sets, and unknown `*_task` objects.
+        self.types: tuple[tuple[str, ...], tuple[str, ...]] = task_type_fields(fields)
+        # None for `tasks[<task_key>]`, made when first read: most paths are never shown.
+        self._path = path
+
+    @property
+    def path(self) -> str:
+        path = self._path
+        if path is None:
+            path = self._path = f"tasks[{self.key}]"
+        return path
 
     @property
     def owner_key(self) -> str | None:
@@ -118,7 +136,7 @@ class CheckedJob:
                     self.keys_certain = False
                 first = by_key.get(key)
                 if first is None:
-                    site = TaskSite(task, fields, index, f"tasks[{key}]", key, node=len(parents))
+                    site = TaskSite(task, fields, index, None, key, node=len(parents))
                     by_key[key] = site
                     parents.append(None)
                 else:
@@ -177,14 +195,18 @@ class CheckedJob:
                 rule(self, site)
             except Exception as exc:
                 # A bug in one rule must not hide what the others found, nor break the editor.
-                self.add(
-                    "validator-failure",
-                    "warning",
-                    f"The check '{rule.__name__.lstrip('_')}' could not finish ({exc!r}); "
-                    "the other checks ran.",
-                    site.path if site is not None else None,
-                    site,
-                )
+                self.rule_failed(rule, exc, site)
+
+    def rule_failed(self, rule: Rule, exc: Exception, site: TaskSite | None) -> None:
+        """Records that a rule raised: the other rules' findings stand."""
+        self.add(
+            "validator-failure",
+            "warning",
+            f"The check '{rule.__name__.lstrip('_')}' could not finish ({exc!r}); "
+            "the other checks ran.",
+            site.path if site is not None else None,
+            site,
+        )
 
     # --- the dependency graph
 

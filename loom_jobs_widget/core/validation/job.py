@@ -112,8 +112,8 @@ def task_count(job: CheckedJob, _: None) -> None:
 
 def invalid_task_entries(job: CheckedJob, _: None) -> None:
     tasks = field_value(job.settings, "tasks")
-    if not isinstance(tasks, list):
-        return
+    if not isinstance(tasks, list) or len(tasks) == len(job.sites):
+        return  # every entry is an object: each has a site
     for index, task in enumerate(tasks):
         if not is_object(task) and not is_interpolation(task):
             job.add(

@@ -10,7 +10,7 @@ no rule reports on a task it calls quiet). `dependencies` is not covered: it als
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 from loom_jobs_widget.core.limits import MAX_TASK_KEY_LENGTH, TASK_KEY_PATTERN
 from loom_jobs_widget.core.models import RUN_IF_VALUES, field_value
@@ -54,66 +54,65 @@ _ROLES: Final[Mapping[str, int]] = {
 def is_quiet(job: CheckedJob, site: TaskSite) -> bool:
     """True only when no per-task rule but `dependencies` reports anything on this top-level
     task; False when unsure."""
+    # All in one function: it runs once per task of every job checked.
     try:
-        return _quiet(job, site)
+        key = site.key
+        if (
+            key is None
+            or site.first is not None
+            or site.parent is not None
+            or len(key) > MAX_TASK_KEY_LENGTH
+            or TASK_KEY_PATTERN.fullmatch(key) is None
+        ):
+            return False  # task_key and nested_task_key_reuse
+        known, unknown = site.types
+        if unknown or len(known) != 1:
+            return False  # task_type
+        task_type = known[0]
+        if task_type in _LOOKED_INTO:
+            return False
+        fields = site.fields
+        roles = _ROLES
+        compute = 0
+        # One pass over what the task sets: a task sets a handful of the fields the rules read.
+        for name, value in fields.items():
+            role = roles.get(name)
+            if role is None or value is None:
+                continue
+            if role == _CLUSTER:
+                compute += 1
+                keys = job.job_cluster_keys
+                if keys is not None and (type(value) is not str or value not in keys):
+                    return False
+            elif role == _INT:
+                if type(value) is not int or value < 0:
+                    return False
+            elif role == _ENVIRONMENT:
+                compute += 1
+                keys = job.environment_keys
+                if keys is not None and (type(value) is not str or value not in keys):
+                    return False
+            elif role == _COMPUTE:
+                compute += 1
+            elif role == _RUN_IF:
+                if type(value) is not str or value not in RUN_IF_VALUES:
+                    return False
+            elif role == _BOOL:
+                if type(value) is not bool:
+                    return False
+            else:  # _WATCHED
+                return False
+        if compute > 1:
+            return False
+        body = fields[task_type]
+        for name in _REQUIRED_NAMES.get(task_type, ()):
+            value = field_value(body, name)
+            # required_fields. Most required fields are strings (a path, a name): one test.
+            if type(value) is str:
+                if not value:
+                    return False
+            elif value is None or value == "" or value == [] or value == {}:
+                return False
+        return True
     except Exception:  # an odd value: the rules judge it, each on its own
         return False
-
-
-def _quiet(job: CheckedJob, site: TaskSite) -> bool:
-    key = site.key
-    if (
-        key is None
-        or site.first is not None
-        or site.parent is not None
-        or len(key) > MAX_TASK_KEY_LENGTH
-        or TASK_KEY_PATTERN.fullmatch(key) is None
-    ):
-        return False  # task_key and nested_task_key_reuse
-    known, unknown = site.types
-    if unknown or len(known) != 1:
-        return False  # task_type
-    task_type = known[0]
-    if task_type in _LOOKED_INTO:
-        return False
-    fields = site.fields
-    roles = _ROLES
-    compute = 0
-    # One pass over what the task sets: a task sets a handful of the fields the rules read.
-    for name, value in fields.items():
-        role = roles.get(name)
-        if role is None or value is None:
-            continue
-        if role == _INT:
-            if type(value) is not int or value < 0:
-                return False
-        elif role == _CLUSTER:
-            compute += 1
-            if not _defined(value, job.job_cluster_keys):
-                return False
-        elif role == _ENVIRONMENT:
-            compute += 1
-            if not _defined(value, job.environment_keys):
-                return False
-        elif role == _COMPUTE:
-            compute += 1
-        elif role == _RUN_IF:
-            if type(value) is not str or value not in RUN_IF_VALUES:
-                return False
-        elif role == _BOOL:
-            if type(value) is not bool:
-                return False
-        else:  # _WATCHED
-            return False
-    if compute > 1:
-        return False
-    body = fields[task_type]
-    for name in _REQUIRED_NAMES.get(task_type, ()):
-        value = field_value(body, name)
-        if value is None or value == "" or value == [] or value == {}:
-            return False  # required_fields
-    return True
-
-
-def _defined(key: Any, keys: frozenset[str] | None) -> bool:
-    return keys is None or (type(key) is str and key in keys)

@@ -36,7 +36,8 @@ def may_hold_references(site: TaskSite) -> bool:
         for key in known:
             if _holds_reference(fields.get(key)):
                 return True
-        return any(_holds_reference(fields.get(key)) for key in unknown)
+        # Most tasks have no unknown type: no generator for them, it costs as much as the scan.
+        return bool(unknown) and any(_holds_reference(fields.get(key)) for key in unknown)
     except Exception:  # an odd value: the rule looks, and reports if it cannot finish
         return True
 
@@ -81,7 +82,7 @@ def _holds_reference(value: Any) -> bool:
         item = pop()
         if item is None:
             continue
-        # Exact types first: isinstance against a model class is slow (its metaclass is an ABC).
+        # Exact types first, then models by exact type (see `_MODEL_CLASSES`).
         kind = type(item)
         if kind is str:
             if "{{" in item:
@@ -90,9 +91,9 @@ def _holds_reference(value: Any) -> bool:
             extend(item.values())
         elif kind is list:
             extend(item)
-        elif kind is int or kind is bool or kind is float:
+        elif kind in _SCALARS:
             continue
-        elif isinstance(item, ApiObject):
+        elif kind in _MODEL_CLASSES or _is_model(item):
             # Declared fields not given hold None; what the model holds is all in these two.
             # Its strings are read here, not stacked: most of a task type's fields are strings.
             for field in item.__dict__.values():
@@ -111,6 +112,19 @@ def _holds_reference(value: Any) -> bool:
             extend(item.values())
         elif isinstance(item, list):
             extend(item)
+    return False
+
+
+_SCALARS: Final = frozenset({int, bool, float})
+# The model classes met so far: a set look-up by exact type is cheaper than isinstance against
+# a model class, whose metaclass is an ABC. They are few, and live as long as the module.
+_MODEL_CLASSES: Final[set[type]] = set()
+
+
+def _is_model(item: object) -> bool:
+    if isinstance(item, ApiObject):
+        _MODEL_CLASSES.add(type(item))
+        return True
     return False
 
 

@@ -90,7 +90,6 @@ _COMMON_TASK_RULES: Final[Sequence[Rule]] = (
     task_addresses,
 )
 TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, dependencies)
-_QUIET_TASK_RULES: Final[Sequence[Rule]] = (dependencies,)
 NESTED_TASK_RULES: Final[Sequence[Rule]] = (*_COMMON_TASK_RULES, nested_task_key_reuse)
 GRAPH_RULES: Final[Sequence[Rule]] = (cycles,)
 REFERENCE_RULES: Final[Sequence[Rule]] = (task_references,)
@@ -127,8 +126,12 @@ def _problems(settings: JobSettings) -> list[Problem]:
         if not is_quiet(job, site):
             job.run_rules(TASK_RULES, site)
         elif site.fields.get("depends_on") is not None:
-            # A task the other rules have nothing to say about still has its depends_on read.
-            job.run_rules(_QUIET_TASK_RULES, site)
+            # A task the other rules have nothing to say about still has its depends_on read:
+            # called here, not through `run_rules`, as it is most tasks of a large job.
+            try:
+                dependencies(job, site)
+            except Exception as exc:
+                job.rule_failed(dependencies, exc, site)
     for site in job.nested:
         job.run_rules(NESTED_TASK_RULES, site)
     # References need the whole dependency graph, so they come after every depends_on was read.

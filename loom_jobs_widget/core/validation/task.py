@@ -156,8 +156,7 @@ def run_if(job: CheckedJob, site: TaskSite) -> None:
     job.add(
         "unknown-run-if",
         "warning",
-        f"{site.label} has run_if {quote(run_if)}, which is not one of "
-        f"{', '.join(RUN_IF_VALUES)}.",
+        f"{site.label} has run_if {quote(run_if)}, which is not one of {', '.join(RUN_IF_VALUES)}.",
         f"{site.path}.run_if",
         site,
     )

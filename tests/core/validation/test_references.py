@@ -322,3 +322,16 @@ def test_several_references_in_one_string() -> None:
 
 def test_references_when_task_keys_come_from_a_bundle() -> None:
     clean(job(task("${var.producer}"), notebook("a", "{{tasks.producer.values.rows}}")))
+
+
+def test_references_in_a_task_type_this_editor_does_not_know() -> None:
+    # A task type newer than this editor still passes its values on: they are read all the same.
+    document = job(
+        task("a", quantum_task={"circuit": {"shots": "{{job.naem}}"}}),
+        task("b", notebook_task={"notebook_path": "/n"}, quantum_task={"x": "{{job.id}}"}),
+    )
+    assert [(p.code, p.field) for p in check(document)] == [
+        ("unknown-task-type", "tasks[a].quantum_task"),
+        ("unknown-reference", "tasks[a].quantum_task.circuit.shots"),
+        ("unknown-task-type", "tasks[b].quantum_task"),
+    ]
