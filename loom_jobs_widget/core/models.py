@@ -280,23 +280,38 @@ def _remember(model: ApiObject, document: dict[str, Any], nested: frozenset[str]
         if key not in nested:
             continue
         value = values[key]
-        inner = known.get(type(value))
-        if inner is not None:
-            if type(given) is dict and (inner or len(given) > 1):
-                _remember(value, given, inner)
-        elif type(value) is list and type(given) is list:
+        if type(value) is list:
+            if type(given) is not list:
+                continue
             # pydantic keeps the entries' order
             for item, item_given in zip(value, given, strict=False):
-                inner = known.get(type(item))
-                if inner is None or type(item_given) is not dict:
+                if type(item_given) is not dict:
                     continue
-                if inner or len(item_given) > 1:
+                inner = known.get(type(item))
+                if inner is None:
+                    inner = _first_met(item)
+                if inner is not None and (inner or len(item_given) > 1):
                     _remember(item, item_given, inner)
-        elif isinstance(value, ApiObject) and type(given) is dict:  # a model class from elsewhere
-            _remember(value, given, _nested_fields(type(value)))
+            continue
+        inner = known.get(type(value))
+        if inner is None:
+            inner = _first_met(value)
+        if inner is not None and type(given) is dict and (inner or len(given) > 1):
+            _remember(value, given, inner)
 
 
+# By model class: its declared fields that may hold models. Filled as classes are first met.
 _NESTED: dict[type, frozenset[str]] = {}
+
+
+def _first_met(value: Any) -> frozenset[str] | None:
+    """The fields of a model whose class no load has met yet (None when `value` is no model)."""
+    if type(value) in _PLAIN or not isinstance(value, ApiObject):
+        return None
+    return _nested_fields(type(value))
+
+
+_PLAIN: Final = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
 def _nested_fields(model_class: type[ApiObject]) -> frozenset[str]:
@@ -769,13 +784,3 @@ class Job(ApiObject):
     has_more: Loose[bool] | None = None
     next_page_token: Loose[str] | None = None
     trigger_state: Loose[ApiObject] | None = None
-
-
-def _index_model_classes() -> None:
-    """Which fields may hold models, found once here rather than on a load."""
-    classes: list[type[ApiObject]] = [ApiObject, *ApiObject.__subclasses__()]
-    for model_class in classes:
-        _nested_fields(model_class)
-
-
-_index_model_classes()
