@@ -1,8 +1,10 @@
-// Bundles each widget's view into ONE self-contained ES module for anywidget (no code
-// splitting, no CDN imports):
+// Bundles each widget's view into ONE self-contained ES module (no code splitting, no CDN
+// imports), and the small module every widget gives anywidget as its `_esm`, which loads the
+// widget's bundle once per page (src/loader.ts):
 //   src/widget.ts        -> ../loom_jobs_widget/static/widget.js  (JobGraph)
 //   src/editor/index.ts  -> ../loom_jobs_widget/static/editor.js  (JobEditor)
 //   src/browser/index.ts -> ../loom_jobs_widget/static/browser.js (JobsBrowser)
+//   src/loader.ts        -> ../loom_jobs_widget/static/loader.js
 //
 //   node build.mjs           production build (minified)
 //   node build.mjs --watch   rebuild on change (pair with ANYWIDGET_HMR=1)
@@ -27,6 +29,7 @@ const options = {
     widget: fileURLToPath(new URL("./src/widget.ts", import.meta.url)),
     editor: fileURLToPath(new URL("./src/editor/index.ts", import.meta.url)),
     browser: fileURLToPath(new URL("./src/browser/index.ts", import.meta.url)),
+    loader: fileURLToPath(new URL("./src/loader.ts", import.meta.url)),
   },
   outdir: fileURLToPath(new URL("../loom_jobs_widget/static/", import.meta.url)),
   bundle: true,

@@ -19,7 +19,7 @@ import ipywidgets
 import traitlets
 from IPython.display import display
 
-from loom_jobs_widget._assets import bundle_path
+from loom_jobs_widget._assets import Bundle, module_loader
 from loom_jobs_widget.browser.protocol import JobRow
 from loom_jobs_widget.browser.query import Query
 from loom_jobs_widget.browser.rows import rows_html
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["JobsBrowser"]
 
-_BUNDLE = bundle_path("browser")
-
 
 class JobsBrowser(anywidget.AnyWidget):
     """The jobs of a workspace as a table: search, filters, paging, row actions.
@@ -41,7 +39,8 @@ class JobsBrowser(anywidget.AnyWidget):
     ``workspace`` is a `Workspace` from `loom_jobs_widget.connect()`; without one the browser
     uses the embedded local workspace, connected when it is first needed."""
 
-    _esm = _BUNDLE
+    _esm = module_loader("browser")
+    _bundle = Bundle("browser")
 
     workspace_label = traitlets.Unicode("").tag(sync=True)
     query = traitlets.Dict().tag(sync=True)

@@ -14,6 +14,8 @@ import marshal
 from collections.abc import Mapping
 from typing import Any
 
+from loom_jobs_widget.core.gc_pause import collector_paused
+
 __all__ = ["copy_document", "copy_json"]
 
 
@@ -21,7 +23,8 @@ def copy_json(value: Any) -> Any:
     """A copy of the JSON value `value`."""
     if type(value) is dict or type(value) is list:
         try:
-            copied = marshal.loads(marshal.dumps(value, 2))
+            with collector_paused():  # every object made here is kept
+                copied = marshal.loads(marshal.dumps(value, 2))
             if copied == value:
                 return copied
         except Exception:  # a type marshal refuses, deep nesting, an odd __eq__

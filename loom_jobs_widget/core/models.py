@@ -14,7 +14,6 @@ plus the edits the user made. Every model here therefore keeps:
 `JobSettings.from_api(d).to_api() == d` for any JSON object `d`.
 """
 
-import gc
 import threading
 import warnings
 from collections.abc import Iterator, Mapping
@@ -33,6 +32,7 @@ from pydantic import (
     model_serializer,
 )
 
+from loom_jobs_widget.core.gc_pause import collector_paused
 from loom_jobs_widget.core.json_copy import copy_document
 from loom_jobs_widget.core.loose import Loose, holds_model
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
@@ -184,17 +184,8 @@ class ApiObject(BaseModel):
         its raw parts becoming the model's own, with no copy made."""
         # Raw (untyped) parts of a model are the input's own objects: load a copy.
         loaded = document if owned else copy_document(document)
-        # Every object made here is kept, so a collection pass while they are made frees nothing;
-        # in a kernel that holds much else, the passes their number triggers cost more than the
-        # load itself. The collector is left as it was found.
-        enabled = gc.isenabled()
-        if enabled:
-            gc.disable()
-        try:
+        with collector_paused():  # every object made here is kept
             return cls.model_validate(loaded)
-        finally:
-            if enabled:
-                gc.enable()
 
     def to_api(self) -> dict[str, Any]:
         """The API document: what was loaded, with the edits made since, and nothing else."""

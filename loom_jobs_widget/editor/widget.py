@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from loom_jobs_widget._assets import bundle_path
+from loom_jobs_widget._assets import Bundle, module_loader
 from loom_jobs_widget.client import ConfigurationError, task_states
 from loom_jobs_widget.client.events import EVENTS, JobEvent
 from loom_jobs_widget.core.changes import Change
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["JobEditor", "RunView", "UnsavedChangesError"]
 
-_BUNDLE = bundle_path("editor")
 
 _NEW_JOB: dict[str, Any] = {"name": "New job", "tasks": []}
 
@@ -43,7 +42,8 @@ class JobEditor(anywidget.AnyWidget):
     uses the embedded local workspace, connected when it is first needed.
     """
 
-    _esm = _BUNDLE
+    _esm = module_loader("editor")
+    _bundle = Bundle("editor")
 
     title = traitlets.Unicode("").tag(sync=True)
     job_id = traitlets.Int(None, allow_none=True).tag(sync=True)

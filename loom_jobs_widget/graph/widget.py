@@ -12,14 +12,12 @@ from typing import Any
 import anywidget
 import traitlets
 
-from loom_jobs_widget._assets import bundle_path
+from loom_jobs_widget._assets import Bundle, module_loader
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.graph.elements import Elements, job_elements
 from loom_jobs_widget.graph.svg import job_html
 
-__all__ = ["BUNDLE", "JobGraph"]
-
-BUNDLE = bundle_path("widget")
+__all__ = ["JobGraph"]
 
 
 class JobGraph(anywidget.AnyWidget):
@@ -29,7 +27,8 @@ class JobGraph(anywidget.AnyWidget):
     ``settings`` of a ``jobs/get`` response.
     """
 
-    _esm = BUNDLE
+    _esm = module_loader("widget")
+    _bundle = Bundle("widget")
 
     title = traitlets.Unicode("").tag(sync=True)
     """Shown in the widget's header (the job's ``name`` by default)."""

@@ -88,3 +88,46 @@ def test_views_drawn_from_the_state_follow_the_edits(
     )
     assert node_counts(page) == [str(tasks + 1)] * 3
     assert console.errors_from_our_code() == []
+
+
+def test_two_editors_share_one_loaded_bundle_and_no_element_id(
+    page: Any, jupyter_lab: JupyterLab, console: ConsoleLog, local: tuple[Workspace, Path]
+) -> None:
+    ws, data = local
+    first = int(ws.jobs.create(JOB).job_id)  # type: ignore[arg-type]
+    second = int(ws.jobs.create({**JOB, "name": "second"}).job_id)  # type: ignore[arg-type]
+    write_notebook(
+        jupyter_lab,
+        "two_editors_e2e.ipynb",
+        [
+            "from loom_jobs_widget import JobEditor, connect\n"
+            f"ws = connect('local', data_dir={str(data)!r})\n"
+            f"display(JobEditor({first}, ws))\n"
+            f"display(JobEditor({second}, ws))",
+        ],
+    )
+    lab = jupyter_lab
+    page.goto(f"{lab.url}/lab/workspaces/two_editors/tree/two_editors_e2e.ipynb?token={lab.token}")
+    page.wait_for_function(_KERNEL_READY, timeout=90_000)
+    run_cell(page, 0)
+    page.wait_for_function(
+        """([selector, tasks]) => {
+            const views = [...document.querySelectorAll(selector)];
+            return views.length === 2 && views.every((v) => v.dataset.nodeCount === String(tasks)
+                && v.dataset.drawnAt);
+        }""",
+        arg=[EDITOR, len(JOB["tasks"])],
+    )
+    found = page.evaluate(
+        """(selector) => {
+            const ids = [...document.querySelectorAll(`${selector} [id]`)].map((e) => e.id);
+            const bundles = globalThis[Symbol.for("loom-jobs-widget/bundles")];
+            return { ids: ids.length, unique: new Set(ids).size, bundles: bundles?.size ?? 0 };
+        }""",
+        EDITOR,
+    )
+    # One module for both editors: a second editor neither compiles the bundle again nor reuses
+    # the first one's element ids (a label's `for` would then name a field of the other editor).
+    assert found["bundles"] == 1
+    assert found["ids"] > 0 and found["unique"] == found["ids"]
+    assert console.errors_from_our_code() == []

@@ -10,6 +10,7 @@ import ipywidgets
 import pytest
 
 from loom_jobs_widget.graph import JobGraph, job_elements
+from loom_jobs_widget._assets import bundle_path
 from loom_jobs_widget.graph import widget as widget_module
 from loom_jobs_widget.graph.elements import (
     MAX_NODE_WIDTH,
@@ -38,15 +39,18 @@ THREE_TASKS: dict[str, Any] = {
 }
 
 
-def test_bundle_is_one_self_contained_module() -> None:
-    bundle = widget_module.BUNDLE
+def test_the_bundle_is_one_self_contained_module_sent_beside_a_small_loader() -> None:
+    bundle = bundle_path("widget")
     assert bundle == Path(widget_module.__file__).parents[1] / "static" / "widget.js"
     text = bundle.read_text(encoding="utf-8")
-    assert str(JobGraph._esm) == text  # anywidget sends this file to the browser
+    assert JobGraph()._bundle == text  # anywidget sends it to the browser with the widget
     assert "export" in text
-    # No code-split chunks or CDN imports: anywidget loads the file alone from a Blob URL.
+    # No code-split chunks or CDN imports: the loader imports the text alone from a Blob URL.
     assert 'from"http' not in text.replace(" ", "")
     assert "import(" not in text
+    loader = str(JobGraph._esm)
+    assert loader == bundle_path("loader").read_text(encoding="utf-8")
+    assert "_bundle" in loader and len(loader) < 2_000
 
 
 def test_synced_traits() -> None:

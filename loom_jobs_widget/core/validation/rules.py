@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from loom_jobs_widget.core.gc_pause import collector_paused
 from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation.addresses import job_addresses, task_addresses
 from loom_jobs_widget.core.validation.collector import CheckedJob, Rule
@@ -106,17 +106,10 @@ def validate(settings: JobSettings | Mapping[str, Any]) -> list[Problem]:
             given = JobSettings.from_api(given)
         except Exception as exc:  # a Mapping that is no JSON object (odd keys, endless nesting)
             return [_unreadable(str(exc) or type(exc).__name__)]
-    # What the rules make (a site per task, the fields they read) forms no cycle, so a collection
-    # pass meanwhile frees nothing, and the passes their number triggers cost a tenth of a run
-    # on a large job. The collector is left as it was found.
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
+    # What the rules make (a site per task, the fields they read) forms no cycle: the passes
+    # their number would trigger cost a tenth of a run on a large job.
+    with collector_paused():
         return _problems(given)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _problems(settings: JobSettings) -> list[Problem]:
