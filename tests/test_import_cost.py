@@ -2,7 +2,9 @@
 SDK's core but none of its service modules until `Workspace.client` is asked for. What opening
 the editor leaves unimported until it is used: PyYAML (a YAML view or bundle), croniter (a job
 with a schedule), and `connect()` with the workspace services (a connection); each is then
-imported by the call that needs it, and that call behaves as before.
+imported by the call that needs it, and that call behaves as before. The same holds for what
+the view's first messages need: the schedule preview's Quartz evaluation, the request and edit
+messages' TypedDicts, a bundle's export, and a layout's medians.
 
 Each check runs in a fresh interpreter, since this one has imported everything already.
 """
@@ -263,3 +265,63 @@ def test_the_client_package_gives_every_name_it_lists() -> None:
         "    sys.modules)}))\n"
     )
     assert found == {"missing": [], "same": True, "connect": True, "sdk": False}
+
+
+# Imported by the first message that needs them (the protocol's modules: by the first look-up of
+# one of their names), not with the editor.
+_FIRST_USE = (
+    "loom_jobs_widget.schedule.quartz",
+    "loom_jobs_widget.schedule.fire_times",
+    "loom_jobs_widget.schedule.description",
+    "loom_jobs_widget.schedule.unix",
+    "loom_jobs_widget.editor.protocol.from_view",
+    "loom_jobs_widget.editor.protocol.edits",
+    "loom_jobs_widget.core.bundles",
+)
+
+
+def test_the_editor_imports_the_schedule_preview_and_the_view_messages_when_first_used() -> None:
+    found = _fresh(
+        "import json, sys\n"
+        "from loom_jobs_widget.editor import JobEditor, EditorSession\n"
+        "import loom_jobs_widget.editor.session\n"
+        f"first_use = {_FIRST_USE!r}\n"
+        "before = [m for m in first_use if m in sys.modules]\n"
+        "from loom_jobs_widget.core.models import JobSettings\n"
+        "from loom_jobs_widget.editor import protocol\n"
+        "job = {'name': 'n', 'tasks': [{'task_key': 'a',\n"
+        "    'notebook_task': {'notebook_path': '/Shared/a'}}]}\n"
+        "sent = []\n"
+        "def no_workspace():\n"
+        "    raise AssertionError('no workspace is needed')\n"
+        "session = EditorSession(JobSettings.from_api(job), job=None, send=sent.append,\n"
+        "    on_state=lambda state: None, workspace=no_workspace)\n"
+        "session.handle({'kind': 'schedule_preview', 'request_id': 1,\n"
+        "    'quartz_cron_expression': '0 30 2 * * ?', 'timezone_id': 'UTC', 'count': 2,\n"
+        "    'start': '2026-01-01T00:00:00Z'})\n"
+        "session.handle({'kind': 'from_unix', 'request_id': 2, 'expression': '0 6 * * 1'})\n"
+        "session.handle({'kind': 'edit', 'op': 'set_field', 'task_key': 'a',\n"
+        "    'path': ['timeout_seconds'], 'value': 60, 'request_id': 3})\n"
+        "session.handle({'kind': 'view_as', 'format': 'bundle'})\n"
+        "by_kind = {m['kind']: m for m in sent}\n"
+        "preview = by_kind['schedule_preview']['preview']\n"
+        "typed = sorted(protocol.SetFieldRequest.__annotations__)\n"
+        "ops = protocol.EditOp\n"
+        "print(json.dumps({'before': before,\n"
+        "    'after': [m for m in first_use if m not in sys.modules],\n"
+        "    'fires': [f['utc'] for f in preview['fire_times']],\n"
+        "    'description': preview['description'],\n"
+        "    'from_unix': by_kind['from_unix'].get('expression'),\n"
+        "    'timeout': session.settings.task('a').timeout_seconds,\n"
+        "    'edit_errors': [m for m in sent if m['kind'] == 'edit_error'],\n"
+        "    'bundle': 'resources:' in by_kind['document']['text'],\n"
+        "    'typed': typed}))\n"
+    )
+    assert found["before"] == []
+    assert found["after"] == []
+    assert found["fires"] == ["2026-01-01T02:30:00Z", "2026-01-02T02:30:00Z"]
+    assert found["description"]
+    assert found["from_unix"] == "0 0 6 ? * MON"
+    assert found["timeout"] == 60 and found["edit_errors"] == []
+    assert found["bundle"]
+    assert "path" in found["typed"]  # type: ignore[operator]

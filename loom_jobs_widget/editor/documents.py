@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loom_jobs_widget.core.bundles import BundleError, document_jobs, export_job
 from loom_jobs_widget.core.changes import diff
 from loom_jobs_widget.core.documents import DocumentError, parse_document, settings_text
 from loom_jobs_widget.core.editing import EditError, replace_task
@@ -41,6 +40,9 @@ def document_message(
     message: protocol.DocumentMessage = {"kind": "document", "format": text_format, "text": ""}
     if task_key is None:
         if text_format == "bundle":
+            # Bundles are imported when a bundle is first shown or pasted, not with the editor.
+            from loom_jobs_widget.core.bundles import export_job
+
             message["text"] = export_job(settings)
         else:
             message["text"] = settings_text(settings, text_format)
@@ -150,6 +152,8 @@ def _settings_document(
     note = ""
     pasted_bundle = isinstance(document, Mapping) and "resources" in document
     if text_format == "bundle" or (pasted_bundle and "tasks" not in document):
+        from loom_jobs_widget.core.bundles import BundleError, document_jobs
+
         try:
             jobs = document_jobs(document)
         except BundleError as error:

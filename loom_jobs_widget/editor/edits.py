@@ -9,29 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loom_jobs_widget.core import editing
 from loom_jobs_widget.core.editing import EditError
 from loom_jobs_widget.core.editing.base import copy
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.editor.protocol import (
-    AddDependency,
-    AddTask,
-    CloneTask,
-    EditOp,
-    RemoveDependency,
-    RemoveTasks,
-    RenameTask,
-    ReplaceTask,
-    SetField,
-    SetJobField,
-    SetPauseStatus,
-    SetTaskType,
-    SetTriggerKind,
-    SwapJobCluster,
-)
 from loom_jobs_widget.editor.tabs.schedule import pause_status_edit, trigger_kind_edit
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.protocol import (
+        AddDependency,
+        AddTask,
+        CloneTask,
+        EditOp,
+        RemoveDependency,
+        RemoveTasks,
+        RenameTask,
+        ReplaceTask,
+        SetField,
+        SetJobField,
+        SetPauseStatus,
+        SetTaskType,
+        SetTriggerKind,
+        SwapJobCluster,
+    )
 
 __all__ = ["Edited", "apply_edit"]
 

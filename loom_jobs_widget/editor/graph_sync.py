@@ -10,13 +10,15 @@ structure, so a change that moves no task or edge is not laid out again.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from loom_jobs_widget.core.models import JobSettings, Task
 from loom_jobs_widget.core.validation import Problem
-from loom_jobs_widget.editor.protocol import FromPython, GraphEdge, GraphNode, PatchMessage
 from loom_jobs_widget.graph import Elements, job_elements
 from loom_jobs_widget.graph.elements import EDITOR_ICON_ROOM, diff_elements, task_node
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.protocol import FromPython, GraphEdge, GraphNode, PatchMessage
 
 __all__ = ["GRAPH_CHUNK", "MAX_MESSAGE_BYTES", "GraphSync"]
 
@@ -158,11 +160,11 @@ class GraphSync:
 
 # `graph.elements` builds the elements as plain dicts: these are the protocol's shapes.
 def _graph_nodes(nodes: list[dict[str, Any]]) -> list[GraphNode]:
-    return cast(list[GraphNode], nodes)
+    return cast("list[GraphNode]", nodes)
 
 
 def _graph_edges(edges: list[dict[str, Any]]) -> list[GraphEdge]:
-    return cast(list[GraphEdge], edges)
+    return cast("list[GraphEdge]", edges)
 
 
 def _index_nodes(elements: Elements) -> dict[str, int]:

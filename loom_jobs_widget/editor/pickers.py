@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from loom_jobs_widget.client import NotFoundError, WorkspaceError, translate_error
 from loom_jobs_widget.client.errors import Context
-from loom_jobs_widget.editor.protocol import Choice
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import Workspace
     from loom_jobs_widget.core.models import JobSettings
+    from loom_jobs_widget.editor.protocol import Choice
 
 __all__ = ["WORKSPACE_PICKERS", "choices", "job_choices", "unknown_destinations"]
 

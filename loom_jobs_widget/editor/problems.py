@@ -3,8 +3,12 @@ settings."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from loom_jobs_widget.core.validation import Problem, field_path
-from loom_jobs_widget.editor.protocol import Problem as ProblemJson
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.protocol import Problem as ProblemJson
 
 __all__ = ["problem_at_field", "problem_in_task", "problem_json", "problem_path"]
 

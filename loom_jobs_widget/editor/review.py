@@ -15,10 +15,10 @@ from loom_jobs_widget.core.models import JobSettings
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.pickers import unknown_destinations
 from loom_jobs_widget.editor.problems import problem_json
-from loom_jobs_widget.editor.protocol import Change, ReviewMessage
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import Workspace
+    from loom_jobs_widget.editor.protocol import Change, ReviewMessage
 
 __all__ = [
     "conflict_text", "destination_problems", "merged_onto", "review_message", "saved_text",

@@ -30,33 +30,23 @@ from loom_jobs_widget.client import (
     task_states,
 )
 from loom_jobs_widget.client.run_views import for_each_iterations
-from loom_jobs_widget.editor.protocol import (
-    CancelAllRequest,
-    CancelRunRequest,
-    FromPython,
-    IterationsPage,
-    IterationsRequest,
-    MatrixMessage,
-    MatrixRequest,
-    MatrixRow,
-    RepairPlan,
-    RepairPreviewRequest,
-    RepairRequest,
-    RunDetail,
-    RunNowRequest,
-    RunRequest,
-    RunsMessage,
-    RunsRequest,
-    RunSummary,
-    ShowRunRequest,
-    StatusLevel,
-    TaskOutput,
-    TaskOutputRequest,
-)
+from loom_jobs_widget.editor import protocol
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import RunsService
     from loom_jobs_widget.core.models import JobSettings
+    from loom_jobs_widget.editor.protocol import (
+        FromPython,
+        IterationsPage,
+        MatrixMessage,
+        MatrixRow,
+        RepairPlan,
+        RunDetail,
+        RunsMessage,
+        RunSummary,
+        StatusLevel,
+        TaskOutput,
+    )
 
 __all__ = ["RUN_MESSAGES", "EditorRuns"]
 
@@ -119,7 +109,7 @@ class EditorRuns:
     def _order(self) -> list[str]:
         return [str(t.task_key) for t in self._settings().task_list if isinstance(t.task_key, str)]
 
-    def _on_runs(self, message: RunsRequest) -> None:
+    def _on_runs(self, message: protocol.RunsRequest) -> None:
         reply: RunsMessage = {"kind": "runs", "request_id": message["request_id"], "runs": [],
                               "has_more": False}  # fmt: skip
         job_id = self._job_id()
@@ -140,16 +130,16 @@ class EditorRuns:
             reply["has_more"] = len(page) > limit
         self._send(reply)
 
-    def _on_run(self, message: RunRequest) -> None:
+    def _on_run(self, message: protocol.RunRequest) -> None:
         runs = self._runs()
         run = runs.get_run(
             int(message["run_id"]), include_history=True, include_resolved_values=True
         )
         detail = run_detail(run, self._order(), host=runs.host, local=runs.local)
         self._send({"kind": "run", "request_id": message["request_id"],
-                    "run": cast(RunDetail, detail)})  # fmt: skip
+                    "run": cast("RunDetail", detail)})  # fmt: skip
 
-    def _on_task_output(self, message: TaskOutputRequest) -> None:
+    def _on_task_output(self, message: protocol.TaskOutputRequest) -> None:
         runs = self._runs()
         # The view asks for an entry of a run's `tasks`; a job run's id (which a workspace
         # refuses) is answered with its only task's output.
@@ -166,17 +156,17 @@ class EditorRuns:
                 export_error = str(error)
         view = task_output(output, exported=exported, export_error=export_error, local=runs.local)
         self._send({"kind": "task_output", "request_id": message["request_id"],
-                    "output": cast(TaskOutput, view)})  # fmt: skip
+                    "output": cast("TaskOutput", view)})  # fmt: skip
 
-    def _on_iterations(self, message: IterationsRequest) -> None:
+    def _on_iterations(self, message: protocol.IterationsRequest) -> None:
         # runs/get of the for_each task run's id lists its iterations (every page merged).
         run = self._runs().get_run(int(message["run_id"]), include_resolved_values=True)
         limit = min(_ITERATIONS_MOST, max(1, int(message.get("limit") or 50)))
         page = for_each_iterations(run, offset=int(message.get("offset") or 0), limit=limit)
         self._send({"kind": "iterations", "request_id": message["request_id"],
-                    "page": cast(IterationsPage, page)})  # fmt: skip
+                    "page": cast("IterationsPage", page)})  # fmt: skip
 
-    def _on_matrix(self, message: MatrixRequest) -> None:
+    def _on_matrix(self, message: protocol.MatrixRequest) -> None:
         limit = min(_MATRIX_MOST, max(1, int(message.get("limit") or 25)))
         order = self._order()
         reply: MatrixMessage = {"kind": "matrix", "request_id": message["request_id"],
@@ -191,10 +181,11 @@ class EditorRuns:
                     if key not in keys:
                         keys.append(key)
             reply["task_keys"] = keys
-            reply["runs"] = cast(list[MatrixRow], matrix_rows(runs, keys, local=self._runs().local))
+            rows = matrix_rows(runs, keys, local=self._runs().local)
+            reply["runs"] = cast("list[MatrixRow]", rows)
         self._send(reply)
 
-    def _on_run_now(self, message: RunNowRequest) -> None:
+    def _on_run_now(self, message: protocol.RunNowRequest) -> None:
         job_id = self._require_job()
         extra: dict[str, Any] = {}
         if message.get("performance_target"):
@@ -210,7 +201,7 @@ class EditorRuns:
         )
         self.follow(int(answer["run_id"]))
 
-    def _on_show_run(self, message: ShowRunRequest) -> None:
+    def _on_show_run(self, message: protocol.ShowRunRequest) -> None:
         run_id = message.get("run_id")
         if run_id is None:
             self.stop()
@@ -218,12 +209,12 @@ class EditorRuns:
             return
         self.follow(int(run_id))
 
-    def _on_cancel_run(self, message: CancelRunRequest) -> None:
+    def _on_cancel_run(self, message: protocol.CancelRunRequest) -> None:
         run_id = int(message["run_id"])
         self._runs().cancel_run(run_id, source=self)
         self.changed(run_id)
 
-    def _on_cancel_all(self, message: CancelAllRequest) -> None:
+    def _on_cancel_all(self, message: protocol.CancelAllRequest) -> None:
         self._runs().cancel_all_runs(
             self._require_job(),
             all_queued_runs=bool(message.get("all_queued_runs")),
@@ -232,7 +223,7 @@ class EditorRuns:
         if self.followed is not None:
             self.changed(self.followed.run_id)
 
-    def _on_repair_preview(self, message: RepairPreviewRequest) -> None:
+    def _on_repair_preview(self, message: protocol.RepairPreviewRequest) -> None:
         run = self._runs().get_run(int(message["run_id"]), include_history=True)
         rerun = message.get("rerun_tasks")
         detail = run_detail(run)
@@ -244,10 +235,10 @@ class EditorRuns:
             latest_repair_id=detail["latest_repair_id"],
         )
         self._send({"kind": "repair_preview", "request_id": message["request_id"],
-                    "plan": cast(RepairPlan, plan.to_json()),
+                    "plan": cast("RepairPlan", plan.to_json()),
                     "root_causes": root_causes(run)})  # fmt: skip
 
-    def _on_repair(self, message: RepairRequest) -> None:
+    def _on_repair(self, message: protocol.RepairRequest) -> None:
         run_id = int(message["run_id"])
         rerun = message.get("rerun_tasks")
         parameters = message.get("job_parameters")
@@ -340,4 +331,4 @@ def _failed(kind: str, request_id: int, text: str) -> FromPython:
 
 # `client.run_views` builds its answers as plain dicts: these are the protocol's shapes.
 def _summary(run: Mapping[str, Any], *, local: bool) -> RunSummary:
-    return cast(RunSummary, run_summary(run, local=local))
+    return cast("RunSummary", run_summary(run, local=local))

@@ -353,7 +353,7 @@ class EditorSession:
     def apply(self, op: str, arguments: Mapping[str, Any], *, request_id: Any = None) -> None:
         """Apply one edit: ``op`` and ``arguments`` are a `protocol.EditOp`'s `op` and its other
         fields. Raises `EditError` when it is refused."""
-        self._apply(cast(protocol.EditOp, {**arguments, "op": op}))
+        self._apply(cast("protocol.EditOp", {**arguments, "op": op}))
 
     def _apply(self, op: protocol.EditOp) -> None:
         settings = self.settings

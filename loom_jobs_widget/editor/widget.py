@@ -21,12 +21,12 @@ from loom_jobs_widget.core.changes import Change
 from loom_jobs_widget.core.editing import DELETE
 from loom_jobs_widget.core.models import Job, JobSettings
 from loom_jobs_widget.core.validation import Problem
-from loom_jobs_widget.editor.protocol import FromPython
 from loom_jobs_widget.editor.session import EditorSession, EditorState, UnsavedChangesError
 from loom_jobs_widget.graph.svg import job_html
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import OnConflict, RunHandle, Workspace
+    from loom_jobs_widget.editor.protocol import FromPython
 
 __all__ = ["JobEditor", "RunView", "UnsavedChangesError"]
 

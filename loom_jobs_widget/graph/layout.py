@@ -37,7 +37,6 @@ import hashlib
 import itertools
 import math
 import re
-import statistics
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -589,6 +588,9 @@ def _coordinates(
 ) -> tuple[list[float], list[float], list[float], list[bool]]:
     """x and y of every item; the x in the middle of the gap after each layer; whether a layer
     is wrapped into several columns."""
+    # Imported by the first layout rather than with the editor: only medians need it.
+    import statistics
+
     items = len(width)
     xs = [0.0] * items
     ys = [0.0] * items

@@ -18,10 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Final, Literal, TypedDict
 
-from loom_jobs_widget.schedule.description import describe
 from loom_jobs_widget.schedule.fields import CronError
-from loom_jobs_widget.schedule.fire_times import next_fire_times
-from loom_jobs_widget.schedule.problems import cron_problems
 from loom_jobs_widget.schedule.simple import SimpleScheduleJson, simple_of
 from loom_jobs_widget.schedule.zones import resolve_zone, transitions, utc_offset
 
@@ -134,6 +131,11 @@ def preview(expression: str, timezone_id: str, *, count: int = 10,
     }
     if any(p["severity"] == "error" for p in result["problems"]):
         return result
+    # Quartz's evaluation is imported by the first preview, not with the shapes the editor's
+    # protocol names from here.
+    from loom_jobs_widget.schedule.description import describe
+    from loom_jobs_widget.schedule.fire_times import next_fire_times
+
     try:
         fires = next_fire_times(expression, timezone_id, start, count)
         zone = resolve_zone(timezone_id)
@@ -165,6 +167,8 @@ def preview(expression: str, timezone_id: str, *, count: int = 10,
 
 def _schedule_problems(expression: str, timezone_id: str) -> list[PreviewProblem]:
     # The very problems the validator gives for a job's `schedule`, in its Problem.to_dict() form.
+    from loom_jobs_widget.schedule.problems import cron_problems
+
     return [{"code": p["code"], "severity": p["severity"], "message": p["message"],
              "task_key": None, "field": p["field"]}
             for p in cron_problems(expression, timezone_id, "schedule")]
@@ -250,6 +254,8 @@ def _daylight_saving(expression: str, timezone_id: str, zone: tzinfo, start: dat
 def _walls_between(expression: str, lo: datetime, hi: datetime) -> list[datetime] | None:
     """The wall-clock times in (lo, hi] that the expression names (at most _IDEAL_CAP): the
     expression evaluated in UTC, where no clock changes. None if Quartz cannot evaluate it."""
+    from loom_jobs_widget.schedule.fire_times import next_fire_times
+
     walls: list[datetime] = []
     cursor = lo.replace(tzinfo=_UTC)
     batch = 8  # most schedules name a few times around a clock change; grow only when needed

@@ -14,7 +14,6 @@ from typing import Any, Final, Literal, TypedDict, get_args
 
 from loom_jobs_widget.schedule import fields
 from loom_jobs_widget.schedule.fields import MIN_YEAR, CronError
-from loom_jobs_widget.schedule.quartz import spec_of
 
 __all__ = [
     "SIMPLE_INTERVALS",
@@ -181,6 +180,9 @@ def simple_of(expression: str) -> SimpleSchedule | None:
     """The simple-mode form of a Quartz expression, or None when simple mode cannot state its
     fire times exactly (or the expression is invalid). Compares value sets, so any spelling of
     a simple schedule is recognised; `simple_of(e).to_quartz()` fires exactly when `e` does."""
+    # The parser is imported when a preview first asks, not with the form's shapes.
+    from loom_jobs_widget.schedule.quartz import spec_of
+
     try:
         sp = spec_of(expression)
     except CronError:

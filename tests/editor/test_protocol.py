@@ -3,8 +3,11 @@ TypedDict and a handler that takes it, and what the session sends has its TypedD
 
 from __future__ import annotations
 
+import ast
+import inspect
 import time
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -144,3 +147,17 @@ def test_the_run_messages_have_the_protocol_shape(ws: Workspace) -> None:
 def test_every_member_is_documented(union: Any) -> None:
     for member in members(union):
         assert (member.__doc__ or "").strip(), member.__name__
+
+
+def test_the_protocol_package_gives_every_name_it_lists_from_the_module_its_types_name() -> None:
+    # The names are listed three times: __all__, the lazy map, and the imports type checkers read.
+    source = ast.parse(inspect.getsource(protocol))
+    typed = {
+        alias.name: f"{node.module}"
+        for node in ast.walk(source)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(protocol.__name__)
+        for alias in node.names
+    }
+    assert sorted(typed) == sorted(protocol.__all__)
+    for name in protocol.__all__:
+        assert getattr(protocol, name) is getattr(import_module(typed[name]), name)

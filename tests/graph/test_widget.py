@@ -9,8 +9,8 @@ from typing import Any
 import ipywidgets
 import pytest
 
-from loom_jobs_widget.graph import JobGraph, job_elements
 from loom_jobs_widget._assets import bundle_path
+from loom_jobs_widget.graph import JobGraph, job_elements
 from loom_jobs_widget.graph import widget as widget_module
 from loom_jobs_widget.graph.elements import (
     MAX_NODE_WIDTH,

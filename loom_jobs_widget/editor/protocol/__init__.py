@@ -15,161 +15,16 @@ TypedDict classes and type aliases. A shape that another layer returns (a schedu
 trigger, a grant) is imported from the module that returns it, and generated from there too. A
 class docstring, the ``#:`` lines above a field or an alias, or the comment ending a field's line
 become the TypeScript's doc comments.
+
+Names resolve on first use (`protocol.SaveRequest` imports `from_view`): the modules that only
+name these types in annotations import them under `TYPE_CHECKING`.
 """
 
 from __future__ import annotations
 
-from loom_jobs_widget.editor.protocol.edits import (
-    AddDependency,
-    AddTask,
-    CloneTask,
-    EditOp,
-    RemoveDependency,
-    RemoveTasks,
-    RenameTask,
-    ReplaceTask,
-    SetField,
-    SetJobField,
-    SetPauseStatus,
-    SetTaskType,
-    SetTriggerKind,
-    SwapJobCluster,
-)
-from loom_jobs_widget.editor.protocol.from_view import (
-    AddDependencyRequest,
-    AddTaskRequest,
-    ApplyDocumentRequest,
-    CancelAllRequest,
-    CancelRunRequest,
-    CloneTaskRequest,
-    EditRequest,
-    FromUnixRequest,
-    IterationsRequest,
-    JobRequest,
-    MatrixRequest,
-    NoticeAnswerRequest,
-    NoticeChoice,
-    PermissionsRequest,
-    PickRequest,
-    ReadyRequest,
-    RedoRequest,
-    ReferencesRequest,
-    RemoveDependencyRequest,
-    RemoveTasksRequest,
-    RenameTaskRequest,
-    RepairPreviewRequest,
-    RepairRequest,
-    ReplaceTaskRequest,
-    ReviewRequest,
-    RunNowRequest,
-    RunRequest,
-    RunsRequest,
-    SaveRequest,
-    SchedulePreviewRequest,
-    SelectRequest,
-    SetFieldRequest,
-    SetGrantsRequest,
-    SetJobFieldRequest,
-    SetPauseStatusRequest,
-    SetTaskTypeRequest,
-    SetTriggerKindRequest,
-    ShowRunRequest,
-    SimpleScheduleRequest,
-    SwapJobClusterRequest,
-    TaskOutputRequest,
-    TimeZonesRequest,
-    ToPython,
-    UndoRequest,
-    UnsavedAnswerRequest,
-    UnsavedChoice,
-    ViewAsRequest,
-)
-from loom_jobs_widget.editor.protocol.runs import (
-    ExportedView,
-    IterationAttempt,
-    Iterations,
-    IterationsPage,
-    IterationView,
-    MatrixRow,
-    RepairPlan,
-    RunDetail,
-    RunSummary,
-    TaskOutput,
-    TaskRunView,
-)
-from loom_jobs_widget.editor.protocol.shapes import (
-    Change,
-    ChangeKind,
-    Choice,
-    EdgeData,
-    GraphEdge,
-    GraphNode,
-    JsonPath,
-    NodeData,
-    Position,
-    Problem,
-    ReferenceChoice,
-    Severity,
-)
-from loom_jobs_widget.editor.protocol.tabs import (
-    DstNote,
-    EditableTriggerKind,
-    FireTime,
-    Grant,
-    PauseStatus,
-    PrincipalKind,
-    SchedulePreview,
-    ScheduleWarning,
-    SimpleSchedule,
-    SimpleUnit,
-    SkippedRun,
-    TimeZoneOption,
-    TriggerKind,
-    TriggerView,
-    Weekday,
-)
-from loom_jobs_widget.editor.protocol.to_view import (
-    ChoicesMessage,
-    DocumentMessage,
-    DocumentResultMessage,
-    EditErrorMessage,
-    FromPython,
-    FromUnixMessage,
-    GraphMessage,
-    GraphMoreMessage,
-    IterationsMessage,
-    JobMessage,
-    MatrixMessage,
-    PatchMessage,
-    PermissionsMessage,
-    PickerKind,
-    PrincipalLevels,
-    ProblemsMessage,
-    ReferencesMessage,
-    RepairPreviewMessage,
-    ReviewMessage,
-    RunErrorMessage,
-    RunMessage,
-    RunProgressMessage,
-    RunsMessage,
-    SavedMessage,
-    SaveFailedMessage,
-    SchedulePreviewMessage,
-    SimpleScheduleMessage,
-    TaskMessage,
-    TaskOutputMessage,
-    TextFormat,
-    TimeZonesMessage,
-    UnsavedChangesMessage,
-)
-from loom_jobs_widget.editor.protocol.traits import (
-    Counts,
-    JobEditorModel,
-    Notice,
-    NoticeKind,
-    Status,
-    StatusLevel,
-)
+from typing import TYPE_CHECKING
+
+from loom_jobs_widget._lazy import lazy_names
 
 __all__ = [
     "AddDependency",
@@ -310,3 +165,207 @@ __all__ = [
     "ViewAsRequest",
     "Weekday",
 ]
+
+# The module of each name: asking for a name imports its module only, so the editor's import does
+# not build every message's TypedDict (nor import the schedule forms that some of them name).
+_MODULES: dict[str, str] = {
+    "edits": (
+        "AddDependency AddTask CloneTask EditOp RemoveDependency RemoveTasks RenameTask "
+        "ReplaceTask SetField SetJobField SetPauseStatus SetTaskType SetTriggerKind "
+        "SwapJobCluster"
+    ),
+    "from_view": (
+        "AddDependencyRequest AddTaskRequest ApplyDocumentRequest CancelAllRequest "
+        "CancelRunRequest CloneTaskRequest EditRequest FromUnixRequest IterationsRequest "
+        "JobRequest MatrixRequest NoticeAnswerRequest NoticeChoice PermissionsRequest PickRequest "
+        "ReadyRequest RedoRequest ReferencesRequest RemoveDependencyRequest RemoveTasksRequest "
+        "RenameTaskRequest RepairPreviewRequest RepairRequest ReplaceTaskRequest ReviewRequest "
+        "RunNowRequest RunRequest RunsRequest SaveRequest SchedulePreviewRequest SelectRequest "
+        "SetFieldRequest SetGrantsRequest SetJobFieldRequest SetPauseStatusRequest "
+        "SetTaskTypeRequest SetTriggerKindRequest ShowRunRequest SimpleScheduleRequest "
+        "SwapJobClusterRequest TaskOutputRequest TimeZonesRequest ToPython UndoRequest "
+        "UnsavedAnswerRequest UnsavedChoice ViewAsRequest"
+    ),
+    "runs": (
+        "ExportedView IterationAttempt Iterations IterationsPage IterationView MatrixRow "
+        "RepairPlan RunDetail RunSummary TaskOutput TaskRunView"
+    ),
+    "shapes": (
+        "Change ChangeKind Choice EdgeData GraphEdge GraphNode JsonPath NodeData Position Problem "
+        "ReferenceChoice Severity"
+    ),
+    "tabs": (
+        "DstNote EditableTriggerKind FireTime Grant PauseStatus PrincipalKind SchedulePreview "
+        "ScheduleWarning SimpleSchedule SimpleUnit SkippedRun TimeZoneOption TriggerKind "
+        "TriggerView Weekday"
+    ),
+    "to_view": (
+        "ChoicesMessage DocumentMessage DocumentResultMessage EditErrorMessage FromPython "
+        "FromUnixMessage GraphMessage GraphMoreMessage IterationsMessage JobMessage MatrixMessage "
+        "PatchMessage PermissionsMessage PickerKind PrincipalLevels ProblemsMessage "
+        "ReferencesMessage RepairPreviewMessage ReviewMessage RunErrorMessage RunMessage "
+        "RunProgressMessage RunsMessage SavedMessage SaveFailedMessage SchedulePreviewMessage "
+        "SimpleScheduleMessage TaskMessage TaskOutputMessage TextFormat TimeZonesMessage "
+        "UnsavedChangesMessage"
+    ),
+    "traits": "Counts JobEditorModel Notice NoticeKind Status StatusLevel",
+}
+_LAZY = {
+    name: f"{__name__}.{module}" for module, names in _MODULES.items() for name in names.split()
+}
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.protocol.edits import (
+        AddDependency,
+        AddTask,
+        CloneTask,
+        EditOp,
+        RemoveDependency,
+        RemoveTasks,
+        RenameTask,
+        ReplaceTask,
+        SetField,
+        SetJobField,
+        SetPauseStatus,
+        SetTaskType,
+        SetTriggerKind,
+        SwapJobCluster,
+    )
+    from loom_jobs_widget.editor.protocol.from_view import (
+        AddDependencyRequest,
+        AddTaskRequest,
+        ApplyDocumentRequest,
+        CancelAllRequest,
+        CancelRunRequest,
+        CloneTaskRequest,
+        EditRequest,
+        FromUnixRequest,
+        IterationsRequest,
+        JobRequest,
+        MatrixRequest,
+        NoticeAnswerRequest,
+        NoticeChoice,
+        PermissionsRequest,
+        PickRequest,
+        ReadyRequest,
+        RedoRequest,
+        ReferencesRequest,
+        RemoveDependencyRequest,
+        RemoveTasksRequest,
+        RenameTaskRequest,
+        RepairPreviewRequest,
+        RepairRequest,
+        ReplaceTaskRequest,
+        ReviewRequest,
+        RunNowRequest,
+        RunRequest,
+        RunsRequest,
+        SaveRequest,
+        SchedulePreviewRequest,
+        SelectRequest,
+        SetFieldRequest,
+        SetGrantsRequest,
+        SetJobFieldRequest,
+        SetPauseStatusRequest,
+        SetTaskTypeRequest,
+        SetTriggerKindRequest,
+        ShowRunRequest,
+        SimpleScheduleRequest,
+        SwapJobClusterRequest,
+        TaskOutputRequest,
+        TimeZonesRequest,
+        ToPython,
+        UndoRequest,
+        UnsavedAnswerRequest,
+        UnsavedChoice,
+        ViewAsRequest,
+    )
+    from loom_jobs_widget.editor.protocol.runs import (
+        ExportedView,
+        IterationAttempt,
+        Iterations,
+        IterationsPage,
+        IterationView,
+        MatrixRow,
+        RepairPlan,
+        RunDetail,
+        RunSummary,
+        TaskOutput,
+        TaskRunView,
+    )
+    from loom_jobs_widget.editor.protocol.shapes import (
+        Change,
+        ChangeKind,
+        Choice,
+        EdgeData,
+        GraphEdge,
+        GraphNode,
+        JsonPath,
+        NodeData,
+        Position,
+        Problem,
+        ReferenceChoice,
+        Severity,
+    )
+    from loom_jobs_widget.editor.protocol.tabs import (
+        DstNote,
+        EditableTriggerKind,
+        FireTime,
+        Grant,
+        PauseStatus,
+        PrincipalKind,
+        SchedulePreview,
+        ScheduleWarning,
+        SimpleSchedule,
+        SimpleUnit,
+        SkippedRun,
+        TimeZoneOption,
+        TriggerKind,
+        TriggerView,
+        Weekday,
+    )
+    from loom_jobs_widget.editor.protocol.to_view import (
+        ChoicesMessage,
+        DocumentMessage,
+        DocumentResultMessage,
+        EditErrorMessage,
+        FromPython,
+        FromUnixMessage,
+        GraphMessage,
+        GraphMoreMessage,
+        IterationsMessage,
+        JobMessage,
+        MatrixMessage,
+        PatchMessage,
+        PermissionsMessage,
+        PickerKind,
+        PrincipalLevels,
+        ProblemsMessage,
+        ReferencesMessage,
+        RepairPreviewMessage,
+        ReviewMessage,
+        RunErrorMessage,
+        RunMessage,
+        RunProgressMessage,
+        RunsMessage,
+        SavedMessage,
+        SaveFailedMessage,
+        SchedulePreviewMessage,
+        SimpleScheduleMessage,
+        TaskMessage,
+        TaskOutputMessage,
+        TextFormat,
+        TimeZonesMessage,
+        UnsavedChangesMessage,
+    )
+    from loom_jobs_widget.editor.protocol.traits import (
+        Counts,
+        JobEditorModel,
+        Notice,
+        NoticeKind,
+        Status,
+        StatusLevel,
+    )
+
+
+__getattr__ = lazy_names(__name__, _LAZY)

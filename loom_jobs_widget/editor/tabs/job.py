@@ -3,11 +3,15 @@ about them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.editor.protocol import JobMessage
 from loom_jobs_widget.editor.tabs.details import deployment_warning, tasks_using
 from loom_jobs_widget.editor.tabs.notifications import task_notifications
 from loom_jobs_widget.schedule import trigger_view
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.protocol import JobMessage
 
 __all__ = ["job_message"]
 

@@ -10,10 +10,10 @@ from loom_jobs_widget.client import save_acl
 from loom_jobs_widget.core.permissions import Grant, JobAcl, levels_for, validate_acl
 from loom_jobs_widget.core.validation import Problem
 from loom_jobs_widget.editor.problems import problem_at_field
-from loom_jobs_widget.editor.protocol import Change, PermissionsMessage, PrincipalLevels
 
 if TYPE_CHECKING:
     from loom_jobs_widget.client import PermissionsService
+    from loom_jobs_widget.editor.protocol import Change, PermissionsMessage, PrincipalLevels
 
 __all__ = ["PermissionsState"]
 

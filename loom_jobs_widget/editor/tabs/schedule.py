@@ -4,34 +4,29 @@ expression's Quartz, the time zones) and its edits (the trigger's kind, pausing)
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+# The previews' modules (Quartz, zones, fire times) are named through the package, which imports
+# them when the tab first asks: opening the editor does not pay for them.
+from loom_jobs_widget import schedule
 from loom_jobs_widget.core import editing
 from loom_jobs_widget.core.editing import EditError
 from loom_jobs_widget.core.models import JobSettings
-from loom_jobs_widget.editor.protocol import (
-    FromUnixMessage,
-    FromUnixRequest,
-    SchedulePreviewMessage,
-    SchedulePreviewRequest,
-    SetPauseStatus,
-    SetTriggerKind,
-    SimpleScheduleMessage,
-    SimpleScheduleRequest,
-    TimeZonesMessage,
-    TimeZonesRequest,
-)
-from loom_jobs_widget.schedule import (
-    EDITABLE_KINDS,
-    CronError,
-    SimpleSchedule,
-    from_unix,
-    java_time_zones,
-    preview,
-    resolve_zone,
-    set_pause_status,
-    set_trigger_kind,
-)
+from loom_jobs_widget.schedule.triggers import EDITABLE_KINDS, set_pause_status, set_trigger_kind
+
+if TYPE_CHECKING:
+    from loom_jobs_widget.editor.protocol import (
+        FromUnixMessage,
+        FromUnixRequest,
+        SchedulePreviewMessage,
+        SchedulePreviewRequest,
+        SetPauseStatus,
+        SetTriggerKind,
+        SimpleScheduleMessage,
+        SimpleScheduleRequest,
+        TimeZonesMessage,
+        TimeZonesRequest,
+    )
 
 __all__ = [
     "from_unix_message",
@@ -53,7 +48,7 @@ def schedule_preview_message(request: SchedulePreviewRequest) -> SchedulePreview
     request_id = request["request_id"]
     count = request.get("count", _PREVIEW_COUNT)
     start = _text_or_none(request.get("start"))
-    shown = preview(
+    shown = schedule.preview(
         str(request["quartz_cron_expression"]),
         str(request["timezone_id"]),
         count=count if isinstance(count, int) and 1 <= count <= 100 else _PREVIEW_COUNT,
@@ -67,7 +62,7 @@ def simple_schedule_message(request: SimpleScheduleRequest) -> SimpleScheduleMes
     """The Quartz expression of the simple form, or why it has none."""
     reply: SimpleScheduleMessage = {"kind": "simple_schedule", "request_id": request["request_id"]}
     try:
-        reply["expression"] = SimpleSchedule.from_json(request["simple"]).to_quartz()
+        reply["expression"] = schedule.SimpleSchedule.from_json(request["simple"]).to_quartz()
     except (ValueError, TypeError, KeyError) as error:
         reply["error"] = str(error)
     return reply
@@ -77,15 +72,16 @@ def from_unix_message(request: FromUnixRequest) -> FromUnixMessage:
     """The Quartz expression of a Unix cron expression, or why it has none."""
     reply: FromUnixMessage = {"kind": "from_unix", "request_id": request["request_id"]}
     try:
-        reply["expression"] = from_unix(str(request["expression"]))
-    except CronError as error:
+        reply["expression"] = schedule.from_unix(str(request["expression"]))
+    except schedule.CronError as error:
         reply["error"] = str(error)
     return reply
 
 
 def time_zones_message(request: TimeZonesRequest) -> TimeZonesMessage:
     """The zones the picker offers."""
-    return {"kind": "time_zones", "request_id": request["request_id"], "zones": java_time_zones()}
+    zones = schedule.java_time_zones()
+    return {"kind": "time_zones", "request_id": request["request_id"], "zones": zones}
 
 
 def _instant(text: str, timezone_id: str) -> datetime:
@@ -94,8 +90,8 @@ def _instant(text: str, timezone_id: str) -> datetime:
     instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if instant.tzinfo is None:
         try:
-            zone = resolve_zone(timezone_id)
-        except CronError:
+            zone = schedule.resolve_zone(timezone_id)
+        except schedule.CronError:
             zone = timezone.utc
         instant = instant.replace(tzinfo=zone)
     return instant
