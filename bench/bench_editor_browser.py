@@ -13,7 +13,9 @@ workspace:
   First opens (the kernel's cached layouts forgotten, as for a job not opened before) and reopens
   (the layout cached) take turns, the same number of each, so that both meet as many earlier
   editors still open in the kernel (ipywidgets keeps each until it is closed). The notebook's
-  own first run, when it opens, is not timed.
+  own first run, when it opens, is not timed: these opens find the bundle loaded in the page.
+  Then opens in a fresh page and kernel (the notebook's first cell run, then its editor cell
+  timed), where the browser also compiles the bundle and the kernel builds its model classes.
   A large job's first frame holds only the elements its view shows (printed: how many); then
   "first frame -> every element in": until the rest (all off-screen) is on the canvas.
 - frame: cytoscape's own time to redraw after a pan or a zoom by code (`lastRedrawTime`); the
@@ -41,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from loom_jobs_widget.client import connect  # noqa: E402
 from tests.e2e.lab import (  # noqa: E402
+    _KERNEL_READY,
     CHROMIUM_ARGS,
     open_and_run_notebook,
     running_lab,
@@ -162,6 +165,38 @@ def measure_open(page: Any, tasks: int, repeat: int) -> tuple[Opens, Opens]:
     return first, again
 
 
+def measure_fresh_pages(page: Any, lab: Any, name: str, tasks: int, repeat: int) -> Timing:
+    """Opens in a fresh page and a fresh kernel: the notebook opened anew after its kernel was
+    shut down, its first cell run (imports, connect), then the editor's cell timed. So the
+    browser compiles the bundle, and the kernel builds its model classes and lays the job out."""
+    times = []
+    for i in range(repeat):
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        page.goto(f"{lab.url}/lab/workspaces/fresh{i}/tree/{name}?token={lab.token}")
+        page.wait_for_function(_KERNEL_READY, timeout=90_000)
+        page.evaluate(
+            """() => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                panel.content.activeCellIndex = 0;
+                window.jupyterapp.commands.execute('notebook:run-cell');
+            }"""
+        )
+        page.wait_for_function(
+            """() => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                return panel.content.widgets[0].model.executionCount !== null
+                    && panel.sessionContext.session.kernel.status === 'idle';
+            }""",
+            timeout=90_000,
+        )
+        t0 = run_display_cell(page)
+        page.wait_for_selector(
+            f'{EDITOR}[data-node-count="{tasks}"][data-drawn-at]', timeout=120_000
+        )
+        times.append(float(page.locator(EDITOR).get_attribute("data-drawn-at") or "nan") - t0)
+    return Timing.of(times)
+
+
 def measure_frames(page: Any, repeat: int) -> Timing:
     times = page.evaluate(
         """async (repeat) => {
@@ -280,6 +315,8 @@ def main() -> None:
                             print(f"  {opens.timing(key).line('    ' + part, 40)}")
                         rest = opens.timing("rest")
                         print(f"  {rest.line('first frame -> every element in', 40)}")
+                    fresh = measure_fresh_pages(page, lab, name, size, max(2, args.repeat // 5))
+                    print(f"  {fresh.line('open in a fresh page and kernel', 40)}")
                     if args.screenshots:
                         args.screenshots.mkdir(parents=True, exist_ok=True)
                         shot = args.screenshots / f"editor-{size}.png"
