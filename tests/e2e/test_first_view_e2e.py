@@ -30,6 +30,18 @@ def run_cell(page: Any, index: int) -> None:
     )
 
 
+def wait_drawn(page: Any, views: int, tasks: int) -> None:
+    """Until `views` editors show, each having drawn a job of `tasks` tasks."""
+    page.wait_for_function(
+        """([selector, count, tasks]) => {
+            const views = [...document.querySelectorAll(selector)];
+            return views.length === count
+                && views.every((v) => v.dataset.nodeCount === String(tasks) && v.dataset.drawnAt);
+        }""",
+        arg=[EDITOR, views, tasks],
+    )
+
+
 def node_counts(page: Any) -> list[str | None]:
     return [e.get_attribute("data-node-count") for e in page.locator(EDITOR).all()]
 
@@ -57,14 +69,7 @@ def test_views_drawn_from_the_state_follow_the_edits(
     page.goto(f"{lab.url}/lab/workspaces/first_view/tree/{NOTEBOOK}?token={lab.token}")
     page.wait_for_function(_KERNEL_READY, timeout=90_000)
     run_cell(page, 0)
-    page.wait_for_function(
-        """([selector, tasks]) => {
-            const views = [...document.querySelectorAll(selector)];
-            return views.length === 2 && views.every((v) => v.dataset.nodeCount === String(tasks)
-                && v.dataset.drawnAt);
-        }""",
-        arg=[EDITOR, tasks],
-    )
+    wait_drawn(page, 2, tasks)
     # Both drew from the state: the graph was never asked for, so the state still holds it.
     run_in_kernel(page, "assert editor.first_view and editor.first_view == first_view")
 
@@ -110,14 +115,7 @@ def test_two_editors_share_one_loaded_bundle_and_no_element_id(
     page.goto(f"{lab.url}/lab/workspaces/two_editors/tree/two_editors_e2e.ipynb?token={lab.token}")
     page.wait_for_function(_KERNEL_READY, timeout=90_000)
     run_cell(page, 0)
-    page.wait_for_function(
-        """([selector, tasks]) => {
-            const views = [...document.querySelectorAll(selector)];
-            return views.length === 2 && views.every((v) => v.dataset.nodeCount === String(tasks)
-                && v.dataset.drawnAt);
-        }""",
-        arg=[EDITOR, len(JOB["tasks"])],
-    )
+    wait_drawn(page, 2, len(JOB["tasks"]))
     found = page.evaluate(
         """(selector) => {
             const ids = [...document.querySelectorAll(`${selector} [id]`)].map((e) => e.id);

@@ -79,18 +79,13 @@ def is_quiet(job: CheckedJob, site: TaskSite) -> bool:
             role = roles.get(name)
             if role is None or value is None:
                 continue
-            if role == _CLUSTER:
+            if role in (_CLUSTER, _ENVIRONMENT):
                 compute += 1
-                keys = job.job_cluster_keys
+                keys = job.job_cluster_keys if role == _CLUSTER else job.environment_keys
                 if keys is not None and (type(value) is not str or value not in keys):
                     return False
             elif role == _INT:
                 if type(value) is not int or value < 0:
-                    return False
-            elif role == _ENVIRONMENT:
-                compute += 1
-                keys = job.environment_keys
-                if keys is not None and (type(value) is not str or value not in keys):
                     return False
             elif role == _COMPUTE:
                 compute += 1
