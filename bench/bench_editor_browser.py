@@ -172,7 +172,9 @@ def measure_fresh_pages(page: Any, lab: Any, name: str, tasks: int, repeat: int)
     times = []
     for i in range(repeat):
         page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
-        page.goto(f"{lab.url}/lab/workspaces/fresh{i}/tree/{name}?token={lab.token}")
+        # A workspace of its own each time: JupyterLab restores no tab of an earlier one.
+        workspace = f"fresh-{Path(name).stem}-{i}"
+        page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}?token={lab.token}")
         page.wait_for_function(_KERNEL_READY, timeout=90_000)
         page.evaluate(
             """() => {
