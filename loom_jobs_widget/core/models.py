@@ -38,16 +38,17 @@ from loom_jobs_widget.core.loose import Loose, holds_model
 from loom_jobs_widget.core.task_types import TASK_TYPES as _REGISTRY
 
 __all__ = [
-    "CONDITION_OPS", "HEALTH_METRICS", "NO_COMPUTE_TASK_TYPES", "PERIODIC_UNITS", "RUN_IF_VALUES",
-    "TASK_TYPES", "ApiObject", "AutoScale", "ClusterSpec", "ComputeKind", "ConditionTask",
-    "Continuous", "CronSchedule", "Edge", "EmailNotifications", "Environment", "FileArrivalTrigger",
-    "ForEachTask", "GitSource", "HealthRule", "HealthRules", "Job", "JobCluster", "JobDeployment",
-    "JobEnvironment", "JobParameterDefinition", "JobRunAs", "JobSettings", "Library",
-    "NotebookTask", "NotificationSettings", "PeriodicTrigger", "PipelineTask", "PythonWheelTask",
-    "QueueSettings", "RunJobTask", "SparkJarTask", "SparkPythonTask", "SparkSubmitTask", "SqlTask",
-    "SqlTaskAlert", "SqlTaskDashboard", "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task",
-    "TaskDependency", "TriggerSettings", "Webhook", "WebhookNotifications", "built",
-    "field_value", "task_type_fields", "task_types_of",
+    "API_OBJECT_CLASSES", "CONDITION_OPS", "HEALTH_METRICS", "NO_COMPUTE_TASK_TYPES",
+    "PERIODIC_UNITS", "RUN_IF_VALUES", "TASK_TYPES", "ApiObject", "AutoScale", "ClusterSpec",
+    "ComputeKind", "ConditionTask", "Continuous", "CronSchedule", "Edge", "EmailNotifications",
+    "Environment", "FileArrivalTrigger", "ForEachTask", "GitSource", "HealthRule", "HealthRules",
+    "Job", "JobCluster", "JobDeployment", "JobEnvironment", "JobParameterDefinition", "JobRunAs",
+    "JobSettings", "Library", "NotebookTask", "NotificationSettings", "PeriodicTrigger",
+    "PipelineTask", "PythonWheelTask", "QueueSettings", "RunJobTask", "SparkJarTask",
+    "SparkPythonTask", "SparkSubmitTask", "SqlTask", "SqlTaskAlert", "SqlTaskDashboard",
+    "SqlTaskFile", "SqlTaskQuery", "TableUpdateTrigger", "Task", "TaskDependency",
+    "TriggerSettings", "Webhook", "WebhookNotifications", "built", "field_value",
+    "task_type_fields", "task_types_of",
 ]
 
 # Values the API documents today; fields hold plain strings so that newer values survive.
@@ -140,12 +141,22 @@ def _compute_kind_of(task: Mapping[str, Any]) -> ComputeKind | None:
 _M = TypeVar("_M", bound="ApiObject")
 
 
+# Every model class, by exact type: a set look-up is cheaper than isinstance against a model
+# class (its metaclass is an ABC), and loading and validation ask once per object.
+API_OBJECT_CLASSES: Final[set[type]] = set()
+
+
 class ApiObject(BaseModel):
     """A Jobs API object: declared fields are typed, everything else is kept as it came."""
 
     # Built on first use (`built`), not at import: building every class took half of the time of
     # importing the editor, and a job's load needs only the classes it starts from.
     model_config = ConfigDict(extra="allow", strict=True, protected_namespaces=(), defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        API_OBJECT_CLASSES.add(cls)
 
     def __init__(self, /, **data: Any) -> None:
         if not type(self).__pydantic_complete__:
@@ -244,6 +255,8 @@ def built(model_class: type[_M]) -> type[_M]:
     return model_class
 
 
+API_OBJECT_CLASSES.add(ApiObject)
+
 _set_attribute = object.__setattr__  # past pydantic's __setattr__, as pydantic itself does
 
 
@@ -297,12 +310,8 @@ _NESTED: dict[type, frozenset[str]] = {}
 
 def _first_met(value: Any) -> frozenset[str] | None:
     """The fields of a model whose class no load has met yet (None when `value` is no model)."""
-    if type(value) in _PLAIN or not isinstance(value, ApiObject):
-        return None
-    return _nested_fields(type(value))
-
-
-_PLAIN: Final = frozenset({dict, list, str, int, float, bool, type(None)})
+    kind = type(value)
+    return _nested_fields(kind) if kind in API_OBJECT_CLASSES else None
 
 
 def _nested_fields(model_class: type[ApiObject]) -> frozenset[str]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final, TypeAlias
 
-from loom_jobs_widget.core.models import ApiObject, field_value
+from loom_jobs_widget.core.models import API_OBJECT_CLASSES, ApiObject, field_value
 from loom_jobs_widget.core.references import REFERENCE, TIME_ARGUMENTS
 from loom_jobs_widget.core.references import parse as parse_reference
 from loom_jobs_widget.core.validation.collector import CheckedJob, Fault, TaskSite
@@ -82,7 +82,7 @@ def _holds_reference(value: Any) -> bool:
         item = pop()
         if item is None:
             continue
-        # Exact types first, then models by exact type (see `_MODEL_CLASSES`).
+        # Exact types first, models too (see `API_OBJECT_CLASSES`).
         kind = type(item)
         if kind is str:
             if "{{" in item:
@@ -93,7 +93,7 @@ def _holds_reference(value: Any) -> bool:
             extend(item)
         elif kind in _SCALARS:
             continue
-        elif kind in _MODEL_CLASSES or _is_model(item):
+        elif kind in API_OBJECT_CLASSES:
             # Declared fields not given hold None; what the model holds is all in these two.
             # Its strings are read here, not stacked: most of a task type's fields are strings.
             for field in item.__dict__.values():
@@ -116,16 +116,6 @@ def _holds_reference(value: Any) -> bool:
 
 
 _SCALARS: Final = frozenset({int, bool, float})
-# The model classes met so far: a set look-up by exact type is cheaper than isinstance against
-# a model class, whose metaclass is an ABC. They are few, and live as long as the module.
-_MODEL_CLASSES: Final[set[type]] = set()
-
-
-def _is_model(item: object) -> bool:
-    if isinstance(item, ApiObject):
-        _MODEL_CLASSES.add(type(item))
-        return True
-    return False
 
 
 def _scan(job: CheckedJob, value: Any, path: _Path, site: TaskSite) -> None:
